@@ -1,0 +1,105 @@
+# trapvisor: one flat Makefile. Each folder adds its sources, programs and
+# tests in its own module.mk; this file only holds the shared rules.
+#
+#   make            build everything (build/trapvisor, guests, test binaries)
+#   make run        install missing packages, build, run the default demo
+#   make test       install missing packages, build, run every test
+#   make bench      benchmarks with a peer measured in the same run
+#   V=1             show the commands;  WERROR=0  warnings are not errors
+
+.DELETE_ON_ERROR:
+.SUFFIXES:
+.DEFAULT_GOAL := all
+
+B        := build
+CC       ?= cc
+WERROR   ?= 1
+CFLAGS   ?= -O2 -g
+CFLAGS   += -std=gnu11 -Wall -Wextra -MMD -MP -I. -fno-strict-aliasing
+ifeq ($(WERROR),1)
+CFLAGS   += -Werror
+endif
+LDLIBS   += -lelf -lfdt -lm -lpthread
+
+# The RISC-V cross compiler builds TRV32 guests (freestanding, no libc).
+RV_PREFIX ?= riscv64-unknown-elf-
+RV_CC     := $(RV_PREFIX)gcc
+RV_OBJDUMP:= $(RV_PREFIX)objdump
+RV_ARCH   := -march=rv32ima_zicsr_zifencei -mabi=ilp32
+RV_CFLAGS := $(RV_ARCH) -O2 -g -ffreestanding -fno-builtin -nostdlib \
+             -mcmodel=medany -fno-pic -Wall -Wextra -Werror -MMD -MP
+RV_LDFLAGS:= $(RV_ARCH) -nostdlib -static -Wl,--no-relax
+
+ifeq ($(V),1)
+Q :=
+else
+Q := @
+endif
+
+# Filled in by the module.mk files.
+TV_SRCS      :=     # sources of the trapvisor binary (main() excluded)
+TV_MAIN      :=     # the file with main()
+ALL_TARGETS  :=     # extra things `make all` builds
+TEST_TARGETS :=     # phony targets that `make test` runs, in order
+BENCH_TARGETS:=     # phony targets that `make bench` runs
+
+# $(call criterion_test,NAME,SOURCES[,PREREQS]): a Criterion test binary
+# build/tests/NAME from SOURCES linked with libtrapvisor.a, and the phony
+# target test-NAME that runs it (after building PREREQS, e.g. guests).
+TV_LIB  := $(B)/libtrapvisor.a
+define criterion_test
+$(B)/tests/$(1): $(2:%.c=$(B)/%.o) $(TV_LIB)
+	@mkdir -p $$(dir $$@)
+	@$$(if $(Q),echo "  LD      $$@")
+	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -o $$@ $$^ -lcriterion $(LDLIBS)
+test-$(1): $(B)/tests/$(1) $(B)/trapvisor $(3)
+	$(Q)$(B)/tests/$(1) --jobs=2 --short-filename
+TEST_TARGETS += test-$(1)
+ALL_TARGETS  += $(B)/tests/$(1) $(3)
+endef
+
+MODULES := $(sort $(wildcard */module.mk */*/module.mk))
+include $(MODULES)
+
+TV_OBJS := $(TV_SRCS:%.c=$(B)/%.o)
+
+$(B)/%.o: %.c
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  CC      $<")
+	$(Q)$(CC) $(CFLAGS) -c $< -o $@
+
+$(TV_LIB): $(TV_OBJS)
+	@$(if $(Q),echo "  AR      $@")
+	$(Q)rm -f $@ && ar rcs $@ $^
+
+$(B)/trapvisor: $(TV_MAIN:%.c=$(B)/%.o) $(TV_LIB)
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+all: $(B)/trapvisor $(ALL_TARGETS)
+
+deps:
+	$(Q)scripts/deps.sh
+
+run: deps
+	$(Q)$(MAKE) --no-print-directory all
+	$(Q)$(B)/trapvisor run $(DEMO_ARGS) $(DEMO_GUEST)
+
+test: deps
+	$(Q)$(MAKE) --no-print-directory all
+	$(Q)$(MAKE) --no-print-directory -k $(TEST_TARGETS)
+	@echo "all test groups passed"
+
+bench: deps
+	$(Q)$(MAKE) --no-print-directory all
+	$(Q)$(MAKE) --no-print-directory $(BENCH_TARGETS)
+
+format-check:
+	$(Q)clang-format --dry-run --Werror $(shell git ls-files '*.c' '*.h' | grep -v '^isa-toy/guests/')
+
+clean:
+	rm -rf $(B)
+
+.PHONY: all deps run test bench clean format-check $(TEST_TARGETS) $(BENCH_TARGETS)
+
+-include $(shell find $(B) -name '*.d' 2>/dev/null)
