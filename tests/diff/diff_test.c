@@ -1,0 +1,319 @@
+/*
+ * diff_test.c -- the differential test: trapvisor against qemu-riscv32.
+ *
+ * For each chunk of seeds (50 by default) the test
+ *   1. writes the random bodies with diffgen            -> gen.S
+ *   2. assembles them once, links them twice with the two harness variants
+ *      at the same addresses (tests/diff/link.ld)       -> qemu.elf bare.elf
+ *   3. runs qemu.elf on qemu-riscv32 (Linux user mode) and bare.elf on
+ *      `trapvisor run --mode=bare`                      -> qemu.out bare.out
+ *   4. compares the two outputs line by line: one line per seed with
+ *      x0, x1, x3..x31 and a hash of the scratch buffer.
+ * All files stay in build/tests/diff/run/<first seed>/ for a post mortem.
+ *
+ * Environment (all optional):
+ *   DIFF_SEEDS=N   how many seeds (default 1000)     DIFF_FIRST=S  first seed (1)
+ *   DIFF_CHUNK=K   bodies per program (50)           DIFF_LEN=L    items per body (200)
+ *   DIFF_QEMU, DIFF_TRAPVISOR  the two peers' programs (qemu-riscv32, build/trapvisor)
+ *   RV_PREFIX      the cross tools' prefix (riscv64-unknown-elf-)
+ * Run from the top of the tree (make test-diff does).
+ */
+#include <criterion/criterion.h>
+#include <criterion/parameterized.h>
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "tests/diff/diff_proc.h"
+
+#define DIFF_DIR "build/tests/diff"
+#define DIFF_TIMEOUT_S 120	   /* per tool or emulator run */
+#define DIFF_MAX_INSNS "200000000" /* ~4000 x what a 50-body chunk needs */
+#define DIFF_MAX_REPORTS 5	   /* differing seeds printed per chunk */
+
+struct diff_chunk {
+	uint32_t first, count, len;
+};
+
+static uint32_t diff_env(const char *name, uint32_t dflt, uint32_t lo, uint32_t hi)
+{
+	const char *s = getenv(name);
+	char *end;
+	if (!s || !*s)
+		return dflt;
+	unsigned long v = strtoul(s, &end, 0);
+	if (*end || v < lo || v > hi) {
+		fprintf(stderr, "diff: %s=%s is not in [%" PRIu32 ", %" PRIu32 "], using %" PRIu32 "\n",
+			name, s, lo, hi, dflt);
+		return dflt;
+	}
+	return (uint32_t)v;
+}
+
+static const char *diff_getenv(const char *name, const char *dflt)
+{
+	const char *s = getenv(name);
+	return s && *s ? s : dflt;
+}
+
+/* ---- running the tools ---------------------------------------------- */
+
+/* Run argv; on anything but exit status 0 fail the test with the log. */
+static void diff_must_run(char *const argv[], const char *out, const char *err)
+{
+	int rc = diff_proc_run(argv, out, err, DIFF_TIMEOUT_S, NULL);
+	if (rc != 0) {
+		char *log = err ? diff_proc_read(err) : NULL;
+		cr_assert_fail("%s failed (status %d)%s%s", argv[0], rc, log ? ":\n" : "",
+			 log ? log : "");
+	}
+}
+
+/* Generate, assemble and link one chunk into dir; returns nothing, fails on error. */
+static void diff_build_chunk(const struct diff_chunk *c, const char *dir)
+{
+	char first[16], count[16], len[16], path[3][512], log[512], cc[256];
+	const char *prefix = diff_getenv("RV_PREFIX", "riscv64-unknown-elf-");
+
+	snprintf(first, sizeof(first), "%" PRIu32, c->first);
+	snprintf(count, sizeof(count), "%" PRIu32, c->count);
+	snprintf(len, sizeof(len), "%" PRIu32, c->len);
+	snprintf(path[0], sizeof(path[0]), "%s/gen.S", dir);
+	snprintf(path[1], sizeof(path[1]), "%s/gen.o", dir);
+	snprintf(log, sizeof(log), "%s/build.log", dir);
+	snprintf(cc, sizeof(cc), "%sgcc", prefix);
+
+	char *gen[] = { DIFF_DIR "/diffgen", "-s", first, "-n", count, "-l", len, "-o",
+			path[0], NULL };
+	diff_must_run(gen, NULL, log);
+
+	char *as[] = { cc, "-march=rv32ima_zicsr_zifencei", "-mabi=ilp32", "-c", path[0], "-o",
+		       path[1], NULL };
+	diff_must_run(as, NULL, log);
+
+	static const char *peer[2] = { "qemu", "bare" };
+	for (int p = 0; p < 2; p++) {
+		char start[128], harness[128];
+		snprintf(start, sizeof(start), DIFF_DIR "/start-%s.o", peer[p]);
+		snprintf(harness, sizeof(harness), DIFF_DIR "/harness-%s.o", peer[p]);
+		snprintf(path[2], sizeof(path[2]), "%s/%s.elf", dir, peer[p]);
+		char *ld[] = { cc,    "-march=rv32ima_zicsr_zifencei",
+			       "-mabi=ilp32", "-nostdlib",
+			       "-static",     "-Wl,--no-relax",
+			       "-T",	      "tests/diff/link.ld",
+			       path[1],	      start,
+			       harness,	      "-o",
+			       path[2],	      NULL };
+		diff_must_run(ld, NULL, log);
+	}
+}
+
+/* ---- comparing --------------------------------------------------------- */
+
+/* The next line of *p (NUL-terminated in place), or NULL at the end. */
+static char *diff_line(char **p)
+{
+	char *s = *p, *nl;
+	if (!s || !*s)
+		return NULL;
+	nl = strchr(s, '\n');
+	if (nl) {
+		*nl = '\0';
+		*p = nl + 1;
+	} else {
+		*p = s + strlen(s);
+	}
+	return s;
+}
+
+/*
+ * Print which fields of two result lines differ ("x5: qemu 00000001,
+ * trapvisor 00000000"); the lines are "seed N: x0=... x1=... mem=...".
+ */
+static void diff_explain(const char *q, const char *t)
+{
+	char qa[1024], ta[1024], *qs, *ts, *qf, *tf;
+	snprintf(qa, sizeof(qa), "%s", q);
+	snprintf(ta, sizeof(ta), "%s", t);
+	qf = strtok_r(qa, " ", &qs);
+	tf = strtok_r(ta, " ", &ts);
+	while (qf && tf) {
+		if (strcmp(qf, tf)) {
+			char *eq = strchr(qf, '=');
+			char *teq = strchr(tf, '=');
+			if (eq && teq)
+				cr_log_error("    %.*s: qemu %s, trapvisor %s", (int)(eq - qf), qf,
+					     eq + 1, teq + 1);
+			else
+				cr_log_error("    qemu '%s', trapvisor '%s'", qf, tf);
+		}
+		qf = strtok_r(NULL, " ", &qs);
+		tf = strtok_r(NULL, " ", &ts);
+	}
+	if (qf || tf)
+		cr_log_error("    the lines have different numbers of fields");
+}
+
+/* Compare the outputs; returns the number of differing seeds. */
+static int diff_compare(const struct diff_chunk *c, const char *dir, char *qout, char *tout)
+{
+	int bad = 0;
+	uint32_t lines = 0;
+	char *qp = qout, *tp = tout, *q, *t;
+
+	while ((q = diff_line(&qp)) != NULL) {
+		t = diff_line(&tp);
+		if (!t) {
+			cr_log_error("trapvisor's output ends before qemu's line '%.40s...'", q);
+			return bad + 1;
+		}
+		if (!strncmp(q, "seed ", 5))
+			lines++;
+		if (!strcmp(q, t))
+			continue;
+		if (++bad > DIFF_MAX_REPORTS)
+			continue;
+		if (strncmp(q, "seed ", 5)) {
+			cr_log_error("line differs: qemu '%.60s', trapvisor '%.60s'", q, t);
+			continue;
+		}
+		unsigned long seed = strtoul(q + 5, NULL, 10);
+		cr_log_error("seed %lu differs:", seed);
+		diff_explain(q, t);
+		cr_log_error("  the body:   sed -n '/-- seed %lu --/,/-- seed %lu --/p' %s/gen.S", seed,
+			     seed + 1, dir);
+		cr_log_error("  this seed alone: DIFF_FIRST=%lu DIFF_SEEDS=1 make test-diff", seed);
+		cr_log_error("  (then build/tests/diff/run/%lu/ has gen.S, qemu.elf, bare.elf, "
+			     "qemu.out, bare.out)",
+			     seed);
+	}
+	if (diff_line(&tp)) {
+		cr_log_error("trapvisor printed more lines than qemu");
+		bad++;
+	}
+	if (lines != c->count) {
+		cr_log_error("qemu printed %" PRIu32 " result lines, expected %" PRIu32, lines,
+			     c->count);
+		bad++;
+	}
+	return bad;
+}
+
+/* ---- the chunks: one Criterion test each, two run at a time ------------ */
+
+static void diff_free_chunks(struct criterion_test_params *ctp)
+{
+	cr_free(ctp->params);
+}
+
+ParameterizedTestParameters(diff, peers)
+{
+	uint32_t seeds = diff_env("DIFF_SEEDS", 1000, 1, 10000000);
+	uint32_t first = diff_env("DIFF_FIRST", 1, 0, 0xfff00000u);
+	uint32_t chunk = diff_env("DIFF_CHUNK", 50, 1, 1000);
+	uint32_t len = diff_env("DIFF_LEN", 200, 0, 5000);
+	size_t n = (seeds + chunk - 1) / chunk;
+	struct diff_chunk *c = cr_malloc(n * sizeof(*c));
+
+	for (size_t i = 0; i < n; i++) {
+		c[i].first = first + (uint32_t)i * chunk;
+		c[i].count = (uint32_t)i + 1 < n ? chunk : seeds - (uint32_t)i * chunk;
+		c[i].len = len;
+	}
+	return cr_make_param_array(struct diff_chunk, c, n, diff_free_chunks);
+}
+
+ParameterizedTest(struct diff_chunk *c, diff, peers, .timeout = 600)
+{
+	char dir[256], path[4][300];
+	snprintf(dir, sizeof(dir), DIFF_DIR "/run/%" PRIu32, c->first);
+	mkdir(DIFF_DIR "/run", 0755);
+	if (mkdir(dir, 0755) < 0 && errno != EEXIST)
+		cr_assert_fail("mkdir %s: %s", dir, strerror(errno));
+	diff_build_chunk(c, dir);
+
+	snprintf(path[0], sizeof(path[0]), "%s/qemu.elf", dir);
+	snprintf(path[1], sizeof(path[1]), "%s/bare.elf", dir);
+	snprintf(path[2], sizeof(path[2]), "%s/qemu.out", dir);
+	snprintf(path[3], sizeof(path[3]), "%s/bare.out", dir);
+	char qerr[300], terr[300];
+	snprintf(qerr, sizeof(qerr), "%s/qemu.err", dir);
+	snprintf(terr, sizeof(terr), "%s/bare.err", dir);
+
+	char *qemu[] = { (char *)diff_getenv("DIFF_QEMU", "qemu-riscv32"), path[0], NULL };
+	int qrc = diff_proc_run(qemu, path[2], qerr, DIFF_TIMEOUT_S, NULL);
+	cr_assert_eq(qrc, 0, "qemu-riscv32 %s: status %d (see %s)", path[0], qrc, qerr);
+
+	char *tv[] = { (char *)diff_getenv("DIFF_TRAPVISOR", "build/trapvisor"),
+		       "run",
+		       "--mode=bare",
+		       "--max-insns",
+		       DIFF_MAX_INSNS,
+		       path[1],
+		       NULL };
+	int trc = diff_proc_run(tv, path[3], terr, DIFF_TIMEOUT_S, NULL);
+	char *qout = diff_proc_read(path[2]), *tout = diff_proc_read(path[3]);
+	cr_assert(qout && tout, "cannot read %s or %s", path[2], path[3]);
+
+	int bad = diff_compare(c, dir, qout, tout);
+	free(qout);
+	free(tout);
+	cr_expect_eq(trc, 0, "trapvisor %s: status %d, not 0 (stderr in %s)", path[1], trc, terr);
+	cr_assert_eq(bad, 0,
+		     "seeds %" PRIu32 "..%" PRIu32 ": %d differences between qemu-riscv32 and "
+		     "trapvisor (first %d listed above)",
+		     c->first, c->first + c->count - 1, bad, DIFF_MAX_REPORTS);
+}
+
+/* ---- the generator itself ------------------------------------------- */
+
+/* Generate seeds first..first+count-1 into path and return the text. */
+static char *diff_generate(const char *path, const char *first, const char *count)
+{
+	char *gen[] = { DIFF_DIR "/diffgen", "-s", (char *)first, "-n", (char *)count, "-o",
+			(char *)path, NULL };
+	diff_must_run(gen, NULL, NULL);
+	char *text = diff_proc_read(path);
+	cr_assert_not_null(text, "cannot read %s", path);
+	return text;
+}
+
+/* The text of one body ("-- seed N --" up to the next marker or the table). */
+static char *diff_body_of(const char *text, unsigned seed)
+{
+	char mark[64];
+	snprintf(mark, sizeof(mark), "/* ---- seed %u ---- */", seed);
+	const char *s = strstr(text, mark);
+	cr_assert_not_null(s, "no body for seed %u", seed);
+	const char *e = strstr(s + 1, "/* ---- seed ");
+	if (!e)
+		e = strstr(s, "\t.section .rodata");
+	cr_assert_not_null(e);
+	return strndup(s, (size_t)(e - s));
+}
+
+Test(diff, generator_is_seeded, .timeout = 60)
+{
+	mkdir(DIFF_DIR "/run", 0755);
+	char *a = diff_generate(DIFF_DIR "/run/seeded-a.S", "42", "3");
+	char *b = diff_generate(DIFF_DIR "/run/seeded-b.S", "42", "3");
+	char *c = diff_generate(DIFF_DIR "/run/seeded-c.S", "43", "3");
+	char *d = diff_generate(DIFF_DIR "/run/seeded-d.S", "44", "1");
+
+	cr_expect_str_eq(a, b, "the same seeds must give the same file");
+	cr_expect_str_neq(a, c, "different seeds must give different files");
+
+	/* A body depends on its seed only, not on its neighbours in the file:
+	 * that is what lets a failing seed be rerun alone. */
+	char *in_chunk = diff_body_of(a, 44), *alone = diff_body_of(d, 44);
+	cr_expect_str_eq(in_chunk, alone, "seed 44 alone differs from seed 44 in a chunk");
+	free(in_chunk);
+	free(alone);
+	free(a);
+	free(b);
+	free(c);
+	free(d);
+}
