@@ -1,0 +1,52 @@
+# tests/bench/: benchmark guests, timed on trapvisor and on qemu-riscv32 in
+# the same run (`make bench`; docs/bench.md says how to read the table).
+#
+# Each workload (alu, sieve, chase) is one C file built twice, with the
+# same flags, for the two peers:
+#   build/tests/bench/W-bare.elf   bench.c W.c paging.c peer_bare.S, at 0x80000000
+#   build/tests/bench/W-qemu.elf   bench.c W.c peer_qemu.S, at 0x10000
+# (one linker script, tests/bench/link.ld, with the base address as a symbol)
+# and build/tests/bench/benchrun (host) runs and times them.
+
+BENCH_B         := $(B)/tests/bench
+BENCH_WORKLOADS := alu sieve chase
+BENCH_RUNS      ?= 3
+# No memset/memcpy calls conjured from loops: the guests have no libc.
+BENCH_RV_CFLAGS := $(RV_CFLAGS) -I. -fno-tree-loop-distribute-patterns
+
+$(BENCH_B)/%.rv.o: tests/bench/%.c
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  RVCC    $@")
+	$(Q)$(RV_CC) $(BENCH_RV_CFLAGS) -c $< -o $@
+
+$(BENCH_B)/%.rv.o: tests/bench/%.S
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  RVAS    $@")
+	$(Q)$(RV_CC) $(BENCH_RV_CFLAGS) -c $< -o $@
+
+$(BENCH_B)/%-bare.elf: $(BENCH_B)/%.rv.o $(BENCH_B)/bench.rv.o $(BENCH_B)/paging.rv.o \
+		$(BENCH_B)/peer_bare.rv.o tests/bench/link.ld
+	@$(if $(Q),echo "  RVLD    $@")
+	$(Q)$(RV_CC) $(RV_LDFLAGS) -Wl,--defsym=BENCH_BASE=0x80000000 -T tests/bench/link.ld \
+		-o $@ $(filter %.o,$^)
+
+$(BENCH_B)/%-qemu.elf: $(BENCH_B)/%.rv.o $(BENCH_B)/bench.rv.o $(BENCH_B)/peer_qemu.rv.o \
+		tests/bench/link.ld
+	@$(if $(Q),echo "  RVLD    $@")
+	$(Q)$(RV_CC) $(RV_LDFLAGS) -Wl,--defsym=BENCH_BASE=0x10000 -T tests/bench/link.ld \
+		-o $@ $(filter %.o,$^)
+
+# Keep the objects (make would delete them as intermediate files).
+.SECONDARY: $(foreach f,$(BENCH_WORKLOADS) bench paging peer_bare peer_qemu,$(BENCH_B)/$(f).rv.o)
+
+$(BENCH_B)/benchrun: $(B)/tests/bench/run.o $(B)/tests/diff/diff_proc.o
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ -lm
+
+BENCH_GUESTS := $(foreach w,$(BENCH_WORKLOADS),$(BENCH_B)/$(w)-bare.elf $(BENCH_B)/$(w)-qemu.elf)
+ALL_TARGETS  += $(BENCH_GUESTS) $(BENCH_B)/benchrun
+
+bench-peer: $(B)/trapvisor $(BENCH_B)/benchrun $(BENCH_GUESTS)
+	$(Q)$(BENCH_B)/benchrun -n $(BENCH_RUNS) $(BENCH_B) $(BENCH_WORKLOADS)
+BENCH_TARGETS += bench-peer

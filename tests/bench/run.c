@@ -1,0 +1,233 @@
+/*
+ * run.c -- benchrun: time each benchmark guest on trapvisor and on
+ * qemu-riscv32 in the same run, and print one table.
+ *
+ *   benchrun [-n RUNS] [-t TRAPVISOR] [-q QEMU] DIR WORKLOAD...
+ *
+ * For WORKLOAD w it runs DIR/w-bare.elf with `TRAPVISOR run --mode=bare
+ * --stats` and DIR/w-qemu.elf with `QEMU`, RUNS times each (default 3),
+ * alternating the two so that a noisy moment hurts both alike, and keeps
+ * the best (smallest) wall-clock time of each.  Wall clock includes the
+ * start-up of each emulator (a few milliseconds against runs of ~1 s).
+ *
+ * From trapvisor's stderr it reads "instructions retired: N" and "guest
+ * MIPS: X" (its own figure, timed inside trapvisor); from both stdouts the
+ * line "bench w: checksum XXXXXXXX".  Different checksums, a failed run or
+ * a missing figure make benchrun exit 1: a fast wrong answer is no result.
+ */
+#include <inttypes.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "tests/diff/diff_proc.h"
+
+#define BENCH_TIMEOUT_S 300		/* per run */
+#define BENCH_MAX_INSNS "100000000000" /* a runaway stops after ~minutes */
+
+struct bench_result {
+	double best;	   /* seconds, best of the runs */
+	uint64_t insns;	   /* trapvisor only: instructions retired */
+	double self_mips;  /* trapvisor only: its own guest MIPS figure */
+	char checksum[64]; /* the guest's checksum line */
+	int ok;
+};
+
+/* The number after `key` in text (digits, commas and '_' allowed). */
+static int bench_find_u64(const char *text, const char *key, uint64_t *out)
+{
+	const char *s = strstr(text, key);
+	uint64_t v = 0;
+	int digits = 0;
+	if (!s)
+		return -1;
+	for (s += strlen(key); *s == ' ' || *s == '\t'; s++)
+		;
+	for (; (*s >= '0' && *s <= '9') || *s == ',' || *s == '_'; s++)
+		if (*s >= '0' && *s <= '9') {
+			v = v * 10 + (uint64_t)(*s - '0');
+			digits++;
+		}
+	*out = v;
+	return digits ? 0 : -1;
+}
+
+static int bench_find_double(const char *text, const char *key, double *out)
+{
+	const char *s = strstr(text, key);
+	char *end;
+	if (!s)
+		return -1;
+	*out = strtod(s + strlen(key), &end);
+	return end == s + strlen(key) ? -1 : 0;
+}
+
+/* Copy the checksum line "bench NAME: checksum X" out of a guest's output. */
+static int bench_find_checksum(const char *text, char *out, size_t n)
+{
+	const char *s = strstr(text, ": checksum ");
+	if (!s)
+		return -1;
+	s += strlen(": checksum ");
+	size_t len = strcspn(s, "\r\n");
+	snprintf(out, n, "%.*s", (int)len, s);
+	return 0;
+}
+
+/*
+ * One run of one peer: time it, check exit status 0 and read its output.
+ * is_tv selects trapvisor's extra parsing.  Returns 0 or -1 (message
+ * printed).
+ */
+static int bench_once(char *const argv[], const char *out, const char *err, int is_tv,
+		      struct bench_result *res)
+{
+	double secs;
+	int rc = diff_proc_run(argv, out, err, BENCH_TIMEOUT_S, &secs);
+	char *o = diff_proc_read(out), *e = diff_proc_read(err);
+	char sum[64];
+	int ret = -1;
+
+	if (rc != 0) {
+		fprintf(stderr, "benchrun: %s (output in %s): status %d\n%s", argv[0], out, rc,
+			e ? e : "");
+		goto out;
+	}
+	if (!o || bench_find_checksum(o, sum, sizeof(sum))) {
+		fprintf(stderr, "benchrun: no checksum in the output of %s (%s)\n", argv[0], out);
+		goto out;
+	}
+	if (res->ok && strcmp(sum, res->checksum)) {
+		fprintf(stderr, "benchrun: %s changed its checksum between runs\n", argv[0]);
+		goto out;
+	}
+	snprintf(res->checksum, sizeof(res->checksum), "%s", sum);
+	if (is_tv) {
+		if (!e || bench_find_u64(e, "instructions retired:", &res->insns)) {
+			fprintf(stderr, "benchrun: no 'instructions retired: N' in %s\n", err);
+			goto out;
+		}
+		if (bench_find_double(e, "guest MIPS:", &res->self_mips))
+			res->self_mips = 0; /* optional: shown as '-' */
+	}
+	if (!res->ok || secs < res->best)
+		res->best = secs;
+	res->ok = 1;
+	ret = 0;
+out:
+	free(o);
+	free(e);
+	return ret;
+}
+
+/* Print n with thousands separators into buf. */
+static const char *bench_grouped(uint64_t n, char *buf, size_t len)
+{
+	char digits[32];
+	int nd = snprintf(digits, sizeof(digits), "%" PRIu64, n), j = 0;
+	for (int i = 0; i < nd && (size_t)j + 2 < len; i++) {
+		if (i > 0 && (nd - i) % 3 == 0)
+			buf[j++] = ',';
+		buf[j++] = digits[i];
+	}
+	buf[j] = '\0';
+	return buf;
+}
+
+static void bench_usage(void)
+{
+	fprintf(stderr, "usage: benchrun [-n RUNS] [-t TRAPVISOR] [-q QEMU] DIR WORKLOAD...\n");
+}
+
+int main(int argc, char **argv)
+{
+	const char *tv = "build/trapvisor", *qemu = "qemu-riscv32";
+	int runs = 3, c, failed = 0;
+	double log_ratio_sum = 0;
+	int nratio = 0;
+
+	while ((c = getopt(argc, argv, "n:t:q:")) != -1) {
+		switch (c) {
+		case 'n':
+			runs = atoi(optarg);
+			if (runs < 1 || runs > 100) {
+				bench_usage();
+				return 2;
+			}
+			break;
+		case 't':
+			tv = optarg;
+			break;
+		case 'q':
+			qemu = optarg;
+			break;
+		default:
+			bench_usage();
+			return 2;
+		}
+	}
+	if (argc - optind < 2) {
+		bench_usage();
+		return 2;
+	}
+	const char *dir = argv[optind];
+
+	printf("trapvisor (--mode=bare) against %s (user mode), best of %d wall-clock runs each\n\n",
+	       qemu, runs);
+	printf("%-8s %15s %12s %8s %8s %9s %15s\n", "workload", "guest insns", "trapvisor s",
+	       "MIPS", "(self)", "qemu s", "trapvisor/qemu");
+	fflush(stdout);
+
+	for (int w = optind + 1; w < argc; w++) {
+		const char *name = argv[w];
+		char elf[2][512], out[2][512], err[2][512];
+		struct bench_result res[2];
+		memset(res, 0, sizeof(res));
+		static const char *peer[2] = { "bare", "qemu" };
+
+		for (int p = 0; p < 2; p++) {
+			snprintf(elf[p], sizeof(elf[p]), "%s/%s-%s.elf", dir, name, peer[p]);
+			snprintf(out[p], sizeof(out[p]), "%s/%s-%s.out", dir, name, peer[p]);
+			snprintf(err[p], sizeof(err[p]), "%s/%s-%s.err", dir, name, peer[p]);
+		}
+		char *tv_argv[] = { (char *)tv,		     "run",  "--mode=bare", "--stats",
+				    "--max-insns", BENCH_MAX_INSNS, elf[0], NULL };
+		char *q_argv[] = { (char *)qemu, elf[1], NULL };
+
+		int bad = 0;
+		for (int r = 0; r < runs && !bad; r++) {
+			bad |= bench_once(tv_argv, out[0], err[0], 1, &res[0]);
+			bad |= bench_once(q_argv, out[1], err[1], 0, &res[1]);
+		}
+		if (!bad && strcmp(res[0].checksum, res[1].checksum)) {
+			fprintf(stderr, "benchrun: %s: checksums differ: trapvisor %s, qemu %s\n",
+				name, res[0].checksum, res[1].checksum);
+			bad = 1;
+		}
+		if (bad) {
+			printf("%-8s FAILED (see above)\n", name);
+			failed = 1;
+			continue;
+		}
+
+		char insns[40], self[16] = "-";
+		double mips = (double)res[0].insns / res[0].best / 1e6;
+		double ratio = res[0].best / res[1].best;
+		if (res[0].self_mips > 0)
+			snprintf(self, sizeof(self), "(%.0f)", res[0].self_mips);
+		printf("%-8s %15s %12.3f %8.0f %8s %9.3f %15.2f\n", name,
+		       bench_grouped(res[0].insns, insns, sizeof(insns)), res[0].best, mips, self,
+		       res[1].best, ratio);
+		fflush(stdout);
+		log_ratio_sum += log(ratio);
+		nratio++;
+	}
+	if (nratio > 1)
+		printf("%-8s %15s %12s %8s %8s %9s %15.2f\n", "geomean", "", "", "", "", "",
+		       exp(log_ratio_sum / nratio));
+	printf("\nMIPS = guest instructions / trapvisor's best wall-clock time; (self) = the\n"
+	       "guest MIPS trapvisor reports itself.  trapvisor/qemu > 1: trapvisor is slower.\n");
+	return failed;
+}
