@@ -1,7 +1,7 @@
 # tests/bench/: benchmark guests, timed on trapvisor and on qemu-riscv32 in
 # the same run (`make bench`; docs/bench.md says how to read the table).
 #
-# Each workload (alu, sieve, chase) is one C file built twice, with the
+# Each workload (alu, sieve, sieve-paged, chase) is one C file built twice, with the
 # same flags, for the two peers:
 #   build/tests/bench/W-bare.elf   bench.c W.c paging.c peer_bare.S, at 0x80000000
 #   build/tests/bench/W-qemu.elf   bench.c W.c peer_qemu.S, at 0x10000
@@ -9,7 +9,7 @@
 # and build/tests/bench/benchrun (host) runs and times them.
 
 BENCH_B         := $(B)/tests/bench
-BENCH_WORKLOADS := alu sieve chase
+BENCH_WORKLOADS := alu sieve sieve-paged chase
 BENCH_RUNS      ?= 3
 # No memset/memcpy calls conjured from loops: the guests have no libc.
 BENCH_RV_CFLAGS := $(RV_CFLAGS) -I. -fno-tree-loop-distribute-patterns
@@ -18,6 +18,12 @@ $(BENCH_B)/%.rv.o: tests/bench/%.c
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  RVCC    $@")
 	$(Q)$(RV_CC) $(BENCH_RV_CFLAGS) -c $< -o $@
+
+# sieve-paged: the sieve with its array behind 4 KiB pages (see sieve.c).
+$(BENCH_B)/sieve-paged.rv.o: tests/bench/sieve.c
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  RVCC    $@")
+	$(Q)$(RV_CC) $(BENCH_RV_CFLAGS) -DBENCH_PAGED -c $< -o $@
 
 $(BENCH_B)/%.rv.o: tests/bench/%.S
 	@mkdir -p $(dir $@)
