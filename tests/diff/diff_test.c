@@ -317,3 +317,49 @@ Test(diff, generator_is_seeded, .timeout = 60)
 	free(c);
 	free(d);
 }
+
+/* Is there a line in text that starts with prefix and ends with suffix? */
+static int diff_has_line(const char *text, const char *prefix, const char *suffix)
+{
+	size_t np = strlen(prefix), ns = strlen(suffix);
+	for (const char *s = text; *s;) {
+		size_t len = strcspn(s, "\n");
+		if (len >= np + ns && !strncmp(s, prefix, np) && !strncmp(s + len - ns, suffix, ns))
+			return 1;
+		s += len + (s[len] == '\n');
+	}
+	return 0;
+}
+
+/*
+ * Every instruction the test claims to cover appears in the first 50 bodies
+ * (the default chunk), and so do the forced edge cases of division.
+ */
+Test(diff, generator_covers_rv32ima, .timeout = 60)
+{
+	static const char *mnemonic[] = {
+		"add",	   "sub",      "sll",	  "slt",      "sltu",	 "xor",	     "srl",
+		"sra",	   "or",       "and",	  "addi",     "slti",	 "sltiu",    "xori",
+		"ori",	   "andi",     "slli",	  "srli",     "srai",	 "lui",	     "auipc",
+		"mul",	   "mulh",     "mulhsu",  "mulhu",    "div",	 "divu",     "rem",
+		"remu",	   "lr.w",     "sc.w",	  "amoswap.w", "amoadd.w", "amoxor.w", "amoand.w",
+		"amoor.w", "amomin.w", "amomax.w", "amominu.w", "amomaxu.w", "lb",	     "lbu",
+		"lh",	   "lhu",      "lw",	  "sb",	      "sh",	 "sw",	     "beq",
+		"bne",	   "blt",      "bge",	  "bltu",     "bgeu",	 "jal",	     "jalr",
+	};
+	mkdir(DIFF_DIR "/run", 0755);
+	char *text = diff_generate(DIFF_DIR "/run/coverage.S", "1", "50");
+
+	for (size_t i = 0; i < sizeof(mnemonic) / sizeof(mnemonic[0]); i++) {
+		char plain[32], suffixed[32];
+		snprintf(plain, sizeof(plain), "\n\t%s\t", mnemonic[i]);
+		snprintf(suffixed, sizeof(suffixed), "\n\t%s.", mnemonic[i]); /* .aq .rl .aqrl */
+		cr_expect(strstr(text, plain) || strstr(text, suffixed),
+			  "no '%s' in 50 generated bodies", mnemonic[i]);
+	}
+	cr_expect_not_null(strstr(text, "\tli\tx"), "no register set up");
+	cr_expect_not_null(strstr(text, ", 0x80000000\n"), "no INT_MIN operand forced");
+	cr_expect(diff_has_line(text, "\tdiv\t", ", x0"), "no division by x0");
+	cr_expect(diff_has_line(text, "\tli\t", ", 0"), "no divisor forced to 0");
+	free(text);
+}
