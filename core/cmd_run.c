@@ -1,0 +1,135 @@
+/*
+ * cmd_run.c -- `trapvisor run [OPTIONS] guest.elf`: parse the options,
+ * pick the mode from the table, run.
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/run.h"
+#include "isa-toy/board.h"
+
+const struct run_mode run_modes[] = {
+	{ "bare", "the guest kernel runs in S-mode on the machine itself, no monitor", run_bare },
+	{ NULL, NULL, NULL },
+};
+
+static void run_usage(FILE *f)
+{
+	fprintf(f,
+		"usage: trapvisor run [OPTIONS] guest.elf\n"
+		"\n"
+		"Run a TRV32 guest (a RISC-V RV32IMA ELF built for the trapvisor board).\n"
+		"The guest's console is this terminal; the exit status is the guest's\n"
+		"(test finisher or SBI shutdown code).\n"
+		"\n"
+		"options:\n"
+		"  --mode=MODE      how to run the guest kernel (default bare):\n");
+	for (const struct run_mode *m = run_modes; m->name; m++)
+		fprintf(f, "                     %-6s %s\n", m->name, m->help);
+	fprintf(f,
+		"  --mem SIZE       guest RAM, e.g. 64M (default 64M, at most 1G)\n"
+		"  --append ARGS    kernel command line (/chosen/bootargs)\n"
+		"  --max-insns N    stop after N guest instructions (exit status %d)\n"
+		"  --stats          print instructions, guest MIPS and traps by cause\n"
+		"                   on stderr at the end\n"
+		"  --trace FILE     write every trap as a JSON Lines record to FILE\n"
+		"  -h, --help       this text\n"
+		"\n"
+		"exit status: the guest's code; %d for a bad option or guest file;\n"
+		"%d when --max-insns stops the guest; %d when the guest waits for an\n"
+		"interrupt that can never come.\n",
+		TV_EXIT_LIMIT, TV_EXIT_USAGE, TV_EXIT_LIMIT, TV_EXIT_STUCK);
+}
+
+int run_parse_size(const char *s, uint64_t *out)
+{
+	char *end;
+	if (!*s || *s == '-')
+		return -1;
+	unsigned long long v = strtoull(s, &end, 0);
+	uint64_t mul = 1;
+	switch (*end) {
+	case 'k': case 'K': mul = 1ull << 10; end++; break;
+	case 'm': case 'M': mul = 1ull << 20; end++; break;
+	case 'g': case 'G': mul = 1ull << 30; end++; break;
+	}
+	if (*end == 'i' || *end == 'B')
+		end += (*end == 'i' && end[1] == 'B') ? 2 : 1;
+	if (*end || v > (UINT64_MAX >> 32))
+		return -1;
+	*out = v * mul;
+	return 0;
+}
+
+int cmd_run(int argc, char **argv)
+{
+	enum { OPT_MODE = 256, OPT_MEM, OPT_APPEND, OPT_MAX, OPT_STATS, OPT_TRACE };
+	static const struct option opts[] = {
+		{ "mode", required_argument, NULL, OPT_MODE },
+		{ "mem", required_argument, NULL, OPT_MEM },
+		{ "append", required_argument, NULL, OPT_APPEND },
+		{ "max-insns", required_argument, NULL, OPT_MAX },
+		{ "stats", no_argument, NULL, OPT_STATS },
+		{ "trace", required_argument, NULL, OPT_TRACE },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct run_config cfg = { .mode = "bare", .ram_size = BOARD_RAM_DEFAULT };
+	uint64_t v;
+	int c;
+
+	optind = 1;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "+h", opts, NULL)) != -1) {
+		switch (c) {
+		case OPT_MODE:
+			cfg.mode = optarg;
+			break;
+		case OPT_MEM:
+			if (run_parse_size(optarg, &v) || v < (1u << 20) || v > BOARD_RAM_MAX ||
+			    (v & 0xfff)) {
+				fprintf(stderr, "trapvisor: --mem %s: need 1M..1G in whole 4 KiB pages\n",
+					optarg);
+				return TV_EXIT_USAGE;
+			}
+			cfg.ram_size = (uint32_t)v;
+			break;
+		case OPT_APPEND:
+			cfg.bootargs = optarg;
+			break;
+		case OPT_MAX:
+			if (run_parse_size(optarg, &cfg.max_insns) || !cfg.max_insns) {
+				fprintf(stderr, "trapvisor: --max-insns %s: need a positive count\n",
+					optarg);
+				return TV_EXIT_USAGE;
+			}
+			break;
+		case OPT_STATS:
+			cfg.stats = true;
+			break;
+		case OPT_TRACE:
+			cfg.trace_path = optarg;
+			break;
+		case 'h':
+			run_usage(stdout);
+			return 0;
+		default:
+			fprintf(stderr, "trapvisor run: unknown or incomplete option '%s' (try --help)\n",
+				argv[optind - 1]);
+			return TV_EXIT_USAGE;
+		}
+	}
+	if (optind != argc - 1) {
+		fprintf(stderr, "trapvisor run: %s (try --help)\n",
+			optind >= argc ? "no guest ELF given" : "more than one guest ELF given");
+		return TV_EXIT_USAGE;
+	}
+	cfg.elf_path = argv[optind];
+	for (const struct run_mode *m = run_modes; m->name; m++)
+		if (!strcmp(m->name, cfg.mode))
+			return m->run(&cfg);
+	fprintf(stderr, "trapvisor run: unknown mode '%s' (try --help)\n", cfg.mode);
+	return TV_EXIT_USAGE;
+}

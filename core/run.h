@@ -1,0 +1,44 @@
+/*
+ * run.h -- what `trapvisor run` was asked to do, and the table of modes
+ * that can do it.  A mode is a row of function pointers chosen by name
+ * (--mode=bare, trap, ...); core/cmd_run.c only drives the table.
+ */
+#ifndef CORE_RUN_H
+#define CORE_RUN_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+/* Exit statuses trapvisor itself uses (the guest's own are 0..255 and
+ * pass through unchanged). */
+#define TV_EXIT_USAGE 2   /* bad command line or bad input file */
+#define TV_EXIT_LIMIT 124 /* --max-insns reached (as timeout(1)) */
+#define TV_EXIT_STUCK 125 /* guest waits for an interrupt that cannot come */
+
+struct run_config {
+	const char *mode;       /* "bare", ... */
+	const char *elf_path;
+	uint32_t ram_size;
+	const char *bootargs;
+	uint64_t max_insns;     /* 0 = none */
+	bool stats;
+	const char *trace_path; /* --trace FILE or NULL */
+};
+
+struct run_mode {
+	const char *name;
+	const char *help;
+	/* Run the guest; return the process exit status. */
+	int (*run)(const struct run_config *cfg);
+};
+
+/* The modes, ending with a row whose name is NULL. */
+extern const struct run_mode run_modes[];
+
+/* The bare board (isa-toy, no monitor). */
+int run_bare(const struct run_config *cfg);
+
+/* Parse "64M", "1G", "65536" into bytes; -1 if malformed or huge. */
+int run_parse_size(const char *s, uint64_t *out);
+
+#endif

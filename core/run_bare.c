@@ -1,0 +1,78 @@
+/*
+ * run_bare.c -- `--mode=bare`: the guest on the machine itself, and the
+ * --stats report.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <time.h>
+
+#include "core/run.h"
+#include "isa-toy/machine.h"
+
+static double run_now(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+static void run_print_stats(const struct machine *m, double seconds)
+{
+	const struct cpu *cpu = &m->cpu;
+	fprintf(stderr, "--- trapvisor stats (mode bare) ---\n");
+	fprintf(stderr, "instructions retired: %llu\n", (unsigned long long)cpu->instret);
+	fprintf(stderr, "host seconds: %.3f\n", seconds);
+	fprintf(stderr, "guest MIPS: %.1f\n",
+		seconds > 0 ? (double)cpu->instret / seconds / 1e6 : 0.0);
+	fprintf(stderr, "guest cycles (incl. idle): %llu\n", (unsigned long long)cpu_cycle(cpu));
+	fprintf(stderr, "traps by cause:\n");
+	for (int i = 0; i < 16; i++)
+		if (cpu->exc_count[i])
+			fprintf(stderr, "  %-32s %llu\n", cpu_cause_name((uint32_t)i),
+				(unsigned long long)cpu->exc_count[i]);
+	for (int i = 0; i < 16; i++)
+		if (cpu->irq_count[i])
+			fprintf(stderr, "  %-32s %llu\n", cpu_cause_name(CAUSE_INTERRUPT | (uint32_t)i),
+				(unsigned long long)cpu->irq_count[i]);
+	fprintf(stderr, "tlb fills: %llu\n", (unsigned long long)cpu->tlb_misses);
+	fprintf(stderr, "decoded pages dropped: %llu\n", (unsigned long long)cpu->code_flushes);
+}
+
+int run_bare(const struct run_config *cfg)
+{
+	struct machine *m = calloc(1, sizeof(*m));
+	if (!m) {
+		fprintf(stderr, "trapvisor: out of memory\n");
+		return 1;
+	}
+	struct machine_config mc = {
+		.ram_size = cfg->ram_size,
+		.bootargs = cfg->bootargs,
+		.elf_path = cfg->elf_path,
+		.input_fd = 0,
+	};
+	if (machine_create(m, &mc)) {
+		free(m);
+		return TV_EXIT_USAGE;
+	}
+	double t0 = run_now();
+	enum machine_end end = machine_run(m, cfg->max_insns);
+	double t1 = run_now();
+	int status = m->cpu.exit_code;
+	fflush(stdout);
+	if (end == MACHINE_LIMIT) {
+		fprintf(stderr, "trapvisor: guest stopped after %llu instructions (--max-insns)\n",
+			(unsigned long long)m->cpu.instret);
+		status = TV_EXIT_LIMIT;
+	} else if (end == MACHINE_STUCK) {
+		fprintf(stderr,
+			"trapvisor: guest waits in wfi for an interrupt that can never come "
+			"(pc %#x)\n", m->cpu.pc);
+		status = TV_EXIT_STUCK;
+	}
+	if (cfg->stats)
+		run_print_stats(m, t1 - t0);
+	machine_destroy(m);
+	free(m);
+	return status;
+}

@@ -1,0 +1,124 @@
+/*
+ * cpu.c -- creating a hart and the outer run loop.
+ *
+ * cpu_run alternates between two things: checking for interrupts (and
+ * waiting in wfi), and running a block of instructions in the hot loop
+ * (cpu_exec.c).  A block never runs past the next timer deadline, so a
+ * timer interrupt is taken on exactly the right instruction.
+ */
+#include "isa-toy/cpu.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+int cpu_init(struct cpu *cpu, uint8_t *ram, uint32_t ram_base, uint32_t ram_size, struct bus *bus)
+{
+	memset(cpu, 0, sizeof(*cpu));
+	cpu->ram = ram;
+	cpu->ram_base = ram_base;
+	cpu->ram_size = ram_size;
+	cpu->bus = bus;
+	cpu->code = calloc((ram_size + 4095) / 4096, sizeof(*cpu->code));
+	if (!cpu->code) {
+		fprintf(stderr, "trapvisor: no memory for the decode cache\n");
+		return -1;
+	}
+	mmu_flush(cpu);
+	return 0;
+}
+
+void cpu_destroy(struct cpu *cpu)
+{
+	if (!cpu->code)
+		return;
+	for (uint32_t i = 0; i < (cpu->ram_size + 4095) / 4096; i++)
+		free(cpu->code[i]);
+	free(cpu->code);
+	cpu->code = NULL;
+}
+
+void cpu_reset(struct cpu *cpu, uint32_t pc, uint32_t a1)
+{
+	memset(cpu->x, 0, sizeof(cpu->x));
+	cpu->x[10] = 0;  /* a0: hart id */
+	cpu->x[11] = a1; /* a1: device tree */
+	cpu->pc = pc;
+	cpu->priv = PRIV_S;
+	cpu->sstatus = cpu->sie = cpu->sip_ssip = cpu->stvec = cpu->scounteren = 0;
+	cpu->sscratch = cpu->sepc = cpu->scause = cpu->stval = cpu->satp = 0;
+	cpu->stimecmp = ~0ull; /* no timer until the guest sets one */
+	cpu->resv_valid = false;
+	cpu->halted = cpu->wfi = cpu->trap_stop = false;
+	mmu_flush(cpu);
+}
+
+void cpu_set_irq(void *opaque, int irq, int level)
+{
+	struct cpu *cpu = opaque;
+	if (irq == IRQ_sei)
+		cpu->seip = level != 0;
+	cpu->exit_request = true;
+}
+
+/* Cycles until `time` reaches stimecmp (0 if it has), saturating. */
+static uint64_t cpu_cycles_to_timer(const struct cpu *cpu)
+{
+	uint64_t now = cpu_cycle(cpu);
+	if (cpu->stimecmp > UINT64_MAX / CPU_CYCLES_PER_TICK)
+		return UINT64_MAX;
+	uint64_t due = cpu->stimecmp * CPU_CYCLES_PER_TICK;
+	return due > now ? due - now : 0;
+}
+
+/* In wfi with nothing pending: let time pass until the timer fires, if
+ * it is enabled.  Returns false if only an outside event (a device) can
+ * end the wait. */
+static bool cpu_wfi_idle(struct cpu *cpu)
+{
+	if (!(cpu->sie & SIP_STIP))
+		return false;
+	uint64_t wait = cpu_cycles_to_timer(cpu);
+	if (wait == UINT64_MAX)
+		return false;
+	cpu->idle += wait;
+	return true;
+}
+
+enum cpu_stop cpu_run(struct cpu *cpu, uint64_t max_insns)
+{
+	uint64_t end = cpu->instret + max_insns;
+	if (end < cpu->instret)
+		end = UINT64_MAX;
+
+	while (!cpu->halted) {
+		cpu->exit_request = false;
+		cpu_check_interrupts(cpu);
+		if (cpu->trap_stop)
+			return CPU_STOP_TRAP;
+		if (cpu->wfi) {
+			if (!cpu_wfi_idle(cpu))
+				return CPU_STOP_WFI;
+			continue;
+		}
+		if (cpu->instret >= end)
+			return CPU_STOP_LIMIT;
+
+		/* Run up to the budget, but stop at the timer deadline when a
+		 * timer interrupt could be taken there. */
+		uint64_t budget = end - cpu->instret;
+		bool timer_can_fire = (cpu->sie & SIP_STIP) &&
+				      (cpu->priv == PRIV_U || (cpu->sstatus & SSTATUS_SIE));
+		if (timer_can_fire) {
+			uint64_t t = cpu_cycles_to_timer(cpu);
+			if (t < budget)
+				budget = t ? t : 1;
+		}
+		if (budget > (1ull << 40))
+			budget = 1ull << 40;
+		cpu_exec_block(cpu, budget);
+		if (cpu->trap_stop)
+			return CPU_STOP_TRAP;
+	}
+	return CPU_STOP_HALT;
+}

@@ -1,0 +1,275 @@
+/*
+ * cpu.h -- one TRV32 hart: registers, privileged state, the software TLB
+ * and the predecoded-instruction cache, and the memory it runs on.
+ *
+ * This is the *hardware*.  In `bare` mode the guest kernel runs on it in
+ * S-mode directly; in the monitor's modes the guest kernel runs on it in
+ * U-mode and every trap goes to the monitor (cpu->host_traps).
+ */
+#ifndef ISA_TOY_CPU_H
+#define ISA_TOY_CPU_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "devices/bus.h"
+#include "isa-toy/insn.h"
+
+/* Privilege modes, numbered as in sstatus.SPP and the spec. */
+enum cpu_priv { PRIV_U = 0, PRIV_S = 1 };
+
+/* sstatus bits (RV32). */
+#define SSTATUS_SIE (1u << 1)   /* S-mode interrupts enabled */
+#define SSTATUS_SPIE (1u << 5)  /* SIE before the last trap */
+#define SSTATUS_SPP (1u << 8)   /* mode before the last trap: 0 U, 1 S */
+#define SSTATUS_SUM (1u << 18)  /* S-mode may load/store U=1 pages */
+#define SSTATUS_MXR (1u << 19)  /* loads from X-only pages allowed */
+#define SSTATUS_WRITABLE (SSTATUS_SIE | SSTATUS_SPIE | SSTATUS_SPP | SSTATUS_SUM | SSTATUS_MXR)
+
+/* sie / sip bits: one per interrupt cause. */
+#define SIP_SSIP (1u << 1) /* software interrupt (sip: writable) */
+#define SIP_STIP (1u << 5) /* timer: time >= stimecmp (read-only) */
+#define SIP_SEIP (1u << 9) /* external: the PLIC's line (read-only) */
+#define SIE_MASK (SIP_SSIP | SIP_STIP | SIP_SEIP)
+
+/* satp (RV32):  31 | 30 .. 22 | 21 .. 0
+ *              MODE|   ASID   |   PPN of the root page table */
+#define SATP_MODE_SV32 (1u << 31)
+#define SATP_ASID_SHIFT 22
+#define SATP_ASID_MASK 0x1ffu
+#define SATP_PPN_MASK 0x3fffffu
+
+/* stvec: BASE in bits 31:2, MODE in 1:0 (0 direct, 1 vectored). */
+#define STVEC_VECTORED 1u
+
+/* scounteren bits: which counters U-mode may read. */
+#define SCOUNTEREN_CY (1u << 0)
+#define SCOUNTEREN_TM (1u << 1)
+#define SCOUNTEREN_IR (1u << 2)
+
+/* Cycles per tick of `time`: TRV32 is a 100 MHz, one-instruction-per-cycle
+ * machine with a 10 MHz timebase.  Time is derived from the instruction
+ * count, so every run of a guest is exactly repeatable. */
+#define CPU_CYCLES_PER_TICK 10
+
+/* Trap causes, from traps.def. */
+enum cpu_exc {
+#define EXC(id, name, code) EXC_##id = code,
+#define IRQ(id, name, code)
+#include "isa-toy/traps.def"
+#undef EXC
+#undef IRQ
+};
+enum cpu_irq {
+#define EXC(id, name, code)
+#define IRQ(id, name, code) IRQ_##id = code,
+#include "isa-toy/traps.def"
+#undef EXC
+#undef IRQ
+};
+#define CAUSE_INTERRUPT (1u << 31)
+
+/* The kind of a memory access (for permissions and fault causes). */
+enum mmu_access { ACCESS_READ, ACCESS_WRITE, ACCESS_EXEC };
+
+/* One predecoded instruction: the decoder's work, done once per address.
+ * rd is 32 (a sink register nobody reads) when the instruction writes x0,
+ * so the interpreter never tests for x0. */
+struct cpu_op {
+	uint16_t id; /* enum insn_id, or CPU_OP_UNDECODED / CPU_OP_PAGE_END */
+	uint8_t rd, rs1, rs2;
+	int32_t imm; /* the immediate; the raw word for illegal/system ones */
+};
+#define CPU_OP_UNDECODED (INSN_COUNT + 0) /* decode me first */
+#define CPU_OP_PAGE_END (INSN_COUNT + 1)  /* fell off the page's end */
+#define CPU_PAGE_OPS 1024 /* 4 KiB / 4 bytes */
+
+/* The predecoded ops of one physical page, plus a sentinel that moves
+ * execution onto the next page. */
+struct cpu_code_page {
+	struct cpu_op ops[CPU_PAGE_OPS + 1];
+	uint32_t ppage;  /* which RAM page */
+	bool live;       /* holds decoded ops: stores to it must invalidate */
+	uint32_t writes; /* stores to it since it last decoded anything */
+};
+
+/* Software TLB: direct-mapped, one array per access kind and privilege.
+ * A data entry maps a virtual page to host memory: host = va + addend.
+ * `tag` is the page-aligned virtual address; an entry never matches a
+ * misaligned access because the lookup keeps the low address bits. */
+#define TLB_SIZE 256
+#define TLB_INVALID 1u
+#define TLB_CODE 2u /* write entry of a page holding decoded code: stores
+		     * take the slow path, which invalidates those ops */
+struct tlb_entry {
+	uint32_t tag;      /* va & ~0xfff, or TLB_INVALID */
+	uint32_t ppage;    /* physical page index in RAM */
+	uintptr_t addend;  /* host address - va */
+};
+struct tlb_code_entry {
+	uint32_t tag;
+	struct cpu_code_page *page;
+};
+struct tlb {
+	struct tlb_entry read[TLB_SIZE], write[TLB_SIZE];
+	struct tlb_code_entry exec[TLB_SIZE];
+};
+
+/* Why cpu_run returned. */
+enum cpu_stop {
+	CPU_STOP_LIMIT,  /* instruction budget used up */
+	CPU_STOP_HALT,   /* the guest shut down (cpu->exit_code) */
+	CPU_STOP_TRAP,   /* host_traps: a trap for the monitor (cpu->trap) */
+	CPU_STOP_WFI,    /* waiting for an interrupt nothing can raise */
+};
+
+/* A trap as the hardware saw it, handed to the monitor. */
+struct cpu_trap {
+	uint32_t cause; /* scause value (bit 31 = interrupt) */
+	uint32_t tval;  /* stval value */
+	uint32_t pc;    /* pc of the trapping instruction */
+};
+
+struct cpu;
+
+/* Firmware: answers an ecall from S-mode (the SBI).  Returns 0 to go on
+ * at pc+4, or -1 if the call halted the machine. */
+typedef int (*cpu_ecall_fn)(struct cpu *cpu, void *ctx);
+
+struct cpu {
+	uint32_t x[33]; /* x0..x31, and x[32]: the sink for writes to x0 */
+	uint32_t pc;
+	enum cpu_priv priv;
+
+	/* S-mode CSRs (the rest are derived: sip.STIP from time, sip.SEIP
+	 * from the PLIC's line). */
+	uint32_t sstatus, sie, sip_ssip, stvec, scounteren;
+	uint32_t sscratch, sepc, scause, stval, satp;
+	uint64_t stimecmp;
+	bool seip;         /* the PLIC's S-mode context line */
+
+	uint64_t instret;  /* instructions retired */
+	uint64_t idle;     /* cycles spent in wfi (time still runs) */
+
+	/* LR/SC reservation: a physical word and the value LR saw. */
+	bool resv_valid;
+	uint32_t resv_pa, resv_val;
+
+	/* Memory: RAM on the fast path, everything else on the bus. */
+	uint8_t *ram;
+	uint32_t ram_base, ram_size;
+	struct bus *bus;
+
+	/* Translation and predecode caches. */
+	struct tlb tlb[2];             /* by privilege mode */
+	struct cpu_code_page **code;   /* by RAM page: NULL or decoded ops */
+
+	/* Where traps go: false = to stvec (real hardware); true = out of
+	 * cpu_run to the monitor, which owns S-mode (trap-and-emulate). */
+	bool host_traps;
+	struct cpu_trap trap;
+
+	cpu_ecall_fn ecall_s;          /* the firmware */
+	void *ecall_ctx;
+
+	bool halted;                   /* finisher or SBI reset */
+	int exit_code;
+	bool wfi;                      /* stopped in wfi */
+	bool exit_request;             /* leave the run loop soon (device I/O) */
+	bool trap_stop;                /* host_traps: a trap is in cpu->trap */
+
+	/* Statistics. */
+	uint64_t exc_count[16], irq_count[16];
+	uint64_t tlb_misses, code_flushes;
+};
+
+/* Set up a hart on `ram` (ram_size bytes at guest physical ram_base) and
+ * `bus`.  Returns 0, or -1 with a message if memory is short. */
+int cpu_init(struct cpu *cpu, uint8_t *ram, uint32_t ram_base, uint32_t ram_size, struct bus *bus);
+void cpu_destroy(struct cpu *cpu);
+
+/* Reset to S-mode at `pc` with a0 = hart id, a1 = `a1`. */
+void cpu_reset(struct cpu *cpu, uint32_t pc, uint32_t a1);
+
+/* Run until `max_insns` more instructions retired, the guest halts, or
+ * (host_traps) a trap needs the monitor. */
+enum cpu_stop cpu_run(struct cpu *cpu, uint64_t max_insns);
+
+/* The interrupt-controller input of the hart: usable as irq_line.set with
+ * irq = IRQ_sei.  Level-triggered. */
+void cpu_set_irq(void *cpu, int irq, int level);
+
+/* Current `time` and `cycle`. */
+static inline uint64_t cpu_cycle(const struct cpu *cpu) { return cpu->instret + cpu->idle; }
+static inline uint64_t cpu_time(const struct cpu *cpu) { return cpu_cycle(cpu) / CPU_CYCLES_PER_TICK; }
+
+/* sip as software reads it. */
+uint32_t cpu_sip(const struct cpu *cpu);
+
+/* Take exception `cause` with `tval` at the current pc (cpu->pc must be
+ * the faulting instruction's).  Delivers to stvec, or stops for the
+ * monitor when host_traps is set. */
+void cpu_exception(struct cpu *cpu, uint32_t cause, uint32_t tval);
+
+/* Deliver a pending enabled interrupt, if any.  Returns true if taken. */
+bool cpu_check_interrupts(struct cpu *cpu);
+
+/* Run predecoded code for at most `budget` instructions; returns early
+ * after any system instruction, trap, or device access (cpu_exec.c). */
+void cpu_exec_block(struct cpu *cpu, uint64_t budget);
+
+/* The slow paths the interpreter calls for loads, stores and atomics:
+ * they perform instruction `op` (at cpu->pc, with the address `va`),
+ * write rd, or raise the exception.  Return true if it retired. */
+bool cpu_exec_memory(struct cpu *cpu, const struct cpu_op *op, uint32_t va);
+bool cpu_exec_atomic(struct cpu *cpu, const struct cpu_op *op);
+
+/* Write x[rd] unless rd is x0. */
+static inline void cpu_set_reg(struct cpu *cpu, unsigned rd, uint32_t v)
+{
+	if (rd != 0 && rd < 32)
+		cpu->x[rd] = v;
+}
+
+/* Execute one system instruction (CSR access, ecall, ebreak, sret, wfi,
+ * sfence.vma, illegal) at cpu->pc.  Updates pc, or raises a trap. */
+void cpu_exec_system(struct cpu *cpu, enum insn_id id, uint32_t w);
+
+/* CSR access with all the spec's checks.  Return 0, or -1 if the access
+ * is illegal (the caller raises illegal-instruction). */
+int cpu_csr_read(struct cpu *cpu, unsigned csr, uint32_t *val);
+int cpu_csr_write(struct cpu *cpu, unsigned csr, uint32_t val);
+
+/* --- memory (mmu.c) --- */
+
+/* Translate `va` for `access` in the current mode.  Returns 0 and the
+ * physical address, or the exception cause to raise. */
+int mmu_translate(struct cpu *cpu, uint32_t va, enum mmu_access access, uint64_t *pa);
+
+/* Slow-path loads and stores (TLB miss, MMIO, misaligned): return 0, or
+ * the exception cause with stval = va.  `size` is 1, 2 or 4. */
+int mmu_load(struct cpu *cpu, uint32_t va, unsigned size, uint32_t *val);
+int mmu_store(struct cpu *cpu, uint32_t va, unsigned size, uint32_t val);
+
+/* Physical access to RAM for a word the caller must have translated; NULL
+ * if [pa, pa+len) is not all RAM. */
+uint8_t *mmu_ram_ptr(struct cpu *cpu, uint64_t pa, uint32_t len);
+
+/* Forget every cached translation (satp, sfence.vma, SUM/MXR changes). */
+void mmu_flush(struct cpu *cpu);
+/* Forget the translations of one virtual page. */
+void mmu_flush_page(struct cpu *cpu, uint32_t va);
+
+/* --- predecode cache (cpu_code.c) --- */
+
+/* The decoded page for RAM page `ppage`, created on first use. */
+struct cpu_code_page *cpu_code_page(struct cpu *cpu, uint32_t ppage);
+/* RAM bytes [pa, pa+len) changed: drop decoded code there. */
+void cpu_code_written(struct cpu *cpu, uint64_t pa, uint64_t len);
+/* Fill in `op` of `page` from instruction word `w`. */
+void cpu_code_decode(struct cpu *cpu, struct cpu_code_page *page, struct cpu_op *op, uint32_t w);
+
+/* Names from traps.def: "load-page-fault", "supervisor-timer-interrupt". */
+const char *cpu_cause_name(uint32_t cause);
+
+#endif

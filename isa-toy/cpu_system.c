@@ -1,0 +1,244 @@
+/*
+ * cpu_system.c -- the out-of-line instructions: CSR accesses and the
+ * privileged ones (system), and the slow paths of loads, stores and
+ * atomics.  The interpreter syncs cpu->pc and cpu->instret before calling
+ * these, so they see precise state.
+ */
+#include "isa-toy/cpu.h"
+
+#include <string.h>
+
+/* Retire the current instruction and go on to the next. */
+static void cpu_retire(struct cpu *cpu)
+{
+	cpu->pc += 4;
+	cpu->instret++;
+}
+
+/* csrrw/csrrs/csrrc and their immediate forms (Zicsr).  Which of them
+ * read and which write matters: csrrw with rd = x0 does not read, and
+ * csrrs/csrrc with rs1 = x0 (or zimm = 0) do not write -- so `csrr` of a
+ * read-only CSR is legal while `csrw` to it is not. */
+static void cpu_exec_csr(struct cpu *cpu, enum insn_id id, uint32_t w)
+{
+	unsigned csr = insn_csr(w), rd = insn_rd(w), rs1 = insn_rs1(w);
+	bool imm_form = id == INSN_csrrwi || id == INSN_csrrsi || id == INSN_csrrci;
+	uint32_t src = imm_form ? rs1 : cpu->x[rs1]; /* zimm is the rs1 field */
+	bool is_write = id == INSN_csrrw || id == INSN_csrrwi;
+	bool does_read = !(is_write && rd == 0);
+	bool does_write = is_write || rs1 != 0;
+	uint32_t old = 0, new;
+
+	if (does_read && cpu_csr_read(cpu, csr, &old))
+		goto illegal;
+	if (!does_read && cpu_csr_read(cpu, csr, &old)) /* must exist even so */
+		goto illegal;
+	if (does_write) {
+		if (id == INSN_csrrw || id == INSN_csrrwi)
+			new = src;
+		else if (id == INSN_csrrs || id == INSN_csrrsi)
+			new = old | src;
+		else
+			new = old & ~src;
+		if (cpu_csr_write(cpu, csr, new))
+			goto illegal;
+	}
+	cpu_set_reg(cpu, rd, old);
+	cpu_retire(cpu);
+	return;
+illegal:
+	cpu_exception(cpu, EXC_illegal, w);
+}
+
+/* sret: return from an S-mode trap handler (privileged spec 3.3.2). */
+static void cpu_exec_sret(struct cpu *cpu)
+{
+	uint32_t s = cpu->sstatus;
+	cpu->priv = (s & SSTATUS_SPP) ? PRIV_S : PRIV_U;
+	s = (s & SSTATUS_SPIE) ? (s | SSTATUS_SIE) : (s & ~SSTATUS_SIE);
+	s |= SSTATUS_SPIE;
+	s &= ~SSTATUS_SPP;
+	cpu->sstatus = s;
+	cpu->pc = cpu->sepc;
+	cpu->instret++;
+}
+
+void cpu_exec_system(struct cpu *cpu, enum insn_id id, uint32_t w)
+{
+	bool user = cpu->priv == PRIV_U;
+
+	switch (id) {
+	case INSN_csrrw:
+	case INSN_csrrs:
+	case INSN_csrrc:
+	case INSN_csrrwi:
+	case INSN_csrrsi:
+	case INSN_csrrci:
+		cpu_exec_csr(cpu, id, w);
+		return;
+	case INSN_ecall:
+		if (user || cpu->host_traps || !cpu->ecall_s) {
+			cpu_exception(cpu, user ? EXC_ecall_u : EXC_ecall_s, 0);
+			return;
+		}
+		/* S-mode ecall on the bare board: the firmware (SBI) answers,
+		 * as M-mode firmware would, and returns to the next insn. */
+		cpu->exc_count[EXC_ecall_s]++;
+		if (cpu->ecall_s(cpu, cpu->ecall_ctx) == 0)
+			cpu->pc += 4;
+		return;
+	case INSN_ebreak:
+		cpu_exception(cpu, EXC_breakpoint, cpu->pc);
+		return;
+	case INSN_sret:
+		if (user)
+			break;
+		cpu_exec_sret(cpu);
+		return;
+	case INSN_wfi:
+		if (user)
+			break;
+		cpu_retire(cpu);
+		/* Stall until an interrupt is pending and enabled in sie,
+		 * whatever sstatus.SIE says (cpu_run does the waiting). */
+		if (!(cpu_sip(cpu) & cpu->sie))
+			cpu->wfi = true;
+		return;
+	case INSN_sfence_vma:
+		if (user)
+			break;
+		/* rs1 = x0: every address; else the page of x[rs1].  Our TLB
+		 * is not tagged with ASIDs, so rs2 (the ASID) only narrows
+		 * what the spec requires, and flushing more is always safe. */
+		if (insn_rs1(w) == 0)
+			mmu_flush(cpu);
+		else
+			mmu_flush_page(cpu, cpu->x[insn_rs1(w)]);
+		cpu_retire(cpu);
+		return;
+	default:
+		break;
+	}
+	cpu_exception(cpu, EXC_illegal, w);
+}
+
+bool cpu_exec_memory(struct cpu *cpu, const struct cpu_op *op, uint32_t va)
+{
+	const struct insn_desc *d = &insn_table[op->id];
+	/* The width and sign come from the id (funct3 is not in the op). */
+	unsigned size;
+	bool sign = false;
+	switch (op->id) {
+	case INSN_lb: size = 1; sign = true; break;
+	case INSN_lh: size = 2; sign = true; break;
+	case INSN_lbu: case INSN_sb: size = 1; break;
+	case INSN_lhu: case INSN_sh: size = 2; break;
+	default: size = 4; break;
+	}
+	int cause;
+	if (d->kind == INSN_KIND_LOAD) {
+		uint32_t v;
+		cause = mmu_load(cpu, va, size, &v);
+		if (!cause) {
+			if (sign)
+				v = size == 1 ? (uint32_t)(int8_t)v : (uint32_t)(int16_t)v;
+			cpu->x[op->rd] = v; /* rd 32 is the sink: x0 stays 0 */
+		}
+	} else {
+		cause = mmu_store(cpu, va, size, cpu->x[op->rs2]);
+	}
+	if (cause) {
+		cpu_exception(cpu, (uint32_t)cause, va);
+		return false;
+	}
+	cpu_retire(cpu);
+	return true;
+}
+
+/* Translate an atomic's address: aligned, RAM only.  0 or a cause. */
+static int cpu_atomic_addr(struct cpu *cpu, uint32_t va, enum mmu_access access, uint32_t **p)
+{
+	if (va & 3)
+		return access == ACCESS_READ ? EXC_load_misaligned : EXC_store_misaligned;
+	uint64_t pa;
+	int cause = mmu_translate(cpu, va, access, &pa);
+	if (cause)
+		return cause;
+	uint8_t *h = mmu_ram_ptr(cpu, pa, 4);
+	if (!h)
+		return access == ACCESS_READ ? EXC_load_access : EXC_store_access;
+	if (access == ACCESS_WRITE)
+		cpu_code_written(cpu, pa, 4);
+	*p = (uint32_t *)(void *)h;
+	return 0;
+}
+
+bool cpu_exec_atomic(struct cpu *cpu, const struct cpu_op *op)
+{
+	uint32_t va = cpu->x[op->rs1], B = cpu->x[op->rs2], OLD, *p;
+	int cause;
+
+	switch (op->id) {
+	case INSN_lr_w:
+		/* Load and reserve.  The reservation remembers the address and
+		 * the value seen; sc.w succeeds only if both still hold. */
+		cause = cpu_atomic_addr(cpu, va, ACCESS_READ, &p);
+		if (cause)
+			break;
+		memcpy(&OLD, p, 4);
+		cpu->resv_valid = true;
+		cpu->resv_pa = va;
+		cpu->resv_val = OLD;
+		cpu->x[op->rd] = OLD;
+		cpu_retire(cpu);
+		return true;
+	case INSN_sc_w: {
+		bool ok = cpu->resv_valid && cpu->resv_pa == va;
+		cpu->resv_valid = false; /* any sc.w ends the reservation */
+		if (ok) {
+			cause = cpu_atomic_addr(cpu, va, ACCESS_WRITE, &p);
+			if (cause)
+				break;
+			memcpy(&OLD, p, 4);
+			ok = OLD == cpu->resv_val;
+			if (ok)
+				memcpy(p, &B, 4);
+		} else if (va & 3) {
+			cause = EXC_store_misaligned;
+			break;
+		}
+		cpu->x[op->rd] = ok ? 0 : 1;
+		cpu_retire(cpu);
+		return true;
+	}
+	default:
+		cause = cpu_atomic_addr(cpu, va, ACCESS_WRITE, &p);
+		if (cause)
+			break;
+		memcpy(&OLD, p, 4);
+		uint32_t new = OLD;
+		switch (op->id) {
+#define KIND_CASE_ALU(id, body)
+#define KIND_CASE_BRANCH(id, body)
+#define KIND_CASE_JUMP(id, body)
+#define KIND_CASE_LOAD(id, body)
+#define KIND_CASE_STORE(id, body)
+#define KIND_CASE_SYSTEM(id, body)
+#define KIND_CASE_ATOMIC(id, body) \
+	case INSN_##id:            \
+		new = (body);      \
+		break;
+#define INSN(id, mn, match, mask, fmt, kind, body) KIND_CASE_##kind(id, body)
+#include "isa-toy/insns.def"
+#undef INSN
+		default:
+			break;
+		}
+		memcpy(p, &new, 4);
+		cpu->x[op->rd] = OLD;
+		cpu_retire(cpu);
+		return true;
+	}
+	cpu_exception(cpu, (uint32_t)cause, va);
+	return false;
+}
