@@ -76,13 +76,14 @@ enum mmu_access { ACCESS_READ, ACCESS_WRITE, ACCESS_EXEC };
  * rd is 32 (a sink register nobody reads) when the instruction writes x0,
  * so the interpreter never tests for x0. */
 struct cpu_op {
-	uint16_t id; /* enum insn_id, or CPU_OP_UNDECODED / CPU_OP_PAGE_END */
+	uint8_t id; /* enum insn_id, or CPU_OP_UNDECODED / CPU_OP_PAGE_END */
 	uint8_t rd, rs1, rs2;
-	int32_t imm; /* the immediate; the raw word for illegal/system ones */
+	int32_t imm; /* the immediate; the raw word for system/atomic ones */
 };
 #define CPU_OP_UNDECODED (INSN_COUNT + 0) /* decode me first */
 #define CPU_OP_PAGE_END (INSN_COUNT + 1)  /* fell off the page's end */
 #define CPU_PAGE_OPS 1024 /* 4 KiB / 4 bytes */
+_Static_assert(INSN_COUNT + 2 <= 256, "op ids must fit struct cpu_op.id");
 
 /* The predecoded ops of one physical page, plus a sentinel that moves
  * execution onto the next page. */

@@ -75,7 +75,7 @@ void cpu_code_decode(struct cpu *cpu, struct cpu_code_page *page, struct cpu_op 
 	const struct insn_desc *d = &insn_table[id];
 	unsigned rd = insn_rd(w);
 
-	op->id = (uint16_t)id;
+	op->id = (uint8_t)id;
 	op->rd = (uint8_t)(rd ? rd : 32); /* writes to x0 go to the sink */
 	op->rs1 = (uint8_t)insn_rs1(w);
 	op->rs2 = (uint8_t)insn_rs2(w);
