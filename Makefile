@@ -44,18 +44,18 @@ TEST_TARGETS :=     # phony targets that `make test` runs, in order
 BENCH_TARGETS:=     # phony targets that `make bench` runs
 
 # $(call criterion_test,NAME,SOURCES[,PREREQS]): a Criterion test binary
-# build/tests/NAME from SOURCES linked with libtrapvisor.a, and the phony
+# build/tests/bin/NAME from SOURCES linked with libtrapvisor.a, and the phony
 # target test-NAME that runs it (after building PREREQS, e.g. guests).
 TV_LIB  := $(B)/libtrapvisor.a
 define criterion_test
-$(B)/tests/$(1): $(2:%.c=$(B)/%.o) $(TV_LIB)
+$(B)/tests/bin/$(1): $(2:%.c=$(B)/%.o) $(TV_LIB)
 	@mkdir -p $$(dir $$@)
 	@$$(if $(Q),echo "  LD      $$@")
 	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -o $$@ $$^ -lcriterion $(LDLIBS)
-test-$(1): $(B)/tests/$(1) $(B)/trapvisor $(3)
-	$(Q)$(B)/tests/$(1) --jobs=2 --short-filename
+test-$(1): $(B)/tests/bin/$(1) $(B)/trapvisor $(3)
+	$(Q)$(B)/tests/bin/$(1) --jobs=2 --short-filename
 TEST_TARGETS += test-$(1)
-ALL_TARGETS  += $(B)/tests/$(1) $(3)
+ALL_TARGETS  += $(B)/tests/bin/$(1) $(3)
 endef
 
 MODULES := $(sort $(wildcard */module.mk */*/module.mk))
