@@ -1,0 +1,68 @@
+/*
+ * intr.h -- THE place where the kernel masks and unmasks interrupts.
+ *
+ * A single-hart kernel protects data it shares with interrupt handlers
+ * (the console input buffer, the process table, the tick counter) by
+ * turning interrupts off around the critical section.  On RISC-V that is
+ * the SIE bit of sstatus:
+ *
+ *   intr_off()       csrc sstatus, SIE      x86: CLI
+ *   intr_on()        csrs sstatus, SIE      x86: STI
+ *   intr_save()      read sstatus, then     x86: PUSHF; CLI
+ *                    clear SIE
+ *   intr_restore(s)  set SIE again only if  x86: POPF
+ *                    it was set in s
+ *
+ * Every one of these is a *sensitive* instruction: it reads or changes
+ * the processor's privileged state.  On TRV32 (strict mode) each of them
+ * traps when the kernel is deprivileged to U-mode, so a trap-and-emulate
+ * monitor sees them all.  Later work replaces exactly this file:
+ *   - `--isa=legacy` makes reading sstatus in U-mode *not* trap and
+ *     writing it silently drop SIE (the PUSHF/POPF problem of IA-32);
+ *     binary translation then has to find these instructions;
+ *   - a PARAVIRT=1 build turns them into hypercalls.
+ * So: no other file of the kernel touches sstatus.SIE.  Keep it that way.
+ * (The trap entry and `sret` change SIE as part of taking and returning
+ * from a trap; that is the hardware's doing, not a masking spot.)
+ */
+#ifndef KERNEL_INTR_H
+#define KERNEL_INTR_H
+
+#include "kernel/riscv.h"
+
+/* intr_off: mask S-mode interrupts (clear sstatus.SIE). */
+static inline void intr_off(void)
+{
+	csr_clear(sstatus, SSTATUS_SIE);
+}
+
+/* intr_on: unmask S-mode interrupts (set sstatus.SIE); a pending one is
+ * taken right after this instruction. */
+static inline void intr_on(void)
+{
+	csr_set(sstatus, SSTATUS_SIE);
+}
+
+/* intr_enabled: are interrupts on?  Reads sstatus (x86: PUSHF + test). */
+static inline bool intr_enabled(void)
+{
+	return (csr_read(sstatus) & SSTATUS_SIE) != 0;
+}
+
+/* intr_save: mask interrupts and return the previous state, to be handed
+ * to intr_restore() at the end of the critical section.  Sections nest. */
+static inline uint32_t intr_save(void)
+{
+	uint32_t s = csr_read(sstatus);
+	intr_off();
+	return s & SSTATUS_SIE;
+}
+
+/* intr_restore: unmask interrupts again if they were on at intr_save(). */
+static inline void intr_restore(uint32_t saved)
+{
+	if (saved & SSTATUS_SIE)
+		intr_on();
+}
+
+#endif

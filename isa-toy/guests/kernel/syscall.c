@@ -1,0 +1,175 @@
+/*
+ * syscall.c -- system calls: a table from number to function (built from
+ * syscalls.def), and the functions.  Each takes the trap frame, reads its
+ * arguments from the saved a0..a2 and returns the value for a0.
+ *
+ * Arguments are the program's to choose: every pointer is checked by
+ * umem_copyin/copyout (U=1, permissions) and every length is bounded
+ * before the kernel uses it.
+ */
+#include "kernel/console.h"
+#include "kernel/kernel.h"
+#include "kernel/timer.h"
+#include "kernel/trap.h"
+#include "kernel/umem.h"
+
+#define SYSCALL_ARGV_MAX 8  /* arguments of spawn(), the name included */
+#define SYSCALL_ARG_LEN 64  /* bytes per argument */
+
+static uint32_t sys_arg(struct trapframe *tf, int n)
+{
+	return tf->regs[TF_A0 + n];
+}
+
+static int sys_exit(struct trapframe *tf)
+{
+	proc_exit((int)sys_arg(tf, 0));
+}
+
+/* write(fd, buf, n): copy the bytes in page-sized chunks and send them
+ * to the UART.  The kernel is not preemptive, so the whole write reaches
+ * the console before any other process can write: programs that print
+ * whole lines with one write never see their output mixed. */
+static int sys_write(struct trapframe *tf)
+{
+	uint32_t fd = sys_arg(tf, 0), va = sys_arg(tf, 1), n = sys_arg(tf, 2);
+	char buf[128];
+
+	if (fd != 1 && fd != 2)
+		return -1;
+	if (n > 0x100000)
+		return -1;
+	/* Check the whole buffer first, so a bad pointer writes nothing. */
+	for (uint32_t off = 0; off < n; off += sizeof(buf)) {
+		uint32_t chunk = n - off < sizeof(buf) ? n - off : sizeof(buf);
+		if (umem_copyin(proc_current(), buf, va + off, chunk) < 0)
+			return -1;
+	}
+	for (uint32_t off = 0; off < n; off += sizeof(buf)) {
+		uint32_t chunk = n - off < sizeof(buf) ? n - off : sizeof(buf);
+		umem_copyin(proc_current(), buf, va + off, chunk);
+		for (uint32_t i = 0; i < chunk; i++)
+			uart_putc(buf[i]);
+	}
+	return (int)n;
+}
+
+static int sys_read(struct trapframe *tf)
+{
+	uint32_t fd = sys_arg(tf, 0), va = sys_arg(tf, 1), n = sys_arg(tf, 2);
+	char buf[128];
+
+	if (fd != 0)
+		return -1;
+	if (n > sizeof(buf))
+		n = sizeof(buf);
+	if (n == 0)
+		return 0;
+	/* Refuse a bad buffer before taking input that would be lost. */
+	memset(buf, 0, n);
+	if (umem_copyout(proc_current(), va, buf, n) < 0)
+		return -1;
+	int got = console_read(buf, (int)n);
+	if (umem_copyout(proc_current(), va, buf, (uint32_t)got) < 0)
+		return -1;
+	return got;
+}
+
+static int sys_getpid(struct trapframe *tf)
+{
+	(void)tf;
+	return proc_current()->pid;
+}
+
+static int sys_yield(struct trapframe *tf)
+{
+	(void)tf;
+	proc_yield();
+	return 0;
+}
+
+static int sys_sleep(struct trapframe *tf)
+{
+	uint32_t ms = sys_arg(tf, 0);
+	if (ms > 3600000)
+		return -1;
+	/* Round up to whole ticks: sleep at least as long as asked. */
+	proc_sleep_ticks((ms * TIMER_HZ + 999) / 1000);
+	return 0;
+}
+
+static int sys_sbrk(struct trapframe *tf)
+{
+	return (int)umem_sbrk(proc_current(), (int)sys_arg(tf, 0));
+}
+
+/* spawn(name, argv): copy the name and the NULL-terminated argv from the
+ * caller into kernel buffers, then build the new process from them. */
+static int sys_spawn(struct trapframe *tf)
+{
+	struct proc *p = proc_current();
+	char args[SYSCALL_ARGV_MAX][SYSCALL_ARG_LEN];
+	char name[PROC_NAME_MAX];
+	char *argv[SYSCALL_ARGV_MAX];
+	uint32_t argv_va = sys_arg(tf, 1);
+	int argc = 0;
+
+	if (umem_copyinstr(p, name, sys_arg(tf, 0), sizeof(name)) < 0)
+		return -1;
+	for (;; argc++) {
+		uint32_t ptr;
+		if (umem_copyin(p, &ptr, argv_va + argc * sizeof(uint32_t), sizeof(ptr)) < 0)
+			return -1;
+		if (!ptr)
+			break;
+		if (argc == SYSCALL_ARGV_MAX ||
+		    umem_copyinstr(p, args[argc], ptr, SYSCALL_ARG_LEN) < 0)
+			return -1;
+		argv[argc] = args[argc];
+	}
+	return proc_spawn(name, argc, argv, p);
+}
+
+static int sys_wait(struct trapframe *tf)
+{
+	int status, pid = proc_wait(&status);
+	uint32_t va = sys_arg(tf, 0);
+
+	if (pid > 0 && va && umem_copyout(proc_current(), va, &status, sizeof(status)) < 0)
+		return -1;
+	return pid;
+}
+
+static int sys_send(struct trapframe *tf)
+{
+	return proc_send((int)sys_arg(tf, 0), (int)sys_arg(tf, 1));
+}
+
+static int sys_recv(struct trapframe *tf)
+{
+	(void)tf;
+	return proc_recv();
+}
+
+static int sys_uptime(struct trapframe *tf)
+{
+	(void)tf;
+	return (int)timer_ticks();
+}
+
+/* The table: syscall_table[number] = function. */
+static int (*const syscall_table[])(struct trapframe *) = {
+#define SYSCALL(num, name) [num] = sys_##name,
+#include "kernel/syscalls.def"
+#undef SYSCALL
+};
+
+void syscall_dispatch(struct trapframe *tf)
+{
+	uint32_t num = tf->regs[TF_A7];
+
+	if (num < ARRAY_SIZE(syscall_table) && syscall_table[num])
+		tf->regs[TF_A0] = (uint32_t)syscall_table[num](tf);
+	else
+		tf->regs[TF_A0] = (uint32_t)-1; /* no such call */
+}

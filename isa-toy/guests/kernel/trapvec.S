@@ -1,0 +1,121 @@
+/*
+ * trapvec.S -- the way into the kernel.  Every trap -- an exception, an
+ * interrupt, an `ecall` from a program -- jumps to trap_vector (stvec)
+ * with: sepc = the interrupted pc, scause = why, stval = the bad address
+ * or instruction, and in sstatus SPP = the mode we came from, SPIE = the
+ * old SIE, SIE = 0 (the hardware masks interrupts for us).
+ *
+ * Which stack?  A trap from user mode must not use the program's sp.
+ * sscratch holds the top of the current process's kernel stack while the
+ * program runs, and 0 while the kernel runs, so one swap tells the two
+ * cases apart:
+ *
+ *                      from U-mode            from S-mode
+ *   csrrw sp,sscratch  sp = kernel stack top  sp = 0
+ *                      sscratch = user sp     sscratch = kernel sp
+ *
+ * From S-mode we swap back and push the frame on the kernel's own stack.
+ */
+#define TF_SIZE 144     /* sizeof(struct trapframe), proc.h */
+#define TF_SEPC 128
+#define TF_SSTATUS 132
+
+	.section .text
+	.globl trap_vector
+	.balign 4
+trap_vector:
+	csrrw sp, sscratch, sp
+	bnez sp, 1f
+	csrrw sp, sscratch, sp          # from S-mode: back to the kernel sp
+1:	addi sp, sp, -TF_SIZE
+	# Save x1 and x3..x31; x2 (sp) is handled below, x0 is always 0.
+	sw x1, 4(sp)
+	sw x3, 12(sp)
+	sw x4, 16(sp)
+	sw x5, 20(sp)
+	sw x6, 24(sp)
+	sw x7, 28(sp)
+	sw x8, 32(sp)
+	sw x9, 36(sp)
+	sw x10, 40(sp)
+	sw x11, 44(sp)
+	sw x12, 48(sp)
+	sw x13, 52(sp)
+	sw x14, 56(sp)
+	sw x15, 60(sp)
+	sw x16, 64(sp)
+	sw x17, 68(sp)
+	sw x18, 72(sp)
+	sw x19, 76(sp)
+	sw x20, 80(sp)
+	sw x21, 84(sp)
+	sw x22, 88(sp)
+	sw x23, 92(sp)
+	sw x24, 96(sp)
+	sw x25, 100(sp)
+	sw x26, 104(sp)
+	sw x27, 108(sp)
+	sw x28, 112(sp)
+	sw x29, 116(sp)
+	sw x30, 120(sp)
+	sw x31, 124(sp)
+	# The interrupted sp: the user's is in sscratch; a kernel trap left
+	# 0 there, and the kernel's sp was just above our frame.
+	csrr t0, sscratch
+	bnez t0, 2f
+	addi t0, sp, TF_SIZE
+2:	sw t0, 8(sp)
+	csrw sscratch, zero             # we are in the kernel now
+	csrr t0, sepc
+	sw t0, TF_SEPC(sp)
+	csrr t0, sstatus
+	sw t0, TF_SSTATUS(sp)
+	mv a0, sp
+	call trap_handler
+	mv a0, sp
+	# fall through
+
+/*
+ * trap_return(tf): the way out.  Restore sepc and sstatus (whose SPP and
+ * SPIE tell sret which mode to return to and whether interrupts come back
+ * on), then every register, sp last, and sret.  Interrupts are off here.
+ */
+	.globl trap_return
+trap_return:
+	mv sp, a0
+	lw t0, TF_SEPC(sp)
+	csrw sepc, t0
+	lw t0, TF_SSTATUS(sp)
+	csrw sstatus, t0
+	lw x1, 4(sp)
+	lw x3, 12(sp)
+	lw x4, 16(sp)
+	lw x5, 20(sp)
+	lw x6, 24(sp)
+	lw x7, 28(sp)
+	lw x8, 32(sp)
+	lw x9, 36(sp)
+	lw x10, 40(sp)
+	lw x11, 44(sp)
+	lw x12, 48(sp)
+	lw x13, 52(sp)
+	lw x14, 56(sp)
+	lw x15, 60(sp)
+	lw x16, 64(sp)
+	lw x17, 68(sp)
+	lw x18, 72(sp)
+	lw x19, 76(sp)
+	lw x20, 80(sp)
+	lw x21, 84(sp)
+	lw x22, 88(sp)
+	lw x23, 92(sp)
+	lw x24, 96(sp)
+	lw x25, 100(sp)
+	lw x26, 104(sp)
+	lw x27, 108(sp)
+	lw x28, 112(sp)
+	lw x29, 116(sp)
+	lw x30, 120(sp)
+	lw x31, 124(sp)
+	lw sp, 8(sp)
+	sret
