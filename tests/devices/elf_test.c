@@ -8,7 +8,6 @@
  */
 #include <criterion/criterion.h>
 #include <elf.h>
-#include <libgen.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -64,16 +63,11 @@ static void teardown(void)
 
 TestSuite(elf, .init = setup, .fini = teardown);
 
-/* build/tests/devices/NAME: next to this binary (build/tests/devices-unit),
- * wherever the test is run from. */
+/* A guest built by tests/devices/module.mk: DEVTEST_DIR/NAME. */
 static const char *guest(const char *name)
 {
 	static char path[PATH_MAX];
-	char exe[PATH_MAX];
-	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
-	cr_assert_gt(n, 0);
-	exe[n] = '\0';
-	snprintf(path, sizeof(path), "%s/devices/%s", dirname(exe), name);
+	snprintf(path, sizeof(path), "%s/%s", DEVTEST_DIR, name);
 	cr_assert_eq(access(path, R_OK), 0, "%s missing: build it with make test-devices", path);
 	return path;
 }

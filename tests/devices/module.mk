@@ -1,11 +1,7 @@
 # tests/devices/: Criterion unit tests of the device models (UART, PLIC,
 # finisher, bus), the board's device tree and the ELF loader.
 #
-#   make test-devices        build and run them (alias of test-devices-unit)
-#
-# The binary is build/tests/devices-unit, not build/tests/devices: that is
-# the folder where the objects of tests/devices/*.c (and the test guests)
-# go, and a file cannot have a folder's name.
+#   make test-devices        build and run them (binary: build/tests/bin/devices)
 
 DEVTEST_DIR  := $(B)/tests/devices
 # Guest ELFs the loader tests read, built by the RISC-V cross compiler.
@@ -37,11 +33,10 @@ $(DEVTEST_DIR)/far.elf: tests/devices/guests/tiny.S
 	@$(if $(Q),echo "  RVCC    $@")
 	$(Q)$(RV_CC) $(DEVTEST_RVLD) -Wl,-Ttext=0x40000000 -Wl,-n -o $@ $<
 
-$(eval $(call criterion_test,devices-unit,$(DEVTEST_SRCS),$(DEVTEST_ELFS)))
+$(eval $(call criterion_test,devices,$(DEVTEST_SRCS),$(DEVTEST_ELFS)))
 
 # The ELF tests need the guests even when the binary is run by hand
-# (order-only: they must not end up on the link line).
-$(B)/tests/devices-unit: | $(DEVTEST_ELFS)
-
-test-devices: test-devices-unit
-.PHONY: test-devices
+# (order-only: they must not end up on the link line), and find them by
+# an absolute path compiled in, so they run from any directory.
+$(B)/tests/bin/devices: | $(DEVTEST_ELFS)
+$(B)/tests/devices/elf_test.o: CFLAGS += -DDEVTEST_DIR='"$(abspath $(DEVTEST_DIR))"'
