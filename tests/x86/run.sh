@@ -1,0 +1,176 @@
+#!/usr/bin/env bash
+# tests/x86/run.sh -- the x86 backend's end-to-end test under nested
+# virtualization, for machines without (usable) VT-x/AMD-V.
+#
+#   L0  this machine: qemu-system-x86_64 -accel tcg -cpu max, software
+#       emulation of an AMD CPU *with* AMD-V (SVM and nested paging)
+#   L1  Debian's cloud kernel + a busybox initramfs that loads Debian's own
+#       kvm / kvm-amd modules, so /dev/kvm appears, and runs trapvisor
+#   L2  the same Debian kernel, booted by trapvisor on L1's KVM, with a
+#       tiny initramfs whose init prints a marker and powers off
+#
+# Checks, all on the console log: the explorer's rows; the L2 kernel's own
+# lines for the command line and the e820 map trapvisor gave it; the
+# marker; trapvisor's clean exit (status 0); its exit statistics.
+#
+# Usage: tests/x86/run.sh [--venue tcg|bochs]   (make test-x86)
+# Environment: X86_TEST_TIMEOUT (seconds for the whole L1 run, default 900),
+# X86_TEST_KEEP=1 keeps the console log path printed at the end.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+
+B=build/x86
+TV=build/trapvisor
+TIMEOUT=${X86_TEST_TIMEOUT:-900}
+L2_TIMEOUT=${X86_L2_TIMEOUT:-600}
+mkdir -p "$B"
+
+t_start=$(date +%s.%N)
+t_last=$t_start
+stage() { # stage NAME: print the time the previous stage took
+	local now
+	now=$(date +%s.%N)
+	printf 'x86-test: %-28s %6.1f s\n' "$1" "$(echo "$now - $t_last" | bc)"
+	t_last=$now
+}
+die() {
+	echo "x86-test: FAIL: $*" >&2
+	exit 1
+}
+
+[ -x "$TV" ] || die "$TV is not built (make build/trapvisor)"
+for tool in qemu-system-x86_64 busybox cpio dpkg-deb apt-get bc gzip; do
+	command -v "$tool" >/dev/null || die "$tool is missing (make deps installs it)"
+done
+
+# 1. Debian's cloud kernel package, downloaded once into build/ and kept.
+deb=$(ls "$B"/deb/linux-image-*-cloud-amd64_*.deb 2>/dev/null | head -1 || true)
+if [ -z "$deb" ]; then
+	mkdir -p "$B/deb"
+	pkg=$(apt-cache depends linux-image-cloud-amd64 2>/dev/null |
+		awk '/Depends: linux-image-[0-9]/ {print $2; exit}')
+	[ -n "$pkg" ] || die "apt-cache knows no linux-image-cloud-amd64 (run apt-get update)"
+	(cd "$B/deb" && apt-get download "$pkg" >/dev/null 2>&1) || die "apt-get download $pkg"
+	deb=$(ls "$B"/deb/linux-image-*-cloud-amd64_*.deb | head -1)
+fi
+kdir=$B/kernel
+if [ ! -d "$kdir/boot" ] || [ "$deb" -nt "$kdir/boot" ]; then
+	rm -rf "$kdir"
+	dpkg-deb -x "$deb" "$kdir"
+fi
+vmlinuz=$(ls "$kdir"/boot/vmlinuz-* | head -1)
+kver=${vmlinuz##*/vmlinuz-}
+moddir=$kdir/lib/modules/$kver/kernel
+stage "kernel package ($kver)"
+
+# 2. The L2 initramfs: busybox and an init that prints the marker and
+#    powers off (ACPI S5 through trapvisor's PM1 control register).
+l2=$B/l2-root
+rm -rf "$l2" && mkdir -p "$l2/bin"
+cp "$(command -v busybox)" "$l2/bin/busybox"
+cat >"$l2/init" <<'EOF'
+#!/bin/busybox sh
+/bin/busybox mkdir -p /proc
+/bin/busybox mount -t proc proc /proc
+/bin/busybox echo "TRAPVISOR-L2-MARKER: init ran on $(/bin/busybox uname -r), $(/bin/busybox grep -c ^processor /proc/cpuinfo) cpu(s)"
+/bin/busybox poweroff -f
+EOF
+chmod +x "$l2/init"
+(cd "$l2" && find . | cpio -o -H newc --quiet | gzip -1) >"$B/l2.cpio.gz"
+stage "L2 initramfs"
+
+# 3. The L1 initramfs: busybox, kvm modules, trapvisor and the libraries
+#    it links (ldd), the explorer's guest programs, the L2 kernel + initrd.
+l1=$B/l1-root
+rm -rf "$l1" && mkdir -p "$l1"/{bin,proc,sys,dev,tmp,mod,x86}
+cp "$(command -v busybox)" "$l1/bin/busybox"
+cp "$moddir/virt/lib/irqbypass.ko" "$moddir/arch/x86/kvm/kvm.ko" \
+	"$moddir/arch/x86/kvm/kvm-amd.ko" "$moddir/arch/x86/kvm/kvm-intel.ko" "$l1/mod/"
+cp "$TV" "$l1/bin/trapvisor"
+cp build/x86/*.bin "$l1/bin/" 2>/dev/null || true
+mkdir -p "$l1/bin/x86" && cp build/x86/*.bin "$l1/bin/x86/" 2>/dev/null || true
+ldd "$TV" | awk '/=>/ {print $3} /^\t\/lib/ {print $1}' | while read -r lib; do
+	[ -f "$lib" ] || continue
+	mkdir -p "$l1$(dirname "$lib")"
+	cp -L "$lib" "$l1$lib"
+done
+cp "$vmlinuz" "$l1/x86/bzImage"
+cp "$B/l2.cpio.gz" "$l1/x86/l2.cpio.gz"
+L2_APPEND="trapvisor_test=1 ignore_loglevel"
+cat >"$l1/init" <<EOF
+#!/bin/busybox sh
+export PATH=/bin
+/bin/busybox --install -s /bin
+mount -t proc proc /proc
+mount -t sysfs sys /sys
+mount -t devtmpfs dev /dev
+echo "L1: loading kvm modules"
+insmod /mod/irqbypass.ko
+insmod /mod/kvm.ko
+if grep -q svm /proc/cpuinfo; then insmod /mod/kvm-amd.ko; else insmod /mod/kvm-intel.ko; fi
+ls -l /dev/kvm || echo "L1: no /dev/kvm"
+echo "L1: explore begin"
+timeout 120 trapvisor x86 explore; echo "L1: explore status \$?"
+echo "L1: boot begin \$(cut -d' ' -f1 /proc/uptime)"
+timeout $((L2_TIMEOUT + 30)) trapvisor x86 --kernel /x86/bzImage --initrd /x86/l2.cpio.gz \\
+	--mem 256M --cpus 2 --append "$L2_APPEND" --stats --timeout $L2_TIMEOUT \\
+	--trace /tmp/trace.jsonl </dev/null
+echo "L1: trapvisor status \$? at \$(cut -d' ' -f1 /proc/uptime)"
+echo "L1: trace lines \$(wc -l </tmp/trace.jsonl)"
+echo "L1: bad input checks"
+trapvisor x86 --kernel /init >/dev/null 2>/tmp/err; echo "L1: not-bzImage status \$? \$(cat /tmp/err)"
+poweroff -f
+EOF
+chmod +x "$l1/init"
+(cd "$l1" && find . | cpio -o -H newc --quiet | gzip -1) >"$B/l1.cpio.gz"
+stage "L1 initramfs"
+
+# 4. Boot L1 under QEMU's TCG with AMD-V emulated.  No network, no disk.
+log=$B/l1-console.log
+set +e
+timeout "$TIMEOUT" qemu-system-x86_64 -accel tcg -cpu max -m 2G -smp 1 -nographic \
+	-no-reboot -nodefaults -serial stdio -monitor none \
+	-kernel "$vmlinuz" -initrd "$B/l1.cpio.gz" \
+	-append "console=ttyS0 panic=-1 quiet" </dev/null >"$log" 2>&1
+rc=$?
+set -e
+tr -d '\r' <"$log" >"$log.txt"
+stage "L1 boot + L2 run (qemu rc $rc)"
+[ $rc -eq 124 ] && die "L1 did not finish in ${TIMEOUT}s; see $log.txt"
+
+# 5. Checks.
+pass=0 fail=0
+check() { # check DESCRIPTION REGEX
+	if grep -Eq -- "$2" "$log.txt"; then
+		pass=$((pass + 1))
+		echo "x86-test: ok   $1"
+	else
+		fail=$((fail + 1))
+		echo "x86-test: FAIL $1 (no line matching /$2/)"
+	fi
+}
+check "L1 has /dev/kvm" "crw.* /dev/kvm"
+check "explorer ran" "L1: explore status 0"
+check "explorer row PUSHF" "^PUSHF +\|"
+check "explorer row POPF" "^POPF +\|"
+check "explorer row SGDT" "^SGDT +\|"
+check "L2 kernel started" "Linux version $kver"
+check "L2 command line from trapvisor" "Command line: console=ttyS0 reboot=k $L2_APPEND"
+check "L2 e820 low RAM" "BIOS-e820: \[mem 0x0000000000000000-0x000000000009fbff\] usable"
+check "L2 e820 reserved" "BIOS-e820: \[mem 0x000000000009fc00-0x00000000000fffff\] reserved"
+check "L2 e820 high RAM" "BIOS-e820: \[mem 0x0000000000100000-0x000000000fffffff\] usable"
+check "L2 found ACPI tables" "ACPI: RSDP 0x00000000000E0000"
+check "L2 found the IOAPIC" "IOAPIC\[0\]: apic_id 2, version .*, address 0xfec00000, GSI 0-23"
+check "L2 brought up 2 CPUs" "smp: Brought up 1 node, 2 CPUs"
+check "L2 marker" "TRAPVISOR-L2-MARKER: init ran on $kver, 2 cpu"
+check "L2 powered off" "x86: the guest powered off"
+check "trapvisor exit status 0" "L1: trapvisor status 0"
+check "stats: KVM_EXIT_IO counted" "KVM_EXIT_IO +[0-9]+"
+check "stats: COM1 exits" "^  com1 +[0-9]+"
+check "stats: KVM in-kernel counters" "vcpu exits +[0-9]+"
+check "bad input: not a bzImage" "not-bzImage status 2 x86: /init: not a Linux bzImage"
+stage "checks"
+total=$(echo "$(date +%s.%N) - $t_start" | bc)
+printf 'x86-test: total %.1f s; console log: %s\n' "$total" "$log.txt"
+echo "x86: $pass passed, $fail failed"
+[ $fail -eq 0 ]

@@ -1,0 +1,316 @@
+/*
+ * cli.c -- `trapvisor x86 ...`: boot a Linux bzImage on KVM, or run the
+ * sensitive-instruction explorer, or stop a boot and walk the guest's page
+ * tables.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
+
+#include "x86-vtx/boot.h"
+#include "x86-vtx/layout.h"
+#include "x86-vtx/vtx.h"
+#include "x86-vtx/walk.h"
+
+#define VTX_DEFAULT_MEM (512ULL << 20)
+#define VTX_MIN_MEM (64ULL << 20)
+#define VTX_MAX_MEM (64ULL << 30)
+#define VTX_DEFAULT_CMDLINE "console=ttyS0 reboot=k"
+
+int vtx_explore_main(int argc, char **argv);
+
+struct vtx_opts {
+	const char *kernel, *initrd, *append, *trace;
+	uint64_t mem;
+	int cpus;
+	int stats;
+	int use_acpi;
+	unsigned timeout_s;
+	uint64_t stop_after;
+	/* walk */
+	int walk;
+	uint64_t va;
+	const char *dot;
+};
+
+static void vtx_usage(FILE *f)
+{
+	fprintf(f,
+		"usage: trapvisor x86 --kernel bzImage [--initrd FILE] [--append ARGS]\n"
+		"                     [--mem SIZE] [--cpus N] [--trace FILE] [--stats]\n"
+		"                     [--stop-after-exits N] [--timeout SECONDS] [--no-acpi]\n"
+		"       trapvisor x86 walk --va ADDR --stop-after-exits N --kernel bzImage ...\n"
+		"                     [--dot FILE]\n"
+		"       trapvisor x86 explore\n\n"
+		"Boots a Linux bzImage on KVM (VT-x or AMD-V) with COM1 on the terminal.\n"
+		"The kernel command line is \"" VTX_DEFAULT_CMDLINE "\" followed by --append.\n"
+		"SIZE takes K, M or G (default 512M).  Exit status: 0 when the guest powers\n"
+		"off or resets, 1 on a VM failure, 2 on bad input or no /dev/kvm.\n");
+}
+
+/* "512M" -> bytes; 0 on a malformed size. */
+static uint64_t vtx_parse_size(const char *s)
+{
+	char *end;
+	errno = 0;
+	unsigned long long v = strtoull(s, &end, 0);
+	if (errno || end == s)
+		return 0;
+	unsigned shift = 0;
+	switch (*end) {
+	case 'k': case 'K': shift = 10; end++; break;
+	case 'm': case 'M': shift = 20; end++; break;
+	case 'g': case 'G': shift = 30; end++; break;
+	case 0: break;
+	default: return 0;
+	}
+	if (*end || v > (VTX_MAX_MEM >> shift))
+		return 0;
+	return (uint64_t)v << shift;
+}
+
+static int vtx_parse_u64(const char *s, uint64_t *out)
+{
+	char *end;
+	errno = 0;
+	unsigned long long v = strtoull(s, &end, 0);
+	if (errno || end == s || *end)
+		return -1;
+	*out = v;
+	return 0;
+}
+
+static int vtx_parse_opts(int argc, char **argv, struct vtx_opts *o)
+{
+	enum { O_STATS = 256, O_NOACPI, O_STOP, O_TIMEOUT, O_VA, O_DOT, O_PNG, O_SVG };
+	static const struct option longopts[] = {
+		{ "kernel", required_argument, 0, 'k' }, { "initrd", required_argument, 0, 'i' },
+		{ "append", required_argument, 0, 'a' }, { "mem", required_argument, 0, 'm' },
+		{ "cpus", required_argument, 0, 'c' },   { "trace", required_argument, 0, 't' },
+		{ "stats", no_argument, 0, O_STATS },    { "no-acpi", no_argument, 0, O_NOACPI },
+		{ "stop-after-exits", required_argument, 0, O_STOP },
+		{ "timeout", required_argument, 0, O_TIMEOUT },
+		{ "va", required_argument, 0, O_VA },    { "dot", required_argument, 0, O_DOT },
+		{ "png", required_argument, 0, O_PNG },  { "svg", required_argument, 0, O_SVG },
+		{ "help", no_argument, 0, 'h' },         { 0, 0, 0, 0 },
+	};
+	uint64_t v;
+	optind = 1;
+	opterr = 0;
+	for (;;) {
+		int ch = getopt_long(argc, argv, "+k:i:a:m:c:t:h", longopts, NULL);
+		if (ch == -1)
+			break;
+		switch (ch) {
+		case 'k': o->kernel = optarg; break;
+		case 'i': o->initrd = optarg; break;
+		case 'a': o->append = optarg; break;
+		case 't': o->trace = optarg; break;
+		case O_STATS: o->stats = 1; break;
+		case O_NOACPI: o->use_acpi = 0; break;
+		case O_DOT: o->dot = optarg; break;
+		case 'm':
+			o->mem = vtx_parse_size(optarg);
+			if (o->mem < VTX_MIN_MEM) {
+				fprintf(stderr, "x86: --mem %s: give a size from 64M to 64G\n", optarg);
+				return -1;
+			}
+			break;
+		case 'c':
+			if (vtx_parse_u64(optarg, &v) < 0 || v < 1 || v > VTX_MAX_CPUS) {
+				fprintf(stderr, "x86: --cpus %s: give 1 to %d\n", optarg, VTX_MAX_CPUS);
+				return -1;
+			}
+			o->cpus = (int)v;
+			break;
+		case O_STOP:
+			if (vtx_parse_u64(optarg, &o->stop_after) < 0 || !o->stop_after) {
+				fprintf(stderr, "x86: --stop-after-exits %s: give a positive number\n", optarg);
+				return -1;
+			}
+			break;
+		case O_TIMEOUT:
+			if (vtx_parse_u64(optarg, &v) < 0 || !v || v > 86400) {
+				fprintf(stderr, "x86: --timeout %s: give seconds, 1 to 86400\n", optarg);
+				return -1;
+			}
+			o->timeout_s = (unsigned)v;
+			break;
+		case O_VA:
+			if (vtx_parse_u64(optarg, &o->va) < 0) {
+				fprintf(stderr, "x86: --va %s: give an address (0x...)\n", optarg);
+				return -1;
+			}
+			o->walk = 1;
+			break;
+		case O_PNG:
+		case O_SVG:
+			fprintf(stderr, "x86: --png/--svg come with the viz module; use --dot FILE "
+					"and `dot -Tpng` meanwhile\n");
+			return -1;
+		case 'h':
+			vtx_usage(stdout);
+			exit(0);
+		default:
+			fprintf(stderr, "x86: unknown or incomplete option '%s' (try trapvisor x86 --help)\n",
+				argv[optind - 1]);
+			return -1;
+		}
+	}
+	if (optind < argc) {
+		fprintf(stderr, "x86: unexpected argument '%s' (try trapvisor x86 --help)\n", argv[optind]);
+		return -1;
+	}
+	if (!o->kernel) {
+		fprintf(stderr, "x86: --kernel bzImage is required (try trapvisor x86 --help)\n");
+		return -1;
+	}
+	return 0;
+}
+
+/* --timeout: a watchdog thread, so no guest can hang a test. */
+struct vtx_watch {
+	struct vtx_vm *vm;
+	unsigned seconds;
+};
+
+static void *vtx_watch_loop(void *arg)
+{
+	struct vtx_watch *w = arg;
+	for (unsigned ms = 0; ms < w->seconds * 1000u; ms += 100) {
+		if (atomic_load(&w->vm->stop) != VTX_RUNNING)
+			return NULL;
+		struct timespec ts = { 0, 100000000 };
+		nanosleep(&ts, NULL);
+	}
+	char msg[64];
+	snprintf(msg, sizeof(msg), "--timeout: still running after %u s", w->seconds);
+	vtx_vm_stop(w->vm, VTX_STOP_ERROR, msg);
+	return NULL;
+}
+
+/* Where each vCPU was when the VM stopped with an error. */
+static void vtx_dump_regs(struct vtx_vm *vm, FILE *f)
+{
+	for (int i = 0; i < vm->ncpus; i++) {
+		struct kvm_regs r;
+		struct kvm_sregs s;
+		if (ioctl(vm->vcpus[i].fd, KVM_GET_REGS, &r) < 0 ||
+		    ioctl(vm->vcpus[i].fd, KVM_GET_SREGS, &s) < 0)
+			continue;
+		fprintf(f,
+			"x86: vCPU %d rip 0x%llx rsp 0x%llx rflags 0x%llx cr0 0x%llx cr3 0x%llx "
+			"cr4 0x%llx efer 0x%llx cs 0x%x\n",
+			i, r.rip, r.rsp, r.rflags, s.cr0, s.cr3, s.cr4, s.efer, s.cs.selector);
+	}
+}
+
+/* Boot (and, for walk, stop and walk).  Returns the exit status. */
+static int vtx_boot_main(struct vtx_opts *o)
+{
+	int status = 1;
+	uint8_t *kfile = NULL, *initrd = NULL;
+	size_t ksize = 0, isize = 0;
+	struct vtx_bzimage bz;
+
+	if (vtx_read_file(o->kernel, "kernel", &kfile, &ksize) < 0)
+		return 2;
+	if (vtx_bzimage_parse(o->kernel, kfile, ksize, &bz) < 0) {
+		free(kfile);
+		return 2;
+	}
+	if (o->initrd && vtx_read_file(o->initrd, "initrd", &initrd, &isize) < 0) {
+		free(kfile);
+		return 2;
+	}
+	char cmdline[VTX_CMDLINE_MAX];
+	int n = snprintf(cmdline, sizeof(cmdline), "%s%s%s", VTX_DEFAULT_CMDLINE,
+			 o->append ? " " : "", o->append ? o->append : "");
+	if (n < 0 || (size_t)n >= sizeof(cmdline)) {
+		fprintf(stderr, "x86: --append is longer than %d bytes\n", VTX_CMDLINE_MAX - 1);
+		status = 2;
+		goto out_files;
+	}
+
+	struct vtx_vm *vm = calloc(1, sizeof(*vm));
+	if (!vm)
+		goto out_files;
+	vm->stop_after_exits = o->stop_after;
+	int rc = vtx_vm_create(vm, o->mem, o->cpus);
+	if (rc < 0) {
+		status = rc == -2 ? 2 : 1;
+		goto out_free;
+	}
+	if (trace_open(&vm->trace, o->trace) < 0)
+		goto out_vm;
+	if (vtx_vcpu_create_all(vm) < 0 || vtx_pc_devices(vm) < 0)
+		goto out_trace;
+	struct vtx_boot_args args = { initrd, isize, cmdline, o->use_acpi };
+	if (vtx_boot_load(vm, &bz, &args) < 0) {
+		status = 2; /* the inputs do not fit this machine */
+		goto out_trace;
+	}
+	/* The 64-bit entry: 0x200 past the start of the loaded kernel. */
+	if (vtx_longmode_enter(vm, &vm->vcpus[0], VTX_KERNEL + 0x200, VTX_ZEROPAGE) < 0)
+		goto out_trace;
+
+	fflush(stdout);
+	vtx_console_start(vm);
+	pthread_t wd;
+	struct vtx_watch w = { vm, o->timeout_s };
+	int wd_started = o->timeout_s && pthread_create(&wd, NULL, vtx_watch_loop, &w) == 0;
+	enum vtx_stop why = vtx_vcpu_run_all(vm);
+	vtx_console_stop();
+	if (wd_started)
+		pthread_join(wd, NULL);
+
+	fprintf(stderr, "\nx86: %s after %" PRIu64 " exits to user space\n", vm->stop_why,
+		atomic_load(&vm->exits));
+	status = why == VTX_STOP_ERROR ? 1 : 0;
+	if (why == VTX_STOP_ERROR)
+		vtx_dump_regs(vm, stderr);
+	if (o->walk && vtx_walk(vm, &vm->vcpus[0], o->va, o->dot, stdout) < 0)
+		status = 1;
+	if (o->stats)
+		vtx_stats_print(vm, stdout);
+	fflush(stdout);
+out_trace:
+	trace_close(&vm->trace);
+out_vm:
+	vtx_vm_destroy(vm);
+out_free:
+	free(vm);
+out_files:
+	free(initrd);
+	free(kfile);
+	return status;
+}
+
+int vtx_main(int argc, char **argv)
+{
+	if (argc >= 2 && !strcmp(argv[1], "explore"))
+		return vtx_explore_main(argc - 1, argv + 1);
+	struct vtx_opts o = { .mem = VTX_DEFAULT_MEM, .cpus = 1, .use_acpi = 1 };
+	int walk_cmd = argc >= 2 && !strcmp(argv[1], "walk");
+	if (walk_cmd) {
+		argc--;
+		argv++;
+	}
+	if (vtx_parse_opts(argc, argv, &o) < 0)
+		return 2;
+	if (walk_cmd && (!o.walk || !o.stop_after)) {
+		fprintf(stderr, "x86 walk: give --va ADDR and --stop-after-exits N\n");
+		return 2;
+	}
+	if (!walk_cmd && o.walk) {
+		fprintf(stderr, "x86: --va belongs to `trapvisor x86 walk`\n");
+		return 2;
+	}
+	return vtx_boot_main(&o);
+}

@@ -1,0 +1,82 @@
+/*
+ * console.c -- host stdin to COM1's receive FIFO, on its own thread.
+ *
+ * On a terminal we switch off line editing and echo (the guest's shell
+ * does both) but keep signals, so Ctrl-C still stops trapvisor.  The
+ * terminal is restored at exit.
+ */
+#include "x86-vtx/vtx.h"
+
+#include <errno.h>
+#include <poll.h>
+#include <stdlib.h>
+#include <termios.h>
+#include <time.h>
+#include <unistd.h>
+
+static struct termios vtx_console_saved;
+static int vtx_console_raw;
+static pthread_t vtx_console_thread;
+static int vtx_console_running;
+
+static void vtx_console_restore(void)
+{
+	if (vtx_console_raw)
+		tcsetattr(0, TCSANOW, &vtx_console_saved);
+	vtx_console_raw = 0;
+}
+
+static void *vtx_console_loop(void *arg)
+{
+	struct vtx_vm *vm = arg;
+	struct pollfd p = { .fd = 0, .events = POLLIN };
+	while (atomic_load(&vm->stop) == VTX_RUNNING) {
+		int n = poll(&p, 1, 100);
+		if (n < 0 && errno != EINTR)
+			break;
+		if (n <= 0)
+			continue;
+		uint8_t buf[64];
+		ssize_t got = read(0, buf, sizeof(buf));
+		if (got <= 0)
+			break; /* end of input: the guest just sees no more bytes */
+		for (ssize_t i = 0; i < got && atomic_load(&vm->stop) == VTX_RUNNING;) {
+			pthread_mutex_lock(&vm->bus_lock);
+			int rc = uart_rx_push(&vm->com1, buf[i]);
+			pthread_mutex_unlock(&vm->bus_lock);
+			if (rc == 0) {
+				i++;
+				continue;
+			}
+			/* FIFO full: let the guest drain it. */
+			struct timespec ts = { 0, 1000000 };
+			nanosleep(&ts, NULL);
+		}
+	}
+	return NULL;
+}
+
+int vtx_console_start(struct vtx_vm *vm)
+{
+	if (isatty(0) && tcgetattr(0, &vtx_console_saved) == 0) {
+		struct termios t = vtx_console_saved;
+		t.c_lflag &= (tcflag_t) ~(ICANON | ECHO);
+		t.c_iflag &= (tcflag_t) ~(ICRNL);
+		if (tcsetattr(0, TCSANOW, &t) == 0) {
+			vtx_console_raw = 1;
+			atexit(vtx_console_restore);
+		}
+	}
+	if (pthread_create(&vtx_console_thread, NULL, vtx_console_loop, vm) != 0)
+		return -1;
+	vtx_console_running = 1;
+	return 0;
+}
+
+void vtx_console_stop(void)
+{
+	if (vtx_console_running)
+		pthread_join(vtx_console_thread, NULL); /* it polls vm->stop every 100 ms */
+	vtx_console_running = 0;
+	vtx_console_restore();
+}

@@ -1,0 +1,128 @@
+/*
+ * stats.c -- --stats: the exits that reached us, by reason, and the ones
+ * KVM handled without us, from KVM's binary statistics file
+ * (KVM_GET_STATS_FD, Linux 5.14+).
+ *
+ * The binary stats file of a VM or vCPU:
+ *
+ *   offset 0            struct kvm_stats_header
+ *   id_offset           an id string ("kvm-1234/vcpu-0")
+ *   desc_offset         num_desc x (struct kvm_stats_desc + name_size bytes)
+ *   data_offset         the values: desc.size u64s at data_offset + desc.offset
+ *
+ * Read with pread() any time; the values are live counters.
+ */
+#include "x86-vtx/vtx.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
+
+#include "x86-vtx/exits.h"
+
+#define VTX_STATS_MAX 256
+
+struct vtx_kstat {
+	char name[64];
+	uint64_t value;
+};
+
+/* Add the cumulative single-value counters of one stats fd into `st`.
+ * Returns how many distinct names `st` holds, or -1 if unreadable. */
+static int vtx_kstats_add(int fd, struct vtx_kstat *st, int n)
+{
+	struct kvm_stats_header h;
+	if (pread(fd, &h, sizeof(h), 0) != (ssize_t)sizeof(h) || h.name_size == 0 || h.name_size > 256)
+		return -1;
+	size_t dsz = sizeof(struct kvm_stats_desc) + h.name_size;
+	struct kvm_stats_desc *d = malloc(dsz);
+	if (!d)
+		return -1;
+	for (uint32_t i = 0; i < h.num_desc; i++) {
+		if (pread(fd, d, dsz, h.desc_offset + (off_t)i * (off_t)dsz) != (ssize_t)dsz)
+			break;
+		uint32_t type = d->flags & KVM_STATS_TYPE_MASK;
+		if (d->size != 1 || type != KVM_STATS_TYPE_CUMULATIVE)
+			continue; /* histograms, peaks and gauges: not counts */
+		uint64_t v;
+		if (pread(fd, &v, sizeof(v), h.data_offset + d->offset) != (ssize_t)sizeof(v))
+			continue;
+		d->name[h.name_size - 1] = 0;
+		int j = 0;
+		while (j < n && strcmp(st[j].name, d->name))
+			j++;
+		if (j == n) {
+			if (n == VTX_STATS_MAX)
+				continue;
+			snprintf(st[n].name, sizeof(st[n].name), "%s", d->name);
+			st[n++].value = 0;
+		}
+		st[j].value += v;
+	}
+	free(d);
+	return n;
+}
+
+/* KVM's in-kernel counters: summed over the vCPUs, then the VM's own. */
+static void vtx_kstats_print(struct vtx_vm *vm, FILE *f)
+{
+	static struct vtx_kstat st[VTX_STATS_MAX];
+	int n = 0;
+	for (int i = 0; i < vm->ncpus; i++) {
+		int fd = ioctl(vm->vcpus[i].fd, KVM_GET_STATS_FD, NULL);
+		if (fd < 0) {
+			fprintf(f, "kvm in-kernel exits: not offered by this kernel (KVM_GET_STATS_FD)\n");
+			return;
+		}
+		int m = vtx_kstats_add(fd, st, n);
+		close(fd);
+		if (m >= 0)
+			n = m;
+	}
+	int vcpu_n = n;
+	int fd = ioctl(vm->vm_fd, KVM_GET_STATS_FD, NULL);
+	if (fd >= 0) {
+		int m = vtx_kstats_add(fd, st, n);
+		if (m >= 0)
+			n = m;
+		close(fd);
+	}
+	fprintf(f, "kvm in-kernel statistics (KVM_GET_STATS_FD, non-zero counters):\n");
+	for (int i = 0; i < n; i++)
+		if (st[i].value)
+			fprintf(f, "  %-4s %-28s %12" PRIu64 "\n", i < vcpu_n ? "vcpu" : "vm",
+				st[i].name, st[i].value);
+}
+
+void vtx_stats_print(struct vtx_vm *vm, FILE *f)
+{
+	uint64_t total = 0;
+	for (int r = 0; r < VTX_EXIT_REASONS; r++)
+		total += atomic_load(&vm->stats.by_reason[r]);
+	fprintf(f, "exits to user space: %" PRIu64 "\n", total);
+	fprintf(f, "  %-24s %10s %10s  %s\n", "reason", "count", "avg ns", "meaning");
+	for (uint32_t r = 0; r < VTX_EXIT_REASONS; r++) {
+		uint64_t n = atomic_load(&vm->stats.by_reason[r]);
+		if (!n)
+			continue;
+		char name[TRACE_TEXT];
+		const char *m = vtx_exit_meaning(r);
+		fprintf(f, "  %-24s %10" PRIu64 " %10" PRIu64 "  %s\n",
+			vtx_exit_name(r, name, sizeof(name)), n,
+			atomic_load(&vm->stats.ns_by_reason[r]) / n, m ? m : "");
+	}
+	fprintf(f, "port I/O exits by device:\n");
+	for (int i = 0; i < VTX_PIO_COUNTERS; i++) {
+		uint64_t n = atomic_load(&vm->stats.pio_by_region[i]);
+		if (!n)
+			continue;
+		const char *name = i < vm->pio.count && i < VTX_PIO_COUNTERS - 1
+					   ? vm->pio.regions[i].name
+					   : "unmapped (ignored)";
+		fprintf(f, "  %-24s %10" PRIu64 "\n", name, n);
+	}
+	vtx_kstats_print(vm, f);
+}

@@ -1,0 +1,132 @@
+/*
+ * vtx.h -- the x86 backend on the Linux KVM API: one VM, its memory
+ * slots, its vCPUs (one thread each), its two device buses and its trace.
+ *
+ * How the pieces talk (user space only sees what KVM cannot handle):
+ *
+ *   vCPU thread --ioctl(KVM_RUN)--> KVM --VMRUN/VMLAUNCH--> guest
+ *        ^                            | exits it handles itself (HLT, APIC,
+ *        |                            | PIT, PIC, IOAPIC, EPT faults...) stay
+ *        +---- kvm_run says why <-----+ in the kernel; the rest return here
+ *
+ * The exit loop (exit.c) turns each return into one trace event and hands
+ * port I/O to `pio` and MMIO to `mmio`.
+ */
+#ifndef X86_VTX_VTX_H
+#define X86_VTX_VTX_H
+
+#include <linux/kvm.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdint.h>
+
+#include "core/trace.h"
+#include "devices/bus.h"
+#include "devices/uart16550.h"
+
+#define VTX_MAX_CPUS 8
+#define VTX_MAX_SLOTS 2
+#define VTX_EXIT_REASONS 64 /* KVM_EXIT_* numbers are below this */
+#define VTX_PIO_COUNTERS 16
+
+/* One KVM memory slot: guest-physical [gpa, gpa+size) is host [hva, ...). */
+struct vtx_slot {
+	uint64_t gpa, size;
+	uint8_t *hva;
+};
+
+struct vtx_vcpu {
+	struct vtx_vm *vm;
+	int id;
+	int fd;              /* from KVM_CREATE_VCPU */
+	struct kvm_run *run; /* shared page: why KVM_RUN returned */
+	pthread_t thread;
+	int started;
+};
+
+/* Exit counts for --stats (atomic: every vCPU thread adds to them). */
+struct vtx_stats {
+	_Atomic uint64_t by_reason[VTX_EXIT_REASONS];
+	_Atomic uint64_t ns_by_reason[VTX_EXIT_REASONS];
+	_Atomic uint64_t pio_by_region[VTX_PIO_COUNTERS]; /* index = pio region, last = unmapped */
+};
+
+/* Why the VM stopped, for the exit status and the last line printed. */
+enum vtx_stop {
+	VTX_RUNNING = 0,
+	VTX_STOP_POWEROFF, /* ACPI S5 or KVM_SYSTEM_EVENT_SHUTDOWN: status 0 */
+	VTX_STOP_RESET,    /* i8042 reset, triple fault, SYSTEM_EVENT_RESET: 0 */
+	VTX_STOP_LIMIT,    /* --stop-after-exits reached: 0 */
+	VTX_STOP_ERROR,    /* entry failure, internal error, unknown exit: 1 */
+};
+
+struct vtx_vm {
+	int kvm_fd, vm_fd;
+	int run_size; /* KVM_GET_VCPU_MMAP_SIZE */
+	uint64_t mem_size;
+	struct vtx_slot slots[VTX_MAX_SLOTS];
+	int nslots;
+	int ncpus;
+	struct vtx_vcpu vcpus[VTX_MAX_CPUS];
+	struct kvm_cpuid2 *cpuid; /* what KVM supports; per-vCPU copies get APIC ids */
+
+	pthread_mutex_t bus_lock; /* devices are not thread-safe: one access at a time */
+	struct bus pio, mmio;
+	struct uart16550 com1;
+	int console_out; /* host fd COM1 writes to */
+
+	pthread_mutex_t trace_lock;
+	struct trace trace;
+	struct vtx_stats stats;
+	uint64_t stop_after_exits; /* 0 = never */
+	_Atomic uint64_t exits;
+
+	_Atomic int stop; /* enum vtx_stop; first writer wins */
+	char stop_why[96];
+};
+
+/* vm.c */
+/* Open /dev/kvm and create a VM with `mem_size` bytes of RAM (split around
+ * the PCI hole), the in-kernel irqchip and PIT.  Returns 0, or -1 with a
+ * message; on -1 whatever was made is released. */
+int vtx_vm_create(struct vtx_vm *vm, uint64_t mem_size, int ncpus);
+/* Release everything vtx_vm_create and vtx_vcpu_create_all made. */
+void vtx_vm_destroy(struct vtx_vm *vm);
+/* Host address of guest-physical [gpa, gpa+len), or NULL if any byte of it
+ * is outside RAM (overflow-safe). */
+void *vtx_gpa_to_hva(const struct vtx_vm *vm, uint64_t gpa, uint64_t len);
+/* The slot holding `gpa`, or NULL. */
+const struct vtx_slot *vtx_slot_of(const struct vtx_vm *vm, uint64_t gpa);
+/* Ask every vCPU to stop (idempotent: the first reason is kept). */
+void vtx_vm_stop(struct vtx_vm *vm, enum vtx_stop why, const char *what);
+
+/* vcpu.c */
+/* Create the vCPUs, map their kvm_run pages, give each the CPUID KVM
+ * supports (with its own APIC id).  Returns 0 or -1 with a message. */
+int vtx_vcpu_create_all(struct vtx_vm *vm);
+/* Run every vCPU on its own thread until the VM stops; returns the stop
+ * reason. */
+enum vtx_stop vtx_vcpu_run_all(struct vtx_vm *vm);
+
+/* exit.c */
+/* The exit loop of one vCPU (the thread body). */
+void *vtx_exit_loop(void *vcpu);
+/* "KVM_EXIT_IO" for 2, "KVM_EXIT_17" for an unknown number. */
+const char *vtx_exit_name(uint32_t reason, char *buf, size_t len);
+
+/* pc.c */
+/* Put the PC's devices on the buses: COM1, the i8042 reset line, the ACPI
+ * PM registers, and a fallback that ignores unknown ports and MMIO.
+ * Returns 0 or -1. */
+int vtx_pc_devices(struct vtx_vm *vm);
+
+/* console.c */
+/* Feed host stdin to COM1 on a thread (raw mode if it is a terminal). */
+int vtx_console_start(struct vtx_vm *vm);
+void vtx_console_stop(void);
+
+/* stats.c */
+/* Print exits by reason, port-I/O by device, and KVM's own counters. */
+void vtx_stats_print(struct vtx_vm *vm, FILE *f);
+
+#endif

@@ -1,0 +1,117 @@
+/*
+ * zeropage.c -- lay the kernel out in guest RAM and fill the "zero page"
+ * (struct boot_params), the one page through which a boot loader tells
+ * Linux about the machine: where RAM is (the e820 map), where the command
+ * line and initrd are, where ACPI's tables are.
+ *
+ * boot_params, the fields we write (offsets from boot.rst / bootparam.h):
+ *
+ *   0x070 acpi_rsdp_addr    RSDP address (protocol 2.14+; else Linux scans)
+ *   0x0c0 ext_ramdisk_image high 32 bits of ramdisk_image
+ *   0x1e8 e820_entries      how many e820_table[] rows are valid
+ *   0x1f1 hdr               the setup header, copied from the bzImage, then:
+ *     0x1fa vid_mode          0xffff: "normal" text mode, we have no VGA
+ *     0x210 type_of_loader    0xff: a loader with no assigned id
+ *     0x211 loadflags         QUIET_FLAG cleared: we want the messages
+ *     0x218 ramdisk_image     initrd address (low 32 bits)
+ *     0x21c ramdisk_size      initrd length
+ *     0x228 cmd_line_ptr      command line address, NUL-terminated
+ *   0x2d0 e820_table[]      {addr, size, type}: 1 = RAM, 2 = reserved
+ */
+#include "x86-vtx/boot.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "x86-vtx/layout.h"
+
+#define E820_RAM 1
+#define E820_RESERVED 2
+#define PAGE_MASK_4K 0xfffULL
+
+static void vtx_e820_add(struct boot_params *bp, uint64_t addr, uint64_t size, uint32_t type)
+{
+	if (bp->e820_entries >= E820_MAX_ENTRIES_ZEROPAGE)
+		return;
+	bp->e820_table[bp->e820_entries++] = (struct boot_e820_entry){ addr, size, type };
+}
+
+/* The e820 map, named after the BIOS call (INT 15h, AX=E820h) that a real
+ * setup would ask.  Low RAM stops at the EBDA; the legacy VGA/BIOS area up
+ * to 1 MiB is reserved (our ACPI tables live there); then RAM from 1 MiB,
+ * and above 4 GiB whatever did not fit under the PCI hole. */
+static void vtx_e820_build(const struct vtx_vm *vm, struct boot_params *bp)
+{
+	const struct vtx_slot *low = &vm->slots[0];
+	vtx_e820_add(bp, 0, VTX_EBDA, E820_RAM);
+	vtx_e820_add(bp, VTX_EBDA, VTX_KERNEL - VTX_EBDA, E820_RESERVED);
+	vtx_e820_add(bp, VTX_KERNEL, low->size - VTX_KERNEL, E820_RAM);
+	if (vm->nslots > 1)
+		vtx_e820_add(bp, vm->slots[1].gpa, vm->slots[1].size, E820_RAM);
+}
+
+int vtx_boot_load(struct vtx_vm *vm, const struct vtx_bzimage *bz, const struct vtx_boot_args *a)
+{
+	uint64_t low_end = vm->slots[0].size;
+
+	/* 1. The kernel at 1 MiB, with room for its init_size. */
+	if (VTX_KERNEL + bz->init_size > low_end) {
+		fprintf(stderr, "x86: the kernel needs %u MiB from 1 MiB; give the guest more --mem\n",
+			(unsigned)(bz->init_size >> 20) + 1);
+		return -1;
+	}
+	memcpy(vtx_gpa_to_hva(vm, VTX_KERNEL, bz->kernel_size), bz->kernel, bz->kernel_size);
+
+	/* 2. The command line, checked against the kernel's own limit. */
+	size_t cl = strlen(a->cmdline);
+	if (cl > bz->cmdline_max || cl >= VTX_CMDLINE_MAX) {
+		fprintf(stderr, "x86: the command line is %zu bytes; this kernel takes at most %u\n", cl,
+			bz->cmdline_max < VTX_CMDLINE_MAX - 1 ? bz->cmdline_max : VTX_CMDLINE_MAX - 1);
+		return -1;
+	}
+	memcpy(vtx_gpa_to_hva(vm, VTX_CMDLINE, cl + 1), a->cmdline, cl + 1);
+
+	/* 3. The initrd as high as allowed: below initrd_addr_max, below the
+	 * end of low RAM, page aligned, and clear of the kernel's init_size. */
+	uint64_t initrd_addr = 0;
+	if (a->initrd) {
+		uint64_t top = (uint64_t)bz->initrd_addr_max + 1;
+		if (top > low_end)
+			top = low_end;
+		uint64_t floor = VTX_KERNEL + bz->init_size;
+		if (a->initrd_size > top || ((top - a->initrd_size) & ~PAGE_MASK_4K) < floor) {
+			fprintf(stderr,
+				"x86: the initrd (%zu KiB) does not fit between the kernel and "
+				"0x%llx (initrd_addr_max or end of RAM); give the guest more --mem\n",
+				a->initrd_size >> 10, (unsigned long long)top);
+			return -1;
+		}
+		initrd_addr = (top - a->initrd_size) & ~PAGE_MASK_4K;
+		memcpy(vtx_gpa_to_hva(vm, initrd_addr, a->initrd_size), a->initrd, a->initrd_size);
+	}
+
+	/* 4. The zero page: start from zeros and the kernel's own header. */
+	struct boot_params *bp = vtx_gpa_to_hva(vm, VTX_ZEROPAGE, sizeof(*bp));
+	memset(bp, 0, sizeof(*bp));
+	memcpy(&bp->hdr, bz->hdr, bz->hdr_len);
+	bp->hdr.vid_mode = 0xffff;
+	bp->hdr.type_of_loader = 0xff;
+	bp->hdr.loadflags &= (uint8_t)~QUIET_FLAG;
+	bp->hdr.cmd_line_ptr = (uint32_t)VTX_CMDLINE;
+	bp->hdr.ramdisk_image = (uint32_t)initrd_addr;
+	bp->hdr.ramdisk_size = (uint32_t)a->initrd_size;
+	bp->ext_ramdisk_image = (uint32_t)(initrd_addr >> 32);
+	bp->hdr.setup_data = 0; /* no linked list of extra data */
+	vtx_e820_build(vm, bp);
+
+	/* 5. ACPI tables: how Linux finds the IOAPIC, the CPUs and the PM
+	 * registers (the Debian kernel has no MP-table parser). */
+	if (a->use_acpi) {
+		uint64_t rsdp = vtx_acpi_build(vm);
+		if (!rsdp)
+			return -1;
+		if (bz->protocol >= 0x20e)
+			bp->acpi_rsdp_addr = rsdp;
+	}
+	return 0;
+}
