@@ -5,6 +5,8 @@
  *   +0 RBR (read) / THR (write)   received byte / byte to send
  *   +1 IER  interrupt enable      bit 0: "received data available"
  *   +2 FCR  FIFO control (write)  bit 0: FIFOs on, 1/2: clear them
+ *           (we leave it alone: turning the FIFOs on or off empties
+ *           them, and bytes typed before boot would be lost)
  *   +3 LCR  line control          0x03: 8 data bits, no parity, 1 stop
  *   +4 MCR  modem control         bit 3: OUT2 gates the IRQ line on a PC
  *   +5 LSR  line status           bit 0: data ready, bit 5: THR empty
@@ -21,12 +23,10 @@
 #define UART_RBR 0
 #define UART_THR 0
 #define UART_IER 1
-#define UART_FCR 2
 #define UART_LCR 3
 #define UART_MCR 4
 #define UART_LSR 5
 #define UART_IER_RDA 0x01    /* interrupt when a byte is received */
-#define UART_FCR_ENABLE 0x07 /* FIFOs on and cleared */
 #define UART_LCR_8N1 0x03
 #define UART_MCR_OUT2 0x0b   /* DTR | RTS | OUT2 */
 #define UART_LSR_DR 0x01     /* a received byte is waiting */
@@ -47,7 +47,6 @@ void uart_init(uintptr_t base)
 	uart_regs = (volatile uint8_t *)base;
 	uart_regs[UART_IER] = 0;
 	uart_regs[UART_LCR] = UART_LCR_8N1;
-	uart_regs[UART_FCR] = UART_FCR_ENABLE;
 	uart_regs[UART_MCR] = UART_MCR_OUT2;
 	uart_regs[UART_IER] = UART_IER_RDA;
 }
