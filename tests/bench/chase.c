@@ -10,7 +10,7 @@
 
 #define CHASE_BYTES (4u << 20)
 #define CHASE_WORDS (CHASE_BYTES / 4)
-#define CHASE_STEPS 60000000u
+#define CHASE_STEPS 50000000u
 
 /* 4 MiB aligned: exactly one second-level page table's worth of pages. */
 static uint32_t chase_next[CHASE_WORDS] __attribute__((aligned(4 << 20)));
