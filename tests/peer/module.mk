@@ -28,3 +28,10 @@ $(PEER_B)/shim.pflash: $(PEER_B)/shim.elf
 	$(Q)truncate -s 32M $@.tmp && mv $@.tmp $@
 
 ALL_TARGETS += $(PEER_B)/shim.pflash
+
+# The Criterion test (krun.c comes from tests/kernel).
+$(B)/tests/peer/peer_test.o: CFLAGS += $(KTEST_DEFS)
+$(B)/tests/peer/peer_test.o: tests/peer/module.mk
+
+$(eval $(call criterion_test,peer,tests/peer/peer_test.c tests/kernel/krun.c,\
+	$(B)/guests/kernel.elf $(PEER_B)/shim.pflash))

@@ -25,12 +25,14 @@ int main(int argc, char **argv)
 			continue;
 		if (count < 10)
 			printf(" %u", i);
-		if (count == 9 || (i + 1 == n && count < 10))
+		if (count == 9)
 			printf("\n");
 		count++;
 		largest = i;
 		sum += i;
 	}
+	if (count < 10) /* fewer than ten: end the line here */
+		printf("\n");
 	printf("primes: %u primes below %u, the largest %u, their sum %u\n", count, n, largest,
 	       sum);
 	return 0;

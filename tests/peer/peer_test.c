@@ -1,0 +1,61 @@
+/*
+ * peer_test.c -- QEMU as an independent peer of trapvisor.
+ *
+ * 1. peer/NAME: the same kernel ELF on qemu-system-riscv32 (virt, -bios
+ *    none, the M-mode shim of tests/peer/shim) must print the transcript
+ *    written down in tests/kernel/expected/NAME.out and exit with the
+ *    same status as the cases.def row says -- the very check that
+ *    tests/kernel makes of trapvisor.
+ * 2. equiv/NAME: bigger runs with no written expectation: QEMU and
+ *    `trapvisor run --mode=bare` must agree byte for byte, and on the
+ *    exit status.
+ */
+#include <criterion/criterion.h>
+#include <string.h>
+
+#include "tests/kernel/krun.h"
+
+#define PEER_TIMEOUT 60 /* seconds per run */
+
+static void peer_case(const char *name, const char *bootargs, const char *input, int status)
+{
+	struct krun_result r;
+
+	cr_assert(krun_qemu(bootargs, input, PEER_TIMEOUT, &r) == 0,
+		  "cannot start qemu-system-riscv32 (Debian package qemu-system-misc)");
+	krun_check("QEMU (virt + shim)", &r, name, status);
+	krun_free(&r);
+}
+
+#define KCASE(name, bootargs, input, status) \
+	Test(peer, name) { peer_case(#name, bootargs, input, status); }
+#include "tests/kernel/cases.def"
+#undef KCASE
+
+static void peer_equiv(const char *bootargs)
+{
+	struct krun_result q, t;
+
+	cr_assert(krun_qemu(bootargs, NULL, PEER_TIMEOUT, &q) == 0, "cannot start QEMU");
+	cr_assert(krun_trapvisor(bootargs, NULL, PEER_TIMEOUT, &t) == 0, "cannot start trapvisor");
+	cr_assert(!q.timed_out && !t.timed_out, "%s: timed out (QEMU %d, trapvisor %d)", bootargs,
+		  q.timed_out, t.timed_out);
+	cr_assert(!strstr(q.out, "panic:") && !strstr(t.out, "panic:"),
+		  "%s: kernel panic\n--- QEMU:\n%s--- trapvisor:\n%s", bootargs, q.out, t.out);
+	cr_assert(!strcmp(q.out, t.out), "%s: transcripts differ\n--- QEMU:\n%s--- trapvisor:\n%s",
+		  bootargs, q.out, t.out);
+	cr_assert(q.status == t.status, "%s: exit status QEMU %d, trapvisor %d", bootargs, q.status,
+		  t.status);
+	cr_assert(q.status == 0, "%s: exit status %d:\n%s", bootargs, q.status, q.out);
+	cr_log_info("%s: QEMU %.2f s, trapvisor %.2f s", bootargs, q.seconds, t.seconds);
+	krun_free(&q);
+	krun_free(&t);
+}
+
+Test(equiv, primes_big) { peer_equiv("run=primes:400000"); }
+Test(equiv, memtouch_big) { peer_equiv("run=memtouch:32"); }
+Test(equiv, ptchurn_big) { peer_equiv("run=ptchurn:300:128"); }
+Test(equiv, spawnloop_big) { peer_equiv("run=spawnloop:400"); }
+Test(equiv, pingpong_big) { peer_equiv("run=pingpong:300"); }
+Test(equiv, syscalls_big) { peer_equiv("run=syscalls:200000"); }
+Test(equiv, everything) { peer_equiv("run=hello,primes:5000,memtouch,syscalls,ptchurn,spawnloop,pingpong"); }
