@@ -28,7 +28,7 @@
  * address, and without a reservation; all amo*.w with random aq/rl),
  * loads and stores of every width and signedness at aligned offsets in
  * the scratch buffer, forward branches of every kind, jal and jalr forward
- * skips.  Nothing jumps backwards, so every body ends.
+ * skips, fence and fence.i.  Nothing jumps backwards, so every body ends.
  *
  * The only PC-dependent values (auipc, jal/jalr links) agree between the
  * peers because both harness variants link the bodies at the same address
@@ -356,6 +356,17 @@ static void gen_jalr(struct gen_rng *r, struct gen_out *o)
 	fprintf(o->f, ".L%" PRIu32 "_%u:\n", o->seed, l);
 }
 
+/*
+ * fence and fence.i: no visible effect on one hart, but fence.i must drop
+ * an interpreter's predecoded code (trapvisor's cache of decoded pages),
+ * and the program must go on correctly after it.
+ */
+static void gen_fence(struct gen_rng *r, struct gen_out *o)
+{
+	static const char *f[] = { "fence", "fence\trw, rw", "fence\tr, r", "fence\tw, w", "fence.i" };
+	fprintf(o->f, "\t%s\n", f[gen_below(r, 5)]);
+}
+
 /* One instruction that falls through: used inside skipped blocks too. */
 static void gen_simple(struct gen_rng *r, struct gen_out *o)
 {
@@ -388,10 +399,12 @@ static void gen_item(struct gen_rng *r, struct gen_out *o)
 		gen_sc_alone(r, o);
 	else if (k < 90)
 		gen_branch(r, o);
-	else if (k < 95)
+	else if (k < 94)
 		gen_jal(r, o);
-	else
+	else if (k < 99)
 		gen_jalr(r, o);
+	else
+		gen_fence(r, o);
 }
 
 /* ---- a whole body and a whole file -------------------------------------- */

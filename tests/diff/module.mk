@@ -8,7 +8,7 @@
 #   diffgen            host tool: seeded random RV32IMA bodies -> .S
 #   start-{qemu,bare}.o, harness-{qemu,bare}.o
 #                      the two harness variants (guest code, cross-compiled)
-# The Criterion test build/tests/diff/check generates, links and runs the
+# The Criterion test build/tests/bin/diff generates, links and runs the
 # programs at test time (see diff_test.c).
 
 DIFF_B := $(B)/tests/diff
@@ -31,9 +31,5 @@ $(DIFF_B)/harness-%.o: tests/diff/harness.c
 
 DIFF_GUEST_PARTS := $(foreach p,qemu bare,$(DIFF_B)/start-$(p).o $(DIFF_B)/harness-$(p).o)
 
-$(eval $(call criterion_test,diff/check,tests/diff/diff_test.c tests/diff/diff_proc.c,\
+$(eval $(call criterion_test,diff,tests/diff/diff_test.c tests/diff/diff_proc.c,\
 	$(DIFF_B)/diffgen $(DIFF_GUEST_PARTS) tests/diff/link.ld))
-
-# `make test-diff` is the short name of the Criterion target test-diff/check.
-test-diff: test-diff/check
-.PHONY: test-diff
