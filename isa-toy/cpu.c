@@ -24,6 +24,9 @@ int cpu_init(struct cpu *cpu, uint8_t *ram, uint32_t ram_base, uint32_t ram_size
 		fprintf(stderr, "trapvisor: no memory for the decode cache\n");
 		return -1;
 	}
+	/* Start with every slot invalid: a "full" log makes the first
+	 * flush clear them all. */
+	cpu->tlb[0].nlog = cpu->tlb[1].nlog = TLB_LOG + 1;
 	mmu_flush(cpu);
 	return 0;
 }

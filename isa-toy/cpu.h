@@ -98,7 +98,7 @@ struct cpu_code_page {
  * A data entry maps a virtual page to host memory: host = va + addend.
  * `tag` is the page-aligned virtual address; an entry never matches a
  * misaligned access because the lookup keeps the low address bits. */
-#define TLB_SIZE 256
+#define TLB_SIZE 1024
 #define TLB_INVALID 1u
 #define TLB_CODE 2u /* write entry of a page holding decoded code: stores
 		     * take the slow path, which invalidates those ops */
@@ -111,9 +111,15 @@ struct tlb_code_entry {
 	uint32_t tag;
 	struct cpu_code_page *page;
 };
+/* Flushing 1024 entries at every satp write would cost more than the
+ * context switch it serves, so each TLB logs which slots it filled and a
+ * flush clears just those -- unless the log overflowed, then all. */
+#define TLB_LOG 128
 struct tlb {
 	struct tlb_entry read[TLB_SIZE], write[TLB_SIZE];
 	struct tlb_code_entry exec[TLB_SIZE];
+	uint16_t log[TLB_LOG]; /* slots filled since the last flush */
+	unsigned nlog;         /* > TLB_LOG: too many, flush everything */
 };
 
 /* Why cpu_run returned. */
@@ -260,6 +266,8 @@ uint8_t *mmu_ram_ptr(struct cpu *cpu, uint64_t pa, uint32_t len);
 void mmu_flush(struct cpu *cpu);
 /* Forget the translations of one virtual page. */
 void mmu_flush_page(struct cpu *cpu, uint32_t va);
+/* Note that the slot of `va` in `t` was filled (so mmu_flush clears it). */
+void mmu_tlb_logged(struct tlb *t, uint32_t va);
 
 /* --- predecode cache (cpu_code.c) --- */
 

@@ -181,6 +181,7 @@ fetch: {
 		}
 		e->tag = pc & ~0xfffu;
 		e->page = cpu_code_page(cpu, (uint32_t)((pa - cpu->ram_base) >> 12));
+		mmu_tlb_logged(tlb, pc);
 		cpu->tlb_misses++;
 	}
 	vbase = pc & ~0xfffu;

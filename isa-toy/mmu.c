@@ -129,16 +129,34 @@ int mmu_translate(struct cpu *cpu, uint32_t va, enum mmu_access access, uint64_t
 	return (int)mmu_page_fault[access]; /* not reached */
 }
 
+static void mmu_flush_slot(struct tlb *t, unsigned i)
+{
+	t->read[i].tag = TLB_INVALID;
+	t->write[i].tag = TLB_INVALID;
+	t->exec[i].tag = TLB_INVALID;
+}
+
 void mmu_flush(struct cpu *cpu)
 {
 	for (int m = 0; m < 2; m++) {
 		struct tlb *t = &cpu->tlb[m];
-		for (int i = 0; i < TLB_SIZE; i++) {
-			t->read[i].tag = TLB_INVALID;
-			t->write[i].tag = TLB_INVALID;
-			t->exec[i].tag = TLB_INVALID;
+		if (t->nlog <= TLB_LOG) {
+			for (unsigned i = 0; i < t->nlog; i++)
+				mmu_flush_slot(t, t->log[i]);
+		} else {
+			for (unsigned i = 0; i < TLB_SIZE; i++)
+				mmu_flush_slot(t, i);
 		}
+		t->nlog = 0;
 	}
+}
+
+void mmu_tlb_logged(struct tlb *t, uint32_t va)
+{
+	if (t->nlog < TLB_LOG)
+		t->log[t->nlog] = (uint16_t)((va >> 12) & (TLB_SIZE - 1));
+	if (t->nlog <= TLB_LOG)
+		t->nlog++;
 }
 
 void mmu_flush_page(struct cpu *cpu, uint32_t va)
@@ -156,6 +174,7 @@ void mmu_flush_page(struct cpu *cpu, uint32_t va)
 static void mmu_tlb_fill(struct cpu *cpu, struct tlb_entry *e, uint32_t va, uint64_t pa,
 			 uint32_t flags)
 {
+	mmu_tlb_logged(&cpu->tlb[cpu->priv], va);
 	uint32_t vpage = va & ~0xfffu;
 	uint64_t off = (pa & ~0xfffull) - cpu->ram_base;
 	e->tag = vpage | flags;
