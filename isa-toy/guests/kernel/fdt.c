@@ -194,8 +194,9 @@ int fdt_parse(const void *blob, struct fdt_info *info, const char **err)
 			return -1;
 		}
 	}
-	if (!info->mem_size || !info->uart_base || !info->plic_base || !info->timebase_hz) {
-		*err = "device tree lacks memory, uart, plic or timebase-frequency";
+	if (!info->mem_size || !info->uart_base || !info->uart_irq || !info->plic_base ||
+	    !info->timebase_hz) {
+		*err = "device tree lacks memory, uart (reg, interrupts), plic or timebase-frequency";
 		return -1;
 	}
 	return 0;

@@ -146,6 +146,10 @@ void proc_scheduler(void)
 			proc_idle();
 			continue;
 		}
+		/* Run p: its address space first (the kernel half is the
+		 * same in all, so this code keeps running), then its kernel
+		 * thread, which continues where it called proc_sched() --
+		 * or, the first time, in proc_first_run. */
 		p->state = PROC_RUNNING;
 		proc_cur = p;
 		vm_switch(p->pagetable);
@@ -170,6 +174,13 @@ void proc_yield(void)
 	intr_restore(s);
 }
 
+/*
+ * proc_sleep: the caller has masked interrupts and found its condition
+ * false.  Because interrupts stay masked until we are off the CPU, a
+ * wakeup from an interrupt handler cannot slip in between the check and
+ * the state change (the lost-wakeup race); after the switch, whoever
+ * runs next restores its own interrupt state.
+ */
 void proc_sleep(void *chan)
 {
 	proc_cur->chan = chan;

@@ -16,6 +16,8 @@
 #define SYSCALL_ARGV_MAX 8  /* arguments of spawn(), the name included */
 #define SYSCALL_ARG_LEN 64  /* bytes per argument */
 
+/* sys_arg: the n-th argument (a0 + n), as the program left it.  Only a
+ * number: a pointer must still go through umem_copyin/copyout. */
 static uint32_t sys_arg(struct trapframe *tf, int n)
 {
 	return tf->regs[TF_A0 + n];
@@ -54,6 +56,8 @@ static int sys_write(struct trapframe *tf)
 	return (int)n;
 }
 
+/* read(0, buf, n): block in console_read() until the UART interrupt
+ * handler has delivered a line, then copy it out to the program. */
 static int sys_read(struct trapframe *tf)
 {
 	uint32_t fd = sys_arg(tf, 0), va = sys_arg(tf, 1), n = sys_arg(tf, 2);
@@ -98,6 +102,7 @@ static int sys_sleep(struct trapframe *tf)
 	return 0;
 }
 
+/* sbrk(delta): see umem_sbrk; growing maps nothing yet (demand-zero). */
 static int sys_sbrk(struct trapframe *tf)
 {
 	return (int)umem_sbrk(proc_current(), (int)sys_arg(tf, 0));
@@ -130,6 +135,8 @@ static int sys_spawn(struct trapframe *tf)
 	return proc_spawn(name, argc, argv, p);
 }
 
+/* wait(&status): status may be NULL; it is written only once a child
+ * was reaped. */
 static int sys_wait(struct trapframe *tf)
 {
 	int status, pid = proc_wait(&status);
@@ -164,10 +171,19 @@ static int (*const syscall_table[])(struct trapframe *) = {
 #undef SYSCALL
 };
 
+/*
+ * syscall_dispatch: called by trap_handler for an `ecall` from U-mode,
+ * with interrupts on and tf = the program's registers as they were at the
+ * ecall.  The number is in a7 (the stub put it there); the result goes in
+ * tf's a0, which trap_return loads into the real a0 just before sret, so
+ * the program sees it as the stub's return value.
+ */
 void syscall_dispatch(struct trapframe *tf)
 {
 	uint32_t num = tf->regs[TF_A7];
 
+	/* A number past the table or a hole in it is the program's mistake,
+	 * not the kernel's: -1, never a crash. */
 	if (num < ARRAY_SIZE(syscall_table) && syscall_table[num])
 		tf->regs[TF_A0] = (uint32_t)syscall_table[num](tf);
 	else
