@@ -81,6 +81,7 @@ void trap_handler(struct trapframe *tf)
 	uint32_t cause = scause & ~SCAUSE_INTERRUPT;
 	bool from_user = !(tf->sstatus & SSTATUS_SPP);
 	struct proc *p = proc_current();
+	int fault = -1;
 
 	if (scause & SCAUSE_INTERRUPT) {
 		/* A tick that interrupts a program ends its time slice:
@@ -102,9 +103,16 @@ void trap_handler(struct trapframe *tf)
 		syscall_dispatch(tf);
 		intr_off();
 	} else if ((cause == EXC_LOAD_PAGE_FAULT || cause == EXC_STORE_PAGE_FAULT) &&
-		   umem_fault(p, stval) == 0) {
+		   (fault = umem_fault(p, stval)) == 0) {
 		/* Demand-zero: a first touch of a heap page, now mapped.
 		 * sepc still points at the instruction, which runs again. */
+	} else if (fault == UMEM_FAULT_NOMEM) {
+		/* No page for the heap: the program dies, the kernel lives.
+		 * (No address: how far it got depends on the machine's RAM
+		 * and where the firmware put things, and transcripts should
+		 * not.) */
+		kprintf("kernel: pid %d (%s) killed: out of memory\n", p->pid, p->name);
+		proc_exit(-1);
 	} else {
 		/* A program's fault is the program's problem: report and kill
 		 * it, and the kernel goes on.  (stval only means an address

@@ -200,5 +200,7 @@ int umem_fault(struct proc *p, uint32_t va)
 	pte_t *pte = vm_walk(p->pagetable, va, false);
 	if (pte && (*pte & PTE_V))
 		return -1; /* mapped already: a permission fault */
-	return umem_map_new(p, va, PTE_U | PTE_R | PTE_W);
+	if (umem_map_new(p, va, PTE_U | PTE_R | PTE_W) < 0)
+		return UMEM_FAULT_NOMEM;
+	return 0;
 }

@@ -23,7 +23,9 @@ uint32_t umem_setup_stack(struct proc *p, int argc, char *const argv[], uint32_t
 uint32_t umem_sbrk(struct proc *p, int delta);
 /* umem_fault: a page fault at va in user mode.  If va is in the heap and
  * not yet mapped, map a fresh zeroed page (demand-zero) and return 0;
- * otherwise -1 (a real fault). */
+ * UMEM_FAULT_NOMEM if that needs memory there is none of; otherwise -1
+ * (a real fault). */
+#define UMEM_FAULT_NOMEM (-2)
 int umem_fault(struct proc *p, uint32_t va);
 /* umem_copyout / umem_copyin: copy n bytes to / from user address va;
  * 0, or -1 if some page is not the program's to write / read. */
