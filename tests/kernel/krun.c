@@ -10,6 +10,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -113,8 +114,19 @@ int krun(char *const argv[], const char *input, size_t len, int timeout_s, struc
 	for (int i = 0; i < 3; i++)
 		if (fds[i].fd >= 0)
 			close(fds[i].fd);
-	int ws;
-	waitpid(pid, &ws, 0);
+	/* Outputs closed; the child should be gone or going.  Still bound
+	 * the wait by the deadline. */
+	int ws = 0;
+	while (waitpid(pid, &ws, WNOHANG) == 0) {
+		if (krun_now() > start + timeout_s) {
+			r->timed_out = true;
+			kill(-pid, SIGKILL);
+			kill(pid, SIGKILL);
+			waitpid(pid, &ws, 0);
+			break;
+		}
+		usleep(1000);
+	}
 	r->seconds = krun_now() - start;
 	r->status = WIFEXITED(ws) ? WEXITSTATUS(ws) : 128 + WTERMSIG(ws);
 	return 0;
@@ -199,6 +211,41 @@ int krun_qemu(const char *bootargs, const char *input_file, int timeout_s, struc
 	return krun_with_input(argv, input_file, timeout_s, r);
 }
 
+/* krun_printf: a freshly allocated formatted string. */
+static char *krun_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static char *krun_printf(const char *fmt, ...)
+{
+	va_list ap;
+	char *s = NULL;
+
+	va_start(ap, fmt);
+	if (vasprintf(&s, fmt, ap) < 0)
+		abort();
+	va_end(ap);
+	return s;
+}
+
+char *krun_verdict(const char *who, const struct krun_result *r, const char *name,
+		   const char *want, int status)
+{
+	if (r->timed_out)
+		return krun_printf("%s: %s timed out after %.1f s; console so far:\n%s\nstderr:\n%s",
+				   name, who, r->seconds, r->out, r->err);
+	/* A panic or a trap nobody expected: say so first, with everything. */
+	if (strstr(r->out, "panic:"))
+		return krun_printf("%s: kernel panic on %s:\n%s", name, who, r->out);
+	if (strstr(r->out, "shim: unexpected"))
+		return krun_printf("%s: unexpected M-mode trap on %s:\n%s", name, who, r->out);
+	if (strcmp(r->out, want))
+		return krun_printf("%s: the console on %s differs from the expectation\n"
+				   "--- expected:\n%s--- got:\n%s--- stderr:\n%s",
+				   name, who, want, r->out, r->err);
+	if (r->status != status)
+		return krun_printf("%s: %s exited with %d, expected %d; stderr:\n%s", name, who,
+				   r->status, status, r->err);
+	return NULL;
+}
+
 void krun_check(const char *who, const struct krun_result *r, const char *name, int status)
 {
 	char path[4096];
@@ -206,16 +253,7 @@ void krun_check(const char *who, const struct krun_result *r, const char *name, 
 	char *want = krun_read_file(path, NULL);
 
 	cr_assert(want, "cannot read the expectation %s", path);
-	cr_assert(!r->timed_out, "%s: %s timed out after %.1f s; console so far:\n%s\nstderr:\n%s",
-		  name, who, r->seconds, r->out, r->err);
-	/* A panic or a trap nobody expected: say so first, with everything. */
-	cr_assert(!strstr(r->out, "panic:"), "%s: kernel panic on %s:\n%s", name, who, r->out);
-	cr_assert(!strstr(r->out, "shim: unexpected"), "%s: unexpected M-mode trap on %s:\n%s",
-		  name, who, r->out);
-	cr_assert(!strcmp(r->out, want),
-		  "%s: the console on %s differs from %s\n--- expected:\n%s--- got:\n%s--- stderr:\n%s",
-		  name, who, path, want, r->out, r->err);
-	cr_assert(r->status == status, "%s: %s exited with %d, expected %d; stderr:\n%s", name,
-		  who, r->status, status, r->err);
+	char *verdict = krun_verdict(who, r, name, want, status);
 	free(want);
+	cr_assert(!verdict, "%s", verdict);
 }

@@ -32,6 +32,13 @@ int krun_trapvisor(const char *bootargs, const char *input_file, int timeout_s,
 		   struct krun_result *r);
 int krun_qemu(const char *bootargs, const char *input_file, int timeout_s, struct krun_result *r);
 
+/* krun_verdict: NULL if run `r` (by `who`) printed exactly `want` and
+ * exited with `status`; otherwise a message (malloc'd) that names the
+ * problem -- timeout, kernel panic, unexpected M-mode trap in the QEMU
+ * shim, a different transcript, a different status -- and shows the
+ * whole transcript. */
+char *krun_verdict(const char *who, const struct krun_result *r, const char *name,
+		   const char *want, int status);
 /* krun_check: Criterion assertions that run `r` (by `who`) printed
  * exactly expected/NAME.out and exited with `status`; a kernel panic, a
  * killed process, a shim trap or a timeout fails with the transcript

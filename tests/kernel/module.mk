@@ -6,9 +6,10 @@
 #
 # krun.c (the process runner and the checks) is shared with tests/peer.
 
+# Where the expectations and the build are, compiled into the binaries.
 KTEST_DEFS := -DKRUN_ROOT='"$(CURDIR)"' -DKRUN_BUILD='"$(abspath $(B))"'
-$(B)/tests/kernel/krun.o $(B)/tests/kernel/kernel_test.o: CFLAGS += $(KTEST_DEFS)
-$(B)/tests/kernel/krun.o $(B)/tests/kernel/kernel_test.o: tests/kernel/module.mk
+KTEST_SRCS := tests/kernel/kernel_test.c tests/kernel/verdict_test.c tests/kernel/krun.c
+$(KTEST_SRCS:%.c=$(B)/%.o): CFLAGS += $(KTEST_DEFS)
+$(KTEST_SRCS:%.c=$(B)/%.o): tests/kernel/module.mk
 
-$(eval $(call criterion_test,kernel,tests/kernel/kernel_test.c tests/kernel/krun.c,\
-	$(B)/guests/kernel.elf))
+$(eval $(call criterion_test,kernel,$(KTEST_SRCS),$(B)/guests/kernel.elf))
