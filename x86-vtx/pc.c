@@ -58,26 +58,39 @@ static enum bus_status vtx_i8042_write(void *dev, uint64_t off, unsigned size, u
 
 static const struct bus_ops vtx_i8042_ops = { vtx_i8042_read, vtx_i8042_write };
 
+/*
+ * The PM1a blocks, 8 bytes at VTX_PM_BASE:
+ *
+ *   +0 PM1_STS (16)  event status: write 1 to clear (we never raise any)
+ *   +2 PM1_EN  (16)  event enables: kept, so Linux reads back what it set
+ *                    (it checks GBL_EN for the ACPI global lock)
+ *   +4 PM1_CNT (16)  SCI_EN always 1; SLP_TYP + SLP_EN = enter sleep state
+ *   +6 unused
+ */
+static uint8_t vtx_pm_regs[VTX_PM_LEN] = { [PM1_CNT_OFF] = PM1_CNT_SCI_EN };
+
 static enum bus_status vtx_pm_read(void *dev, uint64_t off, unsigned size, uint64_t *val)
 {
 	(void)dev;
-	/* Only PM1_CNT has a bit set: SCI_EN, "the firmware already put the
-	 * machine in ACPI mode" (FADT.SMI_CMD is 0, so Linux won't try). */
-	uint64_t regs = (uint64_t)PM1_CNT_SCI_EN << (8 * PM1_CNT_OFF);
-	*val = (regs >> (8 * off)) & (size == 8 ? ~0ull : (1ull << (8 * size)) - 1);
+	*val = 0;
+	for (unsigned i = 0; i < size && off + i < VTX_PM_LEN; i++)
+		*val |= (uint64_t)vtx_pm_regs[off + i] << (8 * i);
 	return BUS_OK;
 }
 
 static enum bus_status vtx_pm_write(void *dev, uint64_t off, unsigned size, uint64_t val)
 {
-	/* Place the written bytes where they land in the 8-byte block and
-	 * look at PM1_CNT only. */
-	if (off >= 8)
-		return BUS_OK;
-	uint64_t regs = val << (8 * off);
-	if (size < 8)
-		regs &= ((1ull << (8 * size)) - 1) << (8 * off);
-	uint16_t cnt = (uint16_t)(regs >> (8 * PM1_CNT_OFF));
+	for (unsigned i = 0; i < size && off + i < VTX_PM_LEN; i++) {
+		uint8_t b = (uint8_t)(val >> (8 * i));
+		unsigned at = (unsigned)off + i;
+		if (at < 2)
+			vtx_pm_regs[at] &= (uint8_t)~b; /* status: write 1 to clear */
+		else if (at < 4)
+			vtx_pm_regs[at] = b;
+		else if (at < 6)
+			vtx_pm_regs[at] = at == PM1_CNT_OFF ? (uint8_t)(b | PM1_CNT_SCI_EN) : b;
+	}
+	uint16_t cnt = (uint16_t)(vtx_pm_regs[PM1_CNT_OFF] | vtx_pm_regs[PM1_CNT_OFF + 1] << 8);
 	if (cnt & PM1_CNT_SLP_EN) {
 		char msg[64];
 		snprintf(msg, sizeof(msg), "the guest powered off (ACPI S%d)", (cnt >> 10) & 7);

@@ -29,8 +29,14 @@ static int vtx_vcpu_set_cpuid(struct vtx_vm *vm, struct vtx_vcpu *c)
 	memcpy(cpuid, vm->cpuid, bytes);
 	for (uint32_t i = 0; i < cpuid->nent; i++) {
 		struct kvm_cpuid_entry2 *e = &cpuid->entries[i];
-		if (e->function == 1)
+		if (e->function == 1) {
 			e->ebx = (e->ebx & 0x00ffffffu) | ((uint32_t)c->id << 24);
+			/* ECX bit 31, "hypervisor present": KVM leaves it to
+			 * user space.  Without it Linux never looks at the
+			 * KVM leaves at 0x40000000, so no kvmclock: it then
+			 * calibrates the TSC against the PIT, slowly. */
+			e->ecx |= 1u << 31;
+		}
 		if (e->function == 0xb || e->function == 0x1f)
 			e->edx = (uint32_t)c->id;
 	}

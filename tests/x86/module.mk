@@ -1,6 +1,6 @@
 # tests/x86/: the x86 backend under nested virtualization (QEMU TCG with
 # AMD-V emulated, Debian's kernel and kvm modules in L1, trapvisor in L1
 # booting the same kernel as L2).  See tests/x86/run.sh.
-test-x86: $(B)/trapvisor $(X86_GUEST_BINS)
+test-x86: $(B)/trapvisor $(B)/x86/explore.bin
 	$(Q)tests/x86/run.sh
 TEST_TARGETS += test-x86

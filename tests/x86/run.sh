@@ -15,7 +15,8 @@
 #
 # Usage: tests/x86/run.sh [--venue tcg|bochs]   (make test-x86)
 # Environment: X86_TEST_TIMEOUT (seconds for the whole L1 run, default 900),
-# X86_TEST_KEEP=1 keeps the console log path printed at the end.
+# X86_TEST_ONLY=explore runs only the explorer in L1 (a quick loop while
+# working on it).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
@@ -87,8 +88,8 @@ cp "$(command -v busybox)" "$l1/bin/busybox"
 cp "$moddir/virt/lib/irqbypass.ko" "$moddir/arch/x86/kvm/kvm.ko" \
 	"$moddir/arch/x86/kvm/kvm-amd.ko" "$moddir/arch/x86/kvm/kvm-intel.ko" "$l1/mod/"
 cp "$TV" "$l1/bin/trapvisor"
-cp build/x86/*.bin "$l1/bin/" 2>/dev/null || true
-mkdir -p "$l1/bin/x86" && cp build/x86/*.bin "$l1/bin/x86/" 2>/dev/null || true
+[ -f build/x86/explore.bin ] || die "build/x86/explore.bin is not built (make build/x86/explore.bin)"
+mkdir -p "$l1/bin/x86" && cp build/x86/explore.bin "$l1/bin/x86/"
 ldd "$TV" | awk '/=>/ {print $3} /^\t\/lib/ {print $1}' | while read -r lib; do
 	[ -f "$lib" ] || continue
 	mkdir -p "$l1$(dirname "$lib")"
@@ -111,6 +112,7 @@ if grep -q svm /proc/cpuinfo; then insmod /mod/kvm-amd.ko; else insmod /mod/kvm-
 ls -l /dev/kvm || echo "L1: no /dev/kvm"
 echo "L1: explore begin"
 timeout 120 trapvisor x86 explore; echo "L1: explore status \$?"
+if [ "${X86_TEST_ONLY:-}" = explore ]; then poweroff -f; fi
 echo "L1: boot begin \$(cut -d' ' -f1 /proc/uptime)"
 timeout $((L2_TIMEOUT + 30)) trapvisor x86 --kernel /x86/bzImage --initrd /x86/l2.cpio.gz \\
 	--mem 256M --cpus 2 --append "$L2_APPEND" --stats --timeout $L2_TIMEOUT \\
@@ -151,9 +153,16 @@ check() { # check DESCRIPTION REGEX
 }
 check "L1 has /dev/kvm" "crw.* /dev/kvm"
 check "explorer ran" "L1: explore status 0"
-check "explorer row PUSHF" "^PUSHF +\|"
-check "explorer row POPF" "^POPF +\|"
-check "explorer row SGDT" "^SGDT +\|"
+check "explorer row PUSHF" "^PUSHF +\| IF=1 IOPL=0 +\| IF=1 IOPL=0"
+check "explorer row POPF" "^POPF +\| IF=1 \(clear dropped\) +\| IF=0 \(cleared\)"
+check "explorer row SGDT" "^SGDT +\| base=0x[0-9a-f]+ limit=0x37 +\| base=0x[0-9a-f]+ limit=0x37, [0-9]+ exits? +\| TRAP #GP\(0x0\)"
+check "explorer row SMSW" "^SMSW +\| 0x0011 PE=1 +\| 0x0011 PE=1"
+check "explorer row LAR" "^LAR +\| ZF=0 \(refused\) +\| ZF=1 0x"
+check "explorer row PUSH CS" "^PUSH CS +\| 0x1b \(RPL 3\) +\| 0x08 \(RPL 0\)"
+check "explorer row POP DS" "^POP DS +\| TRAP #GP\(0x10\) +\| 0x10 \(RPL 0\)"
+check "explorer row far CALL" "^far CALL +\| TRAP #GP\(0x8\) +\| ran: 0xfa11ca11"
+check "explorer row INT 0x80" "^INT 0x80 +\| TRAP #GP\(0x402\) +\| guest handler"
+check "explorer row CLI" "^CLI +\| TRAP #GP\(0x0\) +\| IF=0"
 check "L2 kernel started" "Linux version $kver"
 check "L2 command line from trapvisor" "Command line: console=ttyS0 reboot=k $L2_APPEND"
 check "L2 e820 low RAM" "BIOS-e820: \[mem 0x0000000000000000-0x000000000009fbff\] usable"
