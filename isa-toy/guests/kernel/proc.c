@@ -6,8 +6,9 @@
  * (proc_wakeup), never by two processes at once, because the kernel
  * itself is not preemptive -- a process in the kernel gives up the CPU
  * only when it blocks (proc_sleep), yields, or exits.  Preemption happens
- * only on the way back to user mode (trap.c: a timer tick in user mode
- * calls proc_yield).  That is also what keeps every `write` whole.
+ * only on the way back to user mode: a timer tick ends the time slice
+ * (proc_tick), and trap.c calls proc_preempt() just before returning to
+ * the program.  That is also what keeps every `write` whole.
  *
  * Switching: each process has a kernel stack; the scheduler runs on the
  * boot stack.  swtch() saves the callee-saved registers of one and loads
@@ -26,6 +27,7 @@ static struct proc proc_table[NPROC];
 static struct proc *proc_cur;          /* running process, or NULL */
 static struct context proc_sched_ctx; /* the scheduler, while a process runs */
 static int proc_next_pid = 1;         /* init gets 1 */
+static bool proc_slice_over;          /* a tick came since proc_cur started */
 
 struct proc *proc_current(void)
 {
@@ -152,6 +154,7 @@ void proc_scheduler(void)
 		 * or, the first time, in proc_first_run. */
 		p->state = PROC_RUNNING;
 		proc_cur = p;
+		proc_slice_over = false; /* a fresh time slice */
 		vm_switch(p->pagetable);
 		swtch(&proc_sched_ctx, &p->ctx);
 		/* Back here when p blocks, yields or exits. */
@@ -164,6 +167,17 @@ void proc_scheduler(void)
 static void proc_sched(void)
 {
 	swtch(&proc_cur->ctx, &proc_sched_ctx);
+}
+
+void proc_tick(void)
+{
+	proc_slice_over = true;
+}
+
+void proc_preempt(void)
+{
+	if (proc_slice_over && proc_cur)
+		proc_yield();
 }
 
 void proc_yield(void)

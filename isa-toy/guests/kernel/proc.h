@@ -65,6 +65,10 @@ void proc_init(void);
 int proc_spawn(const char *name, int argc, char *const argv[], struct proc *parent);
 /* proc_scheduler: run processes forever, round robin; wfi when idle. */
 void proc_scheduler(void) __attribute__((noreturn));
+/* proc_tick: a timer tick: the current time slice is over. */
+void proc_tick(void);
+/* proc_preempt: on the way back to user mode: yield if the slice is over. */
+void proc_preempt(void);
 /* proc_yield: give up the CPU; stay runnable. */
 void proc_yield(void);
 /* proc_sleep: block on `chan` until proc_wakeup(chan).  Call it with

@@ -55,11 +55,12 @@ void trap_init(void)
 }
 
 /* trap_interrupt: a device or the timer wants attention.  Runs with
- * interrupts masked; returns the interrupt number. */
-static uint32_t trap_interrupt(uint32_t irq)
+ * interrupts masked. */
+static void trap_interrupt(uint32_t irq)
 {
 	if (irq == IRQ_S_TIMER) {
 		timer_intr();
+		proc_tick();
 	} else if (irq == IRQ_S_EXT) {
 		/* Ask the PLIC which device it was; tell it when we are done
 		 * so it can raise that source again. */
@@ -71,7 +72,6 @@ static uint32_t trap_interrupt(uint32_t irq)
 	} else {
 		panic("unexpected interrupt %u", irq);
 	}
-	return irq;
 }
 
 void trap_handler(struct trapframe *tf)
@@ -84,11 +84,10 @@ void trap_handler(struct trapframe *tf)
 	int fault = -1;
 
 	if (scause & SCAUSE_INTERRUPT) {
-		/* A tick that interrupts a program ends its time slice:
-		 * preemptive round robin.  A tick that interrupts the
-		 * kernel only counts: the kernel is not preemptive. */
-		if (trap_interrupt(cause) == IRQ_S_TIMER && from_user)
-			proc_yield();
+		/* A device or the timer.  A tick ends the time slice, but
+		 * the switch waits for the return to user mode below: the
+		 * kernel is not preemptive. */
+		trap_interrupt(cause);
 	} else if (!from_user) {
 		/* The kernel itself faulted: a bug.  Say where, and stop. */
 		panic("kernel trap: %s (scause %u), sepc %p, stval %p", trap_name(cause), scause,
@@ -123,8 +122,13 @@ void trap_handler(struct trapframe *tf)
 		kprintf("\n");
 		proc_exit(-1);
 	}
-	if (from_user)
+	if (from_user) {
+		/* Preemptive round robin: if a tick came while p ran (in
+		 * user mode or in the kernel), let the next process run
+		 * before p goes back to its program. */
+		proc_preempt();
 		trap_return_to_user(p);
+	}
 	/* From S-mode: return to trapvec.S, which restores the kernel. */
 }
 
