@@ -202,5 +202,10 @@ int umem_fault(struct proc *p, uint32_t va)
 		return -1; /* mapped already: a permission fault */
 	if (umem_map_new(p, va, PTE_U | PTE_R | PTE_W) < 0)
 		return UMEM_FAULT_NOMEM;
+	/* The spec lets a hart remember that va was *invalid* (only the
+	 * Svvptc extension promises otherwise), so fence before the
+	 * instruction runs again.  It also tells a monitor with shadow page
+	 * tables that this mapping changed. */
+	vm_flush_page(va);
 	return 0;
 }
