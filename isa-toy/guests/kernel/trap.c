@@ -8,6 +8,7 @@
  *   trapvec.S: switch to the kernel stack, save all registers -> tf
  *   trap_handler(tf): scause 8 -> sepc += 4, interrupts on,
  *         syscall_dispatch(tf) puts the result in tf->regs[a0]
+ *   proc_preempt(): if a tick ended the time slice, others run first
  *   trap_return_to_user(): interrupts off, sscratch = kernel stack top
  *   trapvec.S trap_return: restore registers from tf, sret
  *   hw:   pc = sepc, mode = U (SPP was 0), SIE = SPIE (1)
