@@ -1,0 +1,77 @@
+/*
+ * platform.h -- the devices, console and firmware around a TRV32 hart:
+ * what a guest sees besides the CPU and RAM.  The bare board (machine.c)
+ * and every virtual machine of the monitor (core/vm.c) embed one, so a
+ * guest meets the same UART, PLIC, finisher and SBI either way -- the
+ * monitor's devices are *emulated*: reached only through its traps.
+ *
+ * The platform does not own memory or the hart: its owner hands it four
+ * callbacks for those (struct platform_ops).
+ */
+#ifndef ISA_TOY_PLATFORM_H
+#define ISA_TOY_PLATFORM_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "devices/bus.h"
+#include "devices/finisher.h"
+#include "devices/plic.h"
+#include "devices/uart16550.h"
+#include "isa-toy/elf_load.h"
+#include "isa-toy/sbi.h"
+
+#define PLATFORM_INPUT_BUF 4096
+
+struct platform_ops {
+	/* Guest physical memory: 0, or -1 if not all RAM. */
+	int (*read_phys)(void *owner, uint64_t pa, void *buf, uint32_t len);
+	int (*write_phys)(void *owner, uint64_t pa, const void *buf, uint32_t len);
+	void (*set_timer)(void *owner, uint64_t when); /* SBI set_timer */
+	void (*set_seip)(void *owner, int level);      /* PLIC context 1 */
+	void (*halt)(void *owner);                     /* finisher, SBI reset */
+};
+
+struct platform {
+	struct bus bus;
+	struct uart16550 uart;
+	struct plic plic;
+	struct finisher finisher;
+	struct sbi_platform sbi;
+	const struct platform_ops *ops;
+	void *owner;
+
+	bool halted; /* finisher or SBI shutdown */
+	int exit_code;
+
+	/* Console: output callback (NULL = stdout) and input from a file
+	 * descriptor, buffered until the UART has room. */
+	void (*output)(void *ctx, uint8_t byte);
+	void *output_ctx;
+	int input_fd;
+	uint8_t input[PLATFORM_INPUT_BUF];
+	unsigned in_head, in_count;
+	bool input_eof;
+};
+
+/* Wire up the devices.  Returns 0, or -1 with a message. */
+int platform_init(struct platform *p, const struct platform_ops *ops, void *owner,
+		  void (*output)(void *ctx, uint8_t byte), void *output_ctx, int input_fd);
+
+/* Load the guest ELF into RAM [RAM base, +ram_size) through write_phys,
+ * build the device tree at the top of RAM.  Returns 0 and the entry and
+ * tree address, or -1 after a one-line message. */
+int platform_load(struct platform *p, const char *elf_path, uint32_t ram_size,
+		  const char *bootargs, struct elf_image *img, uint32_t *fdt_addr);
+
+/* Read what the console has (waiting up to timeout_ms) and feed the UART
+ * as far as it has room. */
+void platform_poll_input(struct platform *p, int timeout_ms);
+
+/* True if no console input can ever arrive any more. */
+bool platform_input_done(const struct platform *p);
+
+/* Answer an SBI call in x[10..17]: 0 to go on, -1 if it halted. */
+int platform_sbi(struct platform *p, uint32_t *x);
+
+#endif
