@@ -370,7 +370,7 @@ static void gen_fence(struct gen_rng *r, struct gen_out *o)
 /* One instruction that falls through: used inside skipped blocks too. */
 static void gen_simple(struct gen_rng *r, struct gen_out *o)
 {
-	uint32_t k = gen_below(r, 60);
+	uint32_t k = gen_below(r, 64);
 	if (k < 18)
 		gen_alu_rr(r, o);
 	else if (k < 32)
@@ -381,8 +381,10 @@ static void gen_simple(struct gen_rng *r, struct gen_out *o)
 		gen_muldiv(r, o);
 	else if (k < 53)
 		gen_mem(r, o, 0);
-	else
+	else if (k < 60)
 		gen_mem(r, o, 1);
+	else /* a fresh value: addresses pile up in registers otherwise */
+		fprintf(o->f, "\tli\tx%d, 0x%08" PRIx32 "\n", gen_rd_live(r), gen_value(r));
 }
 
 /* One item of a body, drawn from the weighted table of classes. */
