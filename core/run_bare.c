@@ -20,11 +20,11 @@ static void run_print_stats(const struct machine *m, double seconds)
 {
 	const struct cpu *cpu = &m->cpu;
 	fprintf(stderr, "--- trapvisor stats (mode bare) ---\n");
-	fprintf(stderr, "instructions retired: %llu\n", (unsigned long long)cpu->instret);
+	fprintf(stderr, "instructions retired: %llu\n", (unsigned long long)cpu->csr.instret);
 	fprintf(stderr, "host seconds: %.3f\n", seconds);
 	fprintf(stderr, "guest MIPS: %.1f\n",
-		seconds > 0 ? (double)cpu->instret / seconds / 1e6 : 0.0);
-	fprintf(stderr, "guest cycles (incl. idle): %llu\n", (unsigned long long)cpu_cycle(cpu));
+		seconds > 0 ? (double)cpu->csr.instret / seconds / 1e6 : 0.0);
+	fprintf(stderr, "guest cycles (incl. idle): %llu\n", (unsigned long long)csr_cycle(&cpu->csr));
 	fprintf(stderr, "traps by cause:\n");
 	for (int i = 0; i < 16; i++)
 		if (cpu->exc_count[i])
@@ -62,7 +62,7 @@ int run_bare(const struct run_config *cfg)
 	fflush(stdout);
 	if (end == MACHINE_LIMIT) {
 		fprintf(stderr, "trapvisor: guest stopped after %llu instructions (--max-insns)\n",
-			(unsigned long long)m->cpu.instret);
+			(unsigned long long)m->cpu.csr.instret);
 		status = TV_EXIT_LIMIT;
 	} else if (end == MACHINE_STUCK) {
 		fprintf(stderr,

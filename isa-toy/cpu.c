@@ -41,16 +41,25 @@ void cpu_destroy(struct cpu *cpu)
 	cpu->code = NULL;
 }
 
+/* The hardware's side effects of CSR writes: translations depend on satp
+ * and on sstatus.SUM/MXR, and the TLB caches them, so forget them. */
+static void cpu_csr_changed(void *ctx, unsigned csr, uint32_t old)
+{
+	struct cpu *cpu = ctx;
+	if (csr == CSR_satp ||
+	    (csr == CSR_sstatus && ((old ^ cpu->csr.sstatus) & (SSTATUS_SUM | SSTATUS_MXR))))
+		mmu_flush(cpu);
+}
+
 void cpu_reset(struct cpu *cpu, uint32_t pc, uint32_t a1)
 {
 	memset(cpu->x, 0, sizeof(cpu->x));
 	cpu->x[10] = 0;  /* a0: hart id */
 	cpu->x[11] = a1; /* a1: device tree */
 	cpu->pc = pc;
-	cpu->priv = PRIV_S;
-	cpu->sstatus = cpu->sie = cpu->sip_ssip = cpu->stvec = cpu->scounteren = 0;
-	cpu->sscratch = cpu->sepc = cpu->scause = cpu->stval = cpu->satp = 0;
-	cpu->stimecmp = ~0ull; /* no timer until the guest sets one */
+	csr_reset(&cpu->csr);
+	cpu->csr.changed = cpu_csr_changed;
+	cpu->csr.ctx = cpu;
 	cpu->resv_valid = false;
 	cpu->halted = cpu->wfi = cpu->trap_stop = false;
 	mmu_flush(cpu);
@@ -60,18 +69,8 @@ void cpu_set_irq(void *opaque, int irq, int level)
 {
 	struct cpu *cpu = opaque;
 	if (irq == IRQ_sei)
-		cpu->seip = level != 0;
+		cpu->csr.seip = level != 0;
 	cpu->exit_request = true;
-}
-
-/* Cycles until `time` reaches stimecmp (0 if it has), saturating. */
-static uint64_t cpu_cycles_to_timer(const struct cpu *cpu)
-{
-	uint64_t now = cpu_cycle(cpu);
-	if (cpu->stimecmp > UINT64_MAX / CPU_CYCLES_PER_TICK)
-		return UINT64_MAX;
-	uint64_t due = cpu->stimecmp * CPU_CYCLES_PER_TICK;
-	return due > now ? due - now : 0;
 }
 
 /* In wfi with nothing pending: let time pass until the timer fires, if
@@ -79,19 +78,19 @@ static uint64_t cpu_cycles_to_timer(const struct cpu *cpu)
  * end the wait. */
 static bool cpu_wfi_idle(struct cpu *cpu)
 {
-	if (!(cpu->sie & SIP_STIP))
+	if (!(cpu->csr.sie & SIP_STIP))
 		return false;
-	uint64_t wait = cpu_cycles_to_timer(cpu);
+	uint64_t wait = csr_cycles_to_timer(&cpu->csr);
 	if (wait == UINT64_MAX)
 		return false;
-	cpu->idle += wait;
+	cpu->csr.idle += wait;
 	return true;
 }
 
 enum cpu_stop cpu_run(struct cpu *cpu, uint64_t max_insns)
 {
-	uint64_t end = cpu->instret + max_insns;
-	if (end < cpu->instret)
+	uint64_t end = cpu->csr.instret + max_insns;
+	if (end < cpu->csr.instret)
 		end = UINT64_MAX;
 
 	while (!cpu->halted) {
@@ -104,16 +103,14 @@ enum cpu_stop cpu_run(struct cpu *cpu, uint64_t max_insns)
 				return CPU_STOP_WFI;
 			continue;
 		}
-		if (cpu->instret >= end)
+		if (cpu->csr.instret >= end)
 			return CPU_STOP_LIMIT;
 
 		/* Run up to the budget, but stop at the timer deadline when a
 		 * timer interrupt could be taken there. */
-		uint64_t budget = end - cpu->instret;
-		bool timer_can_fire = (cpu->sie & SIP_STIP) &&
-				      (cpu->priv == PRIV_U || (cpu->sstatus & SSTATUS_SIE));
-		if (timer_can_fire) {
-			uint64_t t = cpu_cycles_to_timer(cpu);
+		uint64_t budget = end - cpu->csr.instret;
+		if (csr_timer_can_fire(&cpu->csr)) {
+			uint64_t t = csr_cycles_to_timer(&cpu->csr);
 			if (t < budget)
 				budget = t ? t : 1;
 		}

@@ -13,61 +13,8 @@
 #include <stdint.h>
 
 #include "devices/bus.h"
+#include "isa-toy/csr.h"
 #include "isa-toy/insn.h"
-
-/* Privilege modes, numbered as in sstatus.SPP and the spec. */
-enum cpu_priv { PRIV_U = 0, PRIV_S = 1 };
-
-/* sstatus bits (RV32). */
-#define SSTATUS_SIE (1u << 1)   /* S-mode interrupts enabled */
-#define SSTATUS_SPIE (1u << 5)  /* SIE before the last trap */
-#define SSTATUS_SPP (1u << 8)   /* mode before the last trap: 0 U, 1 S */
-#define SSTATUS_SUM (1u << 18)  /* S-mode may load/store U=1 pages */
-#define SSTATUS_MXR (1u << 19)  /* loads from X-only pages allowed */
-#define SSTATUS_WRITABLE (SSTATUS_SIE | SSTATUS_SPIE | SSTATUS_SPP | SSTATUS_SUM | SSTATUS_MXR)
-
-/* sie / sip bits: one per interrupt cause. */
-#define SIP_SSIP (1u << 1) /* software interrupt (sip: writable) */
-#define SIP_STIP (1u << 5) /* timer: time >= stimecmp (read-only) */
-#define SIP_SEIP (1u << 9) /* external: the PLIC's line (read-only) */
-#define SIE_MASK (SIP_SSIP | SIP_STIP | SIP_SEIP)
-
-/* satp (RV32):  31 | 30 .. 22 | 21 .. 0
- *              MODE|   ASID   |   PPN of the root page table */
-#define SATP_MODE_SV32 (1u << 31)
-#define SATP_ASID_SHIFT 22
-#define SATP_ASID_MASK 0x1ffu
-#define SATP_PPN_MASK 0x3fffffu
-
-/* stvec: BASE in bits 31:2, MODE in 1:0 (0 direct, 1 vectored). */
-#define STVEC_VECTORED 1u
-
-/* scounteren bits: which counters U-mode may read. */
-#define SCOUNTEREN_CY (1u << 0)
-#define SCOUNTEREN_TM (1u << 1)
-#define SCOUNTEREN_IR (1u << 2)
-
-/* Cycles per tick of `time`: TRV32 is a 100 MHz, one-instruction-per-cycle
- * machine with a 10 MHz timebase.  Time is derived from the instruction
- * count, so every run of a guest is exactly repeatable. */
-#define CPU_CYCLES_PER_TICK 10
-
-/* Trap causes, from traps.def. */
-enum cpu_exc {
-#define EXC(id, name, code) EXC_##id = code,
-#define IRQ(id, name, code)
-#include "isa-toy/traps.def"
-#undef EXC
-#undef IRQ
-};
-enum cpu_irq {
-#define EXC(id, name, code)
-#define IRQ(id, name, code) IRQ_##id = code,
-#include "isa-toy/traps.def"
-#undef EXC
-#undef IRQ
-};
-#define CAUSE_INTERRUPT (1u << 31)
 
 /* The kind of a memory access (for permissions and fault causes). */
 enum mmu_access { ACCESS_READ, ACCESS_WRITE, ACCESS_EXEC };
@@ -146,17 +93,7 @@ typedef int (*cpu_ecall_fn)(struct cpu *cpu, void *ctx);
 struct cpu {
 	uint32_t x[33]; /* x0..x31, and x[32]: the sink for writes to x0 */
 	uint32_t pc;
-	enum cpu_priv priv;
-
-	/* S-mode CSRs (the rest are derived: sip.STIP from time, sip.SEIP
-	 * from the PLIC's line). */
-	uint32_t sstatus, sie, sip_ssip, stvec, scounteren;
-	uint32_t sscratch, sepc, scause, stval, satp;
-	uint64_t stimecmp;
-	bool seip;         /* the PLIC's S-mode context line */
-
-	uint64_t instret;  /* instructions retired */
-	uint64_t idle;     /* cycles spent in wfi (time still runs) */
+	struct csr_file csr; /* mode, S-mode CSRs, counters */
 
 	/* LR/SC reservation: a physical word and the value LR saw. */
 	bool resv_valid;
@@ -206,13 +143,6 @@ enum cpu_stop cpu_run(struct cpu *cpu, uint64_t max_insns);
  * irq = IRQ_sei.  Level-triggered. */
 void cpu_set_irq(void *cpu, int irq, int level);
 
-/* Current `time` and `cycle`. */
-static inline uint64_t cpu_cycle(const struct cpu *cpu) { return cpu->instret + cpu->idle; }
-static inline uint64_t cpu_time(const struct cpu *cpu) { return cpu_cycle(cpu) / CPU_CYCLES_PER_TICK; }
-
-/* sip as software reads it. */
-uint32_t cpu_sip(const struct cpu *cpu);
-
 /* Take exception `cause` with `tval` at the current pc (cpu->pc must be
  * the faulting instruction's).  Delivers to stvec, or stops for the
  * monitor when host_traps is set. */
@@ -241,11 +171,6 @@ static inline void cpu_set_reg(struct cpu *cpu, unsigned rd, uint32_t v)
 /* Execute one system instruction (CSR access, ecall, ebreak, sret, wfi,
  * sfence.vma, illegal) at cpu->pc.  Updates pc, or raises a trap. */
 void cpu_exec_system(struct cpu *cpu, enum insn_id id, uint32_t w);
-
-/* CSR access with all the spec's checks.  Return 0, or -1 if the access
- * is illegal (the caller raises illegal-instruction). */
-int cpu_csr_read(struct cpu *cpu, unsigned csr, uint32_t *val);
-int cpu_csr_write(struct cpu *cpu, unsigned csr, uint32_t val);
 
 /* --- memory (mmu.c) --- */
 
@@ -277,8 +202,5 @@ struct cpu_code_page *cpu_code_page(struct cpu *cpu, uint32_t ppage);
 void cpu_code_written(struct cpu *cpu, uint64_t pa, uint64_t len);
 /* Fill in `op` of `page` from instruction word `w`. */
 void cpu_code_decode(struct cpu *cpu, struct cpu_code_page *page, struct cpu_op *op, uint32_t w);
-
-/* Names from traps.def: "load-page-fault", "supervisor-timer-interrupt". */
-const char *cpu_cause_name(uint32_t cause);
 
 #endif

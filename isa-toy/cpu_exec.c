@@ -57,7 +57,7 @@ void cpu_exec_block(struct cpu *cpu, uint64_t budget_in)
 		[CPU_OP_PAGE_END] = &&op_page_end,
 	};
 	uint32_t *const x = cpu->x;
-	const uint64_t base_instret = cpu->instret;
+	const uint64_t base_instret = cpu->csr.instret;
 	int64_t budget = (int64_t)budget_in;
 	struct tlb *tlb;
 	struct cpu_op *op, *ops0; /* current op; first op of its page */
@@ -68,7 +68,7 @@ void cpu_exec_block(struct cpu *cpu, uint64_t budget_in)
  * it in this block (the current op has already taken its budget). */
 #define PC (vbase + (uint32_t)(op - ops0) * 4u)
 #define RETIRED_BEFORE_OP ((uint64_t)((int64_t)budget_in - budget - 1))
-#define SYNC() (cpu->pc = PC, cpu->instret = base_instret + RETIRED_BEFORE_OP)
+#define SYNC() (cpu->pc = PC, cpu->csr.instret = base_instret + RETIRED_BEFORE_OP)
 
 /* Start the next op, unless the block's budget is spent. */
 #define DISPATCH()                           \
@@ -162,7 +162,7 @@ void cpu_exec_block(struct cpu *cpu, uint64_t budget_in)
 	/* Enter at cpu->pc in the current privilege mode. */
 	if (cpu->halted || cpu->trap_stop)
 		return;
-	tlb = &cpu->tlb[cpu->priv];
+	tlb = &cpu->tlb[cpu->csr.priv];
 	pc = cpu->pc;
 fetch: {
 	/* Find the decoded page holding `pc` through the execute TLB. */
@@ -175,7 +175,7 @@ fetch: {
 			cause = EXC_insn_access; /* no executing from devices */
 		if (cause) {
 			cpu->pc = pc;
-			cpu->instret = base_instret + (uint64_t)((int64_t)budget_in - budget);
+			cpu->csr.instret = base_instret + (uint64_t)((int64_t)budget_in - budget);
 			cpu_exception(cpu, (uint32_t)cause, pc);
 			return;
 		}

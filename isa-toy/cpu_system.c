@@ -1,7 +1,7 @@
 /*
  * cpu_system.c -- the out-of-line instructions: CSR accesses and the
  * privileged ones (system), and the slow paths of loads, stores and
- * atomics.  The interpreter syncs cpu->pc and cpu->instret before calling
+ * atomics.  The interpreter syncs cpu->pc and cpu->csr.instret before calling
  * these, so they see precise state.
  */
 #include "isa-toy/cpu.h"
@@ -12,60 +12,26 @@
 static void cpu_retire(struct cpu *cpu)
 {
 	cpu->pc += 4;
-	cpu->instret++;
+	cpu->csr.instret++;
 }
 
-/* csrrw/csrrs/csrrc and their immediate forms (Zicsr).  Which of them
- * read and which write matters: csrrw with rd = x0 does not read, and
- * csrrs/csrrc with rs1 = x0 (or zimm = 0) do not write -- so `csrr` of a
- * read-only CSR is legal while `csrw` to it is not. */
+/* csrrw/csrrs/csrrc and their immediate forms: the rules are in csr.c. */
 static void cpu_exec_csr(struct cpu *cpu, enum insn_id id, uint32_t w)
 {
-	unsigned csr = insn_csr(w), rd = insn_rd(w), rs1 = insn_rs1(w);
 	bool imm_form = id == INSN_csrrwi || id == INSN_csrrsi || id == INSN_csrrci;
-	uint32_t src = imm_form ? rs1 : cpu->x[rs1]; /* zimm is the rs1 field */
-	bool is_write = id == INSN_csrrw || id == INSN_csrrwi;
-	bool does_read = !(is_write && rd == 0);
-	bool does_write = is_write || rs1 != 0;
-	uint32_t old = 0, new;
-
-	if (does_read && cpu_csr_read(cpu, csr, &old))
-		goto illegal;
-	if (!does_read && cpu_csr_read(cpu, csr, &old)) /* must exist even so */
-		goto illegal;
-	if (does_write) {
-		if (id == INSN_csrrw || id == INSN_csrrwi)
-			new = src;
-		else if (id == INSN_csrrs || id == INSN_csrrsi)
-			new = old | src;
-		else
-			new = old & ~src;
-		if (cpu_csr_write(cpu, csr, new))
-			goto illegal;
+	uint32_t src = imm_form ? insn_rs1(w) : cpu->x[insn_rs1(w)]; /* zimm is rs1 */
+	uint32_t old;
+	if (csr_exec(&cpu->csr, id, w, src, &old)) {
+		cpu_exception(cpu, EXC_illegal, w);
+		return;
 	}
-	cpu_set_reg(cpu, rd, old);
+	cpu_set_reg(cpu, insn_rd(w), old);
 	cpu_retire(cpu);
-	return;
-illegal:
-	cpu_exception(cpu, EXC_illegal, w);
-}
-
-/* sret: return from an S-mode trap handler (privileged spec 3.3.2). */
-static void cpu_exec_sret(struct cpu *cpu)
-{
-	uint32_t s = cpu->sstatus;
-	cpu->priv = (s & SSTATUS_SPP) ? PRIV_S : PRIV_U;
-	s = (s & SSTATUS_SPIE) ? (s | SSTATUS_SIE) : (s & ~SSTATUS_SIE);
-	s |= SSTATUS_SPIE;
-	s &= ~SSTATUS_SPP;
-	cpu->sstatus = s;
-	cpu->pc = cpu->sepc;
-	cpu->instret++;
 }
 
 void cpu_exec_system(struct cpu *cpu, enum insn_id id, uint32_t w)
 {
-	bool user = cpu->priv == PRIV_U;
+	bool user = cpu->csr.priv == PRIV_U;
 
 	switch (id) {
 	case INSN_csrrw:
@@ -93,7 +59,8 @@ void cpu_exec_system(struct cpu *cpu, enum insn_id id, uint32_t w)
 	case INSN_sret:
 		if (user)
 			break;
-		cpu_exec_sret(cpu);
+		csr_sret(&cpu->csr, &cpu->pc);
+		cpu->csr.instret++;
 		return;
 	case INSN_wfi:
 		if (user)
@@ -101,7 +68,7 @@ void cpu_exec_system(struct cpu *cpu, enum insn_id id, uint32_t w)
 		cpu_retire(cpu);
 		/* Stall until an interrupt is pending and enabled in sie,
 		 * whatever sstatus.SIE says (cpu_run does the waiting). */
-		if (!(cpu_sip(cpu) & cpu->sie))
+		if (!csr_wfi_wakes(&cpu->csr))
 			cpu->wfi = true;
 		return;
 	case INSN_sfence_vma:
@@ -216,24 +183,7 @@ bool cpu_exec_atomic(struct cpu *cpu, const struct cpu_op *op)
 		if (cause)
 			break;
 		memcpy(&OLD, p, 4);
-		uint32_t new = OLD;
-		switch (op->id) {
-#define KIND_CASE_ALU(id, body)
-#define KIND_CASE_BRANCH(id, body)
-#define KIND_CASE_JUMP(id, body)
-#define KIND_CASE_LOAD(id, body)
-#define KIND_CASE_STORE(id, body)
-#define KIND_CASE_SYSTEM(id, body)
-#define KIND_CASE_ATOMIC(id, body) \
-	case INSN_##id:            \
-		new = (body);      \
-		break;
-#define INSN(id, mn, match, mask, fmt, kind, body) KIND_CASE_##kind(id, body)
-#include "isa-toy/insns.def"
-#undef INSN
-		default:
-			break;
-		}
+		uint32_t new = insn_amo((enum insn_id)op->id, OLD, B);
 		memcpy(p, &new, 4);
 		cpu->x[op->rd] = OLD;
 		cpu_retire(cpu);

@@ -163,3 +163,27 @@ char *insn_disasm(uint32_t w, uint32_t pc, char *buf, size_t len)
 	}
 	return buf;
 }
+
+uint32_t insn_amo(enum insn_id id, uint32_t old, uint32_t b)
+{
+#define OLD old
+#define B b
+	switch (id) {
+#define KIND_CASE_ALU(id, body)
+#define KIND_CASE_BRANCH(id, body)
+#define KIND_CASE_JUMP(id, body)
+#define KIND_CASE_LOAD(id, body)
+#define KIND_CASE_STORE(id, body)
+#define KIND_CASE_SYSTEM(id, body)
+#define KIND_CASE_ATOMIC(id, body) \
+	case INSN_##id:            \
+		return (body);
+#define INSN(id, mn, match, mask, fmt, kind, body) KIND_CASE_##kind(id, body)
+#include "isa-toy/insns.def"
+#undef INSN
+	default:
+		return old;
+	}
+#undef OLD
+#undef B
+}

@@ -99,6 +99,10 @@ int32_t insn_imm(enum insn_id id, uint32_t w);
  * Returns `buf`. */
 char *insn_disasm(uint32_t w, uint32_t pc, char *buf, size_t len);
 
+/* The new memory value of AMO `id` from the old value and rs2 (the
+ * bodies of the ATOMIC rows of insns.def); lr.w/sc.w leave `old`. */
+uint32_t insn_amo(enum insn_id id, uint32_t old, uint32_t b);
+
 /* The name of CSR number `csr`, or NULL if TRV32 has no such CSR. */
 const char *insn_csr_name(unsigned csr);
 

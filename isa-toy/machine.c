@@ -33,7 +33,7 @@ static int machine_write_phys(void *owner, uint64_t pa, const void *buf, uint32_
 static void machine_set_timer(void *owner, uint64_t when)
 {
 	struct machine *m = owner;
-	m->cpu.stimecmp = when;
+	m->cpu.csr.stimecmp = when;
 }
 
 static void machine_set_seip(void *owner, int level)
@@ -100,11 +100,11 @@ void machine_destroy(struct machine *m)
 
 enum machine_end machine_run(struct machine *m, uint64_t max_insns)
 {
-	uint64_t end = max_insns ? m->cpu.instret + max_insns : UINT64_MAX;
+	uint64_t end = max_insns ? m->cpu.csr.instret + max_insns : UINT64_MAX;
 
 	for (;;) {
-		uint64_t left = end - m->cpu.instret;
-		uint64_t idle_before = m->cpu.idle;
+		uint64_t left = end - m->cpu.csr.instret;
+		uint64_t idle_before = m->cpu.csr.idle;
 		enum cpu_stop stop = cpu_run(&m->cpu, left < MACHINE_SLICE ? left : MACHINE_SLICE);
 
 		if (m->plat.halted || m->cpu.halted) {
@@ -126,9 +126,9 @@ enum machine_end machine_run(struct machine *m, uint64_t max_insns)
 		/* A guest that mostly idles in wfi waiting for its timer
 		 * while the console could still speak: give the host a
 		 * breather instead of spinning through virtual time. */
-		bool idling = m->cpu.idle - idle_before > MACHINE_SLICE;
+		bool idling = m->cpu.csr.idle - idle_before > MACHINE_SLICE;
 		platform_poll_input(&m->plat, idling && !m->plat.input_eof ? 1 : 0);
-		if (m->cpu.instret >= end) {
+		if (m->cpu.csr.instret >= end) {
 			fflush(stdout);
 			return MACHINE_LIMIT;
 		}

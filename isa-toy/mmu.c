@@ -59,12 +59,12 @@ uint8_t *mmu_ram_ptr(struct cpu *cpu, uint64_t pa, uint32_t len)
  * 4.3.1 and 4.3.2, step 5). */
 static bool mmu_leaf_allows(const struct cpu *cpu, uint32_t pte, enum mmu_access access)
 {
-	if (cpu->priv == PRIV_U && !(pte & PTE_U))
+	if (cpu->csr.priv == PRIV_U && !(pte & PTE_U))
 		return false;
-	if (cpu->priv == PRIV_S && (pte & PTE_U)) {
+	if (cpu->csr.priv == PRIV_S && (pte & PTE_U)) {
 		/* S-mode never executes user pages, and touches their data only
 		 * with SUM set (the guard against following user pointers). */
-		if (access == ACCESS_EXEC || !(cpu->sstatus & SSTATUS_SUM))
+		if (access == ACCESS_EXEC || !(cpu->csr.sstatus & SSTATUS_SUM))
 			return false;
 	}
 	switch (access) {
@@ -74,18 +74,18 @@ static bool mmu_leaf_allows(const struct cpu *cpu, uint32_t pte, enum mmu_access
 		return pte & PTE_W;
 	case ACCESS_READ:
 		/* MXR: "make executable readable" */
-		return (pte & PTE_R) || ((cpu->sstatus & SSTATUS_MXR) && (pte & PTE_X));
+		return (pte & PTE_R) || ((cpu->csr.sstatus & SSTATUS_MXR) && (pte & PTE_X));
 	}
 	return false;
 }
 
 int mmu_translate(struct cpu *cpu, uint32_t va, enum mmu_access access, uint64_t *pa)
 {
-	if (!(cpu->satp & SATP_MODE_SV32)) {
+	if (!(cpu->csr.satp & SATP_MODE_SV32)) {
 		*pa = va; /* paging off: virtual = physical */
 		return 0;
 	}
-	uint64_t table = (uint64_t)(cpu->satp & SATP_PPN_MASK) << 12;
+	uint64_t table = (uint64_t)(cpu->csr.satp & SATP_PPN_MASK) << 12;
 	for (int level = 1; level >= 0; level--) {
 		uint32_t vpn = (va >> (12 + 10 * level)) & 0x3ff;
 		uint64_t pte_pa = table + vpn * 4;
@@ -174,7 +174,7 @@ void mmu_flush_page(struct cpu *cpu, uint32_t va)
 static void mmu_tlb_fill(struct cpu *cpu, struct tlb_entry *e, uint32_t va, uint64_t pa,
 			 uint32_t flags)
 {
-	mmu_tlb_logged(&cpu->tlb[cpu->priv], va);
+	mmu_tlb_logged(&cpu->tlb[cpu->csr.priv], va);
 	uint32_t vpage = va & ~0xfffu;
 	uint64_t off = (pa & ~0xfffull) - cpu->ram_base;
 	e->tag = vpage | flags;
@@ -208,7 +208,7 @@ int mmu_load(struct cpu *cpu, uint32_t va, unsigned size, uint32_t *val)
 		uint32_t v = 0;
 		memcpy(&v, h, size);
 		*val = v;
-		mmu_tlb_fill(cpu, &cpu->tlb[cpu->priv].read[(va >> 12) & (TLB_SIZE - 1)], va, pa, 0);
+		mmu_tlb_fill(cpu, &cpu->tlb[cpu->csr.priv].read[(va >> 12) & (TLB_SIZE - 1)], va, pa, 0);
 		return 0;
 	}
 	uint64_t v;
@@ -237,7 +237,7 @@ int mmu_store(struct cpu *cpu, uint32_t va, unsigned size, uint32_t val)
 		}
 		return 0;
 	}
-	struct tlb_entry *e = &cpu->tlb[cpu->priv].write[(va >> 12) & (TLB_SIZE - 1)];
+	struct tlb_entry *e = &cpu->tlb[cpu->csr.priv].write[(va >> 12) & (TLB_SIZE - 1)];
 	uint64_t pa;
 	if ((e->tag & ~0xfffu) == (va & ~0xfffu) && e->tag != TLB_INVALID) {
 		/* A TLB_CODE entry: the translation is known, but the page
