@@ -15,9 +15,8 @@
 #include "devices/bus.h"
 #include "isa-toy/csr.h"
 #include "isa-toy/insn.h"
+#include "isa-toy/sv32.h"
 
-/* The kind of a memory access (for permissions and fault causes). */
-enum mmu_access { ACCESS_READ, ACCESS_WRITE, ACCESS_EXEC };
 
 /* One predecoded instruction: the decoder's work, done once per address.
  * rd is 32 (a sink register nobody reads) when the instruction writes x0,

@@ -1,48 +1,11 @@
 /*
- * mmu.c -- Sv32 address translation, the software TLB, and the slow path
- * of loads and stores (TLB misses, devices, misaligned accesses).
- *
- * An Sv32 virtual address and page-table entry:
- *
- *    31        22 21        12 11           0
- *   +------------+------------+--------------+
- *   |  VPN[1]    |   VPN[0]   | page offset  |   virtual address
- *   +------------+------------+--------------+
- *
- *    31        20 19        10 9 8 7 6 5 4 3 2 1 0
- *   +------------+------------+---+-+-+-+-+-+-+-+-+
- *   |  PPN[1]    |   PPN[0]   |RSW|D|A|G|U|X|W|R|V|  page-table entry
- *   +------------+------------+---+-+-+-+-+-+-+-+-+
- *
- * The walk: satp.PPN names the root table; VPN[1] indexes it.  An entry
- * with R, W or X set is a leaf (at level 1: a 4 MiB megapage); otherwise
- * it points to the next table, which VPN[0] indexes.  PPN is 22 bits, so
- * physical addresses are 34 bits wide (uint64_t here).
+ * mmu.c -- the hart's address translation (the Sv32 walk of sv32.c over
+ * machine RAM), the software TLB, and the slow path of loads and stores
+ * (TLB misses, devices, misaligned accesses).
  */
 #include "isa-toy/cpu.h"
 
 #include <string.h>
-
-#define PTE_V (1u << 0) /* valid */
-#define PTE_R (1u << 1) /* readable */
-#define PTE_W (1u << 2) /* writable */
-#define PTE_X (1u << 3) /* executable */
-#define PTE_U (1u << 4) /* accessible to U-mode */
-#define PTE_G (1u << 5) /* global (all address spaces) */
-#define PTE_A (1u << 6) /* accessed: set by the walk */
-#define PTE_D (1u << 7) /* dirty: set by the walk on a write */
-
-/* The fault causes of each kind of access. */
-static const uint32_t mmu_page_fault[] = {
-	[ACCESS_READ] = EXC_load_page_fault,
-	[ACCESS_WRITE] = EXC_store_page_fault,
-	[ACCESS_EXEC] = EXC_insn_page_fault,
-};
-static const uint32_t mmu_access_fault[] = {
-	[ACCESS_READ] = EXC_load_access,
-	[ACCESS_WRITE] = EXC_store_access,
-	[ACCESS_EXEC] = EXC_insn_access,
-};
 
 uint8_t *mmu_ram_ptr(struct cpu *cpu, uint64_t pa, uint32_t len)
 {
@@ -55,28 +18,11 @@ uint8_t *mmu_ram_ptr(struct cpu *cpu, uint64_t pa, uint32_t len)
 	return cpu->ram + off;
 }
 
-/* May the current mode do `access` through leaf `pte`? (privileged spec
- * 4.3.1 and 4.3.2, step 5). */
-static bool mmu_leaf_allows(const struct cpu *cpu, uint32_t pte, enum mmu_access access)
+/* Page tables live in RAM; a walk that leaves RAM is an access fault.
+ * When the walk sets A/D in a PTE, that word may have been code. */
+static uint8_t *mmu_pte_mem(void *ctx, uint64_t pa)
 {
-	if (cpu->csr.priv == PRIV_U && !(pte & PTE_U))
-		return false;
-	if (cpu->csr.priv == PRIV_S && (pte & PTE_U)) {
-		/* S-mode never executes user pages, and touches their data only
-		 * with SUM set (the guard against following user pointers). */
-		if (access == ACCESS_EXEC || !(cpu->csr.sstatus & SSTATUS_SUM))
-			return false;
-	}
-	switch (access) {
-	case ACCESS_EXEC:
-		return pte & PTE_X;
-	case ACCESS_WRITE:
-		return pte & PTE_W;
-	case ACCESS_READ:
-		/* MXR: "make executable readable" */
-		return (pte & PTE_R) || ((cpu->csr.sstatus & SSTATUS_MXR) && (pte & PTE_X));
-	}
-	return false;
+	return mmu_ram_ptr(ctx, pa, 4);
 }
 
 int mmu_translate(struct cpu *cpu, uint32_t va, enum mmu_access access, uint64_t *pa)
@@ -85,48 +31,14 @@ int mmu_translate(struct cpu *cpu, uint32_t va, enum mmu_access access, uint64_t
 		*pa = va; /* paging off: virtual = physical */
 		return 0;
 	}
-	uint64_t table = (uint64_t)(cpu->csr.satp & SATP_PPN_MASK) << 12;
-	for (int level = 1; level >= 0; level--) {
-		uint32_t vpn = (va >> (12 + 10 * level)) & 0x3ff;
-		uint64_t pte_pa = table + vpn * 4;
-		uint8_t *p = mmu_ram_ptr(cpu, pte_pa, 4);
-		if (!p)
-			return (int)mmu_access_fault[access]; /* table outside RAM */
-		uint32_t pte;
-		memcpy(&pte, p, 4);
-
-		/* Invalid, or the reserved W-without-R combination. */
-		if (!(pte & PTE_V) || ((pte & PTE_W) && !(pte & PTE_R)))
-			return (int)mmu_page_fault[access];
-		if (!(pte & (PTE_R | PTE_X))) {
-			/* A pointer to the next level; level 0 has none. */
-			if (level == 0)
-				return (int)mmu_page_fault[access];
-			table = (uint64_t)(pte >> 10) << 12;
-			continue;
-		}
-		if (!mmu_leaf_allows(cpu, pte, access))
-			return (int)mmu_page_fault[access];
-		/* A megapage must be 4 MiB aligned: PPN[0] zero. */
-		if (level == 1 && ((pte >> 10) & 0x3ff))
-			return (int)mmu_page_fault[access];
-
-		/* The hardware keeps A and D: set A on any access and D on a
-		 * write, writing the entry back to memory (Svadu behaviour). */
-		uint32_t want = PTE_A | (access == ACCESS_WRITE ? PTE_D : 0);
-		if ((pte & want) != want) {
-			pte |= want;
-			memcpy(p, &pte, 4);
-			cpu_code_written(cpu, pte_pa, 4);
-		}
-		uint64_t ppn = pte >> 10;
-		if (level == 1)
-			*pa = ((ppn >> 10) << 22) | (va & 0x3fffff);
-		else
-			*pa = (ppn << 12) | (va & 0xfff);
-		return 0;
-	}
-	return (int)mmu_page_fault[access]; /* not reached */
+	struct sv32_walk w;
+	int cause = sv32_walk(mmu_pte_mem, cpu, cpu->csr.satp, va, access, cpu->csr.priv,
+			      cpu->csr.sstatus, &w);
+	if (cause)
+		return cause;
+	cpu_code_written(cpu, w.pte_pa[w.steps - 1], 4);
+	*pa = w.pa;
+	return 0;
 }
 
 static void mmu_flush_slot(struct tlb *t, unsigned i)
