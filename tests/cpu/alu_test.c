@@ -325,9 +325,9 @@ Test(alu, rd_equals_sources)
 /* instret counts every retired instruction (Zicntr), here 3 + 2. */
 Test(alu, instret_counts_retired)
 {
-	uint64_t before = th_cpu.instret;
+	uint64_t before = th_cpu.csr.instret;
 	TH_RUN(ENC_NOP, ENC_NOP, ENC_NOP);
-	cr_assert_eq(th_cpu.instret - before, 3);
+	cr_assert_eq(th_cpu.csr.instret - before, 3);
 	TH_RUN(enc_j(INSN_jal, 0, 8), ENC_NOP, ENC_NOP);
-	cr_assert_eq(th_cpu.instret - before, 6);
+	cr_assert_eq(th_cpu.csr.instret - before, 6);
 }

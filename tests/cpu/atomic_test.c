@@ -194,7 +194,7 @@ Test(atomic, misaligned_atomics_trap)
 					    INSN_amominu_w, INSN_amomaxu_w };
 	for (size_t i = 0; i < sizeof(ids) / sizeof(ids[0]); i++) {
 		for (uint32_t mis = 1; mis < 4; mis++) {
-			th_cpu.priv = PRIV_S;
+			th_cpu.csr.priv = PRIV_S;
 			th_clear_trap();
 			th_put32(A0, 0x01020304);
 			th_put32(A0 + 4, 0x05060708);
@@ -204,8 +204,8 @@ Test(atomic, misaligned_atomics_trap)
 			uint32_t at = TH_RUN(enc_amo(ids[i], 5, 10, 6));
 			uint32_t cause = ids[i] == INSN_lr_w ? EXC_load_misaligned
 							     : EXC_store_misaligned;
-			cr_assert_eq(th_cpu.scause, cause, "%s at +%u: scause %#x",
-				     insn_table[ids[i]].mnemonic, mis, th_cpu.scause);
+			cr_assert_eq(th_cpu.csr.scause, cause, "%s at +%u: scause %#x",
+				     insn_table[ids[i]].mnemonic, mis, th_cpu.csr.scause);
 			th_assert_exc(cause, at, A0 + mis);
 			cr_assert_eq(th_cpu.x[5], 0x5a5a5a5a, "rd not written");
 			cr_assert_eq(th_get32(A0), 0x01020304, "memory not written");
@@ -229,6 +229,6 @@ Test(atomic, atomics_to_nowhere_fault)
 	at = TH_RUN(enc_amo(INSN_sc_w, 5, 10, 6));
 	/* without a reservation the SC may fail without touching memory,
 	 * or fault: both are allowed; it must not claim success */
-	cr_assert(th_cpu.scause == EXC_store_access || (th_cpu.x[5] != 0 && th_cpu.pc == at + 4),
-		  "sc.w to nowhere: scause %#x x5 %#x", th_cpu.scause, th_cpu.x[5]);
+	cr_assert(th_cpu.csr.scause == EXC_store_access || (th_cpu.x[5] != 0 && th_cpu.pc == at + 4),
+		  "sc.w to nowhere: scause %#x x5 %#x", th_cpu.csr.scause, th_cpu.x[5]);
 }

@@ -27,7 +27,7 @@ static const unsigned counters[] = { CYCLE, TIME, INSTRET, CYCLEH, TIMEH, INSTRE
 
 /* csrr x5, csr (csrrs x5, csr, x0) in the current mode; must not trap
  * (checked by the pc: scause/sepc/stval may be the CSR under test). */
-static uint32_t csr_read(unsigned csr)
+static uint32_t guest_csrr(unsigned csr)
 {
 	th_cpu.x[5] = 0x5a5a5a5a;
 	uint32_t at = TH_RUN(enc_csr(INSN_csrrs, 5, csr, 0));
@@ -36,7 +36,7 @@ static uint32_t csr_read(unsigned csr)
 }
 
 /* csrw csr, v (csrrw x0, csr, x6); must not trap. */
-static void csr_write(unsigned csr, uint32_t v)
+static void guest_csrw(unsigned csr, uint32_t v)
 {
 	th_cpu.x[6] = v;
 	uint32_t at = TH_RUN(enc_csr(INSN_csrrw, 0, csr, 6));
@@ -48,14 +48,14 @@ static void csr_write(unsigned csr, uint32_t v)
  * untouched. */
 static void expect_illegal(uint32_t w)
 {
-	enum cpu_priv from = th_cpu.priv;
+	enum cpu_priv from = th_cpu.csr.priv;
 	th_clear_trap();
 	th_cpu.x[5] = 0x5a5a5a5a;
 	uint32_t at = TH_RUN(w);
 	th_assert_exc(EXC_illegal, at, w);
 	cr_assert_eq(th_cpu.x[5], 0x5a5a5a5a, "rd not written by %#010x", w);
-	cr_assert_eq(!!(th_cpu.sstatus & SSTATUS_SPP), from == PRIV_S, "SPP = the old mode");
-	th_cpu.priv = from;
+	cr_assert_eq(!!(th_cpu.csr.sstatus & SSTATUS_SPP), from == PRIV_S, "SPP = the old mode");
+	th_cpu.csr.priv = from;
 }
 
 /* Privileged spec 2.1: bits [9:8] of a CSR number give the lowest
@@ -64,15 +64,15 @@ static void expect_illegal(uint32_t w)
 Test(csr, s_csrs_from_u_mode_are_illegal)
 {
 	for (size_t i = 0; i < N(s_csrs); i++) {
-		th_cpu.sscratch = 0x600df00d;
-		th_cpu.priv = PRIV_U;
+		th_cpu.csr.sscratch = 0x600df00d;
+		th_cpu.csr.priv = PRIV_U;
 		expect_illegal(enc_csr(INSN_csrrs, 5, s_csrs[i], 0));
-		th_cpu.priv = PRIV_U;
+		th_cpu.csr.priv = PRIV_U;
 		th_cpu.x[6] = 0xffffffff;
 		expect_illegal(enc_csr(INSN_csrrw, 0, s_csrs[i], 6));
-		th_cpu.priv = PRIV_U;
+		th_cpu.csr.priv = PRIV_U;
 		expect_illegal(enc_csr(INSN_csrrci, 5, s_csrs[i], 31));
-		cr_assert_eq(th_cpu.sscratch, 0x600df00d, "U-mode wrote sscratch");
+		cr_assert_eq(th_cpu.csr.sscratch, 0x600df00d, "U-mode wrote sscratch");
 	}
 }
 
@@ -125,16 +125,16 @@ Test(csr, counters_from_u_gated_by_scounteren)
 {
 	static const uint32_t bit[] = { 1, 2, 4, 1, 2, 4 };
 	for (size_t i = 0; i < N(counters); i++) {
-		th_cpu.scounteren = 0x7 & ~bit[i];
-		th_cpu.priv = PRIV_U;
+		th_cpu.csr.scounteren = 0x7 & ~bit[i];
+		th_cpu.csr.priv = PRIV_U;
 		expect_illegal(enc_csr(INSN_csrrs, 5, counters[i], 0));
-		th_cpu.scounteren = bit[i];
-		th_cpu.priv = PRIV_U;
-		csr_read(counters[i]);
-		cr_assert_eq(th_cpu.priv, PRIV_U, "still in U-mode: no trap");
-		th_cpu.priv = PRIV_S;
-		th_cpu.scounteren = 0;
-		csr_read(counters[i]);
+		th_cpu.csr.scounteren = bit[i];
+		th_cpu.csr.priv = PRIV_U;
+		guest_csrr(counters[i]);
+		cr_assert_eq(th_cpu.csr.priv, PRIV_U, "still in U-mode: no trap");
+		th_cpu.csr.priv = PRIV_S;
+		th_cpu.csr.scounteren = 0;
+		guest_csrr(counters[i]);
 	}
 }
 
@@ -150,22 +150,22 @@ Test(csr, counter_values)
 	cr_assert_eq(th_cpu.x[6] - th_cpu.x[5], 4);
 	cr_assert_eq(th_cpu.x[8] - th_cpu.x[7], 2);
 	cr_assert_eq(th_cpu.x[7] - th_cpu.x[6], 1, "cycle == instret with no wfi");
-	cr_assert_eq(th_cpu.instret, 8);
+	cr_assert_eq(th_cpu.csr.instret, 8);
 
 	for (int i = 0; i < 25; i++)
 		TH_RUN(ENC_NOP);
-	uint64_t lo = cpu_cycle(&th_cpu);
-	uint32_t t = csr_read(TIME);
+	uint64_t lo = csr_cycle(&th_cpu.csr);
+	uint32_t t = guest_csrr(TIME);
 	cr_assert(t >= lo / 10 && t <= (lo + 1) / 10, "time %u at cycle %llu", t,
 		  (unsigned long long)lo);
 
 	/* the h halves are bits 63:32 */
-	th_cpu.instret = 0x2fffffff0ull;
-	uint32_t hi = csr_read(INSTRETH);
+	th_cpu.csr.instret = 0x2fffffff0ull;
+	uint32_t hi = guest_csrr(INSTRETH);
 	cr_assert_eq(hi, 2);
-	cr_assert_eq(csr_read(CYCLEH), 2);
-	cr_assert_eq(csr_read(TIMEH), (uint32_t)(cpu_cycle(&th_cpu) / 10 >> 32));
-	uint32_t low = csr_read(INSTRET);
+	cr_assert_eq(guest_csrr(CYCLEH), 2);
+	cr_assert_eq(guest_csrr(TIMEH), (uint32_t)(csr_cycle(&th_cpu.csr) / 10 >> 32));
+	uint32_t low = guest_csrr(INSTRET);
 	cr_assert(low >= 0xfffffff0u, "instret low half %#x", low);
 }
 
@@ -173,12 +173,12 @@ Test(csr, counter_values)
  * bit reads as zero (SD is 0: no FS/VS/XS state). */
 Test(csr, sstatus_writable_mask)
 {
-	csr_write(SSTATUS, 0xffffffff);
-	cr_assert_eq(csr_read(SSTATUS), 0x000c0122, "SIE|SPIE|SPP|SUM|MXR");
-	csr_write(SSTATUS, 0);
-	cr_assert_eq(csr_read(SSTATUS), 0);
-	csr_write(SSTATUS, SSTATUS_SUM | SSTATUS_SPIE);
-	cr_assert_eq(csr_read(SSTATUS), SSTATUS_SUM | SSTATUS_SPIE);
+	guest_csrw(SSTATUS, 0xffffffff);
+	cr_assert_eq(guest_csrr(SSTATUS), 0x000c0122, "SIE|SPIE|SPP|SUM|MXR");
+	guest_csrw(SSTATUS, 0);
+	cr_assert_eq(guest_csrr(SSTATUS), 0);
+	guest_csrw(SSTATUS, SSTATUS_SUM | SSTATUS_SPIE);
+	cr_assert_eq(guest_csrr(SSTATUS), SSTATUS_SUM | SSTATUS_SPIE);
 }
 
 /* sie: SSIE, STIE, SEIE writable.  sip: SSIP writable; STIP (Sstc: time
@@ -186,65 +186,65 @@ Test(csr, sstatus_writable_mask)
  * in sip. */
 Test(csr, sie_sip_masks)
 {
-	csr_write(SIE, 0xffffffff);
-	cr_assert_eq(csr_read(SIE), 0x222);
-	csr_write(SIE, 0);
-	cr_assert_eq(csr_read(SIE), 0);
+	guest_csrw(SIE, 0xffffffff);
+	cr_assert_eq(guest_csrr(SIE), 0x222);
+	guest_csrw(SIE, 0);
+	cr_assert_eq(guest_csrr(SIE), 0);
 
-	csr_write(SIP, 0xffffffff);
-	cr_assert_eq(csr_read(SIP), SIP_SSIP, "only SSIP is writable");
-	csr_write(SIP, 0);
-	cr_assert_eq(csr_read(SIP), 0);
+	guest_csrw(SIP, 0xffffffff);
+	cr_assert_eq(guest_csrr(SIP), SIP_SSIP, "only SSIP is writable");
+	guest_csrw(SIP, 0);
+	cr_assert_eq(guest_csrr(SIP), 0);
 
 	cpu_set_irq(&th_cpu, IRQ_sei, 1);
-	cr_assert_eq(csr_read(SIP) & SIP_SEIP, SIP_SEIP, "SEIP follows the line");
-	csr_write(SIP, 0);
-	cr_assert_eq(csr_read(SIP) & SIP_SEIP, SIP_SEIP, "software cannot clear SEIP");
+	cr_assert_eq(guest_csrr(SIP) & SIP_SEIP, SIP_SEIP, "SEIP follows the line");
+	guest_csrw(SIP, 0);
+	cr_assert_eq(guest_csrr(SIP) & SIP_SEIP, SIP_SEIP, "software cannot clear SEIP");
 	cpu_set_irq(&th_cpu, IRQ_sei, 0);
-	cr_assert_eq(csr_read(SIP) & SIP_SEIP, 0);
+	cr_assert_eq(guest_csrr(SIP) & SIP_SEIP, 0);
 
-	csr_write(STIMECMPH, 0);
-	csr_write(STIMECMP, 0); /* time >= 0: STIP */
-	cr_assert_eq(csr_read(SIP) & SIP_STIP, SIP_STIP);
+	guest_csrw(STIMECMPH, 0);
+	guest_csrw(STIMECMP, 0); /* time >= 0: STIP */
+	cr_assert_eq(guest_csrr(SIP) & SIP_STIP, SIP_STIP);
 	th_cpu.x[7] = 0xffffffff;
 	TH_RUN(enc_csr(INSN_csrrc, 0, SIP, 7));
-	cr_assert_eq(csr_read(SIP) & SIP_STIP, SIP_STIP, "software cannot clear STIP");
-	csr_write(STIMECMPH, 0x7fffffff); /* far future: STIP clears */
-	cr_assert_eq(csr_read(SIP) & SIP_STIP, 0);
+	cr_assert_eq(guest_csrr(SIP) & SIP_STIP, SIP_STIP, "software cannot clear STIP");
+	guest_csrw(STIMECMPH, 0x7fffffff); /* far future: STIP clears */
+	cr_assert_eq(guest_csrr(SIP) & SIP_STIP, 0);
 	th_assert_no_trap();
 }
 
 /* Sstc: stimecmp is 64 bits, its high half in stimecmph on RV32. */
 Test(csr, stimecmp_halves)
 {
-	csr_write(STIMECMPH, 0x12345678);
-	csr_write(STIMECMP, 0x9abcdef0);
-	cr_assert_eq(csr_read(STIMECMP), 0x9abcdef0);
-	cr_assert_eq(csr_read(STIMECMPH), 0x12345678);
-	cr_assert_eq(th_cpu.stimecmp, 0x123456789abcdef0ull);
+	guest_csrw(STIMECMPH, 0x12345678);
+	guest_csrw(STIMECMP, 0x9abcdef0);
+	cr_assert_eq(guest_csrr(STIMECMP), 0x9abcdef0);
+	cr_assert_eq(guest_csrr(STIMECMPH), 0x12345678);
+	cr_assert_eq(th_cpu.csr.stimecmp, 0x123456789abcdef0ull);
 }
 
 /* stvec: MODE 0 direct, 1 vectored; 2 and 3 are reserved, so a read
  * must never return them (WARL).  BASE is 4-byte aligned. */
 Test(csr, stvec_modes)
 {
-	csr_write(STVEC, TH_TRAP);
-	cr_assert_eq(csr_read(STVEC), TH_TRAP);
-	csr_write(STVEC, TH_TRAP | 1);
-	cr_assert_eq(csr_read(STVEC), TH_TRAP | 1);
-	csr_write(STVEC, TH_TRAP | 2);
-	cr_assert_lt(csr_read(STVEC) & 3, 2, "reserved MODE 2 read back");
-	csr_write(STVEC, TH_TRAP | 3);
-	cr_assert_lt(csr_read(STVEC) & 3, 2, "reserved MODE 3 read back");
+	guest_csrw(STVEC, TH_TRAP);
+	cr_assert_eq(guest_csrr(STVEC), TH_TRAP);
+	guest_csrw(STVEC, TH_TRAP | 1);
+	cr_assert_eq(guest_csrr(STVEC), TH_TRAP | 1);
+	guest_csrw(STVEC, TH_TRAP | 2);
+	cr_assert_lt(guest_csrr(STVEC) & 3, 2, "reserved MODE 2 read back");
+	guest_csrw(STVEC, TH_TRAP | 3);
+	cr_assert_lt(guest_csrr(STVEC) & 3, 2, "reserved MODE 3 read back");
 }
 
 /* sepc: with IALIGN=32 (no C extension) sepc[1:0] are always zero. */
 Test(csr, sepc_low_bits)
 {
-	csr_write(SEPC, 0xffffffff);
-	cr_assert_eq(csr_read(SEPC), 0xfffffffc);
-	csr_write(SEPC, TH_CODE + 2);
-	cr_assert_eq(csr_read(SEPC), TH_CODE);
+	guest_csrw(SEPC, 0xffffffff);
+	cr_assert_eq(guest_csrr(SEPC), 0xfffffffc);
+	guest_csrw(SEPC, TH_CODE + 2);
+	cr_assert_eq(guest_csrr(SEPC), TH_CODE);
 }
 
 /* sscratch and stval hold any 32-bit value; scause holds the legal cause
@@ -252,25 +252,25 @@ Test(csr, sepc_low_bits)
  * and its PPN. */
 Test(csr, plain_registers)
 {
-	csr_write(SSCRATCH, 0xa5a5a5a5);
-	cr_assert_eq(csr_read(SSCRATCH), 0xa5a5a5a5);
-	csr_write(STVAL, 0x12345678);
-	cr_assert_eq(csr_read(STVAL), 0x12345678);
-	csr_write(SCAUSE, 8);
-	cr_assert_eq(csr_read(SCAUSE), 8);
-	csr_write(SCAUSE, 0x80000005);
-	cr_assert_eq(csr_read(SCAUSE), 0x80000005);
-	csr_write(SCOUNTEREN, 7);
-	cr_assert_eq(csr_read(SCOUNTEREN) & 7, 7);
-	csr_write(SATP, 0x00012345); /* Bare: no translation starts */
-	cr_assert_eq(csr_read(SATP) & 0x803fffff, 0x00012345);
+	guest_csrw(SSCRATCH, 0xa5a5a5a5);
+	cr_assert_eq(guest_csrr(SSCRATCH), 0xa5a5a5a5);
+	guest_csrw(STVAL, 0x12345678);
+	cr_assert_eq(guest_csrr(STVAL), 0x12345678);
+	guest_csrw(SCAUSE, 8);
+	cr_assert_eq(guest_csrr(SCAUSE), 8);
+	guest_csrw(SCAUSE, 0x80000005);
+	cr_assert_eq(guest_csrr(SCAUSE), 0x80000005);
+	guest_csrw(SCOUNTEREN, 7);
+	cr_assert_eq(guest_csrr(SCOUNTEREN) & 7, 7);
+	guest_csrw(SATP, 0x00012345); /* Bare: no translation starts */
+	cr_assert_eq(guest_csrr(SATP) & 0x803fffff, 0x00012345);
 }
 
 /* The six Zicsr forms: rd gets the old value; W writes rs1/uimm, S sets
  * and C clears the bits it names. */
 Test(csr, read_modify_write_forms)
 {
-	th_cpu.sscratch = 0x0000ff00;
+	th_cpu.csr.sscratch = 0x0000ff00;
 	th_cpu.x[6] = 0x12345678;
 	th_cpu.x[7] = 0x000000f0;
 	TH_RUN(enc_csr(INSN_csrrw, 10, SSCRATCH, 6),  /* old ff00; now 12345678 */
@@ -295,28 +295,28 @@ Test(csr, read_modify_write_forms)
  * written when they are the same. */
 Test(csr, csrrw_rd_x0_and_swap)
 {
-	th_cpu.sscratch = 1;
+	th_cpu.csr.sscratch = 1;
 	th_cpu.x[6] = 2;
 	TH_RUN(enc_csr(INSN_csrrw, 0, SSCRATCH, 6));
-	cr_assert_eq(th_cpu.sscratch, 2);
+	cr_assert_eq(th_cpu.csr.sscratch, 2);
 	cr_assert_eq(th_cpu.x[0], 0);
 	TH_RUN(enc_csr(INSN_csrrw, 6, SSCRATCH, 6)); /* swap: x6 <-> sscratch */
 	cr_assert_eq(th_cpu.x[6], 2);
-	cr_assert_eq(th_cpu.sscratch, 2);
+	cr_assert_eq(th_cpu.csr.sscratch, 2);
 	th_cpu.x[6] = 9;
 	TH_RUN(enc_csr(INSN_csrrw, 6, SSCRATCH, 6));
 	cr_assert_eq(th_cpu.x[6], 2);
-	cr_assert_eq(th_cpu.sscratch, 9);
+	cr_assert_eq(th_cpu.csr.sscratch, 9);
 }
 
 /* A trap's CSR write leaves the other CSRs alone and the CSR write from a
  * trapping instruction never happens (it did not retire). */
 Test(csr, trapping_csr_write_has_no_effect)
 {
-	th_cpu.sscratch = 5;
-	th_cpu.priv = PRIV_U;
+	th_cpu.csr.sscratch = 5;
+	th_cpu.csr.priv = PRIV_U;
 	th_cpu.x[6] = 7;
 	expect_illegal(enc_csr(INSN_csrrw, 5, SSCRATCH, 6));
-	cr_assert_eq(th_cpu.sscratch, 5);
-	cr_assert_eq(th_cpu.instret, 1, "only the handler's loop retired");
+	cr_assert_eq(th_cpu.csr.sscratch, 5);
+	cr_assert_eq(th_cpu.csr.instret, 1, "only the handler's loop retired");
 }

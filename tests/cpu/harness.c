@@ -25,7 +25,7 @@ void th_setup(void)
 	 * is a self-loop, so a trap leaves the pc where it entered. */
 	for (uint32_t a = TH_TRAP; a < TH_TRAP + 0x100; a += 4)
 		th_put32(a, ENC_LOOP);
-	th_cpu.stvec = TH_TRAP;
+	th_cpu.csr.stvec = TH_TRAP;
 	/* Snippets start 8 KiB in, so backward branches of up to 4 KiB
 	 * still land in RAM. */
 	th_next_code = TH_CODE + 0x2000;
@@ -174,21 +174,21 @@ enum cpu_stop th_run(uint64_t n)
 
 void th_clear_trap(void)
 {
-	th_cpu.scause = th_cpu.sepc = th_cpu.stval = TH_NO_TRAP;
+	th_cpu.csr.scause = th_cpu.csr.sepc = th_cpu.csr.stval = TH_NO_TRAP;
 }
 
 void th_assert_exc(uint32_t cause, uint32_t epc, uint32_t tval)
 {
-	cr_assert_eq(th_cpu.scause, cause, "scause %#x, expected %#x (%s)", th_cpu.scause,
+	cr_assert_eq(th_cpu.csr.scause, cause, "scause %#x, expected %#x (%s)", th_cpu.csr.scause,
 		     cause, cpu_cause_name(cause));
-	cr_assert_eq(th_cpu.sepc, epc, "sepc %#x, expected %#x", th_cpu.sepc, epc);
-	cr_assert_eq(th_cpu.stval, tval, "stval %#x, expected %#x", th_cpu.stval, tval);
-	cr_assert_eq(th_cpu.priv, PRIV_S, "traps are taken in S-mode");
-	cr_assert_eq(th_cpu.pc, th_cpu.stvec & ~3u, "exceptions go to stvec's BASE");
+	cr_assert_eq(th_cpu.csr.sepc, epc, "sepc %#x, expected %#x", th_cpu.csr.sepc, epc);
+	cr_assert_eq(th_cpu.csr.stval, tval, "stval %#x, expected %#x", th_cpu.csr.stval, tval);
+	cr_assert_eq(th_cpu.csr.priv, PRIV_S, "traps are taken in S-mode");
+	cr_assert_eq(th_cpu.pc, th_cpu.csr.stvec & ~3u, "exceptions go to stvec's BASE");
 }
 
 void th_assert_no_trap(void)
 {
-	cr_assert_eq(th_cpu.scause, TH_NO_TRAP, "unexpected trap: scause %#x (%s) sepc %#x stval %#x",
-		     th_cpu.scause, cpu_cause_name(th_cpu.scause), th_cpu.sepc, th_cpu.stval);
+	cr_assert_eq(th_cpu.csr.scause, TH_NO_TRAP, "unexpected trap: scause %#x (%s) sepc %#x stval %#x",
+		     th_cpu.csr.scause, cpu_cause_name(th_cpu.csr.scause), th_cpu.csr.sepc, th_cpu.csr.stval);
 }

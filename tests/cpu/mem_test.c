@@ -145,7 +145,7 @@ Test(mem, fences_are_no_ops)
 	cr_assert_eq(th_cpu.pc, at + 16);
 	for (int r = 0; r < 32; r++)
 		cr_assert_eq(th_cpu.x[r], before[r], "x%d changed", r);
-	cr_assert_eq(th_cpu.instret, 4, "fences retire like any instruction");
+	cr_assert_eq(th_cpu.csr.instret, 4, "fences retire like any instruction");
 	th_assert_no_trap();
 }
 
