@@ -331,3 +331,48 @@ Test(alu, instret_counts_retired)
 	TH_RUN(enc_j(INSN_jal, 0, 8), ENC_NOP, ENC_NOP);
 	cr_assert_eq(th_cpu.csr.instret - before, 6);
 }
+
+/* cpu_run(n) stops after exactly n retired instructions, whatever the
+ * block structure: here a two-instruction loop run 1001 steps ends after
+ * the 501st addi, with the jal next. */
+Test(alu, run_stops_after_exactly_n)
+{
+	uint32_t at = TH_PROG(enc_i(INSN_addi, 6, 6, 1), enc_j(INSN_jal, 0, -4));
+	th_run(1001);
+	cr_assert_eq(th_cpu.csr.instret, 1001);
+	cr_assert_eq(th_cpu.x[6], 501);
+	cr_assert_eq(th_cpu.pc, at + 4);
+}
+
+/* Running one instruction at a time gives the same machine as one long
+ * run (the predecoded blocks must not change what happens). */
+Test(alu, stepping_equals_running)
+{
+	const uint32_t prog[] = {
+		enc_i(INSN_addi, 5, 5, 3),   enc_s(INSN_sw, 10, 5, 0), enc_i(INSN_lw, 6, 10, 0),
+		enc_r(INSN_add, 7, 7, 6),    enc_r(INSN_mul, 8, 7, 5), enc_i(INSN_addi, 10, 10, 4),
+		enc_b(INSN_bltu, 5, 9, -24), enc_j(INSN_jal, 0, 0),
+	};
+	uint32_t regs[2][33], pcs[2];
+	for (int mode = 0; mode < 2; mode++) {
+		for (int r = 1; r < 32; r++)
+			th_cpu.x[r] = 0;
+		th_cpu.x[9] = 90;
+		th_cpu.x[10] = TH_DATA;
+		th_load(TH_CODE + 0x1000, prog, 8);
+		th_cpu.pc = TH_CODE + 0x1000;
+		if (mode == 0)
+			th_run(250);
+		else
+			for (int i = 0; i < 250; i++)
+				th_run(1);
+		for (int r = 0; r < 32; r++)
+			regs[mode][r] = th_cpu.x[r];
+		pcs[mode] = th_cpu.pc;
+	}
+	for (int r = 0; r < 32; r++)
+		cr_assert_eq(regs[0][r], regs[1][r], "x%d: %#x vs %#x", r, regs[0][r], regs[1][r]);
+	cr_assert_eq(pcs[0], pcs[1]);
+	cr_assert_eq(regs[0][5], 90, "30 iterations of +3");
+	cr_assert_eq(th_cpu.csr.instret, 500);
+}

@@ -581,3 +581,63 @@ Test(sv32, fetch_across_page_boundary)
 	cr_assert_eq(th_cpu.x[6], 22);
 	cr_assert_eq(th_cpu.pc, TVA2 + 4);
 }
+
+/* sfence.vma rs1 invalidates every cached translation that came from the
+ * leaf PTE for rs1's address -- for a megapage that is the whole 4 MiB,
+ * including other 4 KiB pages of it that were used before ("invalidates
+ * all address-translation cache entries that contain leaf page table
+ * entries corresponding to the virtual address in rs1"). */
+Test(sv32, sfence_vma_address_in_megapage,
+     .description = "CPU BUG: sfence.vma rs1 flushes only rs1's 4 KiB slot, not the megapage")
+{
+	uint32_t mva = 0x40000000;
+	uint32_t a = mva + (TH_DATA - TH_RAM_BASE), b = a + 0x3000;
+	th_put32(PTE_AT(ROOT, mva, 1), th_pte(TH_RAM_BASE, PTE_V | PTE_R | PTE_W | PTE_A | PTE_D));
+	sfence_all();
+	cr_assert_eq(access(ACCESS_READ, PRIV_S, 0, a), -1);
+	cr_assert_eq(access(ACCESS_READ, PRIV_S, 0, b), -1);
+	cr_assert_eq(access(ACCESS_WRITE, PRIV_S, 0, b), -1);
+	th_put32(PTE_AT(ROOT, mva, 1), 0);
+	th_cpu.x[7] = a;
+	th_cpu.pc = TH_PROG(enc_r(INSN_sfence_vma, 0, 7, 0));
+	th_cpu.csr.priv = PRIV_S;
+	th_run(1);
+	cr_assert_eq(access(ACCESS_READ, PRIV_S, 0, b), EXC_load_page_fault,
+		     "a translation from the unmapped megapage survived sfence.vma");
+	cr_assert_eq(access(ACCESS_WRITE, PRIV_S, 0, b), EXC_store_page_fault);
+}
+
+/* The one-address form flushes fetch translations too. */
+Test(sv32, sfence_vma_one_address_code_page)
+{
+	th_put32(TPA_B, enc_i(INSN_addi, 5, 0, 77));
+	th_put32(TPA_B + 4, ENC_LOOP);
+	set_l0(TVA, th_pte(TPA, PTE_V | PTE_R | PTE_X | PTE_A));
+	sfence_all();
+	cr_assert_eq(access(ACCESS_EXEC, PRIV_S, 0, TVA), -1);
+	cr_assert_eq(th_cpu.x[5], 123);
+	set_l0(TVA, th_pte(TPA_B, PTE_V | PTE_R | PTE_X | PTE_A));
+	th_cpu.x[7] = TVA + 0x10;
+	th_cpu.pc = TH_PROG(enc_r(INSN_sfence_vma, 0, 7, 0));
+	th_run(1);
+	cr_assert_eq(access(ACCESS_EXEC, PRIV_S, 0, TVA), -1);
+	cr_assert_eq(th_cpu.x[5], 77);
+}
+
+/* Code that runs through one virtual address and is patched through
+ * another (the identity megapage) is still refetched: TRV32 tracks code
+ * by physical page; the spec needs the fence.i. */
+Test(sv32, code_patched_through_an_alias)
+{
+	set_l0(TVA, th_pte(TPA, PTE_V | PTE_R | PTE_X | PTE_A));
+	sfence_all();
+	th_put32(TPA + 0x200, enc_i(INSN_addi, 5, 0, 1));
+	th_put32(TPA + 0x204, ENC_LOOP);
+	cr_assert_eq(access(ACCESS_EXEC, PRIV_S, 0, TVA + 0x200), -1);
+	cr_assert_eq(th_cpu.x[5], 1);
+	th_cpu.x[10] = TPA + 0x200; /* identity-mapped alias of the same frame */
+	th_cpu.x[11] = enc_i(INSN_addi, 5, 0, 2);
+	TH_RUN(enc_s(INSN_sw, 10, 11, 0), enc_sys(INSN_fence_i));
+	cr_assert_eq(access(ACCESS_EXEC, PRIV_S, 0, TVA + 0x200), -1);
+	cr_assert_eq(th_cpu.x[5], 2, "the patched instruction ran");
+}
