@@ -124,6 +124,10 @@ struct cpu {
 	/* Statistics. */
 	uint64_t exc_count[16], irq_count[16];
 	uint64_t tlb_misses, code_flushes;
+	/* The TLB holds 4 KiB slices of some 4 MiB megapage: sfence.vma of
+	 * one address must then flush everything (the megapage's other
+	 * slices sit in other slots). */
+	bool tlb_mega;
 };
 
 /* Set up a hart on `ram` (ram_size bytes at guest physical ram_base) and

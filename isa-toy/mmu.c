@@ -37,6 +37,8 @@ int mmu_translate(struct cpu *cpu, uint32_t va, enum mmu_access access, uint64_t
 	if (cause)
 		return cause;
 	cpu_code_written(cpu, w.pte_pa[w.steps - 1], 4);
+	if (w.level == 1)
+		cpu->tlb_mega = true;
 	*pa = w.pa;
 	return 0;
 }
@@ -61,6 +63,7 @@ void mmu_flush(struct cpu *cpu)
 		}
 		t->nlog = 0;
 	}
+	cpu->tlb_mega = false;
 }
 
 void mmu_tlb_logged(struct tlb *t, uint32_t va)
@@ -73,6 +76,10 @@ void mmu_tlb_logged(struct tlb *t, uint32_t va)
 
 void mmu_flush_page(struct cpu *cpu, uint32_t va)
 {
+	if (cpu->tlb_mega) {
+		mmu_flush(cpu);
+		return;
+	}
 	unsigned i = (va >> 12) & (TLB_SIZE - 1);
 	for (int m = 0; m < 2; m++) {
 		cpu->tlb[m].read[i].tag = TLB_INVALID;

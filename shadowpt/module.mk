@@ -1,0 +1,3 @@
+# shadowpt/: memory virtualization -- machine frames, the P->R map,
+# shadow page tables.
+TV_SRCS += $(wildcard shadowpt/*.c)

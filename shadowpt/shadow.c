@@ -1,0 +1,348 @@
+/*
+ * shadow.c -- building, caching and invalidating shadow page tables
+ * (shadow.h).  The hardware only ever walks these; the guest's own tables
+ * are read by the monitor, never by the hardware.
+ */
+#include "shadowpt/shadow.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Panic: a broken invariant of the monitor (never a guest's doing). */
+#define SPT_PANIC(msg)                                                              \
+	do {                                                                        \
+		fprintf(stderr, "trapvisor: %s:%d: panic: %s\n", __FILE__, __LINE__, msg); \
+		abort();                                                            \
+	} while (0)
+
+static uint32_t *spt_table(const struct spt *s, uint32_t frame)
+{
+	return (uint32_t *)(void *)spt_frame_ptr(s->frames, frame);
+}
+
+int spt_init(struct spt *s, struct spt_frames *frames, const struct spt_p2r *p2r,
+	     struct cpu *hw)
+{
+	memset(s, 0, sizeof(*s));
+	s->frames = frames;
+	s->p2r = p2r;
+	s->hw = hw;
+	s->pt_refs = calloc(p2r->npages, sizeof(*s->pt_refs));
+	if (!s->pt_refs) {
+		fprintf(stderr, "trapvisor: no memory for shadow page-table bookkeeping\n");
+		return -1;
+	}
+	return 0;
+}
+
+bool spt_protected(const struct spt *s, uint32_t gpage)
+{
+	return gpage < s->p2r->npages && s->pt_refs[gpage];
+}
+
+/* --- write protection --- */
+
+/* A guest page just became a source of some shadow: no shadow may map it
+ * writable any more, or the guest could change its page table unseen.
+ * Walk every shadow leaf and take W away from entries that map it. */
+static void spt_revoke_writes(struct spt *s, uint32_t gpage)
+{
+	uint32_t rppn = spt_frame_ppn(s->frames, s->p2r->frame[gpage]);
+	for (int t = 0; t < SPT_TREES; t++) {
+		struct spt_tree *tree = &s->trees[t];
+		if (!tree->used)
+			continue;
+		for (int j = 0; j < 1024; j++) {
+			if (tree->leaf[j] == SPT_NONE)
+				continue;
+			uint32_t *leaf = spt_table(s, tree->leaf[j]);
+			for (int i = 0; i < 1024; i++)
+				if ((leaf[i] & PTE_W) && (leaf[i] >> PTE_PPN_SHIFT) == rppn)
+					leaf[i] &= ~PTE_W;
+		}
+	}
+	s->stats.revokes++;
+	mmu_flush(s->hw);
+}
+
+static void spt_ref(struct spt *s, uint32_t gpage)
+{
+	if (gpage == SPT_NONE)
+		return;
+	if (s->pt_refs[gpage]++ == 0)
+		spt_revoke_writes(s, gpage);
+}
+
+static void spt_unref(struct spt *s, uint32_t gpage)
+{
+	if (gpage == SPT_NONE)
+		return;
+	if (s->pt_refs[gpage] == 0)
+		SPT_PANIC("page-table reference count underflow");
+	/* Dropping to 0 needs no action: the next write to the page faults
+	 * once more and is then mapped writable (lazily). */
+	s->pt_refs[gpage]--;
+}
+
+/* --- trees --- */
+
+/* Remove shadow leaf j of `tree` (and the guest leaf table it came from
+ * stops being protected on its account). */
+static void spt_drop_leaf(struct spt *s, struct spt_tree *tree, int j)
+{
+	if (tree->leaf[j] == SPT_NONE)
+		return;
+	spt_table(s, tree->root)[j] = 0;
+	spt_frame_free(s->frames, tree->leaf[j]);
+	spt_unref(s, tree->src[j]);
+	tree->leaf[j] = SPT_NONE;
+	tree->src[j] = SPT_NONE;
+}
+
+static void spt_evict(struct spt *s, struct spt_tree *tree)
+{
+	for (int j = 0; j < 1024; j++)
+		spt_drop_leaf(s, tree, j);
+	spt_unref(s, tree->root_gpage);
+	spt_frame_free(s->frames, tree->root);
+	tree->used = false;
+	s->stats.evictions++;
+	if (s->cur == tree)
+		s->cur = NULL;
+}
+
+/* The least recently used tree other than the current one, or NULL. */
+static struct spt_tree *spt_lru(struct spt *s)
+{
+	struct spt_tree *victim = NULL;
+	for (int t = 0; t < SPT_TREES; t++) {
+		struct spt_tree *tree = &s->trees[t];
+		if (tree->used && tree != s->cur && (!victim || tree->stamp < victim->stamp))
+			victim = tree;
+	}
+	return victim;
+}
+
+/* A frame for a shadow table, evicting other shadows if memory is short. */
+static uint32_t spt_alloc(struct spt *s)
+{
+	for (;;) {
+		uint32_t f = spt_frame_alloc(s->frames);
+		if (f != SPT_NO_FRAME)
+			return f;
+		struct spt_tree *victim = spt_lru(s);
+		if (!victim)
+			SPT_PANIC("no machine frames left for shadow page tables");
+		spt_evict(s, victim);
+	}
+}
+
+void spt_switch(struct spt *s, uint32_t gsatp, enum spt_view view)
+{
+	/* The key: MODE and root PPN.  The ASID does not matter: shadows are
+	 * per root table, and a reused root is caught by write protection. */
+	uint32_t key = (gsatp & SATP_MODE_SV32) ? (gsatp & (SATP_MODE_SV32 | SATP_PPN_MASK)) : 0;
+	struct spt_tree *tree = NULL, *free_slot = NULL;
+
+	for (int t = 0; t < SPT_TREES; t++) {
+		struct spt_tree *c = &s->trees[t];
+		if (c->used && c->gsatp == key && c->view == view)
+			tree = c;
+		else if (!c->used && !free_slot)
+			free_slot = c;
+	}
+	if (!tree) {
+		if (!free_slot) {
+			free_slot = spt_lru(s);
+			spt_evict(s, free_slot);
+		}
+		tree = free_slot;
+		tree->used = true;
+		tree->gsatp = key;
+		tree->view = view;
+		tree->root = spt_alloc(s);
+		for (int j = 0; j < 1024; j++)
+			tree->leaf[j] = tree->src[j] = SPT_NONE;
+		/* The guest root table is a source of this shadow from now on. */
+		uint32_t gpage;
+		uint64_t root_gpa = (uint64_t)(key & SATP_PPN_MASK) << 12;
+		tree->root_gpage = (key && spt_p2r_page(s->p2r, root_gpa, &gpage)) ? gpage : SPT_NONE;
+		spt_ref(s, tree->root_gpage);
+		s->stats.builds++;
+	}
+	tree->stamp = ++s->clock;
+	if (s->cur != tree)
+		s->stats.switches++;
+	s->cur = tree;
+	/* Hand the shadow to the hardware: a satp write and a TLB flush. */
+	s->hw->csr.satp = SATP_MODE_SV32 | spt_frame_ppn(s->frames, tree->root);
+	mmu_flush(s->hw);
+}
+
+void spt_drop_all(struct spt *s)
+{
+	for (int t = 0; t < SPT_TREES; t++)
+		if (s->trees[t].used)
+			spt_evict(s, &s->trees[t]);
+	s->cur = NULL;
+}
+
+void spt_destroy(struct spt *s)
+{
+	spt_drop_all(s);
+	free(s->pt_refs);
+	s->pt_refs = NULL;
+}
+
+/* --- filling --- */
+
+/* The guest's page tables live in guest-physical memory: P -> R. */
+static uint8_t *spt_guest_pte(void *ctx, uint64_t gpa)
+{
+	struct spt *s = ctx;
+	return spt_p2r_ptr(s->p2r, s->frames, gpa, 4);
+}
+
+/* Add V -> R to the current shadow, with `flags`, in the leaf that mirrors
+ * guest leaf table `src` (SPT_NONE: a megapage or MMU off). */
+static void spt_install(struct spt *s, uint32_t va, uint32_t rppn, uint32_t flags, uint32_t src)
+{
+	struct spt_tree *tree = s->cur;
+	int j = va >> 22, i = (va >> 12) & 1023;
+
+	if (tree->leaf[j] != SPT_NONE && tree->src[j] != src)
+		spt_drop_leaf(s, tree, j); /* entry j now has another source */
+	if (tree->leaf[j] == SPT_NONE) {
+		uint32_t f = spt_alloc(s);
+		tree = s->cur; /* (eviction never takes the current tree) */
+		tree->leaf[j] = f;
+		tree->src[j] = src;
+		spt_table(s, tree->root)[j] = (spt_frame_ppn(s->frames, f) << PTE_PPN_SHIFT) | PTE_V;
+		spt_ref(s, src);
+	}
+	spt_table(s, tree->leaf[j])[i] = (rppn << PTE_PPN_SHIFT) | flags;
+	mmu_flush_page(s->hw, va);
+}
+
+void spt_fault(struct spt *s, uint32_t va, enum mmu_access access, enum cpu_priv vpriv,
+	       uint32_t vsstatus, struct spt_fault *out)
+{
+	uint32_t gsatp = s->cur->gsatp, leaf, src = SPT_NONE, gpage;
+	uint64_t gpa;
+
+	memset(out, 0, sizeof(*out));
+	if (gsatp) {
+		/* Step 2a: V -> P through the guest's table, with the hardware's
+		 * own rules (and its A/D updates, made in guest memory). */
+		int cause = sv32_walk(spt_guest_pte, s, gsatp, va, access, vpriv, vsstatus,
+				      &out->walk);
+		out->walked = true;
+		if (cause) {
+			out->result = SPT_GUEST_FAULT;
+			out->cause = (uint32_t)cause;
+			s->stats.guest_faults++;
+			return;
+		}
+		gpa = out->walk.pa;
+		leaf = out->walk.pte[out->walk.steps - 1];
+		if (out->walk.steps == 2 && !spt_p2r_page(s->p2r, out->walk.table[1], &src))
+			src = SPT_NONE;
+	} else {
+		/* Guest MMU off: V = P, everything allowed. */
+		gpa = va;
+		leaf = PTE_V | PTE_R | PTE_W | PTE_X | PTE_A | PTE_D;
+	}
+	out->gpa = gpa;
+
+	/* Not guest RAM: a device (only loads and stores reach devices). */
+	if (!spt_p2r_page(s->p2r, gpa, &gpage)) {
+		if (access == ACCESS_EXEC) {
+			out->result = SPT_GUEST_FAULT;
+			out->cause = EXC_insn_access;
+			s->stats.guest_faults++;
+		} else {
+			out->result = SPT_MMIO;
+			s->stats.mmio++;
+		}
+		return;
+	}
+	/* Step 3's trap: a store to a page some shadow was derived from. */
+	if (access == ACCESS_WRITE && s->pt_refs[gpage]) {
+		out->result = SPT_PT_WRITE;
+		s->stats.pt_writes++;
+		return;
+	}
+
+	/* Step 2b: compose with P -> R.  The hardware runs the guest in
+	 * U-mode, so every shadow entry has U=1; what the guest's mode may
+	 * do is decided by which view this is.  W only once the guest's D
+	 * is set (so the first write faults here and sets it) and never on
+	 * a protected page. */
+	uint32_t flags = PTE_V | PTE_U | PTE_A | PTE_D;
+	if ((leaf & PTE_R) || ((vsstatus & SSTATUS_MXR) && (leaf & PTE_X)))
+		flags |= PTE_R;
+	if ((leaf & PTE_W) && (leaf & PTE_D) && !s->pt_refs[gpage])
+		flags |= PTE_W;
+	if ((leaf & PTE_X) && !(s->cur->view != SPT_VIEW_U && (leaf & PTE_U)))
+		flags |= PTE_X; /* the guest kernel never executes user pages */
+	out->rppn = spt_frame_ppn(s->frames, s->p2r->frame[gpage]);
+	spt_install(s, va, out->rppn, flags, src);
+	out->result = SPT_FILLED;
+	s->stats.fills++;
+}
+
+int spt_guest_translate(struct spt *s, uint32_t va, enum mmu_access access,
+			enum cpu_priv vpriv, uint32_t vsstatus, uint64_t *gpa)
+{
+	uint32_t gsatp = s->cur ? s->cur->gsatp : 0;
+	if (!gsatp) {
+		*gpa = va;
+		return 0;
+	}
+	struct sv32_walk w;
+	int cause = sv32_walk(spt_guest_pte, s, gsatp, va, access, vpriv, vsstatus, &w);
+	if (!cause)
+		*gpa = w.pa;
+	return cause;
+}
+
+/* --- invalidation --- */
+
+void spt_pt_written(struct spt *s, uint64_t gpa, uint32_t len)
+{
+	uint32_t gpage;
+	if (!len || !spt_p2r_page(s->p2r, gpa, &gpage) || !s->pt_refs[gpage])
+		return;
+	int first = (int)((gpa & 0xfff) >> 2);
+	int last = (int)(((gpa & 0xfff) + len - 1) >> 2);
+	if (last > 1023)
+		last = 1023;
+	for (int t = 0; t < SPT_TREES; t++) {
+		struct spt_tree *tree = &s->trees[t];
+		if (!tree->used)
+			continue;
+		for (int e = first; e <= last; e++) {
+			/* A guest root entry changed: the 4 MiB it covered. */
+			if (tree->root_gpage == gpage && tree->leaf[e] != SPT_NONE) {
+				spt_drop_leaf(s, tree, e);
+				mmu_flush(s->hw);
+				s->stats.invalidations++;
+			}
+		}
+		/* A guest leaf entry changed: the one page it mapped, in every
+		 * shadow leaf that mirrors this guest leaf table. */
+		for (int j = 0; j < 1024; j++) {
+			if (tree->src[j] != gpage || tree->leaf[j] == SPT_NONE)
+				continue;
+			uint32_t *leaf = spt_table(s, tree->leaf[j]);
+			for (int e = first; e <= last; e++) {
+				if (!leaf[e])
+					continue;
+				leaf[e] = 0;
+				mmu_flush_page(s->hw, ((uint32_t)j << 22) | ((uint32_t)e << 12));
+				s->stats.invalidations++;
+			}
+		}
+	}
+}

@@ -1,0 +1,131 @@
+/*
+ * shadow.h -- shadow page tables: the monitor's V->R tables that the
+ * hardware actually walks while a guest runs.
+ *
+ * The lecture's recipe, and where each step lives in shadow.c:
+ *
+ *   1. Create a second page table in the VMM mapping V -> R directly and
+ *      give it to the hardware.                       (spt_switch)
+ *   2. On a miss in it, look up V in the guest's page table to find P,
+ *      look up P in the VMM's map to find R, and add V -> R.
+ *                                                      (spt_fault)
+ *   3. When the guest changes its page table, remove what was derived
+ *      from the changed entry.  To *see* the change, every guest page-
+ *      table page a shadow was built from is mapped read-only ("write-
+ *      protected"): the guest's store traps, the monitor performs it and
+ *      invalidates.                                    (spt_pt_written)
+ *   4. Never change P -> R behind the guest's back.
+ *
+ * One guest address space needs up to three shadows, one per *view*:
+ * guest user code must not reach guest-kernel pages (U=0), and the guest
+ * kernel reaches user pages only with sstatus.SUM -- but the hardware
+ * runs all of the guest in U-mode, so the difference must be in the
+ * tables.  Shadows are cached per (guest satp, view); the cache is
+ * bounded and evicts the least recently used.
+ */
+#ifndef SHADOWPT_SHADOW_H
+#define SHADOWPT_SHADOW_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "isa-toy/cpu.h"
+#include "isa-toy/sv32.h"
+#include "shadowpt/frames.h"
+#include "shadowpt/p2r.h"
+
+#define SPT_TREES 16          /* shadow tables cached per VM */
+#define SPT_NONE 0xffffffffu
+
+/* Which of the guest's modes a shadow serves (see above). */
+enum spt_view {
+	SPT_VIEW_U,     /* guest user mode: only U=1 pages */
+	SPT_VIEW_S,     /* guest kernel, SUM=0: only U=0 pages */
+	SPT_VIEW_S_SUM, /* guest kernel, SUM=1: U=0 pages, and U=1 data */
+};
+
+/* One shadow table: a root and up to 1024 leaf tables, in machine frames. */
+struct spt_tree {
+	bool used;
+	uint32_t gsatp;       /* the guest satp it shadows (MODE|PPN), 0 = MMU off */
+	enum spt_view view;
+	uint32_t root;        /* machine frame of the shadow root */
+	uint32_t root_gpage;  /* guest page of the guest root table, or SPT_NONE */
+	uint32_t leaf[1024];  /* machine frame of the shadow leaf under entry j */
+	uint32_t src[1024];   /* guest page of the guest leaf table it mirrors */
+	uint64_t stamp;       /* last use, for LRU eviction */
+};
+
+/* What spt_fault found. */
+enum spt_result {
+	SPT_FILLED,      /* a shadow entry was added: retry the instruction */
+	SPT_GUEST_FAULT, /* the guest's own table faults: reflect `cause` */
+	SPT_MMIO,        /* guest-physical `gpa` is a device: emulate */
+	SPT_PT_WRITE,    /* a store to a write-protected guest page table */
+};
+
+struct spt_fault {
+	enum spt_result result;
+	uint32_t cause;        /* SPT_GUEST_FAULT */
+	uint64_t gpa;          /* guest-physical address (not GUEST_FAULT) */
+	bool walked;           /* the guest table was walked (MMU on) */
+	struct sv32_walk walk; /* what that walk saw */
+	uint32_t rppn;         /* SPT_FILLED: the machine page installed */
+};
+
+struct spt_stats {
+	uint64_t fills, guest_faults, mmio, pt_writes, invalidations;
+	uint64_t switches, builds, evictions, revokes;
+};
+
+struct spt {
+	struct spt_frames *frames; /* machine frames: shadows come from here */
+	const struct spt_p2r *p2r; /* this VM's P -> R */
+	struct cpu *hw;            /* the hart, whose TLB we must flush */
+	struct spt_tree trees[SPT_TREES];
+	struct spt_tree *cur;
+	uint16_t *pt_refs;         /* per guest page: shadows derived from it */
+	uint64_t clock;
+	struct spt_stats stats;
+};
+
+/* Set up the shadow cache of one VM.  Returns 0, or -1 (no memory). */
+int spt_init(struct spt *s, struct spt_frames *frames, const struct spt_p2r *p2r,
+	     struct cpu *hw);
+void spt_destroy(struct spt *s);
+
+/* Make the shadow of (guest satp, view) current, building an empty one if
+ * it is not cached, and load it into the hardware's satp. */
+void spt_switch(struct spt *s, uint32_t gsatp, enum spt_view view);
+
+/* The hardware faulted at `va` doing `access` while the guest was in mode
+ * `vpriv` with sstatus `vsstatus`: handle it as the recipe says. */
+void spt_fault(struct spt *s, uint32_t va, enum mmu_access access, enum cpu_priv vpriv,
+	       uint32_t vsstatus, struct spt_fault *out);
+
+/* The monitor wrote guest-physical [gpa, gpa+len) on the guest's behalf
+ * (an emulated store to a protected page table, a device's DMA): drop
+ * every shadow entry derived from what changed. */
+void spt_pt_written(struct spt *s, uint64_t gpa, uint32_t len);
+
+/* Translate guest-virtual `va` through the current shadow's guest table
+ * (V -> P), as the hardware would for `access` in mode `vpriv`: 0 and
+ * *gpa, or the exception cause.  With the guest MMU off, V = P. */
+int spt_guest_translate(struct spt *s, uint32_t va, enum mmu_access access,
+			enum cpu_priv vpriv, uint32_t vsstatus, uint64_t *gpa);
+
+/* Is guest page `gpage` write-protected (a shadow was derived from it)? */
+bool spt_protected(const struct spt *s, uint32_t gpage);
+
+/* Forget every shadow (e.g. sstatus.MXR changed what pages may be read). */
+void spt_drop_all(struct spt *s);
+
+/* The view for a guest in mode `vpriv` with sstatus `vsstatus`. */
+static inline enum spt_view spt_view_of(enum cpu_priv vpriv, uint32_t vsstatus)
+{
+	if (vpriv == PRIV_U)
+		return SPT_VIEW_U;
+	return (vsstatus & SSTATUS_SUM) ? SPT_VIEW_S_SUM : SPT_VIEW_S;
+}
+
+#endif
