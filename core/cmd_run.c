@@ -11,6 +11,9 @@
 #include "isa-toy/board.h"
 
 const struct run_mode run_modes[] = {
+	{ "trap", "the guest kernel runs deprivileged (U-mode); the monitor traps and\n"
+		  "                            emulates its sensitive instructions, shadow page tables",
+	  run_trap },
 	{ "bare", "the guest kernel runs in S-mode on the machine itself, no monitor", run_bare },
 	{ NULL, NULL, NULL },
 };
@@ -18,22 +21,24 @@ const struct run_mode run_modes[] = {
 static void run_usage(FILE *f)
 {
 	fprintf(f,
-		"usage: trapvisor run [OPTIONS] guest.elf\n"
+		"usage: trapvisor run [OPTIONS] guest.elf [[OPTIONS] guest2.elf ...]\n"
 		"\n"
-		"Run a TRV32 guest (a RISC-V RV32IMA ELF built for the trapvisor board).\n"
+		"Run TRV32 guests (RISC-V RV32IMA ELFs built for the trapvisor board).\n"
 		"The guest's console is this terminal; the exit status is the guest's\n"
-		"(test finisher or SBI shutdown code).\n"
+		"(test finisher or SBI shutdown code).  Several guests run as VMs\n"
+		"time-sliced on one machine (trap mode), each line of console output\n"
+		"prefixed by its VM; --mem and --append apply to the guests after them.\n"
 		"\n"
 		"options:\n"
-		"  --mode=MODE      how to run the guest kernel (default bare):\n");
+		"  --mode=MODE      how to run the guest kernel (default trap):\n");
 	for (const struct run_mode *m = run_modes; m->name; m++)
 		fprintf(f, "                     %-6s %s\n", m->name, m->help);
 	fprintf(f,
 		"  --mem SIZE       guest RAM, e.g. 64M (default 64M, at most 1G)\n"
 		"  --append ARGS    kernel command line (/chosen/bootargs)\n"
 		"  --max-insns N    stop after N guest instructions (exit status %d)\n"
-		"  --stats          print instructions, guest MIPS and traps by cause\n"
-		"                   on stderr at the end\n"
+		"  --stats          print instructions, guest MIPS, traps by cause and\n"
+		"                   the monitor's actions on stderr at the end\n"
 		"  --trace FILE     write every trap as a JSON Lines record to FILE\n"
 		"  -h, --help       this text\n"
 		"\n"
@@ -76,14 +81,25 @@ int cmd_run(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct run_config cfg = { .mode = "bare", .ram_size = BOARD_RAM_DEFAULT };
+	struct run_config cfg = { .mode = "trap" };
+	uint32_t ram_size = BOARD_RAM_DEFAULT;
+	const char *bootargs = NULL;
 	uint64_t v;
 	int c;
 
 	optind = 1;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "+h", opts, NULL)) != -1) {
+	/* "-" first: guests (non-options) come back in order as code 1, so
+	 * the options before each apply to it. */
+	while ((c = getopt_long(argc, argv, "-h", opts, NULL)) != -1) {
 		switch (c) {
+		case 1:
+			if (cfg.nguests == RUN_MAX_GUESTS) {
+				fprintf(stderr, "trapvisor run: at most %d guests\n", RUN_MAX_GUESTS);
+				return TV_EXIT_USAGE;
+			}
+			cfg.guest[cfg.nguests++] = (struct run_guest){ optarg, ram_size, bootargs };
+			break;
 		case OPT_MODE:
 			cfg.mode = optarg;
 			break;
@@ -94,10 +110,10 @@ int cmd_run(int argc, char **argv)
 					optarg);
 				return TV_EXIT_USAGE;
 			}
-			cfg.ram_size = (uint32_t)v;
+			ram_size = (uint32_t)v;
 			break;
 		case OPT_APPEND:
-			cfg.bootargs = optarg;
+			bootargs = optarg;
 			break;
 		case OPT_MAX:
 			if (run_parse_size(optarg, &cfg.max_insns) || !cfg.max_insns) {
@@ -121,12 +137,10 @@ int cmd_run(int argc, char **argv)
 			return TV_EXIT_USAGE;
 		}
 	}
-	if (optind != argc - 1) {
-		fprintf(stderr, "trapvisor run: %s (try --help)\n",
-			optind >= argc ? "no guest ELF given" : "more than one guest ELF given");
+	if (!cfg.nguests) {
+		fprintf(stderr, "trapvisor run: no guest ELF given (try --help)\n");
 		return TV_EXIT_USAGE;
 	}
-	cfg.elf_path = argv[optind];
 	for (const struct run_mode *m = run_modes; m->name; m++)
 		if (!strcmp(m->name, cfg.mode))
 			return m->run(&cfg);

@@ -15,11 +15,20 @@
 #define TV_EXIT_LIMIT 124 /* --max-insns reached (as timeout(1)) */
 #define TV_EXIT_STUCK 125 /* guest waits for an interrupt that cannot come */
 
-struct run_config {
-	const char *mode;       /* "bare", ... */
+#define RUN_MAX_GUESTS 8
+
+/* One guest: options before its ELF on the command line apply to it (and
+ * to the guests after it, unless they are given again). */
+struct run_guest {
 	const char *elf_path;
 	uint32_t ram_size;
 	const char *bootargs;
+};
+
+struct run_config {
+	const char *mode;       /* "bare", "trap", ... */
+	struct run_guest guest[RUN_MAX_GUESTS];
+	int nguests;
 	uint64_t max_insns;     /* 0 = none */
 	bool stats;
 	const char *trace_path; /* --trace FILE or NULL */
@@ -37,6 +46,8 @@ extern const struct run_mode run_modes[];
 
 /* The bare board (isa-toy, no monitor). */
 int run_bare(const struct run_config *cfg);
+/* The trap-and-emulate monitor with shadow page tables (core/). */
+int run_trap(const struct run_config *cfg);
 
 /* Parse "64M", "1G", "65536" into bytes; -1 if malformed or huge. */
 int run_parse_size(const char *s, uint64_t *out);

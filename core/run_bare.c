@@ -40,15 +40,20 @@ static void run_print_stats(const struct machine *m, double seconds)
 
 int run_bare(const struct run_config *cfg)
 {
+	if (cfg->nguests != 1) {
+		fprintf(stderr, "trapvisor run: --mode=bare runs one guest (the machine itself has "
+				"no monitor to share it)\n");
+		return TV_EXIT_USAGE;
+	}
 	struct machine *m = calloc(1, sizeof(*m));
 	if (!m) {
 		fprintf(stderr, "trapvisor: out of memory\n");
 		return 1;
 	}
 	struct machine_config mc = {
-		.ram_size = cfg->ram_size,
-		.bootargs = cfg->bootargs,
-		.elf_path = cfg->elf_path,
+		.ram_size = cfg->guest[0].ram_size,
+		.bootargs = cfg->guest[0].bootargs,
+		.elf_path = cfg->guest[0].elf_path,
 		.input_fd = 0,
 	};
 	if (machine_create(m, &mc)) {

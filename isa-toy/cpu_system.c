@@ -93,15 +93,8 @@ bool cpu_exec_memory(struct cpu *cpu, const struct cpu_op *op, uint32_t va)
 {
 	const struct insn_desc *d = &insn_table[op->id];
 	/* The width and sign come from the id (funct3 is not in the op). */
-	unsigned size;
-	bool sign = false;
-	switch (op->id) {
-	case INSN_lb: size = 1; sign = true; break;
-	case INSN_lh: size = 2; sign = true; break;
-	case INSN_lbu: case INSN_sb: size = 1; break;
-	case INSN_lhu: case INSN_sh: size = 2; break;
-	default: size = 4; break;
-	}
+	int sign;
+	unsigned size = insn_mem_width((enum insn_id)op->id, &sign);
 	int cause;
 	if (d->kind == INSN_KIND_LOAD) {
 		uint32_t v;

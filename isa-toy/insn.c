@@ -187,3 +187,14 @@ uint32_t insn_amo(enum insn_id id, uint32_t old, uint32_t b)
 #undef OLD
 #undef B
 }
+
+unsigned insn_mem_width(enum insn_id id, int *sign)
+{
+	*sign = id == INSN_lb || id == INSN_lh;
+	switch (id) {
+	case INSN_lb: case INSN_lbu: case INSN_sb: return 1;
+	case INSN_lh: case INSN_lhu: case INSN_sh: return 2;
+	case INSN_lw: case INSN_sw: return 4;
+	default: return 0;
+	}
+}

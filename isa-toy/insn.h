@@ -99,6 +99,10 @@ int32_t insn_imm(enum insn_id id, uint32_t w);
  * Returns `buf`. */
 char *insn_disasm(uint32_t w, uint32_t pc, char *buf, size_t len);
 
+/* Width in bytes of load/store `id`, and whether a load sign-extends;
+ * 0 if `id` is not a load or store. */
+unsigned insn_mem_width(enum insn_id id, int *sign);
+
 /* The new memory value of AMO `id` from the old value and rs2 (the
  * bodies of the ATOMIC rows of insns.def); lr.w/sc.w leave `old`. */
 uint32_t insn_amo(enum insn_id id, uint32_t old, uint32_t b);

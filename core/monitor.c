@@ -1,0 +1,215 @@
+/*
+ * monitor.c -- the monitor's main loop: put a VM on the hart, deliver its
+ * virtual interrupts, run it deprivileged until it traps, handle the
+ * trap, repeat; several VMs take turns.
+ *
+ * Time inside a VM is *virtual*: its counters advance by the guest
+ * instructions the hardware ran for it plus those the monitor emulated,
+ * exactly as they would advance on the bare machine.  So a guest's timer
+ * interrupts arrive at the same instruction in every mode, and the
+ * monitor is invisible even to a stopwatch inside the guest.
+ */
+#include "core/monitor.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "isa-toy/board.h"
+
+/* Shadow tables get this much machine memory beyond the guests'. */
+#define MON_SHADOW_POOL (8u << 20)
+
+uint64_t monitor_now_ns(const struct monitor *mon)
+{
+	(void)mon;
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+int monitor_init(struct monitor *mon, uint64_t guest_bytes, int nvm)
+{
+	memset(mon, 0, sizeof(*mon));
+	uint64_t size = guest_bytes + MON_SHADOW_POOL + (uint64_t)nvm * (1u << 20);
+	if (size > 0xc0000000ull) {
+		fprintf(stderr, "trapvisor: guests need more machine memory than TRV32 can address\n");
+		return -1;
+	}
+	mon->mram_size = (uint32_t)size;
+	mon->mram = calloc(1, size);
+	if (!mon->mram) {
+		fprintf(stderr, "trapvisor: cannot allocate %llu bytes of machine memory\n",
+			(unsigned long long)size);
+		return -1;
+	}
+	bus_init(&mon->hw_bus); /* the hart reaches no device directly */
+	if (cpu_init(&mon->hw, mon->mram, BOARD_RAM_BASE, mon->mram_size, &mon->hw_bus))
+		goto out_ram;
+	if (spt_frames_init(&mon->frames, mon->mram, BOARD_RAM_BASE, mon->mram_size / SPT_PAGE))
+		goto out_cpu;
+
+	/* The hart as the monitor configures it for guests: U-mode, every
+	 * trap to us, no hardware interrupts, and counters that trap too
+	 * (scounteren = 0), so reading `time` is emulated: virtual time. */
+	cpu_reset(&mon->hw, 0, 0);
+	mon->hw.host_traps = true;
+	mon->hw.csr.priv = PRIV_U;
+	mon->hw.csr.scounteren = 0;
+	mon->hw.csr.sie = 0;
+	return 0;
+
+out_cpu:
+	cpu_destroy(&mon->hw);
+out_ram:
+	free(mon->mram);
+	mon->mram = NULL;
+	return -1;
+}
+
+void monitor_destroy(struct monitor *mon)
+{
+	for (int i = 0; i < mon->nvm; i++)
+		vm_destroy(mon->vm[i]);
+	spt_frames_destroy(&mon->frames);
+	cpu_destroy(&mon->hw);
+	free(mon->mram);
+	trace_close(&mon->trace);
+}
+
+/* A world switch: the outgoing VM's registers off the hart, the incoming
+ * VM's registers and shadow table on. */
+static void monitor_load(struct monitor *mon, struct vm *vm)
+{
+	if (mon->cur == vm)
+		return;
+	if (mon->cur) {
+		memcpy(mon->cur->vcpu.x, mon->hw.x, sizeof(mon->hw.x));
+		mon->cur->vcpu.pc = mon->hw.pc;
+	}
+	memcpy(mon->hw.x, vm->vcpu.x, sizeof(mon->hw.x));
+	mon->hw.pc = vm->vcpu.pc;
+	mon->hw.resv_valid = false;
+	mon->cur = vm;
+	vm_switch_shadow(vm);
+}
+
+void monitor_reflect(struct vm *vm, uint32_t cause, uint32_t tval)
+{
+	/* What the hardware does on a trap into S-mode, done to the vCPU's
+	 * software copy: sepc, scause, stval, SPP/SPIE/SIE, mode, pc. */
+	csr_trap_enter(&vm->vcpu.csr, &vm->mon->hw.pc, cause, tval);
+	vm->mon->hw.resv_valid = false;
+	vm_switch_shadow(vm); /* now in virtual S-mode: the kernel's view */
+}
+
+void monitor_inject(struct vm *vm)
+{
+	struct vcpu *v = &vm->vcpu;
+	if (csr_wfi_wakes(&v->csr))
+		v->wfi = false;
+	int code = csr_interrupt(&v->csr);
+	if (code < 0)
+		return;
+	uint64_t t0 = vm->mon->timing ? monitor_now_ns(vm->mon) : 0;
+	struct cpu_trap t = { CAUSE_INTERRUPT | (uint32_t)code, 0, vm->mon->hw.pc };
+	monitor_reflect(vm, t.cause, 0);
+	monitor_note(vm, MON_inject_irq, &t, cpu_cause_name(t.cause), t0);
+}
+
+enum slice_end { SLICE_DONE, SLICE_BLOCKED, SLICE_HALTED };
+
+/* Run `vm` for up to `slice` of its instructions. */
+static enum slice_end monitor_slice(struct monitor *mon, struct vm *vm, uint64_t slice)
+{
+	struct vcpu *v = &vm->vcpu;
+	uint64_t end = v->csr.instret + slice;
+
+	monitor_load(mon, vm);
+	while (!vm->halted) {
+		monitor_inject(vm);
+		if (v->wfi) {
+			/* Idle: let virtual time run to the timer, if it is on;
+			 * otherwise only a device (the console) can wake us. */
+			if (!(v->csr.sie & SIP_STIP) || csr_cycles_to_timer(&v->csr) == UINT64_MAX)
+				return SLICE_BLOCKED;
+			v->csr.idle += csr_cycles_to_timer(&v->csr);
+			continue;
+		}
+		if (v->csr.instret >= end)
+			return SLICE_DONE;
+		uint64_t budget = end - v->csr.instret;
+		if (csr_timer_can_fire(&v->csr)) {
+			uint64_t t = csr_cycles_to_timer(&v->csr);
+			if (t < budget)
+				budget = t ? t : 1;
+		}
+		uint64_t before = mon->hw.csr.instret;
+		enum cpu_stop stop = cpu_run(&mon->hw, budget);
+		uint64_t ran = mon->hw.csr.instret - before;
+		v->csr.instret += ran;
+		vm->stats.direct += ran;
+		if (stop == CPU_STOP_TRAP) {
+			mon->hw.trap_stop = false;
+			monitor_trap(vm, &mon->hw.trap);
+		}
+	}
+	return SLICE_HALTED;
+}
+
+static uint64_t monitor_total_insns(const struct monitor *mon)
+{
+	uint64_t n = 0;
+	for (int i = 0; i < mon->nvm; i++)
+		n += mon->vm[i]->vcpu.csr.instret;
+	return n;
+}
+
+int monitor_run(struct monitor *mon, uint64_t max_insns)
+{
+	for (;;) {
+		bool alive = false, ran = false;
+		for (int i = 0; i < mon->nvm; i++) {
+			struct vm *vm = mon->vm[i];
+			if (vm->halted)
+				continue;
+			alive = true;
+			uint64_t slice = MON_SLICE;
+			if (max_insns) {
+				uint64_t done = monitor_total_insns(mon);
+				if (done >= max_insns)
+					return 1;
+				if (max_insns - done < slice)
+					slice = max_insns - done;
+			}
+			uint64_t idle_before = vm->vcpu.csr.idle;
+			enum slice_end e = monitor_slice(mon, vm, slice);
+			if (e != SLICE_BLOCKED)
+				ran = true;
+			/* The console: look for input between turns; wait a little
+			 * when the guest only idles, so we do not spin. */
+			bool idling = vm->vcpu.csr.idle - idle_before > MON_SLICE;
+			struct platform *p = &vm->plat;
+			if (e == SLICE_BLOCKED)
+				platform_poll_input(p, 0);
+			else
+				platform_poll_input(p, idling && !p->input_eof ? 1 : 0);
+		}
+		fflush(stdout);
+		if (!alive)
+			return 0;
+		if (max_insns && monitor_total_insns(mon) >= max_insns)
+			return 1;
+		if (!ran) {
+			/* Everyone waits for a device.  Only VM 0 has input. */
+			bool hope = false;
+			for (int i = 0; i < mon->nvm; i++)
+				if (!mon->vm[i]->halted && !platform_input_done(&mon->vm[i]->plat))
+					hope = true;
+			if (!hope)
+				return 2;
+			platform_poll_input(&mon->vm[0]->plat, 100);
+		}
+	}
+}

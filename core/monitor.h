@@ -1,0 +1,64 @@
+/*
+ * monitor.h -- the trap-and-emulate monitor: one hart, its machine
+ * memory, and the VMs time-sliced on it.
+ *
+ * While a guest runs, the hart is in U-mode on the guest's shadow page
+ * table, with host_traps set: every trap ends cpu_run and comes here.
+ * The monitor plays the part of S-mode software for the real hardware,
+ * and of the whole machine for the guest.
+ */
+#ifndef CORE_MONITOR_H
+#define CORE_MONITOR_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "core/trace.h"
+#include "core/vm.h"
+#include "devices/bus.h"
+#include "isa-toy/cpu.h"
+#include "shadowpt/frames.h"
+
+#define MON_MAX_VMS 8
+#define MON_SLICE 2000000 /* instructions per turn (also the input poll) */
+
+struct monitor {
+	struct cpu hw;             /* the real hart */
+	uint8_t *mram;             /* machine RAM */
+	uint32_t mram_size;
+	struct bus hw_bus;         /* the hart's own bus: nothing on it */
+	struct spt_frames frames;  /* machine frames for guests and shadows */
+	struct vm *vm[MON_MAX_VMS];
+	int nvm;
+	struct vm *cur;            /* the VM whose registers are on the hart */
+	bool timing;               /* measure host ns per action */
+	bool tracing;              /* emit trace events */
+	struct trace trace;
+};
+
+/* Set up the hart with `guest_bytes` of guest RAM in total, plus room for
+ * shadow tables.  Returns 0, or -1 with a message. */
+int monitor_init(struct monitor *mon, uint64_t guest_bytes, int nvm);
+void monitor_destroy(struct monitor *mon);
+
+/* Run every VM to its end, or until max_insns guest instructions in all
+ * (0 = no limit).  Returns 0, 1 if the limit stopped it, 2 if every VM
+ * left waits for an interrupt that cannot come. */
+int monitor_run(struct monitor *mon, uint64_t max_insns);
+
+/* Handle the trap the hart just stopped with (core/trap.c). */
+void monitor_trap(struct vm *vm, const struct cpu_trap *t);
+
+/* Deliver a pending virtual interrupt, if the guest can take one now. */
+void monitor_inject(struct vm *vm);
+
+/* Enter the guest's trap handler with `cause` (an exception or
+ * CAUSE_INTERRUPT | code), as the hardware would have. */
+void monitor_reflect(struct vm *vm, uint32_t cause, uint32_t tval);
+
+/* Record an action: stats, and a trace event when tracing. */
+void monitor_note(struct vm *vm, enum mon_action action, const struct cpu_trap *t,
+		  const char *what, uint64_t t0_ns);
+uint64_t monitor_now_ns(const struct monitor *mon);
+
+#endif

@@ -1,0 +1,127 @@
+/*
+ * run_trap.c -- `--mode=trap`: the guests as VMs of the trap-and-emulate
+ * monitor, and the --stats report (Popek and Goldberg's "efficiency":
+ * how much of the guest ran directly on the hardware).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "core/monitor.h"
+#include "core/run.h"
+
+static const char *const run_action_text[] = {
+#define ACTION(id, text) [MON_##id] = text,
+#include "core/actions.def"
+#undef ACTION
+};
+
+static void run_trap_stats(const struct monitor *mon, double seconds)
+{
+	fprintf(stderr, "--- trapvisor stats (mode trap) ---\n");
+	for (int i = 0; i < mon->nvm; i++) {
+		const struct vm *vm = mon->vm[i];
+		const struct vm_stats *s = &vm->stats;
+		uint64_t n = vm->vcpu.csr.instret;
+		if (mon->nvm > 1)
+			fprintf(stderr, "vm%d (exit status %d):\n", vm->id, vm->exit_code);
+		fprintf(stderr, "instructions retired: %llu\n", (unsigned long long)n);
+		fprintf(stderr, "  executed directly by the hardware: %llu (%.3f%%)\n",
+			(unsigned long long)s->direct, n ? 100.0 * (double)s->direct / (double)n : 0.0);
+		fprintf(stderr, "  emulated by the monitor:           %llu (%.3f%%)\n",
+			(unsigned long long)s->emulated,
+			n ? 100.0 * (double)s->emulated / (double)n : 0.0);
+		fprintf(stderr, "host seconds: %.3f\n", seconds);
+		fprintf(stderr, "guest MIPS: %.1f\n", seconds > 0 ? (double)n / seconds / 1e6 : 0.0);
+		fprintf(stderr, "traps to the monitor: %llu\n", (unsigned long long)s->traps);
+		fprintf(stderr, "traps by cause:\n");
+		for (int c = 0; c < 16; c++)
+			if (s->by_cause[c])
+				fprintf(stderr, "  %-32s %llu\n", cpu_cause_name((uint32_t)c),
+					(unsigned long long)s->by_cause[c]);
+		fprintf(stderr, "monitor actions:%s\n", mon->timing ? "                  count   avg host ns" : "");
+		for (int a = 0; a < MON_ACTIONS; a++) {
+			if (!s->by_action[a])
+				continue;
+			fprintf(stderr, "  %-32s %llu", run_action_text[a],
+				(unsigned long long)s->by_action[a]);
+			if (mon->timing)
+				fprintf(stderr, "   %.0f",
+					(double)s->ns_by_action[a] / (double)s->by_action[a]);
+			fputc('\n', stderr);
+		}
+		const struct spt_stats *p = &vm->spt.stats;
+		fprintf(stderr, "shadow page tables:\n");
+		fprintf(stderr, "  fills %llu, guest faults reflected %llu, MMIO %llu\n",
+			(unsigned long long)p->fills, (unsigned long long)p->guest_faults,
+			(unsigned long long)p->mmio);
+		fprintf(stderr, "  write-protect traps %llu, invalidations %llu, write revocations %llu\n",
+			(unsigned long long)p->pt_writes, (unsigned long long)p->invalidations,
+			(unsigned long long)p->revokes);
+		fprintf(stderr, "  shadows built %llu, switches %llu, evictions %llu\n",
+			(unsigned long long)p->builds, (unsigned long long)p->switches,
+			(unsigned long long)p->evictions);
+	}
+}
+
+int run_trap(const struct run_config *cfg)
+{
+	struct monitor *mon = calloc(1, sizeof(*mon));
+	uint64_t guest_bytes = 0;
+	int status = 0;
+	if (!mon) {
+		fprintf(stderr, "trapvisor: out of memory\n");
+		return 1;
+	}
+	for (int i = 0; i < cfg->nguests; i++)
+		guest_bytes += cfg->guest[i].ram_size;
+	if (monitor_init(mon, guest_bytes, cfg->nguests)) {
+		free(mon);
+		return TV_EXIT_USAGE;
+	}
+	if (trace_open(&mon->trace, cfg->trace_path)) {
+		status = TV_EXIT_USAGE;
+		goto out;
+	}
+	mon->tracing = cfg->trace_path != NULL;
+	mon->timing = cfg->stats || mon->tracing;
+	for (int i = 0; i < cfg->nguests; i++) {
+		const struct run_guest *g = &cfg->guest[i];
+		struct vm_config vc = { g->elf_path, g->ram_size, g->bootargs };
+		mon->vm[i] = vm_create(mon, i, &vc);
+		if (!mon->vm[i]) {
+			status = TV_EXIT_USAGE;
+			goto out;
+		}
+		mon->nvm = i + 1;
+	}
+
+	uint64_t t0 = monitor_now_ns(mon);
+	int end = monitor_run(mon, cfg->max_insns);
+	double seconds = (double)(monitor_now_ns(mon) - t0) * 1e-9;
+	fflush(stdout);
+
+	/* The exit status: the first VM that failed, else 0. */
+	for (int i = mon->nvm - 1; i >= 0; i--)
+		if (mon->vm[i]->halted && mon->vm[i]->exit_code)
+			status = mon->vm[i]->exit_code;
+	if (end == 1) {
+		fprintf(stderr, "trapvisor: guest stopped after %llu instructions (--max-insns)\n",
+			(unsigned long long)cfg->max_insns);
+		status = TV_EXIT_LIMIT;
+	} else if (end == 2) {
+		fprintf(stderr, "trapvisor: guest waits in wfi for an interrupt that can never come "
+				"(pc %#x)\n", mon->hw.pc);
+		status = TV_EXIT_STUCK;
+	}
+	if (mon->nvm > 1)
+		for (int i = 0; i < mon->nvm; i++)
+			if (mon->vm[i]->halted)
+				fprintf(stderr, "trapvisor: vm%d exited with status %d\n", i,
+					mon->vm[i]->exit_code);
+	if (cfg->stats)
+		run_trap_stats(mon, seconds);
+out:
+	monitor_destroy(mon);
+	free(mon);
+	return status;
+}

@@ -1,0 +1,168 @@
+/*
+ * vm.c -- creating a VM: machine frames for its guest-physical memory
+ * (scattered on purpose), its own devices on its own bus, the guest
+ * loaded through P -> R, the vCPU reset.  And the VM's side of the
+ * platform: guest memory, the virtual timer, the virtual PLIC line.
+ */
+#include "core/vm.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/monitor.h"
+#include "isa-toy/board.h"
+
+int vm_read_phys(struct vm *vm, uint64_t gpa, void *buf, uint32_t len)
+{
+	uint8_t *out = buf;
+	while (len) {
+		uint32_t n = SPT_PAGE - (uint32_t)(gpa & 0xfff);
+		if (n > len)
+			n = len;
+		uint8_t *p = spt_p2r_ptr(&vm->p2r, &vm->mon->frames, gpa, n);
+		if (!p)
+			return -1;
+		memcpy(out, p, n);
+		out += n;
+		gpa += n;
+		len -= n;
+	}
+	return 0;
+}
+
+int vm_write_phys(struct vm *vm, uint64_t gpa, const void *buf, uint32_t len)
+{
+	const uint8_t *in = buf;
+	while (len) {
+		uint32_t n = SPT_PAGE - (uint32_t)(gpa & 0xfff);
+		if (n > len)
+			n = len;
+		uint8_t *p = spt_p2r_ptr(&vm->p2r, &vm->mon->frames, gpa, n);
+		if (!p)
+			return -1;
+		memcpy(p, in, n);
+		/* The page may be a protected page table, or hold decoded code. */
+		spt_pt_written(&vm->spt, gpa, n);
+		cpu_code_written(&vm->mon->hw, vm->mon->frames.ram_base +
+					       (uint64_t)(p - vm->mon->frames.ram), n);
+		in += n;
+		gpa += n;
+		len -= n;
+	}
+	return 0;
+}
+
+void vm_switch_shadow(struct vm *vm)
+{
+	const struct csr_file *c = &vm->vcpu.csr;
+	spt_switch(&vm->spt, c->satp, spt_view_of(c->priv, c->sstatus));
+}
+
+/* --- the platform's view of us --- */
+
+static int vm_plat_read(void *owner, uint64_t pa, void *buf, uint32_t len)
+{
+	return vm_read_phys(owner, pa, buf, len);
+}
+
+static int vm_plat_write(void *owner, uint64_t pa, const void *buf, uint32_t len)
+{
+	return vm_write_phys(owner, pa, buf, len);
+}
+
+static void vm_plat_set_timer(void *owner, uint64_t when)
+{
+	struct vm *vm = owner;
+	vm->vcpu.csr.stimecmp = when; /* the *virtual* timer */
+}
+
+static void vm_plat_set_seip(void *owner, int level)
+{
+	struct vm *vm = owner;
+	vm->vcpu.csr.seip = level != 0; /* the *virtual* external line */
+}
+
+static void vm_plat_halt(void *owner)
+{
+	struct vm *vm = owner;
+	vm->halted = true;
+	vm->exit_code = vm->plat.exit_code;
+}
+
+static const struct platform_ops vm_platform_ops = {
+	vm_plat_read, vm_plat_write, vm_plat_set_timer, vm_plat_set_seip, vm_plat_halt,
+};
+
+/* With several VMs, each console line is prefixed by its VM. */
+static void vm_output(void *ctx, uint8_t c)
+{
+	struct vm *vm = ctx;
+	if (vm->mon->nvm > 1 && vm->at_line_start)
+		printf("[vm%d] ", vm->id);
+	putchar(c);
+	vm->at_line_start = c == '\n';
+}
+
+/* The vCPU's side effects of CSR writes (the hook of csr.c): what the
+ * monitor must do when the guest changes its own translation. */
+static void vm_csr_changed(void *ctx, unsigned csr, uint32_t old)
+{
+	struct vm *vm = ctx;
+	uint32_t now = vm->vcpu.csr.sstatus;
+	if (csr == CSR_sstatus && ((old ^ now) & SSTATUS_MXR)) {
+		spt_drop_all(&vm->spt); /* what "readable" means changed */
+		vm_switch_shadow(vm);
+	} else if (csr == CSR_satp || (csr == CSR_sstatus && ((old ^ now) & SSTATUS_SUM))) {
+		vm_switch_shadow(vm);
+	}
+}
+
+struct vm *vm_create(struct monitor *mon, int id, const struct vm_config *cfg)
+{
+	struct vm *vm = calloc(1, sizeof(*vm));
+	uint32_t fdt_addr;
+	if (!vm) {
+		fprintf(stderr, "trapvisor: out of memory\n");
+		return NULL;
+	}
+	vm->id = id;
+	vm->mon = mon;
+	vm->ram_size = cfg->ram_size;
+	vm->at_line_start = true;
+	if (spt_p2r_init(&vm->p2r, &mon->frames, BOARD_RAM_BASE, cfg->ram_size / SPT_PAGE,
+			 (uint32_t)id + 1))
+		goto out_vm;
+	if (spt_init(&vm->spt, &mon->frames, &vm->p2r, &mon->hw))
+		goto out_p2r;
+	if (platform_init(&vm->plat, &vm_platform_ops, vm, vm_output, vm, id == 0 ? 0 : -1))
+		goto out_spt;
+	if (platform_load(&vm->plat, cfg->elf_path, cfg->ram_size, cfg->bootargs, &vm->elf,
+			  &fdt_addr))
+		goto out_spt;
+
+	/* The vCPU starts as a real hart would: S-mode at the entry, a0 =
+	 * hart id, a1 = the device tree. */
+	csr_reset(&vm->vcpu.csr);
+	vm->vcpu.csr.changed = vm_csr_changed;
+	vm->vcpu.csr.ctx = vm;
+	vm->vcpu.x[11] = fdt_addr;
+	vm->vcpu.pc = vm->elf.entry;
+	return vm;
+
+out_spt:
+	spt_destroy(&vm->spt);
+out_p2r:
+	spt_p2r_destroy(&vm->p2r, &mon->frames);
+out_vm:
+	free(vm);
+	return NULL;
+}
+
+void vm_destroy(struct vm *vm)
+{
+	elf_image_free(&vm->elf);
+	spt_destroy(&vm->spt);
+	spt_p2r_destroy(&vm->p2r, &vm->mon->frames);
+	free(vm);
+}

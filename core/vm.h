@@ -1,0 +1,80 @@
+/*
+ * vm.h -- a virtual machine of the trap-and-emulate monitor, and its
+ * vCPU: the guest's registers (on the hart while it runs) and the
+ * *software copy* of its privileged state.
+ */
+#ifndef CORE_VM_H
+#define CORE_VM_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "isa-toy/csr.h"
+#include "isa-toy/elf_load.h"
+#include "isa-toy/platform.h"
+#include "shadowpt/p2r.h"
+#include "shadowpt/shadow.h"
+
+struct monitor;
+
+enum mon_action {
+#define ACTION(id, text) MON_##id,
+#include "core/actions.def"
+#undef ACTION
+	MON_ACTIONS
+};
+
+struct vcpu {
+	/* The guest's privileged state: its mode (csr.priv), its S-mode CSRs
+	 * and its counters.  The guest believes these are the hardware's;
+	 * the hardware itself runs the guest in U-mode. */
+	struct csr_file csr;
+	uint32_t x[33], pc; /* registers, saved while another VM runs */
+	bool wfi;           /* waiting for a virtual interrupt */
+};
+
+struct vm_stats {
+	uint64_t direct;            /* guest instructions the hardware ran */
+	uint64_t emulated;          /* guest instructions the monitor ran */
+	uint64_t traps;             /* traps to the monitor */
+	uint64_t by_cause[16];      /* ... by hardware cause */
+	uint64_t by_action[MON_ACTIONS];
+	uint64_t ns_by_action[MON_ACTIONS]; /* host time (with --stats/--trace) */
+};
+
+struct vm {
+	int id;
+	struct monitor *mon;
+	struct vcpu vcpu;
+	struct platform plat;
+	struct spt_p2r p2r;
+	struct spt spt;
+	struct elf_image elf;
+	uint32_t ram_size;
+	bool halted;
+	int exit_code;
+	bool at_line_start; /* console prefixing with several VMs */
+	struct vm_stats stats;
+};
+
+struct vm_config {
+	const char *elf_path;
+	uint32_t ram_size;
+	const char *bootargs;
+};
+
+/* Create VM `id` on the monitor: frames for its memory (scattered), its
+ * devices, the guest loaded.  Returns NULL after a one-line message. */
+struct vm *vm_create(struct monitor *mon, int id, const struct vm_config *cfg);
+void vm_destroy(struct vm *vm);
+
+/* Guest-physical memory through P -> R: 0, or -1 if not all guest RAM.
+ * Writes keep the shadows and the decode cache right. */
+int vm_read_phys(struct vm *vm, uint64_t gpa, void *buf, uint32_t len);
+int vm_write_phys(struct vm *vm, uint64_t gpa, const void *buf, uint32_t len);
+
+/* Make the shadow for the vCPU's current satp and mode current (after a
+ * satp write, a mode change, SUM changing). */
+void vm_switch_shadow(struct vm *vm);
+
+#endif
