@@ -31,6 +31,7 @@ struct vtx_opts {
 	int cpus;
 	int stats;
 	int use_acpi;
+	int no_pv;
 	unsigned timeout_s;
 	uint64_t stop_after;
 	/* walk */
@@ -44,7 +45,8 @@ static void vtx_usage(FILE *f)
 	fprintf(f,
 		"usage: trapvisor x86 --kernel bzImage [--initrd FILE] [--append ARGS]\n"
 		"                     [--mem SIZE] [--cpus N] [--trace FILE] [--stats]\n"
-		"                     [--stop-after-exits N] [--timeout SECONDS] [--no-acpi]\n"
+		"                     [--stop-after-exits N] [--timeout SECONDS]\n"
+		"                     [--no-acpi] [--no-pv]   (to see what a naive monitor misses)\n"
 		"       trapvisor x86 walk --va ADDR --stop-after-exits N --kernel bzImage ...\n"
 		"                     [--dot FILE]\n"
 		"       trapvisor x86 explore\n\n"
@@ -88,12 +90,13 @@ static int vtx_parse_u64(const char *s, uint64_t *out)
 
 static int vtx_parse_opts(int argc, char **argv, struct vtx_opts *o)
 {
-	enum { O_STATS = 256, O_NOACPI, O_STOP, O_TIMEOUT, O_VA, O_DOT, O_PNG, O_SVG };
+	enum { O_STATS = 256, O_NOACPI, O_NOPV, O_STOP, O_TIMEOUT, O_VA, O_DOT, O_PNG, O_SVG };
 	static const struct option longopts[] = {
 		{ "kernel", required_argument, 0, 'k' }, { "initrd", required_argument, 0, 'i' },
 		{ "append", required_argument, 0, 'a' }, { "mem", required_argument, 0, 'm' },
 		{ "cpus", required_argument, 0, 'c' },   { "trace", required_argument, 0, 't' },
 		{ "stats", no_argument, 0, O_STATS },    { "no-acpi", no_argument, 0, O_NOACPI },
+		{ "no-pv", no_argument, 0, O_NOPV },
 		{ "stop-after-exits", required_argument, 0, O_STOP },
 		{ "timeout", required_argument, 0, O_TIMEOUT },
 		{ "va", required_argument, 0, O_VA },    { "dot", required_argument, 0, O_DOT },
@@ -114,6 +117,7 @@ static int vtx_parse_opts(int argc, char **argv, struct vtx_opts *o)
 		case 't': o->trace = optarg; break;
 		case O_STATS: o->stats = 1; break;
 		case O_NOACPI: o->use_acpi = 0; break;
+		case O_NOPV: o->no_pv = 1; break;
 		case O_DOT: o->dot = optarg; break;
 		case 'm':
 			o->mem = vtx_parse_size(optarg);
@@ -242,6 +246,7 @@ static int vtx_boot_main(struct vtx_opts *o)
 	if (!vm)
 		goto out_files;
 	vm->stop_after_exits = o->stop_after;
+	vm->hide_hypervisor = o->no_pv;
 	int rc = vtx_vm_create(vm, o->mem, o->cpus);
 	if (rc < 0) {
 		status = rc == -2 ? 2 : 1;

@@ -3,8 +3,9 @@
  * Linux guest needs (PICs, IOAPIC, local APICs, PIT) is in KVM.
  *
  *   port 0x3f8-0x3ff  COM1, the shared ns16550a model, IRQ 4
- *   port 0x60, 0x64   i8042 keyboard controller: only its reset line
- *                     (command 0xFE pulses the CPU's RESET pin)
+ *   port 0x64         i8042 keyboard controller: only its reset line
+ *                     (command 0xFE pulses the CPU's RESET pin); 0x60
+ *                     and 0x61 (KVM's PIT speaker port) stay out of it
  *   port 0x600-0x607  ACPI PM1a event and control blocks (FADT): writing
  *                     SLP_EN with the S5 sleep type powers the machine off
  *   anything else     ignored, reads all ones, as on a PC's open bus
@@ -12,12 +13,12 @@
 #include "x86-vtx/vtx.h"
 
 #include <stdio.h>
+#include <string.h>
 #include <sys/ioctl.h>
 #include <unistd.h>
 
 #include "x86-vtx/layout.h"
 
-#define I8042_DATA 0x60       /* data port */
 #define I8042_CMD_RESET 0xfe  /* "pulse output line 0" = CPU reset */
 #define PM1_CNT_OFF 4         /* PM1a_CNT_BLK = VTX_PM_BASE + 4 */
 #define PM1_CNT_SCI_EN 0x0001 /* ACPI mode is on (we never leave it) */
@@ -51,7 +52,8 @@ static enum bus_status vtx_i8042_read(void *dev, uint64_t off, unsigned size, ui
 static enum bus_status vtx_i8042_write(void *dev, uint64_t off, unsigned size, uint64_t val)
 {
 	(void)size;
-	if (off == VTX_I8042_CMD - I8042_DATA && (val & 0xff) == I8042_CMD_RESET)
+	(void)off; /* one port: 0x64, the command register */
+	if ((val & 0xff) == I8042_CMD_RESET)
 		vtx_vm_stop(dev, VTX_STOP_RESET, "the guest reset (i8042 command 0xfe)");
 	return BUS_OK;
 }
@@ -67,30 +69,29 @@ static const struct bus_ops vtx_i8042_ops = { vtx_i8042_read, vtx_i8042_write };
  *   +4 PM1_CNT (16)  SCI_EN always 1; SLP_TYP + SLP_EN = enter sleep state
  *   +6 unused
  */
-static uint8_t vtx_pm_regs[VTX_PM_LEN] = { [PM1_CNT_OFF] = PM1_CNT_SCI_EN };
-
 static enum bus_status vtx_pm_read(void *dev, uint64_t off, unsigned size, uint64_t *val)
 {
-	(void)dev;
+	const uint8_t *regs = ((struct vtx_vm *)dev)->pm_regs;
 	*val = 0;
 	for (unsigned i = 0; i < size && off + i < VTX_PM_LEN; i++)
-		*val |= (uint64_t)vtx_pm_regs[off + i] << (8 * i);
+		*val |= (uint64_t)regs[off + i] << (8 * i);
 	return BUS_OK;
 }
 
 static enum bus_status vtx_pm_write(void *dev, uint64_t off, unsigned size, uint64_t val)
 {
+	uint8_t *regs = ((struct vtx_vm *)dev)->pm_regs;
 	for (unsigned i = 0; i < size && off + i < VTX_PM_LEN; i++) {
 		uint8_t b = (uint8_t)(val >> (8 * i));
 		unsigned at = (unsigned)off + i;
 		if (at < 2)
-			vtx_pm_regs[at] &= (uint8_t)~b; /* status: write 1 to clear */
+			regs[at] &= (uint8_t)~b; /* status: write 1 to clear */
 		else if (at < 4)
-			vtx_pm_regs[at] = b;
+			regs[at] = b;
 		else if (at < 6)
-			vtx_pm_regs[at] = at == PM1_CNT_OFF ? (uint8_t)(b | PM1_CNT_SCI_EN) : b;
+			regs[at] = at == PM1_CNT_OFF ? (uint8_t)(b | PM1_CNT_SCI_EN) : b;
 	}
-	uint16_t cnt = (uint16_t)(vtx_pm_regs[PM1_CNT_OFF] | vtx_pm_regs[PM1_CNT_OFF + 1] << 8);
+	uint16_t cnt = (uint16_t)(regs[PM1_CNT_OFF] | regs[PM1_CNT_OFF + 1] << 8);
 	if (cnt & PM1_CNT_SLP_EN) {
 		char msg[64];
 		snprintf(msg, sizeof(msg), "the guest powered off (ACPI S%d)", (cnt >> 10) & 7);
@@ -127,11 +128,12 @@ int vtx_pc_devices(struct vtx_vm *vm)
 	bus_set_fallback(&vm->pio, vm, &vtx_ignore_ops);
 	bus_set_fallback(&vm->mmio, vm, &vtx_ignore_ops);
 
+	memset(vm->pm_regs, 0, sizeof(vm->pm_regs));
+	vm->pm_regs[PM1_CNT_OFF] = PM1_CNT_SCI_EN;
 	struct irq_line com1_irq = { vtx_pc_irq, vm, VTX_COM1_IRQ };
 	uart_init(&vm->com1, &com1_irq, vtx_pc_tx, vm);
 	if (bus_register(&vm->pio, "com1", VTX_COM1, 8, &vm->com1, &uart_bus_ops) < 0 ||
-	    bus_register(&vm->pio, "i8042", I8042_DATA, VTX_I8042_CMD - I8042_DATA + 1, vm,
-			 &vtx_i8042_ops) < 0 ||
+	    bus_register(&vm->pio, "i8042", VTX_I8042_CMD, 1, vm, &vtx_i8042_ops) < 0 ||
 	    bus_register(&vm->pio, "acpi-pm", VTX_PM_BASE, VTX_PM_LEN, vm, &vtx_pm_ops) < 0)
 		return -1;
 	return 0;

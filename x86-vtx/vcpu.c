@@ -35,7 +35,8 @@ static int vtx_vcpu_set_cpuid(struct vtx_vm *vm, struct vtx_vcpu *c)
 			 * user space.  Without it Linux never looks at the
 			 * KVM leaves at 0x40000000, so no kvmclock: it then
 			 * calibrates the TSC against the PIT, slowly. */
-			e->ecx |= 1u << 31;
+			if (!vm->hide_hypervisor)
+				e->ecx |= 1u << 31;
 		}
 		if (e->function == 0xb || e->function == 0x1f)
 			e->edx = (uint32_t)c->id;

@@ -105,11 +105,12 @@ int vtx_vm_create(struct vtx_vm *vm, uint64_t mem_size, int ncpus)
 		goto out_vm;
 	}
 	/* The 8254 PIT in the kernel too (ports 0x40-0x43): its channel 0
-	 * ticks on IRQ 0.  Without it every timer read would be a trip to
-	 * user space.  Flags 0 (not KVM_PIT_SPEAKER_DUMMY) also keeps port
-	 * 0x61 in the kernel: its bits gate PIT channel 2 and show its
-	 * output, which Linux uses to calibrate the TSC. */
-	struct kvm_pit_config pit = { .flags = 0 };
+	 * ticks on IRQ 0.  KVM_PIT_SPEAKER_DUMMY also puts port 0x61 in the
+	 * kernel (the name is misleading: without it 0x61 comes to user
+	 * space).  Its bits gate PIT channel 2 and show its output; Linux
+	 * polls them in tight loops to calibrate the TSC, which would be
+	 * hundreds of thousands of exits to us. */
+	struct kvm_pit_config pit = { .flags = KVM_PIT_SPEAKER_DUMMY };
 	if (ioctl(vm->vm_fd, KVM_CREATE_PIT2, &pit) < 0) {
 		fprintf(stderr, "x86: KVM_CREATE_PIT2: %s\n", strerror(errno));
 		goto out_vm;

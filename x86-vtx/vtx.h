@@ -69,10 +69,12 @@ struct vtx_vm {
 	int ncpus;
 	struct vtx_vcpu vcpus[VTX_MAX_CPUS];
 	struct kvm_cpuid2 *cpuid; /* what KVM supports; per-vCPU copies get APIC ids */
+	int hide_hypervisor;      /* --no-pv: leave CPUID.1:ECX.hypervisor clear */
 
 	pthread_mutex_t bus_lock; /* devices are not thread-safe: one access at a time */
 	struct bus pio, mmio;
 	struct uart16550 com1;
+	uint8_t pm_regs[8]; /* ACPI PM1a event and control blocks (pc.c) */
 	int console_out; /* host fd COM1 writes to */
 
 	pthread_mutex_t trace_lock;

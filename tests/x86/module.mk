@@ -4,3 +4,6 @@
 test-x86: $(B)/trapvisor $(B)/x86/explore.bin
 	$(Q)tests/x86/run.sh
 TEST_TARGETS += test-x86
+
+# Host unit tests of the pure parts (no /dev/kvm needed).
+$(eval $(call criterion_test,x86-unit,tests/x86/x86_unit.c))

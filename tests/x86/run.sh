@@ -16,7 +16,9 @@
 # Usage: tests/x86/run.sh [--venue tcg|bochs]   (make test-x86)
 # Environment: X86_TEST_TIMEOUT (seconds for the whole L1 run, default 900),
 # X86_TEST_ONLY=explore runs only the explorer in L1 (a quick loop while
-# working on it).
+# working on it); X86_L2_ARGS adds trapvisor options for the L2 boot (e.g.
+# --no-acpi to watch the hang of a monitor without ACPI tables) and
+# X86_L2_APPEND kernel parameters.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
@@ -45,23 +47,8 @@ for tool in qemu-system-x86_64 busybox cpio dpkg-deb apt-get bc gzip; do
 done
 
 # 1. Debian's cloud kernel package, downloaded once into build/ and kept.
-deb=$(ls "$B"/deb/linux-image-*-cloud-amd64_*.deb 2>/dev/null | head -1 || true)
-if [ -z "$deb" ]; then
-	mkdir -p "$B/deb"
-	pkg=$(apt-cache depends linux-image-cloud-amd64 2>/dev/null |
-		awk '/Depends: linux-image-[0-9]/ {print $2; exit}')
-	[ -n "$pkg" ] || die "apt-cache knows no linux-image-cloud-amd64 (run apt-get update)"
-	(cd "$B/deb" && apt-get download "$pkg" >/dev/null 2>&1) || die "apt-get download $pkg"
-	deb=$(ls "$B"/deb/linux-image-*-cloud-amd64_*.deb | head -1)
-fi
-kdir=$B/kernel
-if [ ! -d "$kdir/boot" ] || [ "$deb" -nt "$kdir/boot" ]; then
-	rm -rf "$kdir"
-	dpkg-deb -x "$deb" "$kdir"
-fi
-vmlinuz=$(ls "$kdir"/boot/vmlinuz-* | head -1)
-kver=${vmlinuz##*/vmlinuz-}
-moddir=$kdir/lib/modules/$kver/kernel
+. tests/x86/kernel.sh
+x86_fetch_kernel || die "cannot get Debian's cloud kernel package"
 stage "kernel package ($kver)"
 
 # 2. The L2 initramfs: busybox and an init that prints the marker and
@@ -97,7 +84,7 @@ ldd "$TV" | awk '/=>/ {print $3} /^\t\/lib/ {print $1}' | while read -r lib; do
 done
 cp "$vmlinuz" "$l1/x86/bzImage"
 cp "$B/l2.cpio.gz" "$l1/x86/l2.cpio.gz"
-L2_APPEND="trapvisor_test=1 ignore_loglevel"
+L2_APPEND="trapvisor_test=1 ignore_loglevel${X86_L2_APPEND:+ $X86_L2_APPEND}"
 cat >"$l1/init" <<EOF
 #!/bin/busybox sh
 export PATH=/bin
@@ -115,10 +102,18 @@ timeout 120 trapvisor x86 explore; echo "L1: explore status \$?"
 if [ "${X86_TEST_ONLY:-}" = explore ]; then poweroff -f; fi
 echo "L1: boot begin \$(cut -d' ' -f1 /proc/uptime)"
 timeout $((L2_TIMEOUT + 30)) trapvisor x86 --kernel /x86/bzImage --initrd /x86/l2.cpio.gz \\
-	--mem 256M --cpus 2 --append "$L2_APPEND" --stats --timeout $L2_TIMEOUT \\
+	--mem 256M --cpus 2 --append "$L2_APPEND" --stats --timeout $L2_TIMEOUT ${X86_L2_ARGS:-} \\
 	--trace /tmp/trace.jsonl </dev/null
 echo "L1: trapvisor status \$? at \$(cut -d' ' -f1 /proc/uptime)"
 echo "L1: trace lines \$(wc -l </tmp/trace.jsonl)"
+echo "L1: trace first \$(head -1 /tmp/trace.jsonl)"
+echo "L1: walk begin"
+timeout 300 trapvisor x86 walk --kernel /x86/bzImage --initrd /x86/l2.cpio.gz --mem 256M \\
+	--append nokaslr --stop-after-exits 3000 --va 0xffffffff81000000 --dot /tmp/walk.dot \\
+	--timeout 240 </dev/null >/tmp/walk.out 2>&1
+echo "L1: walk status \$?"
+grep -v '^\[' /tmp/walk.out | grep -v '^\$'
+echo "L1: dot \$(head -1 /tmp/walk.dot)"
 echo "L1: bad input checks"
 trapvisor x86 --kernel /init >/dev/null 2>/tmp/err; echo "L1: not-bzImage status \$? \$(cat /tmp/err)"
 poweroff -f
@@ -177,6 +172,13 @@ check "trapvisor exit status 0" "L1: trapvisor status 0"
 check "stats: KVM_EXIT_IO counted" "KVM_EXIT_IO +[0-9]+"
 check "stats: COM1 exits" "^  com1 +[0-9]+"
 check "stats: KVM in-kernel counters" "vcpu exits +[0-9]+"
+check "trace is JSON Lines of exits" 'L1: trace first \{"seq":0,.*"cause_name":"KVM_EXIT_IO".*"vmode":"ring0"'
+check "walk stopped after 3000 exits" "x86: --stop-after-exits reached after 3000 exits"
+check "walk: PML4 step" "^  PML4 table @ gpa 0x[0-9a-f]+ \[511\]"
+check "walk: kernel text is a 2 MiB page at 16 MiB" "=> gpa 0x1000000 \(a 2 MiB page\)"
+check "walk: GPA to HVA through slot 0" "slot 0: gpa \[0x0, 0x10000000\) -> hva 0x"
+check "walk: status 0" "L1: walk status 0"
+check "walk: Graphviz drawing" "L1: dot digraph walk"
 check "bad input: not a bzImage" "not-bzImage status 2 x86: /init: not a Linux bzImage"
 stage "checks"
 total=$(echo "$(date +%s.%N) - $t_start" | bc)

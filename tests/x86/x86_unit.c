@@ -1,0 +1,244 @@
+/*
+ * x86_unit.c -- host unit tests of the x86 backend's pure parts, which
+ * need no /dev/kvm: the bzImage header checks, the zero page and e820
+ * map, the ACPI tables' checksums and contents, the page walker, the exit
+ * name table.  A fake VM is just a struct vtx_vm with malloc'd slots.
+ */
+#include <criterion/criterion.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "x86-vtx/boot.h"
+#include "x86-vtx/exits.h"
+#include "x86-vtx/layout.h"
+#include "x86-vtx/walk.h"
+
+static struct vtx_vm *fake_vm(uint64_t mem, int ncpus)
+{
+	struct vtx_vm *vm = calloc(1, sizeof(*vm));
+	cr_assert_not_null(vm);
+	vm->mem_size = mem;
+	vm->ncpus = ncpus;
+	vm->slots[0] = (struct vtx_slot){ 0, mem, calloc(1, mem) };
+	cr_assert_not_null(vm->slots[0].hva);
+	vm->nslots = 1;
+	return vm;
+}
+
+static void fake_vm_free(struct vtx_vm *vm)
+{
+	free(vm->slots[0].hva);
+	free(vm);
+}
+
+/* A minimal bzImage: boot sector + 1 setup sector + a 4 KiB "kernel". */
+#define FAKE_BZ_SIZE (2 * 512 + 4096)
+static uint8_t *fake_bzimage(uint16_t version, uint8_t loadflags, uint16_t xloadflags)
+{
+	uint8_t *f = calloc(1, FAKE_BZ_SIZE);
+	struct setup_header *h = (struct setup_header *)(f + 0x1f1);
+	h->setup_sects = 1;
+	h->boot_flag = 0xaa55;
+	h->header = 0x53726448;
+	h->version = version;
+	h->loadflags = loadflags;
+	h->xloadflags = xloadflags;
+	h->init_size = 1 << 20;
+	h->initrd_addr_max = 0x7fffffff;
+	h->cmdline_size = 2047;
+	f[0x200] = 0xeb; /* jmp over the header ... */
+	f[0x201] = 0x264 - 0x202; /* ... which ends at 0x264 */
+	return f;
+}
+
+Test(x86_bzimage, accepts_a_64bit_bzimage)
+{
+	uint8_t *f = fake_bzimage(0x20f, LOADED_HIGH, XLF_KERNEL_64);
+	struct vtx_bzimage bz;
+	cr_assert_eq(vtx_bzimage_parse("fake", f, FAKE_BZ_SIZE, &bz), 0);
+	cr_assert_eq(bz.kernel, f + 1024);
+	cr_assert_eq(bz.kernel_size, 4096);
+	cr_assert_eq(bz.protocol, 0x20f);
+	cr_assert_eq(bz.cmdline_max, 2047);
+	free(f);
+}
+
+Test(x86_bzimage, refuses_bad_images)
+{
+	struct vtx_bzimage bz;
+	uint8_t *f = fake_bzimage(0x20b, LOADED_HIGH, XLF_KERNEL_64); /* 2.11: too old */
+	cr_assert_eq(vtx_bzimage_parse("old", f, FAKE_BZ_SIZE, &bz), -1);
+	free(f);
+	f = fake_bzimage(0x20f, 0, XLF_KERNEL_64); /* zImage */
+	cr_assert_eq(vtx_bzimage_parse("zimage", f, FAKE_BZ_SIZE, &bz), -1);
+	free(f);
+	f = fake_bzimage(0x20f, LOADED_HIGH, 0); /* 32-bit only */
+	cr_assert_eq(vtx_bzimage_parse("i386", f, FAKE_BZ_SIZE, &bz), -1);
+	f[0x202] = 'X'; /* no "HdrS" */
+	cr_assert_eq(vtx_bzimage_parse("magic", f, FAKE_BZ_SIZE, &bz), -1);
+	cr_assert_eq(vtx_bzimage_parse("tiny", f, 100, &bz), -1);
+	free(f);
+	f = fake_bzimage(0x20f, LOADED_HIGH, XLF_KERNEL_64);
+	f[0x1f1] = 200; /* setup_sects past the end */
+	cr_assert_eq(vtx_bzimage_parse("sects", f, FAKE_BZ_SIZE, &bz), -1);
+	free(f);
+}
+
+static uint8_t sum(const uint8_t *p, size_t n)
+{
+	uint8_t s = 0;
+	while (n--)
+		s = (uint8_t)(s + *p++);
+	return s;
+}
+
+static const uint8_t *acpi_table(const uint8_t *mem, uint64_t addr, const char *sig)
+{
+	const uint8_t *t = mem + addr;
+	cr_assert(!memcmp(t, sig, 4), "table at 0x%llx is not %s", (unsigned long long)addr, sig);
+	uint32_t len;
+	memcpy(&len, t + 4, 4);
+	cr_assert_eq(sum(t, len), 0, "%s checksum", sig);
+	return t;
+}
+
+Test(x86_acpi, tables_have_valid_checksums_and_describe_the_pc)
+{
+	struct vtx_vm *vm = fake_vm(16 << 20, 3);
+	uint64_t rsdp = vtx_acpi_build(vm);
+	uint8_t *m = vm->slots[0].hva;
+	cr_assert_eq(rsdp, VTX_ACPI);
+	cr_assert(!memcmp(m + rsdp, "RSD PTR ", 8));
+	cr_assert_eq(sum(m + rsdp, 20), 0);
+	cr_assert_eq(sum(m + rsdp, 36), 0);
+	uint64_t xsdt_addr, fadt_addr, madt_addr;
+	memcpy(&xsdt_addr, m + rsdp + 24, 8);
+	const uint8_t *xsdt = acpi_table(m, xsdt_addr, "XSDT");
+	memcpy(&fadt_addr, xsdt + 36, 8);
+	memcpy(&madt_addr, xsdt + 44, 8);
+	const uint8_t *fadt = acpi_table(m, fadt_addr, "FACP");
+	uint32_t dsdt_addr, pm1a_cnt;
+	memcpy(&dsdt_addr, fadt + 40, 4);
+	memcpy(&pm1a_cnt, fadt + 64, 4);
+	cr_assert_eq(pm1a_cnt, VTX_PM_BASE + 4);
+	const uint8_t *dsdt = acpi_table(m, dsdt_addr, "DSDT");
+	cr_assert(!memcmp(dsdt + 36, "\x08_S5_", 5), "DSDT defines \\_S5_");
+	const uint8_t *madt = acpi_table(m, madt_addr, "APIC");
+	/* three local APICs (type 0) with ids 0..2, then the IOAPIC (type 1) */
+	const uint8_t *e = madt + 44;
+	for (int i = 0; i < 3; i++, e += 8) {
+		cr_assert_eq(e[0], 0);
+		cr_assert_eq(e[3], i);
+	}
+	cr_assert_eq(e[0], 1);
+	cr_assert_eq(e[2], 3, "IOAPIC id follows the CPUs'");
+	uint32_t ioapic;
+	memcpy(&ioapic, e + 4, 4);
+	cr_assert_eq(ioapic, VTX_IOAPIC);
+	fake_vm_free(vm);
+}
+
+Test(x86_zeropage, lays_out_cmdline_initrd_and_e820)
+{
+	struct vtx_vm *vm = fake_vm(64 << 20, 1);
+	uint8_t *f = fake_bzimage(0x20f, LOADED_HIGH, XLF_KERNEL_64);
+	struct vtx_bzimage bz;
+	cr_assert_eq(vtx_bzimage_parse("fake", f, FAKE_BZ_SIZE, &bz), 0);
+	static uint8_t initrd[10000];
+	memset(initrd, 0x5a, sizeof(initrd));
+	struct vtx_boot_args a = { initrd, sizeof(initrd), "console=ttyS0 quiet", 1 };
+	cr_assert_eq(vtx_boot_load(vm, &bz, &a), 0);
+	const struct boot_params *bp = (const void *)(vm->slots[0].hva + VTX_ZEROPAGE);
+	uint8_t *m = vm->slots[0].hva;
+	cr_assert_str_eq((char *)m + bp->hdr.cmd_line_ptr, "console=ttyS0 quiet");
+	cr_assert_eq(bp->hdr.type_of_loader, 0xff);
+	/* the initrd: page aligned, as high as RAM allows, intact */
+	uint32_t at = bp->hdr.ramdisk_image;
+	cr_assert_eq(at & 0xfff, 0);
+	cr_assert_leq(at + sizeof(initrd), 64u << 20);
+	cr_assert_gt(at + sizeof(initrd), (64u << 20) - 4096);
+	cr_assert_eq(bp->hdr.ramdisk_size, sizeof(initrd));
+	cr_assert_eq(memcmp(m + at, initrd, sizeof(initrd)), 0);
+	cr_assert_eq(bp->acpi_rsdp_addr, VTX_ACPI);
+	/* e820: low RAM, the reserved legacy hole, RAM from 1 MiB */
+	cr_assert_eq(bp->e820_entries, 3);
+	cr_assert_eq(bp->e820_table[0].addr, 0);
+	cr_assert_eq(bp->e820_table[0].size, VTX_EBDA);
+	cr_assert_eq(bp->e820_table[1].type, 2);
+	cr_assert_eq(bp->e820_table[2].addr, VTX_KERNEL);
+	cr_assert_eq(bp->e820_table[2].addr + bp->e820_table[2].size, 64u << 20);
+
+	/* an initrd larger than RAM is refused, not written */
+	struct vtx_boot_args b = { initrd, 64u << 20, "x", 1 }; /* refused before it is read */
+	cr_assert_eq(vtx_boot_load(vm, &bz, &b), -1);
+	/* a command line longer than the kernel's limit is refused */
+	char *longcl = malloc(3000);
+	memset(longcl, 'a', 2999);
+	longcl[2999] = 0;
+	struct vtx_boot_args c = { NULL, 0, longcl, 1 };
+	cr_assert_eq(vtx_boot_load(vm, &bz, &c), -1);
+	free(longcl);
+	free(f);
+	fake_vm_free(vm);
+}
+
+/* Build a 4-level table in the fake VM: va -> gpa with a 4 KiB page. */
+Test(x86_walk, four_levels_to_a_4k_page_then_a_2m_page)
+{
+	struct vtx_vm *vm = fake_vm(16 << 20, 1);
+	uint64_t *m = (uint64_t *)vm->slots[0].hva;
+	const uint64_t va = 0xffffffff81234567ULL;
+	const uint64_t pml4 = 0x100000, pdpt = 0x101000, pd = 0x102000, pt = 0x103000;
+	m[pml4 / 8 + ((va >> 39) & 511)] = pdpt | 3;
+	m[pdpt / 8 + ((va >> 30) & 511)] = pd | 3;
+	m[pd / 8 + ((va >> 21) & 511)] = pt | 3;
+	m[pt / 8 + ((va >> 12) & 511)] = 0x345000 | 3;
+	struct vtx_walk w;
+	vtx_walk_va(vm, pml4, 0, va, &w);
+	cr_assert(w.ok);
+	cr_assert_eq(w.nsteps, 4);
+	cr_assert_eq(w.gpa, 0x345567);
+	cr_assert_eq(w.page, 4096);
+	cr_assert_eq(w.steps[0].level, 4);
+	cr_assert_eq(w.steps[0].index, 511);
+
+	/* the same PD entry as a 2 MiB page (PS) ends the walk at level 2 */
+	m[pd / 8 + ((va >> 21) & 511)] = 0x600000 | 0x83;
+	vtx_walk_va(vm, pml4, 0, va, &w);
+	cr_assert(w.ok);
+	cr_assert_eq(w.nsteps, 3);
+	cr_assert_eq(w.gpa, 0x600000 | (va & 0x1fffff));
+
+	/* not present: stops with a reason */
+	m[pdpt / 8 + ((va >> 30) & 511)] = 0;
+	vtx_walk_va(vm, pml4, 0, va, &w);
+	cr_assert(!w.ok);
+	cr_assert_eq(w.nsteps, 2);
+	cr_assert_not_null(w.why);
+
+	/* a table outside RAM is reported, not read */
+	m[pdpt / 8 + ((va >> 30) & 511)] = 0x7fff0000000ULL | 3;
+	vtx_walk_va(vm, pml4, 0, va, &w);
+	cr_assert(!w.ok);
+	fake_vm_free(vm);
+}
+
+Test(x86_exits, names_come_from_the_table)
+{
+	char buf[48];
+	cr_assert_str_eq(vtx_exit_name(KVM_EXIT_IO, buf, sizeof(buf)), "KVM_EXIT_IO");
+	cr_assert_str_eq(vtx_exit_name(KVM_EXIT_SHUTDOWN, buf, sizeof(buf)), "KVM_EXIT_SHUTDOWN");
+	cr_assert_str_eq(vtx_exit_name(999, buf, sizeof(buf)), "KVM_EXIT_999");
+	cr_assert_not_null(vtx_exit_meaning(KVM_EXIT_MMIO));
+	cr_assert_null(vtx_exit_meaning(999));
+}
+
+Test(x86_memory, gpa_to_hva_is_bounds_checked)
+{
+	struct vtx_vm *vm = fake_vm(1 << 20, 1);
+	cr_assert_eq(vtx_gpa_to_hva(vm, 0x1000, 16), vm->slots[0].hva + 0x1000);
+	cr_assert_null(vtx_gpa_to_hva(vm, (1 << 20) - 8, 16));
+	cr_assert_null(vtx_gpa_to_hva(vm, 0x1000, UINT64_MAX));
+	cr_assert_null(vtx_gpa_to_hva(vm, 1 << 20, 1));
+	fake_vm_free(vm);
+}
