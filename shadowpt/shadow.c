@@ -322,19 +322,38 @@ void spt_pt_written(struct spt *s, uint64_t gpa, uint32_t len)
 		struct spt_tree *tree = &s->trees[t];
 		if (!tree->used)
 			continue;
-		for (int e = first; e <= last; e++) {
-			/* A guest root entry changed: the 4 MiB it covered. */
-			if (tree->root_gpage == gpage && tree->leaf[e] != SPT_NONE) {
+		/* A shadow not in use, derived from the page being written: its
+		 * address space is most likely being torn down and its pages
+		 * recycled (a kernel zeroing a freed page table writes it 1024
+		 * times).  Dropping what derives from the page -- rather than
+		 * one entry per write -- lets the page lose its protection, so
+		 * the rest of those writes run at full speed. */
+		bool idle = tree != s->cur;
+		if (tree->root_gpage == gpage && idle) {
+			spt_evict(s, tree);
+			s->stats.invalidations++;
+			continue;
+		}
+		/* A guest root entry changed: the 4 MiB it covered. */
+		if (tree->root_gpage == gpage) {
+			for (int e = first; e <= last; e++) {
+				if (tree->leaf[e] == SPT_NONE)
+					continue;
 				spt_drop_leaf(s, tree, e);
 				mmu_flush(s->hw);
 				s->stats.invalidations++;
 			}
 		}
-		/* A guest leaf entry changed: the one page it mapped, in every
-		 * shadow leaf that mirrors this guest leaf table. */
+		/* A guest leaf entry changed: the page it mapped, in every shadow
+		 * leaf that mirrors this guest leaf table. */
 		for (int j = 0; j < 1024; j++) {
 			if (tree->src[j] != gpage || tree->leaf[j] == SPT_NONE)
 				continue;
+			if (idle) {
+				spt_drop_leaf(s, tree, j);
+				s->stats.invalidations++;
+				continue;
+			}
 			uint32_t *leaf = spt_table(s, tree->leaf[j]);
 			for (int e = first; e <= last; e++) {
 				if (!leaf[e])

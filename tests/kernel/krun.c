@@ -178,10 +178,12 @@ static int krun_with_input(char *const argv[], const char *input_file, int timeo
 	return rc;
 }
 
-int krun_trapvisor(const char *bootargs, const char *input_file, int timeout_s,
-		   struct krun_result *r)
+int krun_trapvisor(const char *mode, const char *bootargs, const char *input_file,
+		   int timeout_s, struct krun_result *r)
 {
-	char *argv[] = { KRUN_TRAPVISOR, "run", "--mode=bare", "--append", (char *)bootargs,
+	char mode_opt[64];
+	snprintf(mode_opt, sizeof(mode_opt), "--mode=%s", mode);
+	char *argv[] = { KRUN_TRAPVISOR, "run", mode_opt, "--stats", "--append", (char *)bootargs,
 			 KRUN_KERNEL, NULL };
 	return krun_with_input(argv, input_file, timeout_s, r);
 }

@@ -28,8 +28,9 @@ void krun_free(struct krun_result *r);
 char *krun_read_file(const char *path, size_t *len);
 
 /* The runners.  Each fills *r and returns 0 (-1: could not start). */
-int krun_trapvisor(const char *bootargs, const char *input_file, int timeout_s,
-		   struct krun_result *r);
+/* The kernel on `trapvisor run --mode=MODE --stats` (stats on r->err). */
+int krun_trapvisor(const char *mode, const char *bootargs, const char *input_file,
+		   int timeout_s, struct krun_result *r);
 int krun_qemu(const char *bootargs, const char *input_file, int timeout_s, struct krun_result *r);
 
 /* krun_verdict: NULL if run `r` (by `who`) printed exactly `want` and

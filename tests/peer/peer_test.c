@@ -32,12 +32,13 @@ static void peer_case(const char *name, const char *bootargs, const char *input,
 #include "tests/kernel/cases.def"
 #undef KCASE
 
-static void peer_equiv(const char *bootargs)
+static void peer_equiv_mode(const char *mode, const char *bootargs)
 {
 	struct krun_result q, t;
 
 	cr_assert(krun_qemu(bootargs, NULL, PEER_TIMEOUT, &q) == 0, "cannot start QEMU");
-	cr_assert(krun_trapvisor(bootargs, NULL, PEER_TIMEOUT, &t) == 0, "cannot start trapvisor");
+	cr_assert(krun_trapvisor(mode, bootargs, NULL, PEER_TIMEOUT, &t) == 0,
+		  "cannot start trapvisor");
 	cr_assert(!q.timed_out && !t.timed_out, "%s: timed out (QEMU %d, trapvisor %d)", bootargs,
 		  q.timed_out, t.timed_out);
 	cr_assert(!strstr(q.out, "panic:") && !strstr(t.out, "panic:"),
@@ -47,9 +48,17 @@ static void peer_equiv(const char *bootargs)
 	cr_assert(q.status == t.status, "%s: exit status QEMU %d, trapvisor %d", bootargs, q.status,
 		  t.status);
 	cr_assert(q.status == 0, "%s: exit status %d:\n%s", bootargs, q.status, q.out);
-	cr_log_info("%s: QEMU %.2f s, trapvisor %.2f s", bootargs, q.seconds, t.seconds);
+	cr_log_info("%s: QEMU %.2f s, trapvisor --mode=%s %.2f s", bootargs, q.seconds, mode,
+		    t.seconds);
 	krun_free(&q);
 	krun_free(&t);
+}
+
+/* QEMU against the bare machine and against the monitor. */
+static void peer_equiv(const char *bootargs)
+{
+	peer_equiv_mode("bare", bootargs);
+	peer_equiv_mode("trap", bootargs);
 }
 
 Test(equiv, primes_big) { peer_equiv("run=primes:400000"); }
