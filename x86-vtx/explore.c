@@ -35,6 +35,7 @@
 #include <unistd.h>
 
 #include "x86-vtx/boot.h"
+#include "x86-vtx/vtx.h"
 
 #define EXPLORE_BASE 0x10000       /* where the Makefile links explore.s */
 #define EXPLORE_RAM (1u << 20)
@@ -354,12 +355,8 @@ int vtx_explore_main(int argc, char **argv)
 		return 2;
 	}
 
-	int kvm = open("/dev/kvm", O_RDWR | O_CLOEXEC);
+	int kvm = vtx_open_kvm("x86 explore");
 	if (kvm < 0) {
-		fprintf(stderr,
-			"x86 explore: /dev/kvm: %s -- this host offers no KVM (VT-x/AMD-V); "
-			"run the nested tests instead: make test-x86\n",
-			strerror(errno));
 		free(img);
 		return 2;
 	}

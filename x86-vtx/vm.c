@@ -49,6 +49,24 @@ static int vtx_vm_add_slot(struct vtx_vm *vm, uint64_t gpa, uint64_t size)
 	return 0;
 }
 
+int vtx_open_kvm(const char *who)
+{
+	int fd = open("/dev/kvm", O_RDWR | O_CLOEXEC);
+	if (fd >= 0)
+		return fd;
+	if (errno == EACCES || errno == EPERM)
+		fprintf(stderr,
+			"%s: /dev/kvm: %s -- KVM is not permitted for this user (join group kvm); "
+			"or run the nested tests: make test-x86\n",
+			who, strerror(errno));
+	else
+		fprintf(stderr,
+			"%s: /dev/kvm: %s -- this host offers no KVM (VT-x/AMD-V); "
+			"run the nested tests instead: make test-x86\n",
+			who, strerror(errno));
+	return -1;
+}
+
 int vtx_vm_create(struct vtx_vm *vm, uint64_t mem_size, int ncpus)
 {
 	vm->kvm_fd = vm->vm_fd = -1;
@@ -58,14 +76,9 @@ int vtx_vm_create(struct vtx_vm *vm, uint64_t mem_size, int ncpus)
 	pthread_mutex_init(&vm->bus_lock, NULL);
 	pthread_mutex_init(&vm->trace_lock, NULL);
 
-	vm->kvm_fd = open("/dev/kvm", O_RDWR | O_CLOEXEC);
-	if (vm->kvm_fd < 0) {
-		fprintf(stderr,
-			"x86: /dev/kvm: %s -- this host offers no KVM (VT-x/AMD-V); "
-			"run the nested tests instead: make test-x86\n",
-			strerror(errno));
+	vm->kvm_fd = vtx_open_kvm("x86");
+	if (vm->kvm_fd < 0)
 		return -2;
-	}
 	/* The API version has been 12 since Linux 2.6.22; anything else is a
 	 * kernel we do not understand. */
 	int api = ioctl(vm->kvm_fd, KVM_GET_API_VERSION, 0);

@@ -88,6 +88,9 @@ struct vtx_vm {
 };
 
 /* vm.c */
+/* Open /dev/kvm, or say in one line why not and how to test without it
+ * (messages start with `who`).  Returns the fd or -1. */
+int vtx_open_kvm(const char *who);
 /* Open /dev/kvm and create a VM with `mem_size` bytes of RAM (split around
  * the PCI hole), the in-kernel irqchip and PIT.  Returns 0, or -1 with a
  * message; on -1 whatever was made is released. */

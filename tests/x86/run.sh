@@ -28,12 +28,14 @@ TIMEOUT=${X86_TEST_TIMEOUT:-900}
 L2_TIMEOUT=${X86_L2_TIMEOUT:-600}
 mkdir -p "$B"
 
-t_start=$(date +%s.%N)
+now_ms() { echo $(($(date +%s%N) / 1000000)); }
+secs() { printf '%d.%d' $(($1 / 1000)) $(($1 % 1000 / 100)); } # ms -> "12.3"
+t_start=$(now_ms)
 t_last=$t_start
 stage() { # stage NAME: print the time the previous stage took
 	local now
-	now=$(date +%s.%N)
-	printf 'x86-test: %-28s %6.1f s\n' "$1" "$(echo "$now - $t_last" | bc)"
+	now=$(now_ms)
+	printf 'x86-test: %-32s %6s s\n' "$1" "$(secs $((now - t_last)))"
 	t_last=$now
 }
 die() {
@@ -42,7 +44,7 @@ die() {
 }
 
 [ -x "$TV" ] || die "$TV is not built (make build/trapvisor)"
-for tool in qemu-system-x86_64 busybox cpio dpkg-deb apt-get bc gzip; do
+for tool in qemu-system-x86_64 busybox cpio dpkg-deb apt-get gzip; do
 	command -v "$tool" >/dev/null || die "$tool is missing (make deps installs it)"
 done
 
@@ -52,7 +54,8 @@ x86_fetch_kernel || die "cannot get Debian's cloud kernel package"
 stage "kernel package ($kver)"
 
 # 2. The L2 initramfs: busybox and an init that prints the marker and
-#    powers off (ACPI S5 through trapvisor's PM1 control register).
+#    powers off (ACPI S5 through trapvisor's PM1 control register), or,
+#    with trapvisor_reboot on its command line, reboots (i8042 reset).
 l2=$B/l2-root
 rm -rf "$l2" && mkdir -p "$l2/bin"
 cp "$(command -v busybox)" "$l2/bin/busybox"
@@ -61,6 +64,7 @@ cat >"$l2/init" <<'EOF'
 /bin/busybox mkdir -p /proc
 /bin/busybox mount -t proc proc /proc
 /bin/busybox echo "TRAPVISOR-L2-MARKER: init ran on $(/bin/busybox uname -r), $(/bin/busybox grep -c ^processor /proc/cpuinfo) cpu(s)"
+if /bin/busybox grep -q trapvisor_reboot /proc/cmdline; then /bin/busybox reboot -f; fi
 /bin/busybox poweroff -f
 EOF
 chmod +x "$l2/init"
@@ -97,7 +101,7 @@ insmod /mod/irqbypass.ko
 insmod /mod/kvm.ko
 if grep -q svm /proc/cpuinfo; then insmod /mod/kvm-amd.ko; else insmod /mod/kvm-intel.ko; fi
 ls -l /dev/kvm || echo "L1: no /dev/kvm"
-echo "L1: explore begin"
+echo "L1: explore begin \$(cut -d' ' -f1 /proc/uptime)"
 timeout 120 trapvisor x86 explore; echo "L1: explore status \$?"
 if [ "${X86_TEST_ONLY:-}" = explore ]; then poweroff -f; fi
 echo "L1: boot begin \$(cut -d' ' -f1 /proc/uptime)"
@@ -107,14 +111,19 @@ timeout $((L2_TIMEOUT + 30)) trapvisor x86 --kernel /x86/bzImage --initrd /x86/l
 echo "L1: trapvisor status \$? at \$(cut -d' ' -f1 /proc/uptime)"
 echo "L1: trace lines \$(wc -l </tmp/trace.jsonl)"
 echo "L1: trace first \$(head -1 /tmp/trace.jsonl)"
-echo "L1: walk begin"
+echo "L1: walk begin \$(cut -d' ' -f1 /proc/uptime)"
 timeout 300 trapvisor x86 walk --kernel /x86/bzImage --initrd /x86/l2.cpio.gz --mem 256M \\
 	--append nokaslr --stop-after-exits 3000 --va 0xffffffff81000000 --dot /tmp/walk.dot \\
 	--timeout 240 </dev/null >/tmp/walk.out 2>&1
 echo "L1: walk status \$?"
 grep -v '^\[' /tmp/walk.out | grep -v '^\$'
 echo "L1: dot \$(head -1 /tmp/walk.dot)"
-echo "L1: bad input checks"
+echo "L1: reboot begin \$(cut -d' ' -f1 /proc/uptime)"
+timeout 300 trapvisor x86 --kernel /x86/bzImage --initrd /x86/l2.cpio.gz --mem 256M \\
+	--append "trapvisor_reboot quiet" --timeout 240 </dev/null >/tmp/reboot.out 2>&1
+echo "L1: reboot status \$?"
+grep '^x86:' /tmp/reboot.out
+echo "L1: bad input checks \$(cut -d' ' -f1 /proc/uptime)"
 trapvisor x86 --kernel /init >/dev/null 2>/tmp/err; echo "L1: not-bzImage status \$? \$(cat /tmp/err)"
 poweroff -f
 EOF
@@ -133,6 +142,16 @@ rc=$?
 set -e
 tr -d '\r' <"$log" >"$log.txt"
 stage "L1 boot + L2 run (qemu rc $rc)"
+# The stages inside L1, from L1's own clock (seconds since its boot).
+awk '/^L1: (explore|boot|walk|reboot) begin [0-9.]+/ { t[$2] = $4 }
+     /^L1: bad input checks [0-9.]+/ { t["end"] = $5 }
+     END {
+	if (t["explore"] != "") printf "x86-test:   in L1: boot to /dev/kvm %19.1f s\n", t["explore"]
+	if (t["boot"] != "")    printf "x86-test:   in L1: explorer %27.1f s\n", t["boot"] - t["explore"]
+	if (t["walk"] != "")    printf "x86-test:   in L1: L2 Linux boot to power-off %9.1f s\n", t["walk"] - t["boot"]
+	if (t["reboot"] != "")  printf "x86-test:   in L1: L2 boot to walk stop %15.1f s\n", t["reboot"] - t["walk"]
+	if (t["end"] != "")     printf "x86-test:   in L1: L2 boot to reboot %18.1f s\n", t["end"] - t["reboot"]
+     }' "$log.txt"
 [ $rc -eq 124 ] && die "L1 did not finish in ${TIMEOUT}s; see $log.txt"
 
 # 5. Checks.
@@ -179,9 +198,10 @@ check "walk: kernel text is a 2 MiB page at 16 MiB" "=> gpa 0x1000000 \(a 2 MiB 
 check "walk: GPA to HVA through slot 0" "slot 0: gpa \[0x0, 0x10000000\) -> hva 0x"
 check "walk: status 0" "L1: walk status 0"
 check "walk: Graphviz drawing" "L1: dot digraph walk"
+check "reboot: i8042 reset ends the VM" "^x86: the guest reset \(i8042 command 0xfe\)"
+check "reboot: status 0" "L1: reboot status 0"
 check "bad input: not a bzImage" "not-bzImage status 2 x86: /init: not a Linux bzImage"
 stage "checks"
-total=$(echo "$(date +%s.%N) - $t_start" | bc)
-printf 'x86-test: total %.1f s; console log: %s\n' "$total" "$log.txt"
+printf 'x86-test: total %s s; console log: %s\n' "$(secs $(($(now_ms) - t_start)))" "$log.txt"
 echo "x86: $pass passed, $fail failed"
 [ $fail -eq 0 ]
