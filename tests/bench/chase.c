@@ -1,10 +1,12 @@
 /*
  * chase.c -- a pointer chase over 4 MiB: one random cycle through all
  * 1 Mi words of the buffer (Sattolo's algorithm), then a walk along it.
- * Every step is a dependent load to a random page, so on trapvisor each
- * step is a TLB lookup that mostly misses in a small TLB: with paging on
- * (4 KiB pages over the buffer, see bench_paging_on) this measures the
- * MMU path, where the other workloads measure dispatch.
+ * Every step is a dependent load from a random one of 1024 pages, so on
+ * trapvisor each step is a TLB lookup at a random place (4 KiB pages over
+ * the buffer, see bench_paging_on): a TLB smaller than 1024 entries misses
+ * on most steps (`--stats` counts the fills).  On both peers the host's own
+ * caches and TLB miss too: this is the memory-bound end of the table,
+ * where the other workloads measure dispatch.
  */
 #include "tests/bench/bench.h"
 
