@@ -385,28 +385,25 @@ int vtx_explore_main(int argc, char **argv)
 		if (explore_run_mode(kvm, cpuid, img, size, (enum explore_mode)m, &runs[m]) < 0)
 			status = 1;
 
-	printf("%-9s | %-30s | %-40s", "insn", explore_mode_name[0], explore_mode_name[1]);
+	/* One row per instruction, one cell per mode: what the guest saw,
+	 * then the VM exits the instruction cost (KVM's counter). */
+	printf("%-9s | %-36s | %-36s", "insn", explore_mode_name[0], explore_mode_name[1]);
 	if (umip)
 		printf(" | %s", explore_mode_name[2]);
 	printf("\n");
 	for (int i = 0; i < EXPLORE_NROWS; i++) {
-		const struct explore_row *row = &explore_rows[i];
-		char c3[48] = "(failed)", c0[48] = "(failed)", cu[48] = "(failed)", ex[40] = "";
-		if (runs[MODE_RING3].ok)
-			explore_cell(row, &runs[MODE_RING3].res[i], c3, sizeof(c3));
-		if (runs[MODE_RING0].ok) {
-			explore_cell(row, &runs[MODE_RING0].res[i], c0, sizeof(c0));
-			if (runs[MODE_RING0].exits[i] >= 0)
-				snprintf(ex, sizeof(ex), ", %" PRId64 " exit%s", runs[MODE_RING0].exits[i],
-					 runs[MODE_RING0].exits[i] == 1 ? "" : "s");
-		}
-		char c0x[96];
-		snprintf(c0x, sizeof(c0x), "%s%s", c0, ex);
-		printf("%-9s | %-30s | %-40s", row->name, c3, c0x);
-		if (umip) {
-			if (runs[MODE_UMIP].ok)
-				explore_cell(row, &runs[MODE_UMIP].res[i], cu, sizeof(cu));
-			printf(" | %s", cu);
+		printf("%-9s", explore_rows[i].name);
+		for (int m = 0; m < nmodes; m++) {
+			char cell[48] = "(failed)", full[96];
+			const struct explore_run *r = &runs[m];
+			if (r->ok)
+				explore_cell(&explore_rows[i], &r->res[i], cell, sizeof(cell));
+			if (r->ok && r->exits[i] >= 0)
+				snprintf(full, sizeof(full), "%s, %" PRId64 " exit%s", cell, r->exits[i],
+					 r->exits[i] == 1 ? "" : "s");
+			else
+				snprintf(full, sizeof(full), "%s", cell);
+			printf(m + 1 < nmodes ? " | %-36s" : " | %s", full);
 		}
 		printf("\n");
 	}
@@ -415,7 +412,10 @@ int vtx_explore_main(int argc, char **argv)
 		printf("  %-9s %s\n", explore_rows[i].name, explore_rows[i].lesson);
 	printf("In ring 0 of non-root mode every instruction behaves as on bare metal and none\n"
 	       "needs a VM exit: VT-x/AMD-V fixes the problem by giving the guest a real ring 0.\n"
-	       "(Exit counts come from KVM's statistics and may include host interrupts.)\n");
+	       "A fault in ring 3 goes to the guest's own IDT without an exit.  Where the CPU\n"
+	       "lacks UMIP, KVM on Intel emulates it with descriptor-table exits (1 exit per\n"
+	       "instruction), and cannot catch SMSW that way.  (Exit counts come from KVM's\n"
+	       "statistics and may include host interrupts.)\n");
 	if (!umip)
 		printf("This CPU (as KVM exposes it) has no UMIP, so there is no UMIP column.\n");
 	free(cpuid);

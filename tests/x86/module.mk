@@ -7,3 +7,10 @@ TEST_TARGETS += test-x86
 
 # Host unit tests of the pure parts (no /dev/kvm needed).
 $(eval $(call criterion_test,x86-unit,tests/x86/x86_unit.c))
+
+# The same test under Bochs (VT-x semantics, kvm-intel in L1): slow, so not
+# part of `make test`.  Needs bochs bochs-term bochsbios vgabios isolinux
+# syslinux-common xorriso.
+.PHONY: test-x86-vtx
+test-x86-vtx: $(B)/trapvisor $(B)/x86/explore.bin
+	$(Q)tests/x86/run.sh --venue bochs
