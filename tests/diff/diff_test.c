@@ -15,6 +15,8 @@
  *   DIFF_SEEDS=N   how many seeds (default 1000)     DIFF_FIRST=S  first seed (1)
  *   DIFF_CHUNK=K   bodies per program (50)           DIFF_LEN=L    items per body (200)
  *   DIFF_QEMU, DIFF_TRAPVISOR  the two peers' programs (qemu-riscv32, build/trapvisor)
+ *   DIFF_MODE      trapvisor's --mode (bare; `trap` runs the same programs as a
+ *                  deprivileged guest kernel under the monitor)
  *   RV_PREFIX      the cross tools' prefix (riscv64-unknown-elf-)
  * Run from the top of the tree (make test-diff does).
  */
@@ -162,7 +164,14 @@ static int diff_compare(const struct diff_chunk *c, const char *dir, char *qout,
 {
 	int bad = 0;
 	uint32_t lines = 0;
-	char *qp = qout, *tp = tout, *q, *t;
+	char *qp = qout, *tp = tout, *q, *t, env[96] = "";
+	const char *mode = getenv("DIFF_MODE"), *len = getenv("DIFF_LEN");
+
+	/* the settings a rerun needs besides the seeds */
+	if (mode && *mode)
+		snprintf(env, sizeof(env), "DIFF_MODE=%.20s ", mode);
+	if (len && *len)
+		snprintf(env + strlen(env), sizeof(env) - strlen(env), "DIFF_LEN=%.10s ", len);
 
 	while ((q = diff_line(&qp)) != NULL) {
 		t = diff_line(&tp);
@@ -185,10 +194,15 @@ static int diff_compare(const struct diff_chunk *c, const char *dir, char *qout,
 		diff_explain(q, t);
 		cr_log_error("  the body:   sed -n '/-- seed %lu --/,/-- seed %lu --/p' %s/gen.S", seed,
 			     seed + 1, dir);
-		cr_log_error("  this seed alone: DIFF_FIRST=%lu DIFF_SEEDS=1 make test-diff", seed);
+		cr_log_error("  this seed alone: %sDIFF_FIRST=%lu DIFF_SEEDS=1 make test-diff", env,
+			     seed);
 		cr_log_error("  (then build/tests/diff/run/%lu/ has gen.S, qemu.elf, bare.elf, "
 			     "qemu.out, bare.out)",
 			     seed);
+		cr_log_error("  if it passes alone, it depends on where the code lies (a page "
+			     "boundary?): %sDIFF_FIRST=%" PRIu32 " DIFF_SEEDS=%" PRIu32
+			     " make test-diff",
+			     env, c->first, c->count);
 	}
 	if (diff_line(&tp)) {
 		cr_log_error("trapvisor printed more lines than qemu");
@@ -247,9 +261,11 @@ ParameterizedTest(struct diff_chunk *c, diff, peers, .timeout = 600)
 	int qrc = diff_proc_run(qemu, path[2], qerr, DIFF_TIMEOUT_S, NULL);
 	cr_assert_eq(qrc, 0, "qemu-riscv32 %s: status %d (see %s)", path[0], qrc, qerr);
 
+	char mode[64];
+	snprintf(mode, sizeof(mode), "--mode=%s", diff_getenv("DIFF_MODE", "bare"));
 	char *tv[] = { (char *)diff_getenv("DIFF_TRAPVISOR", "build/trapvisor"),
 		       "run",
-		       "--mode=bare",
+		       mode,
 		       "--max-insns",
 		       DIFF_MAX_INSNS,
 		       path[1],
