@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "x86-vtx/boot.h"
+#include "x86-vtx/exits.h"
 #include "x86-vtx/layout.h"
 #include "x86-vtx/vtx.h"
 #include "x86-vtx/walk.h"
@@ -34,6 +35,7 @@ struct vtx_opts {
 	int no_pv;
 	unsigned timeout_s;
 	uint64_t stop_after;
+	int stop_on;
 	/* walk */
 	int walk;
 	uint64_t va;
@@ -45,9 +47,10 @@ static void vtx_usage(FILE *f)
 	fprintf(f,
 		"usage: trapvisor x86 --kernel bzImage [--initrd FILE] [--append ARGS]\n"
 		"                     [--mem SIZE] [--cpus N] [--trace FILE] [--stats]\n"
-		"                     [--stop-after-exits N] [--timeout SECONDS]\n"
+		"                     [--stop-after-exits N [--stop-on EXIT]] [--timeout SECONDS]\n"
 		"                     [--no-acpi] [--no-pv]   (to see what a naive monitor misses)\n"
-		"       trapvisor x86 walk --va ADDR --stop-after-exits N --kernel bzImage ...\n"
+		"       trapvisor x86 walk --va ADDR --stop-after-exits N [--stop-on EXIT]\n"
+		"                     --kernel bzImage ...\n"
 		"                     [--dot FILE]\n"
 		"       trapvisor x86 explore\n\n"
 		"Boots a Linux bzImage on KVM (VT-x or AMD-V) with COM1 on the terminal.\n"
@@ -90,7 +93,7 @@ static int vtx_parse_u64(const char *s, uint64_t *out)
 
 static int vtx_parse_opts(int argc, char **argv, struct vtx_opts *o)
 {
-	enum { O_STATS = 256, O_NOACPI, O_NOPV, O_STOP, O_TIMEOUT, O_VA, O_DOT, O_PNG, O_SVG };
+	enum { O_STATS = 256, O_NOACPI, O_NOPV, O_STOPON, O_STOP, O_TIMEOUT, O_VA, O_DOT, O_PNG, O_SVG };
 	static const struct option longopts[] = {
 		{ "kernel", required_argument, 0, 'k' }, { "initrd", required_argument, 0, 'i' },
 		{ "append", required_argument, 0, 'a' }, { "mem", required_argument, 0, 'm' },
@@ -98,6 +101,7 @@ static int vtx_parse_opts(int argc, char **argv, struct vtx_opts *o)
 		{ "stats", no_argument, 0, O_STATS },    { "no-acpi", no_argument, 0, O_NOACPI },
 		{ "no-pv", no_argument, 0, O_NOPV },
 		{ "stop-after-exits", required_argument, 0, O_STOP },
+		{ "stop-on", required_argument, 0, O_STOPON },
 		{ "timeout", required_argument, 0, O_TIMEOUT },
 		{ "va", required_argument, 0, O_VA },    { "dot", required_argument, 0, O_DOT },
 		{ "png", required_argument, 0, O_PNG },  { "svg", required_argument, 0, O_SVG },
@@ -136,6 +140,14 @@ static int vtx_parse_opts(int argc, char **argv, struct vtx_opts *o)
 		case O_STOP:
 			if (vtx_parse_u64(optarg, &o->stop_after) < 0 || !o->stop_after) {
 				fprintf(stderr, "x86: --stop-after-exits %s: give a positive number\n", optarg);
+				return -1;
+			}
+			break;
+		case O_STOPON:
+			o->stop_on = vtx_exit_lookup(optarg);
+			if (o->stop_on < 0) {
+				fprintf(stderr, "x86: --stop-on %s: not a KVM exit name (IO, MMIO, ...)\n",
+					optarg);
 				return -1;
 			}
 			break;
@@ -247,6 +259,7 @@ static int vtx_boot_main(struct vtx_opts *o)
 		goto out_files;
 	vm->stop_after_exits = o->stop_after;
 	vm->hide_hypervisor = o->no_pv;
+	vm->stop_on = o->stop_on;
 	int rc = vtx_vm_create(vm, o->mem, o->cpus);
 	if (rc < 0) {
 		status = rc == -2 ? 2 : 1;
@@ -301,7 +314,7 @@ int vtx_main(int argc, char **argv)
 {
 	if (argc >= 2 && !strcmp(argv[1], "explore"))
 		return vtx_explore_main(argc - 1, argv + 1);
-	struct vtx_opts o = { .mem = VTX_DEFAULT_MEM, .cpus = 1, .use_acpi = 1 };
+	struct vtx_opts o = { .mem = VTX_DEFAULT_MEM, .cpus = 1, .use_acpi = 1, .stop_on = -1 };
 	int walk_cmd = argc >= 2 && !strcmp(argv[1], "walk");
 	if (walk_cmd) {
 		argc--;

@@ -107,10 +107,13 @@ void *vtx_exit_loop(void *arg)
 		trace_emit(&vm->trace, &ev);
 		pthread_mutex_unlock(&vm->trace_lock);
 
-		/* --stop-after-exits N: a stop point for `x86 walk`. */
-		uint64_t n = atomic_fetch_add(&vm->exits, 1) + 1;
-		if (vm->stop_after_exits && n >= vm->stop_after_exits)
-			vtx_vm_stop(vm, VTX_STOP_LIMIT, "--stop-after-exits reached");
+		/* --stop-after-exits N [--stop-on REASON]: a stop point for
+		 * `x86 walk`, after N exits (of that reason only, if given). */
+		if (vm->stop_on < 0 || (uint32_t)vm->stop_on == run->exit_reason) {
+			uint64_t n = atomic_fetch_add(&vm->exits, 1) + 1;
+			if (vm->stop_after_exits && n >= vm->stop_after_exits)
+				vtx_vm_stop(vm, VTX_STOP_LIMIT, "--stop-after-exits reached");
+		}
 	}
 	return NULL;
 }

@@ -7,6 +7,7 @@
 #include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 static const struct {
 	uint32_t reason;
@@ -26,6 +27,16 @@ const char *vtx_exit_name(uint32_t reason, char *buf, size_t len)
 		}
 	snprintf(buf, len, "KVM_EXIT_%" PRIu32, reason);
 	return buf;
+}
+
+int vtx_exit_lookup(const char *name)
+{
+	if (!strncasecmp(name, "KVM_EXIT_", 9))
+		name += 9;
+	for (size_t i = 0; i < sizeof(vtx_exits) / sizeof(vtx_exits[0]); i++)
+		if (!strcasecmp(vtx_exits[i].name + 9, name))
+			return (int)vtx_exits[i].reason;
+	return -1;
 }
 
 const char *vtx_exit_meaning(uint32_t reason)

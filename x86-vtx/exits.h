@@ -17,6 +17,9 @@ void vtx_exit_fail_entry(struct vtx_vcpu *c, struct trace_event *ev);
 void vtx_exit_internal_error(struct vtx_vcpu *c, struct trace_event *ev);
 void vtx_exit_unknown(struct vtx_vcpu *c, struct trace_event *ev);
 
+/* The number of "KVM_EXIT_IO" or "IO" (any case), or -1 if unknown. */
+int vtx_exit_lookup(const char *name);
+
 /* The meaning of an exit reason (exits.def), or NULL. */
 const char *vtx_exit_meaning(uint32_t reason);
 

@@ -81,7 +81,8 @@ struct vtx_vm {
 	struct trace trace;
 	struct vtx_stats stats;
 	uint64_t stop_after_exits; /* 0 = never */
-	_Atomic uint64_t exits;
+	int stop_on;               /* count only this KVM exit reason; -1 = all */
+	_Atomic uint64_t exits;    /* exits counted toward stop_after_exits */
 
 	_Atomic int stop; /* enum vtx_stop; first writer wins */
 	char stop_why[96];

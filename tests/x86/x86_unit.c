@@ -231,6 +231,9 @@ Test(x86_exits, names_come_from_the_table)
 	cr_assert_str_eq(vtx_exit_name(999, buf, sizeof(buf)), "KVM_EXIT_999");
 	cr_assert_not_null(vtx_exit_meaning(KVM_EXIT_MMIO));
 	cr_assert_null(vtx_exit_meaning(999));
+	cr_assert_eq(vtx_exit_lookup("io"), KVM_EXIT_IO);
+	cr_assert_eq(vtx_exit_lookup("KVM_EXIT_MMIO"), KVM_EXIT_MMIO);
+	cr_assert_eq(vtx_exit_lookup("nonsense"), -1);
 }
 
 Test(x86_memory, gpa_to_hva_is_bounds_checked)
