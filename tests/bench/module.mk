@@ -11,6 +11,8 @@
 BENCH_B         := $(B)/tests/bench
 BENCH_WORKLOADS := alu sieve sieve-paged chase
 BENCH_RUNS      ?= 3
+# trapvisor modes to time, one row each: e.g. make bench BENCH_MODES="bare trap"
+BENCH_MODES     ?= bare
 # No memset/memcpy calls conjured from loops: the guests have no libc.
 BENCH_RV_CFLAGS := $(RV_CFLAGS) -I. -fno-tree-loop-distribute-patterns
 
@@ -54,5 +56,6 @@ BENCH_GUESTS := $(foreach w,$(BENCH_WORKLOADS),$(BENCH_B)/$(w)-bare.elf $(BENCH_
 ALL_TARGETS  += $(BENCH_GUESTS) $(BENCH_B)/benchrun
 
 bench-peer: $(B)/trapvisor $(BENCH_B)/benchrun $(BENCH_GUESTS)
-	$(Q)$(BENCH_B)/benchrun -n $(BENCH_RUNS) $(BENCH_B) $(BENCH_WORKLOADS)
+	$(Q)$(BENCH_B)/benchrun -n $(BENCH_RUNS) $(foreach m,$(BENCH_MODES),-m $(m)) \
+		$(BENCH_B) $(BENCH_WORKLOADS)
 BENCH_TARGETS += bench-peer

@@ -2,10 +2,11 @@
  * run.c -- benchrun: time each benchmark guest on trapvisor and on
  * qemu-riscv32 in the same run, and print one table.
  *
- *   benchrun [-n RUNS] [-t TRAPVISOR] [-q QEMU] DIR WORKLOAD...
+ *   benchrun [-n RUNS] [-m MODE] [-t TRAPVISOR] [-q QEMU] DIR WORKLOAD...
  *
- * For WORKLOAD w it runs DIR/w-bare.elf with `TRAPVISOR run --mode=bare
- * --stats` and DIR/w-qemu.elf with `QEMU`, RUNS times each (default 3),
+ * For WORKLOAD w it runs DIR/w-bare.elf with `TRAPVISOR run --mode=MODE
+ * --stats` (MODE: bare unless -m; -m may be repeated, one row per mode,
+ * named w/MODE for modes other than bare) and DIR/w-qemu.elf with `QEMU`, RUNS times each (default 3),
  * alternating the two so that a noisy moment hurts both alike, and keeps
  * the best (smallest) wall-clock time of each.  Wall clock includes the
  * start-up of each emulator (a few milliseconds against runs of ~1 s).
@@ -143,7 +144,8 @@ static const char *bench_grouped(uint64_t n, char *buf, size_t len)
 
 static void bench_usage(void)
 {
-	fprintf(stderr, "usage: benchrun [-n RUNS] [-t TRAPVISOR] [-q QEMU] DIR WORKLOAD...\n");
+	fprintf(stderr,
+		"usage: benchrun [-n RUNS] [-m MODE]... [-t TRAPVISOR] [-q QEMU] DIR WORKLOAD...\n");
 }
 
 int main(int argc, char **argv)
@@ -153,7 +155,10 @@ int main(int argc, char **argv)
 	double log_ratio_sum = 0;
 	int nratio = 0;
 
-	while ((c = getopt(argc, argv, "n:t:q:")) != -1) {
+	const char *modes[8];
+	int nmodes = 0;
+
+	while ((c = getopt(argc, argv, "n:m:t:q:")) != -1) {
 		switch (c) {
 		case 'n':
 			runs = atoi(optarg);
@@ -164,6 +169,13 @@ int main(int argc, char **argv)
 			break;
 		case 't':
 			tv = optarg;
+			break;
+		case 'm':
+			if (nmodes == 8) {
+				bench_usage();
+				return 2;
+			}
+			modes[nmodes++] = optarg;
 			break;
 		case 'q':
 			qemu = optarg;
@@ -179,25 +191,33 @@ int main(int argc, char **argv)
 	}
 	const char *dir = argv[optind];
 
-	printf("trapvisor (--mode=bare) against %s (user mode), best of %d wall-clock runs each\n\n",
-	       qemu, runs);
-	printf("%-12s %15s %12s %8s %8s %9s %15s\n", "workload", "guest insns", "trapvisor s",
+	if (nmodes == 0)
+		modes[nmodes++] = "bare";
+	printf("trapvisor (--mode=%s%s) against %s (user mode), best of %d wall-clock runs each\n\n",
+	       modes[0], nmodes > 1 ? ", ..." : "", qemu, runs);
+	printf("%-16s %15s %12s %8s %8s %9s %15s\n", "workload", "guest insns", "trapvisor s",
 	       "MIPS", "(self)", "qemu s", "trapvisor/qemu");
 	fflush(stdout);
 
-	for (int w = optind + 1; w < argc; w++) {
-		const char *name = argv[w];
+	for (int row = 0; row < (argc - optind - 1) * nmodes; row++) {
+		const char *work = argv[optind + 1 + row / nmodes], *mode = modes[row % nmodes];
+		char name[64], mode_opt[64];
+		if (!strcmp(mode, "bare"))
+			snprintf(name, sizeof(name), "%s", work);
+		else
+			snprintf(name, sizeof(name), "%s/%s", work, mode);
+		snprintf(mode_opt, sizeof(mode_opt), "--mode=%s", mode);
 		char elf[2][512], out[2][512], err[2][512];
 		struct bench_result res[2];
 		memset(res, 0, sizeof(res));
 		static const char *peer[2] = { "bare", "qemu" };
 
 		for (int p = 0; p < 2; p++) {
-			snprintf(elf[p], sizeof(elf[p]), "%s/%s-%s.elf", dir, name, peer[p]);
-			snprintf(out[p], sizeof(out[p]), "%s/%s-%s.out", dir, name, peer[p]);
-			snprintf(err[p], sizeof(err[p]), "%s/%s-%s.err", dir, name, peer[p]);
+			snprintf(elf[p], sizeof(elf[p]), "%s/%s-%s.elf", dir, work, peer[p]);
+			snprintf(out[p], sizeof(out[p]), "%s/%s-%s.out", dir, work, peer[p]);
+			snprintf(err[p], sizeof(err[p]), "%s/%s-%s.err", dir, work, peer[p]);
 		}
-		char *tv_argv[] = { (char *)tv,		     "run",  "--mode=bare", "--stats",
+		char *tv_argv[] = { (char *)tv,		     "run",  mode_opt, "--stats",
 				    "--max-insns", BENCH_MAX_INSNS, elf[0], NULL };
 		char *q_argv[] = { (char *)qemu, elf[1], NULL };
 
@@ -212,7 +232,7 @@ int main(int argc, char **argv)
 			bad = 1;
 		}
 		if (bad) {
-			printf("%-12s FAILED (see above)\n", name);
+			printf("%-16s FAILED (see above)\n", name);
 			failed = 1;
 			continue;
 		}
@@ -222,7 +242,7 @@ int main(int argc, char **argv)
 		double ratio = res[0].best / res[1].best;
 		if (res[0].self_mips > 0)
 			snprintf(self, sizeof(self), "(%.0f)", res[0].self_mips);
-		printf("%-12s %15s %12.3f %8.0f %8s %9.3f %15.2f\n", name,
+		printf("%-16s %15s %12.3f %8.0f %8s %9.3f %15.2f\n", name,
 		       bench_grouped(res[0].insns, insns, sizeof(insns)), res[0].best, mips, self,
 		       res[1].best, ratio);
 		fflush(stdout);
@@ -230,7 +250,7 @@ int main(int argc, char **argv)
 		nratio++;
 	}
 	if (nratio > 1)
-		printf("%-12s %15s %12s %8s %8s %9s %15.2f\n", "geomean", "", "", "", "", "",
+		printf("%-16s %15s %12s %8s %8s %9s %15.2f\n", "geomean", "", "", "", "", "",
 		       exp(log_ratio_sum / nratio));
 	printf("\nMIPS = guest instructions / trapvisor's best wall-clock time; (self) = the\n"
 	       "guest MIPS trapvisor reports itself.  trapvisor/qemu > 1: trapvisor is slower.\n");
