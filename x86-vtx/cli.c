@@ -310,25 +310,45 @@ out_files:
 	return status;
 }
 
-int vtx_main(int argc, char **argv)
+/* `trapvisor x86 walk ...`: a boot with a stop point and a page walk. */
+static int vtx_walk_main(int argc, char **argv)
 {
-	if (argc >= 2 && !strcmp(argv[1], "explore"))
-		return vtx_explore_main(argc - 1, argv + 1);
 	struct vtx_opts o = { .mem = VTX_DEFAULT_MEM, .cpus = 1, .use_acpi = 1, .stop_on = -1 };
-	int walk_cmd = argc >= 2 && !strcmp(argv[1], "walk");
-	if (walk_cmd) {
-		argc--;
-		argv++;
-	}
 	if (vtx_parse_opts(argc, argv, &o) < 0)
 		return 2;
-	if (walk_cmd && (!o.walk || !o.stop_after)) {
+	if (!o.walk || !o.stop_after) {
 		fprintf(stderr, "x86 walk: give --va ADDR and --stop-after-exits N\n");
 		return 2;
 	}
-	if (!walk_cmd && o.walk) {
+	return vtx_boot_main(&o);
+}
+
+/* `trapvisor x86 --kernel ...`: boot and run until the guest ends. */
+static int vtx_run_main(int argc, char **argv)
+{
+	struct vtx_opts o = { .mem = VTX_DEFAULT_MEM, .cpus = 1, .use_acpi = 1, .stop_on = -1 };
+	if (vtx_parse_opts(argc, argv, &o) < 0)
+		return 2;
+	if (o.walk) {
 		fprintf(stderr, "x86: --va belongs to `trapvisor x86 walk`\n");
 		return 2;
 	}
 	return vtx_boot_main(&o);
+}
+
+/* The subcommands of `trapvisor x86`; no subcommand name means a boot. */
+static const struct {
+	const char *name;
+	int (*fn)(int argc, char **argv); /* argv[0] = the subcommand's name */
+} vtx_subcommands[] = {
+	{ "explore", vtx_explore_main },
+	{ "walk", vtx_walk_main },
+};
+
+int vtx_main(int argc, char **argv)
+{
+	for (size_t i = 0; argc >= 2 && i < sizeof(vtx_subcommands) / sizeof(vtx_subcommands[0]); i++)
+		if (!strcmp(argv[1], vtx_subcommands[i].name))
+			return vtx_subcommands[i].fn(argc - 1, argv + 1);
+	return vtx_run_main(argc, argv);
 }
