@@ -68,3 +68,18 @@ void bench_paging_on(void *base, uint32_t bytes)
 			 : "r"(satp)
 			 : "memory");
 }
+
+void bench_trap_report(uint32_t cause, uint32_t epc, uint32_t tval) __attribute__((noreturn));
+
+/* No workload should trap: stvec (peer_bare.S) lands here if one does. */
+void bench_trap_report(uint32_t cause, uint32_t epc, uint32_t tval)
+{
+	bench_puts("\nbench: unexpected trap scause=");
+	bench_hex(cause);
+	bench_puts(" sepc=");
+	bench_hex(epc);
+	bench_puts(" stval=");
+	bench_hex(tval);
+	bench_putc('\n');
+	bench_exit(4);
+}

@@ -2,7 +2,7 @@
  * peer_bare.S -- the benchmark guests' startup for trapvisor's bare board:
  * entered in S-mode at the ELF entry (a0 = hart id, a1 = device tree, both
  * unused), console through the SBI, exit through the test finisher.
- * Paging is paging.c's.
+ * Paging, and the report of an unexpected trap, are paging.c's.
  */
 	.option norvc
 
@@ -16,8 +16,20 @@ bench_stack_top:
 	.globl _start
 _start:
 	lla	sp, bench_stack_top
+	lla	t0, bench_trap		/* a trap would otherwise loop at stvec = 0 */
+	csrw	stvec, t0
 	call	bench_main
 	tail	bench_exit
+
+	.balign	4			/* stvec: direct mode */
+bench_trap:
+	csrw	satp, zero		/* paging off: the report must not fault too */
+	sfence.vma
+	lla	sp, bench_stack_top
+	csrr	a0, scause
+	csrr	a1, sepc
+	csrr	a2, stval
+	call	bench_trap_report	/* paging.c: prints, exits with 4 */
 
 	.text
 	.globl bench_putc		/* void bench_putc(int c) */

@@ -3,12 +3,13 @@
  *
  * For each chunk of seeds (50 by default) the test
  *   1. writes the random bodies with diffgen            -> gen.S
- *   2. assembles them once, links them twice with the two harness variants
- *      at the same addresses (tests/diff/link.ld)       -> qemu.elf bare.elf
- *   3. runs qemu.elf on qemu-riscv32 (Linux user mode) and bare.elf on
- *      `trapvisor run --mode=bare`                      -> qemu.out bare.out
- *   4. compares the two outputs line by line: one line per seed with
- *      x0, x1, x3..x31 and a hash of the scratch buffer.
+ *   2. assembles them once, links them with each harness variant at the
+ *      same addresses (tests/diff/link.ld)    -> qemu.elf bare.elf bare-paged.elf
+ *   3. runs qemu.elf on qemu-riscv32 (Linux user mode), and bare.elf and
+ *      bare-paged.elf (the same with Sv32 paging on, 4 KiB pages) on
+ *      `trapvisor run --mode=bare`             -> qemu.out bare.out bare-paged.out
+ *   4. compares each trapvisor output with qemu's line by line: one line
+ *      per seed with x0, x1, x3..x31 and a hash of the scratch buffer.
  * All files stay in build/tests/diff/run/<first seed>/ for a post mortem.
  *
  * Environment (all optional):
@@ -96,12 +97,15 @@ static void diff_build_chunk(const struct diff_chunk *c, const char *dir)
 		       path[1], NULL };
 	diff_must_run(as, NULL, log);
 
-	static const char *peer[2] = { "qemu", "bare" };
-	for (int p = 0; p < 2; p++) {
+	/* {ELF name, start file, harness}: bare-paged is bare with Sv32 on */
+	static const char *peer[3][3] = { { "qemu", "qemu", "qemu" },
+					   { "bare", "bare", "bare" },
+					   { "bare-paged", "bare", "bare-paged" } };
+	for (int p = 0; p < 3; p++) {
 		char start[128], harness[128];
-		snprintf(start, sizeof(start), DIFF_DIR "/start-%s.o", peer[p]);
-		snprintf(harness, sizeof(harness), DIFF_DIR "/harness-%s.o", peer[p]);
-		snprintf(path[2], sizeof(path[2]), "%s/%s.elf", dir, peer[p]);
+		snprintf(start, sizeof(start), DIFF_DIR "/start-%s.o", peer[p][1]);
+		snprintf(harness, sizeof(harness), DIFF_DIR "/harness-%s.o", peer[p][2]);
+		snprintf(path[2], sizeof(path[2]), "%s/%s.elf", dir, peer[p][0]);
 		char *ld[] = { cc,    "-march=rv32ima_zicsr_zifencei",
 			       "-mabi=ilp32", "-nostdlib",
 			       "-static",     "-Wl,--no-relax",
@@ -135,7 +139,7 @@ static char *diff_line(char **p)
  * Print which fields of two result lines differ ("x5: qemu 00000001,
  * trapvisor 00000000"); the lines are "seed N: x0=... x1=... mem=...".
  */
-static void diff_explain(const char *q, const char *t)
+static void diff_explain(const char *q, const char *t, const char *label)
 {
 	char qa[1024], ta[1024], *qs, *ts, *qf, *tf;
 	snprintf(qa, sizeof(qa), "%s", q);
@@ -147,10 +151,10 @@ static void diff_explain(const char *q, const char *t)
 			char *eq = strchr(qf, '=');
 			char *teq = strchr(tf, '=');
 			if (eq && teq)
-				cr_log_error("    %.*s: qemu %s, trapvisor %s", (int)(eq - qf), qf,
-					     eq + 1, teq + 1);
+				cr_log_error("    %.*s: qemu %s, %s %s", (int)(eq - qf), qf, eq + 1,
+					     label, teq + 1);
 			else
-				cr_log_error("    qemu '%s', trapvisor '%s'", qf, tf);
+				cr_log_error("    qemu '%s', %s '%s'", qf, label, tf);
 		}
 		qf = strtok_r(NULL, " ", &qs);
 		tf = strtok_r(NULL, " ", &ts);
@@ -160,7 +164,8 @@ static void diff_explain(const char *q, const char *t)
 }
 
 /* Compare the outputs; returns the number of differing seeds. */
-static int diff_compare(const struct diff_chunk *c, const char *dir, char *qout, char *tout)
+static int diff_compare(const struct diff_chunk *c, const char *dir, char *qout, char *tout,
+			const char *label)
 {
 	int bad = 0;
 	uint32_t lines = 0;
@@ -176,7 +181,7 @@ static int diff_compare(const struct diff_chunk *c, const char *dir, char *qout,
 	while ((q = diff_line(&qp)) != NULL) {
 		t = diff_line(&tp);
 		if (!t) {
-			cr_log_error("trapvisor's output ends before qemu's line '%.40s...'", q);
+			cr_log_error("%s's output ends before qemu's line '%.40s...'", label, q);
 			return bad + 1;
 		}
 		if (!strncmp(q, "seed ", 5))
@@ -186,18 +191,18 @@ static int diff_compare(const struct diff_chunk *c, const char *dir, char *qout,
 		if (++bad > DIFF_MAX_REPORTS)
 			continue;
 		if (strncmp(q, "seed ", 5)) {
-			cr_log_error("line differs: qemu '%.60s', trapvisor '%.60s'", q, t);
+			cr_log_error("line differs: qemu '%.60s', %s '%.60s'", q, label, t);
 			continue;
 		}
 		unsigned long seed = strtoul(q + 5, NULL, 10);
-		cr_log_error("seed %lu differs:", seed);
-		diff_explain(q, t);
+		cr_log_error("seed %lu differs (%s):", seed, label);
+		diff_explain(q, t, label);
 		cr_log_error("  the body:   sed -n '/-- seed %lu --/,/-- seed %lu --/p' %s/gen.S", seed,
 			     seed + 1, dir);
 		cr_log_error("  this seed alone: %sDIFF_FIRST=%lu DIFF_SEEDS=1 make test-diff", env,
 			     seed);
 		cr_log_error("  (then build/tests/diff/run/%lu/ has gen.S, qemu.elf, bare.elf, "
-			     "qemu.out, bare.out)",
+			     "bare-paged.elf and their .out files)",
 			     seed);
 		cr_log_error("  if it passes alone, it depends on where the code lies (a page "
 			     "boundary?): %sDIFF_FIRST=%" PRIu32 " DIFF_SEEDS=%" PRIu32
@@ -205,7 +210,7 @@ static int diff_compare(const struct diff_chunk *c, const char *dir, char *qout,
 			     env, c->first, c->count);
 	}
 	if (diff_line(&tp)) {
-		cr_log_error("trapvisor printed more lines than qemu");
+		cr_log_error("%s printed more lines than qemu", label);
 		bad++;
 	}
 	if (lines != c->count) {
@@ -240,47 +245,63 @@ ParameterizedTestParameters(diff, peers)
 	return cr_make_param_array(struct diff_chunk, c, n, diff_free_chunks);
 }
 
+/*
+ * Run one trapvisor variant (bare or bare-paged) of the chunk and compare
+ * its output with qemu's; returns the number of differences.
+ */
+static int diff_trapvisor(const struct diff_chunk *c, const char *dir, const char *variant,
+			  const char *qout_path)
+{
+	char elf[300], out[300], err[300], mode[64], label[64];
+	snprintf(elf, sizeof(elf), "%s/%s.elf", dir, variant);
+	snprintf(out, sizeof(out), "%s/%s.out", dir, variant);
+	snprintf(err, sizeof(err), "%s/%s.err", dir, variant);
+	snprintf(mode, sizeof(mode), "--mode=%s", diff_getenv("DIFF_MODE", "bare"));
+	snprintf(label, sizeof(label), "trapvisor(%s)", variant);
+
+	char *tv[] = { (char *)diff_getenv("DIFF_TRAPVISOR", "build/trapvisor"),
+		       "run",
+		       mode,
+		       "--max-insns",
+		       DIFF_MAX_INSNS,
+		       elf,
+		       NULL };
+	int trc = diff_proc_run(tv, out, err, DIFF_TIMEOUT_S, NULL);
+	char *qout = diff_proc_read(qout_path), *tout = diff_proc_read(out);
+	cr_assert(qout && tout, "cannot read %s or %s", qout_path, out);
+
+	int bad = diff_compare(c, dir, qout, tout, label);
+	free(qout);
+	free(tout);
+	if (trc != 0) {
+		cr_log_error("%s %s: status %d, not 0 (stderr in %s)", label, elf, trc, err);
+		bad++;
+	}
+	return bad;
+}
+
 ParameterizedTest(struct diff_chunk *c, diff, peers, .timeout = 600)
 {
-	char dir[256], path[4][300];
+	char dir[256], qelf[300], qout[300], qerr[300];
 	snprintf(dir, sizeof(dir), DIFF_DIR "/run/%" PRIu32, c->first);
 	mkdir(DIFF_DIR "/run", 0755);
 	if (mkdir(dir, 0755) < 0 && errno != EEXIST)
 		cr_assert_fail("mkdir %s: %s", dir, strerror(errno));
 	diff_build_chunk(c, dir);
 
-	snprintf(path[0], sizeof(path[0]), "%s/qemu.elf", dir);
-	snprintf(path[1], sizeof(path[1]), "%s/bare.elf", dir);
-	snprintf(path[2], sizeof(path[2]), "%s/qemu.out", dir);
-	snprintf(path[3], sizeof(path[3]), "%s/bare.out", dir);
-	char qerr[300], terr[300];
+	snprintf(qelf, sizeof(qelf), "%s/qemu.elf", dir);
+	snprintf(qout, sizeof(qout), "%s/qemu.out", dir);
 	snprintf(qerr, sizeof(qerr), "%s/qemu.err", dir);
-	snprintf(terr, sizeof(terr), "%s/bare.err", dir);
+	char *qemu[] = { (char *)diff_getenv("DIFF_QEMU", "qemu-riscv32"), qelf, NULL };
+	int qrc = diff_proc_run(qemu, qout, qerr, DIFF_TIMEOUT_S, NULL);
+	cr_assert_eq(qrc, 0, "qemu-riscv32 %s: status %d (see %s)", qelf, qrc, qerr);
 
-	char *qemu[] = { (char *)diff_getenv("DIFF_QEMU", "qemu-riscv32"), path[0], NULL };
-	int qrc = diff_proc_run(qemu, path[2], qerr, DIFF_TIMEOUT_S, NULL);
-	cr_assert_eq(qrc, 0, "qemu-riscv32 %s: status %d (see %s)", path[0], qrc, qerr);
-
-	char mode[64];
-	snprintf(mode, sizeof(mode), "--mode=%s", diff_getenv("DIFF_MODE", "bare"));
-	char *tv[] = { (char *)diff_getenv("DIFF_TRAPVISOR", "build/trapvisor"),
-		       "run",
-		       mode,
-		       "--max-insns",
-		       DIFF_MAX_INSNS,
-		       path[1],
-		       NULL };
-	int trc = diff_proc_run(tv, path[3], terr, DIFF_TIMEOUT_S, NULL);
-	char *qout = diff_proc_read(path[2]), *tout = diff_proc_read(path[3]);
-	cr_assert(qout && tout, "cannot read %s or %s", path[2], path[3]);
-
-	int bad = diff_compare(c, dir, qout, tout);
-	free(qout);
-	free(tout);
-	cr_expect_eq(trc, 0, "trapvisor %s: status %d, not 0 (stderr in %s)", path[1], trc, terr);
+	/* Paging off, then on: the same bodies through the MMU and its TLB. */
+	int bad = diff_trapvisor(c, dir, "bare", qout);
+	bad += diff_trapvisor(c, dir, "bare-paged", qout);
 	cr_assert_eq(bad, 0,
 		     "seeds %" PRIu32 "..%" PRIu32 ": %d differences between qemu-riscv32 and "
-		     "trapvisor (first %d listed above)",
+		     "trapvisor (the first %d of each variant listed above)",
 		     c->first, c->first + c->count - 1, bad, DIFF_MAX_REPORTS);
 }
 

@@ -32,8 +32,26 @@ _start:
 	/* bare: a0 = hart id, a1 = device tree; Linux: sp = argc... Neither
 	 * matters: the harness has its own stack and takes no arguments. */
 	lla	sp, diff_stack_top
+#ifdef DIFF_PEER_BARE
+	/* No body should trap; if one does, say so and stop, rather than
+	 * jump to stvec = 0 and fault there forever. */
+	lla	t0, diff_trap
+	csrw	stvec, t0
+#endif
 	call	diff_main
 	tail	diff_exit
+
+#ifdef DIFF_PEER_BARE
+	.balign	4			/* stvec: direct mode, 4-byte aligned */
+diff_trap:
+	csrw	satp, zero		/* paging off: the report must not fault too */
+	sfence.vma
+	lla	sp, diff_stack_top	/* the body's state is lost anyway */
+	csrr	a0, scause
+	csrr	a1, sepc
+	csrr	a2, stval
+	call	diff_trap_report	/* harness.c: prints, exits with 3 */
+#endif
 
 	.text
 /*

@@ -6,8 +6,9 @@
 #
 # What is built here (in build/tests/diff/):
 #   diffgen            host tool: seeded random RV32IMA bodies -> .S
-#   start-{qemu,bare}.o, harness-{qemu,bare}.o
-#                      the two harness variants (guest code, cross-compiled)
+#   start-{qemu,bare}.o, harness-{qemu,bare,bare-paged}.o
+#                      the harness variants (guest code, cross-compiled);
+#                      bare-paged turns Sv32 paging on before the bodies run
 # The Criterion test build/tests/bin/diff generates, links and runs the
 # programs at test time (see diff_test.c).
 
@@ -29,7 +30,14 @@ $(DIFF_B)/harness-%.o: tests/diff/harness.c
 	@$(if $(Q),echo "  RVCC    $@")
 	$(Q)$(RV_CC) $(RV_CFLAGS) -DDIFF_PEER_$(shell echo $* | tr a-z A-Z) -c $< -o $@
 
-DIFF_GUEST_PARTS := $(foreach p,qemu bare,$(DIFF_B)/start-$(p).o $(DIFF_B)/harness-$(p).o)
+# The bare board again, with Sv32 paging on (same start file).
+$(DIFF_B)/harness-bare-paged.o: tests/diff/harness.c
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  RVCC    $@")
+	$(Q)$(RV_CC) $(RV_CFLAGS) -DDIFF_PEER_BARE -DDIFF_PAGING -c $< -o $@
+
+DIFF_GUEST_PARTS := $(foreach p,qemu bare,$(DIFF_B)/start-$(p).o $(DIFF_B)/harness-$(p).o) \
+		    $(DIFF_B)/harness-bare-paged.o
 
 $(eval $(call criterion_test,diff,tests/diff/diff_test.c tests/diff/diff_proc.c,\
 	$(DIFF_B)/diffgen $(DIFF_GUEST_PARTS) tests/diff/link.ld))
