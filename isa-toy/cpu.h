@@ -45,8 +45,11 @@ struct cpu_code_page {
  * `tag` is the page-aligned virtual address; an entry never matches a
  * misaligned access because the lookup keeps the low address bits. */
 #define TLB_SIZE 1024
-#define TLB_INVALID 1u
-#define TLB_CODE 2u /* write entry of a page holding decoded code: stores
+/* Flags live in the tag's low bits, above bit 1: the lookup compares the
+ * tag with va & (~0xfff | (size - 1)), which keeps at most bits 1:0 (a
+ * misaligned word), so a flagged tag never matches any access. */
+#define TLB_INVALID 4u
+#define TLB_CODE 8u /* write entry of a page holding decoded code: stores
 		     * take the slow path, which invalidates those ops */
 struct tlb_entry {
 	uint32_t tag;      /* va & ~0xfff, or TLB_INVALID */
@@ -138,8 +141,9 @@ void cpu_destroy(struct cpu *cpu);
 /* Reset to S-mode at `pc` with a0 = hart id, a1 = `a1`. */
 void cpu_reset(struct cpu *cpu, uint32_t pc, uint32_t a1);
 
-/* Run until `max_insns` more instructions retired, the guest halts, or
- * (host_traps) a trap needs the monitor. */
+/* Run until `max_insns` more instructions retired or traps taken (see
+ * csr_progress), the guest halts, or (host_traps) a trap needs the
+ * monitor. */
 enum cpu_stop cpu_run(struct cpu *cpu, uint64_t max_insns);
 
 /* The interrupt-controller input of the hart: usable as irq_line.set with
