@@ -36,7 +36,8 @@ static void run_usage(FILE *f)
 	fprintf(f,
 		"  --mem SIZE       guest RAM, e.g. 64M (default 64M, at most 1G)\n"
 		"  --append ARGS    kernel command line (/chosen/bootargs)\n"
-		"  --max-insns N    stop after N guest instructions (exit status %d)\n"
+		"  --max-insns N    stop after N guest instructions (exit status %d);\n"
+		"                   a trap counts as one, so trap loops stop too\n"
 		"  --stats          print instructions, guest MIPS, traps by cause and\n"
 		"                   the monitor's actions on stderr at the end\n"
 		"  --trace FILE     write every trap as a JSON Lines record to FILE\n"
@@ -62,7 +63,7 @@ int run_parse_size(const char *s, uint64_t *out)
 	}
 	if (*end == 'i' || *end == 'B')
 		end += (*end == 'i' && end[1] == 'B') ? 2 : 1;
-	if (*end || v > (UINT64_MAX >> 32))
+	if (*end || v > UINT64_MAX / mul)
 		return -1;
 	*out = v * mul;
 	return 0;

@@ -124,7 +124,7 @@ enum slice_end { SLICE_DONE, SLICE_BLOCKED, SLICE_HALTED };
 static enum slice_end monitor_slice(struct monitor *mon, struct vm *vm, uint64_t slice)
 {
 	struct vcpu *v = &vm->vcpu;
-	uint64_t end = v->csr.instret + slice;
+	uint64_t end = csr_progress(&v->csr) + slice;
 
 	monitor_load(mon, vm);
 	while (!vm->halted) {
@@ -137,9 +137,9 @@ static enum slice_end monitor_slice(struct monitor *mon, struct vm *vm, uint64_t
 			v->csr.idle += csr_cycles_to_timer(&v->csr);
 			continue;
 		}
-		if (v->csr.instret >= end)
+		if (csr_progress(&v->csr) >= end)
 			return SLICE_DONE;
-		uint64_t budget = end - v->csr.instret;
+		uint64_t budget = end - csr_progress(&v->csr);
 		if (csr_timer_can_fire(&v->csr)) {
 			uint64_t t = csr_cycles_to_timer(&v->csr);
 			if (t < budget)
@@ -162,7 +162,7 @@ static uint64_t monitor_total_insns(const struct monitor *mon)
 {
 	uint64_t n = 0;
 	for (int i = 0; i < mon->nvm; i++)
-		n += mon->vm[i]->vcpu.csr.instret;
+		n += csr_progress(&mon->vm[i]->vcpu.csr);
 	return n;
 }
 

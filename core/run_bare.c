@@ -66,8 +66,9 @@ int run_bare(const struct run_config *cfg)
 	int status = m->cpu.exit_code;
 	fflush(stdout);
 	if (end == MACHINE_LIMIT) {
-		fprintf(stderr, "trapvisor: guest stopped after %llu instructions (--max-insns)\n",
-			(unsigned long long)m->cpu.csr.instret);
+		fprintf(stderr, "trapvisor: guest stopped after %llu instructions and %llu traps "
+				"(--max-insns)\n",
+			(unsigned long long)m->cpu.csr.instret, (unsigned long long)m->cpu.csr.traps);
 		status = TV_EXIT_LIMIT;
 	} else if (end == MACHINE_STUCK) {
 		fprintf(stderr,

@@ -86,7 +86,8 @@ int run_trap(const struct run_config *cfg)
 	mon->timing = cfg->stats || mon->tracing;
 	for (int i = 0; i < cfg->nguests; i++) {
 		const struct run_guest *g = &cfg->guest[i];
-		struct vm_config vc = { g->elf_path, g->ram_size, g->bootargs };
+		/* The terminal's input goes to the first VM. */
+		struct vm_config vc = { g->elf_path, g->ram_size, g->bootargs, i == 0 ? 0 : -1 };
 		mon->vm[i] = vm_create(mon, i, &vc);
 		if (!mon->vm[i]) {
 			status = TV_EXIT_USAGE;
@@ -105,8 +106,10 @@ int run_trap(const struct run_config *cfg)
 		if (mon->vm[i]->halted && mon->vm[i]->exit_code)
 			status = mon->vm[i]->exit_code;
 	if (end == 1) {
-		fprintf(stderr, "trapvisor: guest stopped after %llu instructions (--max-insns)\n",
-			(unsigned long long)cfg->max_insns);
+		const struct csr_file *c = &mon->vm[0]->vcpu.csr;
+		fprintf(stderr, "trapvisor: guest stopped after %llu instructions and %llu traps "
+				"(--max-insns)\n",
+			(unsigned long long)c->instret, (unsigned long long)c->traps);
 		status = TV_EXIT_LIMIT;
 	} else if (end == 2) {
 		fprintf(stderr, "trapvisor: guest waits in wfi for an interrupt that can never come "

@@ -89,8 +89,8 @@ static bool cpu_wfi_idle(struct cpu *cpu)
 
 enum cpu_stop cpu_run(struct cpu *cpu, uint64_t max_insns)
 {
-	uint64_t end = cpu->csr.instret + max_insns;
-	if (end < cpu->csr.instret)
+	uint64_t end = csr_progress(&cpu->csr) + max_insns;
+	if (end < max_insns)
 		end = UINT64_MAX;
 
 	while (!cpu->halted) {
@@ -103,12 +103,12 @@ enum cpu_stop cpu_run(struct cpu *cpu, uint64_t max_insns)
 				return CPU_STOP_WFI;
 			continue;
 		}
-		if (cpu->csr.instret >= end)
+		if (csr_progress(&cpu->csr) >= end)
 			return CPU_STOP_LIMIT;
 
 		/* Run up to the budget, but stop at the timer deadline when a
 		 * timer interrupt could be taken there. */
-		uint64_t budget = end - cpu->csr.instret;
+		uint64_t budget = end - csr_progress(&cpu->csr);
 		if (csr_timer_can_fire(&cpu->csr)) {
 			uint64_t t = csr_cycles_to_timer(&cpu->csr);
 			if (t < budget)

@@ -154,8 +154,10 @@ bool cpu_exec_atomic(struct cpu *cpu, const struct cpu_op *op)
 		return true;
 	case INSN_sc_w: {
 		bool ok = cpu->resv_valid && cpu->resv_pa == va;
-		cpu->resv_valid = false; /* any sc.w ends the reservation */
 		if (ok) {
+			/* A fault here leaves the reservation alone: under the
+			 * monitor the fault may be a shadow fill the guest never
+			 * sees, after which this sc.w runs again. */
 			cause = cpu_atomic_addr(cpu, va, ACCESS_WRITE, &p);
 			if (cause)
 				break;
@@ -167,6 +169,7 @@ bool cpu_exec_atomic(struct cpu *cpu, const struct cpu_op *op)
 			cause = EXC_store_misaligned;
 			break;
 		}
+		cpu->resv_valid = false; /* a completed sc.w ends the reservation */
 		cpu->x[op->rd] = ok ? 0 : 1;
 		cpu_retire(cpu);
 		return true;

@@ -20,12 +20,16 @@
 
 static void cpu_trap_enter(struct cpu *cpu, uint32_t cause, uint32_t tval)
 {
-	cpu->resv_valid = false; /* a trap ends any LR reservation */
 	if (cpu->host_traps) {
+		/* The monitor decides.  The LR reservation stays: a trap the
+		 * guest never sees (a shadow fill between lr.w and sc.w) must
+		 * not make its sc.w fail; the monitor clears it when it
+		 * reflects a trap into the guest. */
 		cpu->trap = (struct cpu_trap){ cause, tval, cpu->pc };
 		cpu->trap_stop = true;
 		return;
 	}
+	cpu->resv_valid = false; /* a trap ends any LR reservation */
 	csr_trap_enter(&cpu->csr, &cpu->pc, cause, tval);
 }
 

@@ -133,6 +133,7 @@ void csr_trap_enter(struct csr_file *c, uint32_t *pc, uint32_t cause, uint32_t t
 	c->scause = cause;
 	c->stval = tval;
 	c->priv = PRIV_S;
+	c->traps++;
 	uint32_t base = c->stvec & ~3u;
 	if ((c->stvec & STVEC_VECTORED) && (cause & CAUSE_INTERRUPT))
 		*pc = base + 4 * (cause & ~CAUSE_INTERRUPT);

@@ -89,6 +89,7 @@ struct csr_file {
 	bool seip;        /* the PLIC's S-mode context line */
 	uint64_t instret; /* instructions retired */
 	uint64_t idle;    /* cycles spent in wfi (time still runs) */
+	uint64_t traps;   /* traps taken (csr_trap_enter calls) */
 
 	/* Called after a successful write, with the old value: the owner's
 	 * side effects (the hardware flushes its TLB on satp; the monitor
@@ -101,6 +102,11 @@ struct csr_file {
 void csr_reset(struct csr_file *c);
 
 static inline uint64_t csr_cycle(const struct csr_file *c) { return c->instret + c->idle; }
+
+/* Progress, for --max-insns and time slices: instructions retired plus
+ * traps taken -- a trap retires nothing, and a guest caught in a loop of
+ * traps must still use up its budget. */
+static inline uint64_t csr_progress(const struct csr_file *c) { return c->instret + c->traps; }
 static inline uint64_t csr_time(const struct csr_file *c)
 {
 	return csr_cycle(c) / CPU_CYCLES_PER_TICK;

@@ -100,10 +100,10 @@ void machine_destroy(struct machine *m)
 
 enum machine_end machine_run(struct machine *m, uint64_t max_insns)
 {
-	uint64_t end = max_insns ? m->cpu.csr.instret + max_insns : UINT64_MAX;
+	uint64_t end = max_insns ? csr_progress(&m->cpu.csr) + max_insns : UINT64_MAX;
 
 	for (;;) {
-		uint64_t left = end - m->cpu.csr.instret;
+		uint64_t left = end - csr_progress(&m->cpu.csr);
 		uint64_t idle_before = m->cpu.csr.idle;
 		enum cpu_stop stop = cpu_run(&m->cpu, left < MACHINE_SLICE ? left : MACHINE_SLICE);
 
@@ -128,7 +128,7 @@ enum machine_end machine_run(struct machine *m, uint64_t max_insns)
 		 * breather instead of spinning through virtual time. */
 		bool idling = m->cpu.csr.idle - idle_before > MACHINE_SLICE;
 		platform_poll_input(&m->plat, idling && !m->plat.input_eof ? 1 : 0);
-		if (m->cpu.csr.instret >= end) {
+		if (csr_progress(&m->cpu.csr) >= end) {
 			fflush(stdout);
 			return MACHINE_LIMIT;
 		}
