@@ -33,6 +33,7 @@ struct monitor {
 	struct vm *cur;            /* the VM whose registers are on the hart */
 	bool timing;               /* measure host ns per action */
 	bool tracing;              /* emit trace events */
+	bool mute;                 /* drop guest console output (tests) */
 	struct trace trace;
 };
 

@@ -98,6 +98,8 @@ static const struct platform_ops vm_platform_ops = {
 static void vm_output(void *ctx, uint8_t c)
 {
 	struct vm *vm = ctx;
+	if (vm->mon->mute)
+		return;
 	if (vm->mon->nvm > 1 && vm->at_line_start)
 		printf("[vm%d] ", vm->id);
 	putchar(c);
@@ -135,7 +137,7 @@ struct vm *vm_create(struct monitor *mon, int id, const struct vm_config *cfg)
 		goto out_vm;
 	if (spt_init(&vm->spt, &mon->frames, &vm->p2r, &mon->hw))
 		goto out_p2r;
-	if (platform_init(&vm->plat, &vm_platform_ops, vm, vm_output, vm, id == 0 ? 0 : -1))
+	if (platform_init(&vm->plat, &vm_platform_ops, vm, vm_output, vm, cfg->input_fd))
 		goto out_spt;
 	if (platform_load(&vm->plat, cfg->elf_path, cfg->ram_size, cfg->bootargs, &vm->elf,
 			  &fdt_addr))

@@ -61,6 +61,7 @@ struct vm_config {
 	const char *elf_path;
 	uint32_t ram_size;
 	const char *bootargs;
+	int input_fd; /* console input, -1 for none */
 };
 
 /* Create VM `id` on the monitor: frames for its memory (scattered), its

@@ -12,16 +12,24 @@
 
 #include "tests/guest/runner.h"
 
-#define GUEST_TEST(name, args, input, want_out, want_status)                          \
-	Test(guest, name)                                                              \
-	{                                                                              \
-		struct runner_result r;                                                \
-		runner_run("build/trapvisor run " args " build/tests/guest/" #name ".elf", \
-			   input, &r);                                                 \
-		cr_expect_str_eq(r.out, want_out, "stderr: %s", r.err);               \
-		cr_expect_eq(r.status, want_status, "stderr: %s", r.err);             \
-		runner_free(&r);                                                       \
-	}
+/* Each program runs on the bare machine (guest/) and under the monitor
+ * (guest_trap/): the same output and status either way. */
+static void guest_case(const char *mode, const char *name, const char *args, const char *input,
+		       const char *want_out, int want_status)
+{
+	char cmd[512];
+	struct runner_result r;
+	snprintf(cmd, sizeof(cmd), "build/trapvisor run --mode=%s %s build/tests/guest/%s.elf",
+		 mode, args, name);
+	runner_run(cmd, input, &r);
+	cr_expect_str_eq(r.out, want_out, "%s: stderr: %s", cmd, r.err);
+	cr_expect_eq(r.status, want_status, "%s: stderr: %s", cmd, r.err);
+	runner_free(&r);
+}
+
+#define GUEST_TEST(name, args, input, want_out, want_status)                         \
+	Test(guest, name) { guest_case("bare", #name, args, input, want_out, want_status); } \
+	Test(guest_trap, name) { guest_case("trap", #name, args, input, want_out, want_status); }
 
 GUEST_TEST(hello, "", "", "hello, TRV32\nDBCN write\ndbcn ok\n!\n", 0)
 GUEST_TEST(uart_tx, "", "", "uart says hi\n", 0)
@@ -39,13 +47,15 @@ GUEST_TEST(paging, "", "",
 GUEST_TEST(uart_rx, "", "hi there\n", "line: hi there\n", 0)
 GUEST_TEST(misaligned, "", "", "0x54433221 0x00005443 0xa1b2c3d4\n", 0)
 GUEST_TEST(selfmod, "", "", "7 9\n", 0)
+GUEST_TEST(misaligned_low, "", "", "cause 5 stval 0x00000001\n", 0)
 GUEST_TEST(wfi_forever, "", "", "waiting\n", 125)
+GUEST_TEST(trapstorm, "--max-insns 5000", "", "storm\n", 124)
 
 Test(guest, max_insns_stops_a_runaway)
 {
 	struct runner_result r;
-	runner_run("build/trapvisor run --max-insns 100000 --stats build/tests/guest/spin.elf", "",
-		   &r);
+	runner_run("build/trapvisor run --mode=bare --max-insns 100000 --stats "
+		   "build/tests/guest/spin.elf", "", &r);
 	cr_expect_str_eq(r.out, "spinning\n");
 	cr_expect_eq(r.status, 124);
 	cr_expect(strstr(r.err, "stopped after 100000 instructions"), "stderr: %s", r.err);
@@ -56,7 +66,7 @@ Test(guest, max_insns_stops_a_runaway)
 Test(guest, stats_count_traps_by_cause)
 {
 	struct runner_result r;
-	runner_run("build/trapvisor run --stats build/tests/guest/timer.elf", "", &r);
+	runner_run("build/trapvisor run --mode=bare --stats build/tests/guest/timer.elf", "", &r);
 	cr_expect_eq(r.status, 0);
 	/* Three timer interrupts, and ecalls for the 16 characters printed. */
 	cr_expect(strstr(r.err, "supervisor-timer-interrupt       3\n"), "stderr: %s", r.err);

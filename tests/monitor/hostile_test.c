@@ -1,0 +1,178 @@
+/*
+ * hostile_test.c -- Popek and Goldberg's resource control, tested: a
+ * hostile guest under the monitor never reads or writes outside its own
+ * memory.
+ *
+ * Each seeded run builds a monitor with two VMs: the hostile one, whose
+ * RAM is filled with a random instruction stream biased toward what could
+ * hurt (CSR writes -- satp with random roots --, sret, sfence.vma, wfi,
+ * ecalls with random arguments, loads and stores to random addresses
+ * including devices and the top of the address space, jumps anywhere) and
+ * with random words that its satp may well take for page tables; and a
+ * victim VM that never runs.  Some machine frames are kept aside as
+ * canaries.  After the hostile VM has run, the victim's memory and the
+ * canaries must be unchanged (hashed), and every entry of every shadow
+ * table of the hostile VM must map one of its own frames.
+ */
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "core/monitor.h"
+#include "isa-toy/board.h"
+
+#define HOSTILE_RAM (1u << 20)
+#define HOSTILE_INSNS 20000
+#define HOSTILE_CANARIES 16
+#ifndef HOSTILE_SEEDS
+#define HOSTILE_SEEDS 500 /* per group; four groups */
+#endif
+
+static uint32_t rng_state;
+static uint32_t rnd(void)
+{
+	rng_state ^= rng_state << 13;
+	rng_state ^= rng_state >> 17;
+	rng_state ^= rng_state << 5;
+	return rng_state;
+}
+
+/* FNV-1a over machine frames. */
+static uint64_t hash_frame(const struct spt_frames *f, uint32_t frame, uint64_t h)
+{
+	const uint8_t *p = spt_frame_ptr(f, frame);
+	for (uint32_t i = 0; i < SPT_PAGE; i++)
+		h = (h ^ p[i]) * 0x100000001b3ull;
+	return h;
+}
+
+static uint64_t hash_vm(const struct vm *vm)
+{
+	uint64_t h = 0xcbf29ce484222325ull;
+	for (uint32_t i = 0; i < vm->p2r.npages; i++)
+		h = hash_frame(&vm->mon->frames, vm->p2r.frame[i], h);
+	return h;
+}
+
+/* One instruction a hostile guest might like. */
+static uint32_t hostile_word(void)
+{
+	static const uint16_t csrs[] = { 0x100, 0x104, 0x105, 0x106, 0x140, 0x141, 0x142, 0x143,
+					 0x144, 0x14d, 0x15d, 0x180, 0xc00, 0xc01, 0xc02, 0x300,
+					 0x7c0 };
+	uint32_t r = rnd(), rd = r & 31, rs1 = (r >> 5) & 31, rs2 = (r >> 10) & 31;
+	switch (rnd() % 12) {
+	case 0: /* csrrw/s/c and immediates on a privileged CSR */
+		return ((uint32_t)csrs[rnd() % 17] << 20) | rs1 << 15 |
+		       (uint32_t)(1 + rnd() % 7 % 3 + (rnd() & 4)) << 12 | rd << 7 | 0x73;
+	case 1: return 0x10200073; /* sret */
+	case 2: return 0x12000073 | rs1 << 15 | rs2 << 20; /* sfence.vma */
+	case 3: return 0x10500073; /* wfi */
+	case 4: return 0x00000073; /* ecall */
+	case 5: /* lui: big addresses into registers (devices, top of memory) */
+		return (rnd() & 0xfffff000u) | rd << 7 | 0x37;
+	case 6: /* sw/sb/sh anywhere */
+		return (rnd() & 0xfe000f80u) | rs2 << 20 | rs1 << 15 | (rnd() % 3) << 12 | 0x23;
+	case 7: /* lw/lb/lbu anywhere */
+		return (rnd() & 0xfff00000u) | rs1 << 15 | (uint32_t)((int[]){ 0, 2, 4 }[rnd() % 3]) << 12 |
+		       rd << 7 | 0x03;
+	case 8: /* jalr anywhere */
+		return (rnd() & 0xfff00000u) | rs1 << 15 | rd << 7 | 0x67;
+	case 9: /* amoswap/amoadd */
+		return (rnd() & 0x08000000u) | rs2 << 20 | rs1 << 15 | 2u << 12 | rd << 7 | 0x2f;
+	case 10: /* addi: keep values flowing */
+		return (rnd() & 0xfff00000u) | rs1 << 15 | rd << 7 | 0x13;
+	default:
+		return rnd(); /* anything at all */
+	}
+}
+
+static void hostile_run(uint32_t seed)
+{
+	struct monitor *mon = calloc(1, sizeof(*mon));
+	cr_assert_not_null(mon);
+	cr_assert_eq(monitor_init(mon, 2 * HOSTILE_RAM, 2), 0);
+	mon->mute = true;
+	for (int i = 0; i < 2; i++) {
+		struct vm_config vc = { "build/tests/guest/spin.elf", HOSTILE_RAM, NULL, -1 };
+		mon->vm[i] = vm_create(mon, i, &vc);
+		cr_assert_not_null(mon->vm[i]);
+		mon->nvm = i + 1;
+	}
+	struct vm *bad = mon->vm[0], *victim = mon->vm[1];
+	victim->halted = true; /* it never runs: its memory must stay as is */
+
+	/* Canary frames: taken from the pool, patterned, used by nobody. */
+	uint32_t canary[HOSTILE_CANARIES];
+	uint64_t canary_hash = 0xcbf29ce484222325ull;
+	for (int i = 0; i < HOSTILE_CANARIES; i++) {
+		canary[i] = spt_frame_alloc(&mon->frames);
+		cr_assert_neq(canary[i], SPT_NO_FRAME);
+		memset(spt_frame_ptr(&mon->frames, canary[i]), 0xa5 ^ i, SPT_PAGE);
+		canary_hash = hash_frame(&mon->frames, canary[i], canary_hash);
+	}
+
+	/* The hostile guest: random code at the entry, random words (some
+	 * shaped like PTEs) everywhere else, random registers. */
+	rng_state = seed * 2654435761u + 12345;
+	for (uint32_t off = 0; off < HOSTILE_RAM; off += 4) {
+		uint32_t w;
+		if (off < 64 * 1024)
+			w = hostile_word();
+		else if (rnd() % 4 == 0)
+			w = (rnd() & ~0x3ffu) | (rnd() & 0xff); /* PTE-shaped */
+		else
+			w = rnd();
+		cr_assert_eq(vm_write_phys(bad, BOARD_RAM_BASE + off, &w, 4), 0);
+	}
+	for (int r = 1; r < 32; r++)
+		bad->vcpu.x[r] = rnd() % 3 ? rnd() : BOARD_RAM_BASE + (rnd() % HOSTILE_RAM);
+	bad->vcpu.csr.stvec = BOARD_RAM_BASE + (rnd() % 256) * 4;
+	uint64_t victim_hash = hash_vm(victim);
+
+	monitor_run(mon, HOSTILE_INSNS);
+
+	cr_assert_eq(hash_vm(victim), victim_hash, "seed %u: the victim VM's memory changed", seed);
+	uint64_t h = 0xcbf29ce484222325ull;
+	for (int i = 0; i < HOSTILE_CANARIES; i++)
+		h = hash_frame(&mon->frames, canary[i], h);
+	cr_assert_eq(h, canary_hash, "seed %u: a canary frame changed", seed);
+
+	/* Every shadow mapping of the hostile VM points into its own RAM. */
+	for (int t = 0; t < SPT_TREES; t++) {
+		const struct spt_tree *tree = &bad->spt.trees[t];
+		if (!tree->used)
+			continue;
+		for (int j = 0; j < 1024; j++) {
+			if (tree->leaf[j] == SPT_NONE)
+				continue;
+			const uint32_t *leaf =
+				(const uint32_t *)(const void *)spt_frame_ptr(&mon->frames, tree->leaf[j]);
+			for (int i = 0; i < 1024; i++) {
+				if (!(leaf[i] & PTE_V))
+					continue;
+				uint32_t frame = (leaf[i] >> PTE_PPN_SHIFT) -
+						 (uint32_t)(mon->frames.ram_base >> 12);
+				bool own = false;
+				for (uint32_t g = 0; g < bad->p2r.npages && !own; g++)
+					own = bad->p2r.frame[g] == frame;
+				cr_assert(own, "seed %u: shadow maps machine frame %u, not the guest's",
+					  seed, frame);
+			}
+		}
+	}
+	monitor_destroy(mon);
+	free(mon);
+}
+
+/* Four groups so Criterion can run them on both cores. */
+#define HOSTILE_GROUP(n)                                    \
+	Test(hostile, seeds_##n)                              \
+	{                                                     \
+		for (uint32_t s = (n) * HOSTILE_SEEDS; s < ((n) + 1) * HOSTILE_SEEDS; s++) \
+			hostile_run(s);                       \
+	}
+HOSTILE_GROUP(0)
+HOSTILE_GROUP(1)
+HOSTILE_GROUP(2)
+HOSTILE_GROUP(3)
