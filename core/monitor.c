@@ -114,6 +114,7 @@ void monitor_inject(struct vm *vm)
 		return;
 	uint64_t t0 = vm->mon->timing ? monitor_now_ns(vm->mon) : 0;
 	struct cpu_trap t = { CAUSE_INTERRUPT | (uint32_t)code, 0, vm->mon->hw.pc };
+	vm->trap_mode = v->csr.priv;
 	monitor_reflect(vm, t.cause, 0);
 	monitor_note(vm, MON_inject_irq, &t, cpu_cause_name(t.cause), t0);
 }

@@ -57,13 +57,13 @@ void monitor_note(struct vm *vm, enum mon_action action, const struct cpu_trap *
 	snprintf(ev.cause_name, sizeof(ev.cause_name), "%s", cpu_cause_name(t->cause));
 	ev.pc = t->pc;
 	if (!(t->cause & CAUSE_INTERRUPT)) {
-		ev.insn = t->cause == EXC_illegal ? t->tval : mon_fetch(vm);
+		ev.insn = vm->trap_insn;
 		insn_disasm(ev.insn, t->pc, ev.disasm, sizeof(ev.disasm));
 		char *tab = strchr(ev.disasm, '\t');
 		if (tab)
 			*tab = ' ';
 	}
-	snprintf(ev.vmode, sizeof(ev.vmode), "%s", vm->vcpu.csr.priv == PRIV_S ? "S" : "U");
+	snprintf(ev.vmode, sizeof(ev.vmode), "%s", vm->trap_mode == PRIV_S ? "S" : "U");
 	snprintf(ev.action, sizeof(ev.action), "%s%s%s", mon_action_text[action],
 		 what && *what ? " " : "", what ? what : "");
 	ev.detail = t->tval;
@@ -343,6 +343,9 @@ void monitor_trap(struct vm *vm, const struct cpu_trap *t)
 	mon_handler h = t->cause < 16 ? mon_handlers[t->cause] : NULL;
 	vm->stats.traps++;
 	vm->stats.by_cause[t->cause & 15]++;
+	vm->trap_mode = vm->vcpu.csr.priv;
+	if (vm->mon->tracing) /* what was executing, before handling moves on */
+		vm->trap_insn = t->cause == EXC_illegal ? t->tval : mon_fetch(vm);
 	if (!h) {
 		fprintf(stderr, "trapvisor: %s:%d: panic: hardware trap %#x in U-mode\n", __FILE__,
 			__LINE__, t->cause);

@@ -54,6 +54,10 @@ struct vm {
 	bool halted;
 	int exit_code;
 	bool at_line_start; /* console prefixing with several VMs */
+	/* The trap being handled, as it was when it happened (for the
+	 * trace: handling changes the mode and the pc). */
+	uint32_t trap_insn;
+	enum cpu_priv trap_mode;
 	struct vm_stats stats;
 };
 
