@@ -14,6 +14,12 @@ const struct run_mode run_modes[] = {
 	{ "trap", "the guest kernel runs deprivileged (U-mode); the monitor traps and\n"
 		  "                            emulates its sensitive instructions, shadow page tables",
 	  run_trap },
+	{ "bt", "as trap, and guest-kernel code is scanned and its non-trapping\n"
+		"                            sensitive instructions rewritten to trap (--isa=legacy)",
+	  run_bt },
+	{ "pv", "as trap, for a kernel built PARAVIRT=1 that makes hypercalls\n"
+		"                            instead of sensitive instructions",
+	  run_pv },
 	{ "bare", "the guest kernel runs in S-mode on the machine itself, no monitor", run_bare },
 	{ NULL, NULL, NULL },
 };
@@ -41,6 +47,10 @@ static void run_usage(FILE *f)
 		"  --stats          print instructions, guest MIPS, traps by cause and\n"
 		"                   the monitor's actions on stderr at the end\n"
 		"  --trace FILE     write every trap as a JSON Lines record to FILE\n"
+		"  --isa=ISA        strict (default): every sensitive instruction traps in\n"
+		"                   U-mode; legacy: U-mode sstatus reads and writes do not\n"
+		"                   trap (reads show the truth, writes are dropped), as\n"
+		"                   IA-32's PUSHF/POPF -- not strictly virtualizable\n"
 		"  -h, --help       this text\n"
 		"\n"
 		"exit status: the guest's code; %d for a bad option or guest file;\n"
@@ -71,7 +81,7 @@ int run_parse_size(const char *s, uint64_t *out)
 
 int cmd_run(int argc, char **argv)
 {
-	enum { OPT_MODE = 256, OPT_MEM, OPT_APPEND, OPT_MAX, OPT_STATS, OPT_TRACE };
+	enum { OPT_MODE = 256, OPT_MEM, OPT_APPEND, OPT_MAX, OPT_STATS, OPT_TRACE, OPT_ISA };
 	static const struct option opts[] = {
 		{ "mode", required_argument, NULL, OPT_MODE },
 		{ "mem", required_argument, NULL, OPT_MEM },
@@ -79,6 +89,7 @@ int cmd_run(int argc, char **argv)
 		{ "max-insns", required_argument, NULL, OPT_MAX },
 		{ "stats", no_argument, NULL, OPT_STATS },
 		{ "trace", required_argument, NULL, OPT_TRACE },
+		{ "isa", required_argument, NULL, OPT_ISA },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -128,6 +139,13 @@ int cmd_run(int argc, char **argv)
 			break;
 		case OPT_TRACE:
 			cfg.trace_path = optarg;
+			break;
+		case OPT_ISA:
+			if (strcmp(optarg, "strict") && strcmp(optarg, "legacy")) {
+				fprintf(stderr, "trapvisor run: --isa %s: strict or legacy\n", optarg);
+				return TV_EXIT_USAGE;
+			}
+			cfg.legacy = !strcmp(optarg, "legacy");
 			break;
 		case 'h':
 			run_usage(stdout);

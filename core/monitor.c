@@ -29,9 +29,12 @@ uint64_t monitor_now_ns(const struct monitor *mon)
 	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
 }
 
-int monitor_init(struct monitor *mon, uint64_t guest_bytes, int nvm)
+int monitor_init(struct monitor *mon, uint64_t guest_bytes, int nvm, enum mon_kind kind,
+		 bool legacy)
 {
 	memset(mon, 0, sizeof(*mon));
+	mon->kind = kind;
+	mon->legacy = legacy;
 	uint64_t size = guest_bytes + MON_SHADOW_POOL + (uint64_t)nvm * (1u << 20);
 	if (size > 0xc0000000ull) {
 		fprintf(stderr, "trapvisor: guests need more machine memory than TRV32 can address\n");
@@ -58,6 +61,7 @@ int monitor_init(struct monitor *mon, uint64_t guest_bytes, int nvm)
 	mon->hw.csr.priv = PRIV_U;
 	mon->hw.csr.scounteren = 0;
 	mon->hw.csr.sie = 0;
+	mon->hw.csr.legacy = legacy; /* the real machine's flaw */
 	return 0;
 
 out_cpu:

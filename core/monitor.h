@@ -20,6 +20,10 @@
 #include "shadowpt/frames.h"
 
 #define MON_MAX_VMS 8
+
+/* Which monitor: the plain one, with binary translation, or for a
+ * paravirtualized guest (the three rows of --mode in core/cmd_run.c). */
+enum mon_kind { MON_KIND_TRAP, MON_KIND_BT, MON_KIND_PV };
 #define MON_SLICE 2000000 /* instructions per turn (also the input poll) */
 
 struct monitor {
@@ -34,12 +38,15 @@ struct monitor {
 	bool timing;               /* measure host ns per action */
 	bool tracing;              /* emit trace events */
 	bool mute;                 /* drop guest console output (tests) */
+	enum mon_kind kind;
+	bool legacy;               /* the machine is --isa=legacy */
 	struct trace trace;
 };
 
 /* Set up the hart with `guest_bytes` of guest RAM in total, plus room for
  * shadow tables.  Returns 0, or -1 with a message. */
-int monitor_init(struct monitor *mon, uint64_t guest_bytes, int nvm);
+int monitor_init(struct monitor *mon, uint64_t guest_bytes, int nvm, enum mon_kind kind,
+		 bool legacy);
 void monitor_destroy(struct monitor *mon);
 
 /* Run every VM to its end, or until max_insns guest instructions in all

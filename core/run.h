@@ -30,6 +30,7 @@ struct run_config {
 	struct run_guest guest[RUN_MAX_GUESTS];
 	int nguests;
 	uint64_t max_insns;     /* 0 = none */
+	bool legacy;            /* --isa=legacy */
 	bool stats;
 	const char *trace_path; /* --trace FILE or NULL */
 };
@@ -46,8 +47,11 @@ extern const struct run_mode run_modes[];
 
 /* The bare board (isa-toy, no monitor). */
 int run_bare(const struct run_config *cfg);
-/* The trap-and-emulate monitor with shadow page tables (core/). */
+/* The trap-and-emulate monitor with shadow page tables (core/), plain,
+ * with binary translation, or for a paravirtualized guest. */
 int run_trap(const struct run_config *cfg);
+int run_bt(const struct run_config *cfg);
+int run_pv(const struct run_config *cfg);
 
 /* Parse "64M", "1G", "65536" into bytes; -1 if malformed or huge. */
 int run_parse_size(const char *s, uint64_t *out);

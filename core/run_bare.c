@@ -55,6 +55,7 @@ int run_bare(const struct run_config *cfg)
 		.bootargs = cfg->guest[0].bootargs,
 		.elf_path = cfg->guest[0].elf_path,
 		.input_fd = 0,
+		.legacy = cfg->legacy,
 	};
 	if (machine_create(m, &mc)) {
 		free(m);

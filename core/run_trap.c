@@ -17,7 +17,9 @@ static const char *const run_action_text[] = {
 
 static void run_trap_stats(const struct monitor *mon, double seconds)
 {
-	fprintf(stderr, "--- trapvisor stats (mode trap) ---\n");
+	static const char *const kind_name[] = { "trap", "bt", "pv" };
+	fprintf(stderr, "--- trapvisor stats (mode %s%s) ---\n", kind_name[mon->kind],
+		mon->legacy ? ", isa legacy" : "");
 	for (int i = 0; i < mon->nvm; i++) {
 		const struct vm *vm = mon->vm[i];
 		const struct vm_stats *s = &vm->stats;
@@ -63,7 +65,7 @@ static void run_trap_stats(const struct monitor *mon, double seconds)
 	}
 }
 
-int run_trap(const struct run_config *cfg)
+static int run_monitor(const struct run_config *cfg, enum mon_kind kind)
 {
 	struct monitor *mon = calloc(1, sizeof(*mon));
 	uint64_t guest_bytes = 0;
@@ -74,7 +76,7 @@ int run_trap(const struct run_config *cfg)
 	}
 	for (int i = 0; i < cfg->nguests; i++)
 		guest_bytes += cfg->guest[i].ram_size;
-	if (monitor_init(mon, guest_bytes, cfg->nguests)) {
+	if (monitor_init(mon, guest_bytes, cfg->nguests, kind, cfg->legacy)) {
 		free(mon);
 		return TV_EXIT_USAGE;
 	}
@@ -127,4 +129,19 @@ out:
 	monitor_destroy(mon);
 	free(mon);
 	return status;
+}
+
+int run_trap(const struct run_config *cfg)
+{
+	return run_monitor(cfg, MON_KIND_TRAP);
+}
+
+int run_bt(const struct run_config *cfg)
+{
+	return run_monitor(cfg, MON_KIND_BT);
+}
+
+int run_pv(const struct run_config *cfg)
+{
+	return run_monitor(cfg, MON_KIND_PV);
 }

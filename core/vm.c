@@ -146,6 +146,7 @@ struct vm *vm_create(struct monitor *mon, int id, const struct vm_config *cfg)
 	/* The vCPU starts as a real hart would: S-mode at the entry, a0 =
 	 * hart id, a1 = the device tree. */
 	csr_reset(&vm->vcpu.csr);
+	vm->vcpu.csr.legacy = mon->legacy; /* the guest's machine is the same */
 	vm->vcpu.csr.changed = vm_csr_changed;
 	vm->vcpu.csr.ctx = vm;
 	vm->vcpu.x[11] = fdt_addr;

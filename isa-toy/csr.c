@@ -110,6 +110,15 @@ int csr_exec(struct csr_file *c, enum insn_id id, uint32_t w, uint32_t src, uint
 	bool does_write = is_write || insn_rs1(w) != 0;
 	uint32_t old = 0;
 
+	if (c->legacy && c->priv == PRIV_U && csr == CSR_sstatus && (is_write || !does_write)) {
+		/* The legacy machine's two sins, as IA-32's in a deprivileged
+		 * kernel: a plain read of sstatus (PUSHF) is not privileged and
+		 * shows the truth; a plain write (POPF: csrrw/csrrwi) is not
+		 * privileged either and is silently dropped, SIE included.
+		 * Setting or clearing bits (csrs/csrc: STI/CLI) still traps. */
+		*rd_val = c->sstatus;
+		return 0;
+	}
 	/* Read even when rd = x0: the CSR must exist and be accessible. */
 	if (csr_read(c, csr, &old))
 		return -1;

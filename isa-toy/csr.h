@@ -90,6 +90,12 @@ struct csr_file {
 	uint64_t instret; /* instructions retired */
 	uint64_t idle;    /* cycles spent in wfi (time still runs) */
 	uint64_t traps;   /* traps taken (csr_trap_enter calls) */
+	/* --isa=legacy: TRV32 made not strictly virtualizable, the way IA-32
+	 * is.  In U-mode, reading sstatus (csrr) does not trap and returns
+	 * the real register (PUSHF shows the true IF); writing it (csrw) does
+	 * not trap and changes nothing, SIE included (POPF silently ignores
+	 * IF).  csrs/csrc of sstatus still trap (CLI/STI). */
+	bool legacy;
 
 	/* Called after a successful write, with the old value: the owner's
 	 * side effects (the hardware flushes its TLB on satp; the monitor

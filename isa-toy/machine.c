@@ -80,6 +80,7 @@ int machine_create(struct machine *m, const struct machine_config *cfg)
 			  &m->fdt_addr))
 		goto out_cpu;
 	cpu_reset(&m->cpu, m->elf.entry, m->fdt_addr);
+	m->cpu.csr.legacy = cfg->legacy;
 	return 0;
 
 out_cpu:

@@ -17,6 +17,7 @@ struct machine_config {
 	const char *bootargs; /* /chosen/bootargs, may be NULL */
 	const char *elf_path; /* the guest */
 	int input_fd;         /* console input (stdin), -1 for none */
+	bool legacy;          /* --isa=legacy */
 	/* Console output, one byte at a time; NULL = stdout. */
 	void (*output)(void *ctx, uint8_t byte);
 	void *output_ctx;

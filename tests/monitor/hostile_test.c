@@ -91,7 +91,7 @@ static void hostile_run(uint32_t seed)
 {
 	struct monitor *mon = calloc(1, sizeof(*mon));
 	cr_assert_not_null(mon);
-	cr_assert_eq(monitor_init(mon, 2 * HOSTILE_RAM, 2), 0);
+	cr_assert_eq(monitor_init(mon, 2 * HOSTILE_RAM, 2, MON_KIND_TRAP, false), 0);
 	mon->mute = true;
 	for (int i = 0; i < 2; i++) {
 		struct vm_config vc = { "build/tests/guest/spin.elf", HOSTILE_RAM, NULL, -1 };

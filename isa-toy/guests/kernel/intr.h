@@ -8,10 +8,10 @@
  *
  *   intr_off()       csrc sstatus, SIE      x86: CLI
  *   intr_on()        csrs sstatus, SIE      x86: STI
- *   intr_save()      read sstatus, then     x86: PUSHF; CLI
- *                    clear SIE
- *   intr_restore(s)  set SIE again only if  x86: POPF
- *                    it was set in s
+ *   intr_save()      csrr sstatus, then     x86: PUSHF; POPF with IF
+ *                    csrw it with SIE clear      cleared
+ *   intr_restore(s)  csrw sstatus with SIE  x86: POPF
+ *                    as it was in s
  *
  * Every one of these is a *sensitive* instruction: it reads or changes
  * the processor's privileged state.  On TRV32 (strict mode) each of them
@@ -50,19 +50,21 @@ static inline bool intr_enabled(void)
 }
 
 /* intr_save: mask interrupts and return the previous state, to be handed
- * to intr_restore() at the end of the critical section.  Sections nest. */
+ * to intr_restore() at the end of the critical section.  Sections nest.
+ * Written the x86 way -- PUSHF, then POPF of the flags with IF clear:
+ * read the whole of sstatus, write it back with SIE clear. */
 static inline uint32_t intr_save(void)
 {
-	uint32_t s = csr_read(sstatus);
-	intr_off();
+	uint32_t s = csr_read(sstatus); /* PUSHF */
+	csr_write(sstatus, s & ~SSTATUS_SIE); /* POPF, IF = 0 */
 	return s & SSTATUS_SIE;
 }
 
-/* intr_restore: unmask interrupts again if they were on at intr_save(). */
+/* intr_restore: put SIE back as it was at intr_save() (x86: POPF). */
 static inline void intr_restore(uint32_t saved)
 {
-	if (saved & SSTATUS_SIE)
-		intr_on();
+	uint32_t s = csr_read(sstatus);
+	csr_write(sstatus, (s & ~SSTATUS_SIE) | (saved & SSTATUS_SIE));
 }
 
 #endif

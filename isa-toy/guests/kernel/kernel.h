@@ -23,6 +23,11 @@ int strcmp(const char *a, const char *b);
 int strncmp(const char *a, const char *b, size_t n);
 size_t strlcpy(char *dst, const char *src, size_t size);
 
+/* virt.c: the PUSHF/POPF demonstrations. */
+int virt_critical(uint32_t rounds, uint32_t *lost);
+int virt_probe(void);
+void virt_timer_tick(void);
+
 /* printf.c: formatted output to the console (%d %u %x %s %c %p %%). */
 void kprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* panic: print "panic: ..." and power the machine off with a failure

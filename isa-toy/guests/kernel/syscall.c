@@ -164,6 +164,25 @@ static int sys_uptime(struct trapframe *tf)
 	return (int)timer_ticks();
 }
 
+/* critical(rounds, &result): result[0] = critical sections the timer
+ * interrupted, result[1] = counter updates lost (kernel/virt.c). */
+static int sys_critical(struct trapframe *tf)
+{
+	uint32_t result[2];
+	result[0] = (uint32_t)virt_critical(sys_arg(tf, 0), &result[1]);
+	if (umem_copyout(proc_current(), sys_arg(tf, 1), result, sizeof(result)))
+		return -1;
+	return 0;
+}
+
+/* probe(): bit 0 = sstatus.SIE read back as set, bit 1 = the probing code
+ * reads back as compiled (kernel/virt.c). */
+static int sys_probe(struct trapframe *tf)
+{
+	(void)tf;
+	return virt_probe();
+}
+
 /* The table: syscall_table[number] = function. */
 static int (*const syscall_table[])(struct trapframe *) = {
 #define SYSCALL(num, name) [num] = sys_##name,

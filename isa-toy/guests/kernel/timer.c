@@ -53,6 +53,7 @@ void timer_intr(void)
 	while (timer_next <= now);
 	timer_set_compare(timer_next);
 	timer_tick_count++;
+	virt_timer_tick();
 	proc_wakeup(timer_chan());
 }
 

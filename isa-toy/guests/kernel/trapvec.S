@@ -68,7 +68,13 @@ trap_vector:
 	csrw sscratch, zero             # we are in the kernel now
 	csrr t0, sepc
 	sw t0, TF_SEPC(sp)
-	csrr t0, sstatus
+	# SPP and SPIE: where we came from, whether interrupts were on.  Read
+	# with a set-bits instruction (csrrs with a register holding zero),
+	# not a plain csrr: plain reads and writes of sstatus are TRV32's
+	# PUSHF and POPF, which the --isa=legacy machine lets through without
+	# a trap, and the kernel keeps those in intr.h alone.
+	li t1, 0
+	csrrs t0, sstatus, t1
 	sw t0, TF_SSTATUS(sp)
 	mv a0, sp
 	call trap_handler
@@ -85,8 +91,13 @@ trap_return:
 	mv sp, a0
 	lw t0, TF_SEPC(sp)
 	csrw sepc, t0
+	# Put back the two bits sret needs, bit by bit (csrc/csrs: the CLI/STI
+	# kind of access, never a POPF-like whole write).
 	lw t0, TF_SSTATUS(sp)
-	csrw sstatus, t0
+	li t1, 0x120                    # SSTATUS_SPP | SSTATUS_SPIE
+	and t0, t0, t1
+	csrc sstatus, t1
+	csrs sstatus, t0
 	lw x1, 4(sp)
 	lw x3, 12(sp)
 	lw x4, 16(sp)

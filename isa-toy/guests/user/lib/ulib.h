@@ -20,6 +20,8 @@ int wait(int *status);
 int send(int pid, int word);
 int recv(void);
 int uptime(void);
+int critical(int rounds, unsigned result[2]);
+int probe(void);
 
 /* printf: format (%d %u %x %p %s %c, widths) and print with ONE write
  * call when the result fits in 256 bytes, so a line is never split. */
