@@ -16,6 +16,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "core/pv.h"
 #include "isa-toy/board.h"
 
 /* Shadow tables get this much machine memory beyond the guests'. */
@@ -115,6 +116,10 @@ void monitor_inject(struct vm *vm)
 		v->wfi = false;
 	int code = csr_interrupt(&v->csr);
 	if (code < 0)
+		return;
+	/* A paravirtual kernel masks interrupts with a flag in the page it
+	 * shares with us, instead of sstatus.SIE: no trap to set it. */
+	if (vm->mon->kind == MON_KIND_PV && v->csr.priv == PRIV_S && pv_masked(vm))
 		return;
 	uint64_t t0 = vm->mon->timing ? monitor_now_ns(vm->mon) : 0;
 	struct cpu_trap t = { CAUSE_INTERRUPT | (uint32_t)code, 0, vm->mon->hw.pc };

@@ -21,6 +21,7 @@
 #include <string.h>
 
 #include "core/monitor.h"
+#include "core/pv.h"
 
 static const char *const mon_action_text[] = {
 #define ACTION(id, text) [MON_##id] = text,
@@ -180,6 +181,9 @@ static void mon_ecall(struct vm *vm, const struct cpu_trap *t, uint64_t t0)
 		mon_reflect_trap(vm, t, EXC_ecall_u, 0, t0); /* a system call */
 		return;
 	}
+	/* A paravirtual guest's own hypercalls (core/pv.c). */
+	if (vm->mon->kind == MON_KIND_PV && pv_hypercall(vm, t, t0))
+		return;
 	/* The guest kernel calls its "firmware": that is us. */
 	uint32_t eid = hw->x[17];
 	platform_sbi(&vm->plat, hw->x);
