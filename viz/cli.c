@@ -1,0 +1,69 @@
+/*
+ * cli.c -- the options shared with `trapvisor run` (cli.h).
+ */
+#include "viz/cli.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "core/run.h"
+#include "isa-toy/board.h"
+
+void viz_cli_init(struct viz_cli *c)
+{
+	*c = (struct viz_cli){ .cfg = { .mode = "trap" }, .ram_size = BOARD_RAM_DEFAULT };
+}
+
+int viz_cli_option(struct viz_cli *c, int code, const char *arg, const char *cmd)
+{
+	uint64_t v;
+	switch (code) {
+	case 1: /* a guest ELF */
+		if (c->cfg.nguests == VIZ_MAX_GUESTS) {
+			fprintf(stderr, "trapvisor %s: at most %d guests\n", cmd, VIZ_MAX_GUESTS);
+			return -1;
+		}
+		c->cfg.guest[c->cfg.nguests].elf_path = arg;
+		c->cfg.guest[c->cfg.nguests].bootargs = c->bootargs;
+		c->cfg.guest[c->cfg.nguests].ram_size = c->ram_size;
+		c->cfg.nguests++;
+		return 1;
+	case VIZ_OPT_MODE:
+		if (!viz_mode(arg)) {
+			fprintf(stderr, "trapvisor %s: unknown mode '%s' (trap, bt, pv or bare)\n", cmd, arg);
+			return -1;
+		}
+		c->cfg.mode = arg;
+		return 1;
+	case VIZ_OPT_MEM:
+		if (run_parse_size(arg, &v) || v < (1u << 20) || v > BOARD_RAM_MAX || (v & 0xfff)) {
+			fprintf(stderr, "trapvisor: --mem %s: need 1M..1G in whole 4 KiB pages\n", arg);
+			return -1;
+		}
+		c->ram_size = (uint32_t)v;
+		return 1;
+	case VIZ_OPT_APPEND:
+		c->bootargs = arg;
+		return 1;
+	case VIZ_OPT_ISA:
+		if (strcmp(arg, "strict") && strcmp(arg, "legacy")) {
+			fprintf(stderr, "trapvisor %s: --isa %s: strict or legacy\n", cmd, arg);
+			return -1;
+		}
+		c->cfg.legacy = !strcmp(arg, "legacy");
+		return 1;
+	case VIZ_OPT_TRACE:
+		c->cfg.trace_path = arg;
+		return 1;
+	}
+	return 0;
+}
+
+int viz_cli_done(struct viz_cli *c, const char *cmd)
+{
+	if (!c->cfg.nguests) {
+		fprintf(stderr, "trapvisor %s: no guest ELF given (try --help)\n", cmd);
+		return -1;
+	}
+	return 0;
+}

@@ -1,0 +1,55 @@
+/*
+ * cli.h -- the options `trapvisor debug` and `trapvisor walk` share with
+ * `trapvisor run`: --mode, --mem, --append, --trace and the guest ELFs
+ * (options before each ELF apply to it and the ones after it).
+ */
+#ifndef VIZ_CLI_H
+#define VIZ_CLI_H
+
+#include <getopt.h>
+
+#include "viz/inspect.h"
+
+/* getopt_long codes of the shared options; a command's own start at
+ * VIZ_OPT_OWN. */
+enum {
+	VIZ_OPT_MODE = 256,
+	VIZ_OPT_MEM,
+	VIZ_OPT_APPEND,
+	VIZ_OPT_TRACE,
+	VIZ_OPT_ISA,
+	VIZ_OPT_OWN,
+};
+
+#define VIZ_RUN_OPTIONS                                                   \
+	{ "mode", required_argument, NULL, VIZ_OPT_MODE },                \
+	{ "mem", required_argument, NULL, VIZ_OPT_MEM },                  \
+	{ "append", required_argument, NULL, VIZ_OPT_APPEND },            \
+	{ "trace", required_argument, NULL, VIZ_OPT_TRACE },              \
+	{ "isa", required_argument, NULL, VIZ_OPT_ISA },                  \
+	{ "help", no_argument, NULL, 'h' }
+
+#define VIZ_RUN_HELP                                                              \
+	"  --mode=MODE      trap (default), bt, pv (the monitor) or bare (no monitor)\n" \
+	"  --isa=ISA        strict (default) or legacy (not strictly virtualizable)\n"  \
+	"  --mem SIZE       guest RAM, e.g. 64M (default 64M)\n"                       \
+	"  --append ARGS    kernel command line (/chosen/bootargs)\n"                  \
+	"  --trace FILE     also write the monitor's events to FILE (JSON Lines)\n"
+
+struct viz_cli {
+	struct viz_config cfg;
+	uint32_t ram_size;    /* for the next guest */
+	const char *bootargs; /* for the next guest */
+};
+
+void viz_cli_init(struct viz_cli *c);
+
+/* Handle getopt_long's code `code` (with optarg `arg`) if it is a shared
+ * option or a guest (code 1, from the "-" optstring).  Returns 1 if it
+ * was handled, 0 if it is not ours, -1 after a message if it is bad. */
+int viz_cli_option(struct viz_cli *c, int code, const char *arg, const char *cmd);
+
+/* After parsing: -1 with a message if no guest was given. */
+int viz_cli_done(struct viz_cli *c, const char *cmd);
+
+#endif

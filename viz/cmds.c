@@ -1,0 +1,260 @@
+/*
+ * cmds.c -- the debugger's command table ({name, fn, help} rows, STYLE.md
+ * rule 8), the line parser, and the commands that move the guest: step,
+ * next, continue, breakpoints, watchpoints, catches.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "viz/cmds.h"
+
+const struct dbg_command dbg_commands[] = {
+	{ "stepi", dbg_cmd_stepi, "stepi [N]: run N (1) instructions or traps" },
+	{ "step", dbg_cmd_stepi, "step [N]: as stepi (no source lines in this debugger)" },
+	{ "si", dbg_cmd_stepi, "si [N]: as stepi" },
+	{ "next", dbg_cmd_next, "next: step, but run a call (jal/jalr ra) to its return" },
+	{ "continue", dbg_cmd_continue, "continue: run to a breakpoint, watchpoint, catch or the end" },
+	{ "c", dbg_cmd_continue, "c: as continue" },
+	{ "break", dbg_cmd_break, "break SYM|ADDR: stop when the pc gets there" },
+	{ "b", dbg_cmd_break, "b SYM|ADDR: as break" },
+	{ "tbreak", dbg_cmd_tbreak, "tbreak SYM|ADDR: a breakpoint that deletes itself when hit" },
+	{ "delete", dbg_cmd_delete, "delete [N]: delete breakpoint/watchpoint N (all without N)" },
+	{ "watch", dbg_cmd_watch, "watch ADDR: stop when the word at guest-virtual ADDR changes" },
+	{ "catch", dbg_cmd_catch, "catch trap CAUSE|any|none: stop on traps of a cause (by name or number)" },
+	{ "walk", dbg_cmd_walk, "walk VA: the translation V -> P -> R and the shadow's V -> R" },
+	{ "x", dbg_cmd_x, "x/N[xi] ADDR: N words (x) or instructions (i) at guest-virtual ADDR;\n"
+			  "  x/Np ADDR guest-physical, x/Nm ADDR machine" },
+	{ "info", dbg_cmd_info, "info regs|csr|vcpu|tlb|shadow|vms|break: the state, by part" },
+	{ "vm", dbg_cmd_vm, "vm N: inspect VM N (trap mode)" },
+	{ "trace", dbg_cmd_trace, "trace [N] | trace filter [TEXT] | trace show SEQ: the monitor's events" },
+	{ "dot", dbg_cmd_dot, "dot VA FILE: draw the walk of VA (FILE .dot, .png or .svg)" },
+	{ "map", dbg_cmd_map, "map [FILE]: every mapping of the guest's address space (runs merged)" },
+	{ "quit", dbg_cmd_quit, "quit: leave the debugger" },
+	{ "help", dbg_cmd_help, "help [COMMAND]: the commands, or one of them" },
+	{ NULL, NULL, NULL },
+};
+
+#define DBG_MAX_ARGS 16
+
+int dbg_exec(struct dbg *d, const char *line)
+{
+	char buf[512], *argv[DBG_MAX_ARGS + 1];
+	int argc = 0;
+
+	snprintf(buf, sizeof(buf), "%s", line);
+	for (char *p = strtok(buf, " \t\r\n"); p && argc < DBG_MAX_ARGS; p = strtok(NULL, " \t\r\n"))
+		argv[argc++] = p;
+	argv[argc] = NULL;
+	if (!argc || argv[0][0] == '#')
+		return 0; /* empty line or a comment (scripts) */
+	/* The name ends at '/': "x/8i" is command x with format "8i". */
+	size_t n = strcspn(argv[0], "/");
+	for (const struct dbg_command *c = dbg_commands; c->name; c++)
+		if (strlen(c->name) == n && !strncmp(c->name, argv[0], n))
+			return c->fn(d, argc, argv);
+	fprintf(d->out, "unknown command '%s' (try help)\n", argv[0]);
+	return -1;
+}
+
+void dbg_print_where(struct dbg *d)
+{
+	char sym[64], insn[64];
+	uint32_t pc = viz_pc(&d->t);
+	fprintf(d->out, "=> 0x%08x %s: %s\n", pc, dbg_symbolize(d, pc, sym, sizeof(sym)),
+		dbg_disasm_at(d, pc, insn, sizeof(insn)));
+}
+
+void dbg_print_stop(struct dbg *d)
+{
+	const char *why = dbg_stop_describe(d);
+	if (*why)
+		fprintf(d->out, "%s\n", why);
+	if (d->last_stop != DBG_STOP_EXIT)
+		dbg_print_where(d);
+}
+
+/* A count argument: the default when absent; -1 if malformed. */
+static int dbg_count(struct dbg *d, const char *s, uint64_t def, uint64_t *n)
+{
+	char *end;
+	if (!s) {
+		*n = def;
+		return 0;
+	}
+	unsigned long long v = strtoull(s, &end, 0);
+	if (*end || !v || *s == '-') {
+		fprintf(d->out, "'%s' is not a positive count\n", s);
+		return -1;
+	}
+	*n = v;
+	return 0;
+}
+
+int dbg_cmd_stepi(struct dbg *d, int argc, char **argv)
+{
+	uint64_t n;
+	if (dbg_count(d, argc > 1 ? argv[1] : NULL, 1, &n))
+		return -1;
+	dbg_resume(d, n);
+	dbg_print_stop(d);
+	return 0;
+}
+
+int dbg_cmd_next(struct dbg *d, int argc, char **argv)
+{
+	(void)argc;
+	(void)argv;
+	uint32_t pc = viz_pc(&d->t), w;
+	/* A call links into ra: run until the instruction after it, with a
+	 * temporary breakpoint (deleted again if something else stops us). */
+	if (!viz_read_virt(&d->t, pc, &w, 4)) {
+		enum insn_id id = insn_decode(w);
+		if ((id == INSN_jal || id == INSN_jalr) && insn_rd(w) == 1) {
+			int bp = dbg_break_add(d, pc + 4, true);
+			dbg_resume(d, UINT64_MAX);
+			if (bp > 0)
+				dbg_break_delete(d, bp);
+			if (d->last_stop == DBG_STOP_BREAK && viz_pc(&d->t) == pc + 4)
+				d->last_stop = DBG_STOP_STEPS; /* just the step done */
+			dbg_print_stop(d);
+			return 0;
+		}
+	}
+	dbg_resume(d, 1);
+	dbg_print_stop(d);
+	return 0;
+}
+
+int dbg_cmd_continue(struct dbg *d, int argc, char **argv)
+{
+	(void)argc;
+	(void)argv;
+	dbg_resume(d, UINT64_MAX);
+	dbg_print_stop(d);
+	return 0;
+}
+
+static int dbg_add_break(struct dbg *d, int argc, char **argv, bool temp)
+{
+	uint32_t addr;
+	char sym[64];
+	if (argc < 2 || dbg_parse_addr(d, argv[1], &addr)) {
+		fprintf(d->out, "%s: need a symbol or address%s%s\n", argv[0], argc > 1 ? ", not " : "",
+			argc > 1 ? argv[1] : "");
+		return -1;
+	}
+	int id = dbg_break_add(d, addr, temp);
+	if (id < 0) {
+		fprintf(d->out, "%s: at most %d breakpoints\n", argv[0], DBG_MAX_BREAKS);
+		return -1;
+	}
+	fprintf(d->out, "%sreakpoint %d at 0x%08x %s\n", temp ? "Temporary b" : "B", id, addr,
+		dbg_symbolize(d, addr, sym, sizeof(sym)));
+	return 0;
+}
+
+int dbg_cmd_break(struct dbg *d, int argc, char **argv)
+{
+	return dbg_add_break(d, argc, argv, false);
+}
+
+int dbg_cmd_tbreak(struct dbg *d, int argc, char **argv)
+{
+	return dbg_add_break(d, argc, argv, true);
+}
+
+int dbg_cmd_delete(struct dbg *d, int argc, char **argv)
+{
+	char *end;
+	long id = argc > 1 ? strtol(argv[1], &end, 10) : 0;
+	if (argc > 1 && (*end || id <= 0)) {
+		fprintf(d->out, "delete: '%s' is not a breakpoint number\n", argv[1]);
+		return -1;
+	}
+	if (dbg_break_delete(d, (int)id) && id) {
+		fprintf(d->out, "delete: no breakpoint or watchpoint %ld\n", id);
+		return -1;
+	}
+	return 0;
+}
+
+int dbg_cmd_watch(struct dbg *d, int argc, char **argv)
+{
+	uint32_t va;
+	if (argc < 2 || dbg_parse_addr(d, argv[1], &va)) {
+		fprintf(d->out, "watch: need an address\n");
+		return -1;
+	}
+	int id = dbg_watch_add(d, va);
+	if (id < 0)
+		return -1;
+	fprintf(d->out, "Watchpoint %d: word at 0x%08x\n", id, va);
+	return 0;
+}
+
+int dbg_parse_cause(const char *s, uint32_t *cause)
+{
+	static const uint32_t all[] = {
+#define EXC(id, name, code) code,
+#define IRQ(id, name, code) CAUSE_INTERRUPT | code,
+#include "isa-toy/traps.def"
+#undef EXC
+#undef IRQ
+	};
+	char *end;
+	for (size_t i = 0; i < sizeof(all) / sizeof(all[0]); i++)
+		if (!strcasecmp(s, cpu_cause_name(all[i]))) {
+			*cause = all[i];
+			return 0;
+		}
+	unsigned long v = strtoul(s, &end, 0);
+	if (*s && !*end && v <= UINT32_MAX) {
+		*cause = (uint32_t)v;
+		return 0;
+	}
+	return -1;
+}
+
+int dbg_cmd_catch(struct dbg *d, int argc, char **argv)
+{
+	uint32_t cause;
+	if (argc < 3 || strcmp(argv[1], "trap")) {
+		fprintf(d->out, "catch: usage: catch trap CAUSE|any|none\n");
+		return -1;
+	}
+	if (!strcmp(argv[2], "any") || !strcmp(argv[2], "none")) {
+		d->catch_all = argv[2][0] == 'a';
+		d->ncatch = 0;
+		fprintf(d->out, "Catching %s traps\n", d->catch_all ? "all" : "no");
+		return 0;
+	}
+	if (dbg_parse_cause(argv[2], &cause)) {
+		fprintf(d->out, "catch: unknown trap cause '%s' (e.g. illegal-instruction, "
+				"ecall-from-U, 8)\n", argv[2]);
+		return -1;
+	}
+	if (d->ncatch == DBG_MAX_CATCHES) {
+		fprintf(d->out, "catch: at most %d causes\n", DBG_MAX_CATCHES);
+		return -1;
+	}
+	d->catch[d->ncatch++] = cause;
+	fprintf(d->out, "Catching trap %s (scause 0x%x)\n", cpu_cause_name(cause), cause);
+	return 0;
+}
+
+int dbg_cmd_quit(struct dbg *d, int argc, char **argv)
+{
+	(void)argc;
+	(void)argv;
+	d->quit = true;
+	return 0;
+}
+
+int dbg_cmd_help(struct dbg *d, int argc, char **argv)
+{
+	for (const struct dbg_command *c = dbg_commands; c->name; c++)
+		if (argc < 2 || !strcmp(argv[1], c->name))
+			fprintf(d->out, "  %s\n", c->help);
+	return 0;
+}

@@ -1,0 +1,455 @@
+/*
+ * cmds_info.c -- the commands that only look: info, x, walk, map, vm,
+ * trace.  Each reads through the const inspection layer (inspect.h).
+ */
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/monitor.h"
+#include "viz/cmds.h"
+#include "viz/dot.h"
+
+/* --- info --- */
+
+static void dbg_info_regs(struct dbg *d)
+{
+	uint32_t x[32], pc;
+	d->t.ops->guest_regs(&d->t, x, &pc);
+	for (int r = 0; r < 32; r++)
+		fprintf(d->out, "%-4s x%-2d 0x%08x%s", dbg_reg_name((unsigned)r), r, x[r],
+			r % 4 == 3 ? "\n" : "   ");
+	char sym[64];
+	fprintf(d->out, "pc       0x%08x %s\n", pc, dbg_symbolize(d, pc, sym, sizeof(sym)));
+}
+
+/* One CSR row: the hart's real value and, under a monitor, the guest's. */
+static void dbg_csr_row(struct dbg *d, const char *name, uint64_t hw, uint64_t guest)
+{
+	if (d->t.ops->monitor)
+		fprintf(d->out, "%-10s 0x%08" PRIx64 "   0x%08" PRIx64 "%s\n", name, hw, guest,
+			hw != guest ? "   *" : "");
+	else
+		fprintf(d->out, "%-10s 0x%08" PRIx64 "\n", name, hw);
+}
+
+static void dbg_info_csr(struct dbg *d)
+{
+	const struct csr_file *h = &d->t.ops->hart(&d->t)->csr, *g = d->t.ops->guest_csr(&d->t);
+	if (d->t.ops->monitor)
+		fprintf(d->out, "%-10s %-13s%s\n", "", "hart (real)", "vCPU (the guest's, virtual)");
+	fprintf(d->out, "%-10s %-13s%s\n", "mode", h->priv == PRIV_S ? "S" : "U",
+		d->t.ops->monitor ? (g->priv == PRIV_S ? "S" : "U") : "");
+	dbg_csr_row(d, "sstatus", h->sstatus, g->sstatus);
+	dbg_csr_row(d, "sie", h->sie, g->sie);
+	dbg_csr_row(d, "sip", csr_sip(h), csr_sip(g));
+	dbg_csr_row(d, "stvec", h->stvec, g->stvec);
+	dbg_csr_row(d, "sscratch", h->sscratch, g->sscratch);
+	dbg_csr_row(d, "sepc", h->sepc, g->sepc);
+	dbg_csr_row(d, "scause", h->scause, g->scause);
+	dbg_csr_row(d, "stval", h->stval, g->stval);
+	dbg_csr_row(d, "satp", h->satp, g->satp);
+	dbg_csr_row(d, "stimecmp", h->stimecmp, g->stimecmp);
+	dbg_csr_row(d, "instret", h->instret, g->instret);
+	dbg_csr_row(d, "traps", h->traps, g->traps);
+}
+
+static void dbg_info_vcpu(struct dbg *d)
+{
+	const struct csr_file *g = d->t.ops->guest_csr(&d->t);
+	fprintf(d->out, "vCPU of vm%d: virtual mode %s, sstatus 0x%08x (SIE %d SPIE %d SPP %s SUM %d)\n",
+		d->t.vm, g->priv == PRIV_S ? "S" : "U", g->sstatus, !!(g->sstatus & SSTATUS_SIE),
+		!!(g->sstatus & SSTATUS_SPIE), g->sstatus & SSTATUS_SPP ? "S" : "U",
+		!!(g->sstatus & SSTATUS_SUM));
+	fprintf(d->out, "  satp 0x%08x  stvec 0x%08x  sepc 0x%08x  scause 0x%08x (%s)\n", g->satp,
+		g->stvec, g->sepc, g->scause, cpu_cause_name(g->scause));
+	fprintf(d->out, "  instret %" PRIu64 "  traps taken %" PRIu64 "  time %" PRIu64
+			"  stimecmp 0x%" PRIx64 "\n",
+		g->instret, g->traps, csr_time(g), g->stimecmp);
+	if (!d->t.ops->monitor)
+		fprintf(d->out, "  (bare board: the vCPU is the hart itself)\n");
+}
+
+static void dbg_info_tlb(struct dbg *d)
+{
+	const struct cpu *hw = d->t.ops->hart(&d->t);
+	static const char *const kind[] = { "read", "write", "exec" };
+	for (int p = 0; p < 2; p++) {
+		int n[3] = { 0, 0, 0 };
+		for (int i = 0; i < TLB_SIZE; i++) {
+			n[0] += !(hw->tlb[p].read[i].tag & TLB_INVALID);
+			n[1] += !(hw->tlb[p].write[i].tag & TLB_INVALID);
+			n[2] += !(hw->tlb[p].exec[i].tag & TLB_INVALID);
+		}
+		fprintf(d->out, "%s-mode TLB: %d read, %d write, %d exec entries valid\n",
+			p == PRIV_S ? "S" : "U", n[0], n[1], n[2]);
+	}
+	/* The first few entries of the current mode, by kind. */
+	int p = hw->csr.priv, shown = 0;
+	for (int k = 0; k < 3; k++)
+		for (int i = 0; i < TLB_SIZE && shown < 12; i++) {
+			uint32_t tag = k == 0 ? hw->tlb[p].read[i].tag
+				     : k == 1 ? hw->tlb[p].write[i].tag : hw->tlb[p].exec[i].tag;
+			if (tag & TLB_INVALID)
+				continue;
+			uint32_t ppage = k == 0 ? hw->tlb[p].read[i].ppage
+				       : k == 1 ? hw->tlb[p].write[i].ppage
+						: hw->tlb[p].exec[i].page->ppage;
+			fprintf(d->out, "  %-5s V 0x%08x -> R 0x%08" PRIx64 "\n", kind[k], tag,
+				hw->ram_base + (uint64_t)ppage * 4096);
+			shown++;
+		}
+}
+
+static void dbg_info_shadow(struct dbg *d)
+{
+	static const char *const view[] = { "U", "S", "S+SUM" };
+	if (!d->t.ops->monitor) {
+		fprintf(d->out, "no shadow tables: the bare board walks the guest's own table\n");
+		return;
+	}
+	const struct spt *s = &d->t.mon->vm[d->t.vm]->spt;
+	fprintf(d->out, "shadow tables of vm%d (fills %" PRIu64 ", write-protect traps %" PRIu64
+			", invalidations %" PRIu64 "):\n",
+		d->t.vm, s->stats.fills, s->stats.pt_writes, s->stats.invalidations);
+	for (int i = 0; i < SPT_TREES; i++) {
+		const struct spt_tree *tr = &s->trees[i];
+		if (!tr->used)
+			continue;
+		int leaves = 0;
+		for (int j = 0; j < 1024; j++)
+			leaves += tr->leaf[j] != SPT_NONE;
+		fprintf(d->out, "%c guest satp 0x%08x view %-5s root R 0x%08" PRIx64 ", %d leaf tables\n",
+			tr == s->cur ? '*' : ' ', tr->gsatp, view[tr->view],
+			(uint64_t)spt_frame_ppn(&d->t.mon->frames, tr->root) << 12, leaves);
+	}
+}
+
+static void dbg_info_vms(struct dbg *d)
+{
+	if (!d->t.ops->monitor) {
+		int code;
+		bool h = d->t.ops->halted(&d->t, &code);
+		fprintf(d->out, "* vm0 (bare board) pc 0x%08x %s\n", viz_pc(&d->t),
+			h ? "exited" : "running");
+		return;
+	}
+	const struct monitor *mon = d->t.mon;
+	for (int i = 0; i < mon->nvm; i++) {
+		const struct vm *vm = mon->vm[i];
+		uint32_t pc = mon->cur == vm ? mon->hw.pc : vm->vcpu.pc;
+		fprintf(d->out, "%c vm%d  %u MiB  pc 0x%08x  mode %s  instret %" PRIu64 "  %s",
+			i == d->t.vm ? '*' : ' ', i, vm->ram_size >> 20, pc,
+			vm->vcpu.csr.priv == PRIV_S ? "S" : "U", vm->vcpu.csr.instret,
+			vm->halted ? "exited" : vm->vcpu.wfi ? "in wfi" : "runnable");
+		if (vm->halted)
+			fprintf(d->out, " (status %d)", vm->exit_code);
+		fputc('\n', d->out);
+	}
+}
+
+static void dbg_info_break(struct dbg *d)
+{
+	char sym[64];
+	for (int i = 0; i < DBG_MAX_BREAKS; i++)
+		if (d->brk[i].used)
+			fprintf(d->out, "%-3d %s 0x%08x %s\n", d->brk[i].id,
+				d->brk[i].temp ? "tbreak" : "break ", d->brk[i].addr,
+				dbg_symbolize(d, d->brk[i].addr, sym, sizeof(sym)));
+	for (int i = 0; i < DBG_MAX_WATCHES; i++)
+		if (d->watch[i].used)
+			fprintf(d->out, "%-3d watch  0x%08x (P 0x%08" PRIx64 ") = 0x%08x\n",
+				d->watch[i].id, d->watch[i].va, d->watch[i].gpa, d->watch[i].old);
+	for (int i = 0; i < d->ncatch; i++)
+		fprintf(d->out, "    catch  %s\n", cpu_cause_name(d->catch[i]));
+	if (d->catch_all)
+		fprintf(d->out, "    catch  any trap\n");
+}
+
+int dbg_cmd_info(struct dbg *d, int argc, char **argv)
+{
+	static const struct {
+		const char *what;
+		void (*fn)(struct dbg *d);
+	} parts[] = {
+		{ "regs", dbg_info_regs },     { "registers", dbg_info_regs },
+		{ "csr", dbg_info_csr },       { "vcpu", dbg_info_vcpu },
+		{ "tlb", dbg_info_tlb },       { "shadow", dbg_info_shadow },
+		{ "vms", dbg_info_vms },       { "break", dbg_info_break },
+		{ "breakpoints", dbg_info_break },
+	};
+	for (size_t i = 0; argc > 1 && i < sizeof(parts) / sizeof(parts[0]); i++)
+		if (!strcmp(argv[1], parts[i].what)) {
+			parts[i].fn(d);
+			return 0;
+		}
+	fprintf(d->out, "info: which? regs, csr, vcpu, tlb, shadow, vms or break\n");
+	return -1;
+}
+
+/* --- walk --- */
+
+static void dbg_print_step(struct dbg *d, const char *space, const struct sv32_walk *w, int i)
+{
+	char fl[9];
+	uint32_t pte = w->pte[i];
+	unsigned idx = (unsigned)((w->pte_pa[i] - w->table[i]) / 4);
+	fprintf(d->out, "  level-%d PTE at %s 0x%08" PRIx64 " (table %s 0x%08" PRIx64
+			"[0x%03x]) = 0x%08x %s",
+		1 - i, space, w->pte_pa[i], space, w->table[i], idx, pte, viz_pte_flags(pte, fl));
+	if (!(pte & PTE_V))
+		fprintf(d->out, "  invalid\n");
+	else if (pte & (PTE_R | PTE_W | PTE_X))
+		fprintf(d->out, "  leaf: %s page %s 0x%08" PRIx64 "\n", i == 0 && w->steps == 1 ? "4 MiB" : "4 KiB",
+			space, (uint64_t)(pte >> PTE_PPN_SHIFT) << 12);
+	else
+		fprintf(d->out, "  -> next table %s 0x%08" PRIx64 "\n", space,
+			(uint64_t)(pte >> PTE_PPN_SHIFT) << 12);
+}
+
+void dbg_print_xlate(struct dbg *d, const struct viz_xlate *x)
+{
+	uint32_t va = x->va;
+	fprintf(d->out, "V 0x%08x: VPN[1] 0x%03x, VPN[0] 0x%03x, offset 0x%03x\n", va, va >> 22,
+		(va >> 12) & 0x3ff, va & 0xfff);
+	if (!(x->gsatp & SATP_MODE_SV32)) {
+		fprintf(d->out, "guest paging off (satp 0x%08x): P = V\n", x->gsatp);
+	} else {
+		fprintf(d->out, "guest page table: satp 0x%08x, root P 0x%08x\n", x->gsatp,
+			(x->gsatp & SATP_PPN_MASK) << 12);
+		for (int i = 0; i < x->g.steps; i++)
+			dbg_print_step(d, "P", &x->g, i);
+	}
+	if (x->gfault) {
+		fprintf(d->out, "V 0x%08x -> guest fault: %s\n", va, cpu_cause_name((uint32_t)x->gfault));
+	} else {
+		fprintf(d->out, "V 0x%08x -> P 0x%08" PRIx64 "\n", va, x->g.pa);
+		if (x->rfault)
+			fprintf(d->out, "P 0x%08" PRIx64 " -> not RAM (a device: the monitor emulates it)\n",
+				x->g.pa);
+		else if (x->monitor)
+			fprintf(d->out, "P 0x%08" PRIx64 " -> R 0x%08" PRIx64 " (P->R map)\n", x->g.pa,
+				x->ma);
+		else
+			fprintf(d->out, "P 0x%08" PRIx64 " = R (bare board: no monitor, P is machine memory)\n",
+				x->g.pa);
+	}
+	if (!x->monitor)
+		return;
+	if (!x->hsatp) {
+		fprintf(d->out, "no shadow page table yet (the VM has not run)\n");
+		return;
+	}
+	fprintf(d->out, "shadow page table: satp 0x%08x, root R 0x%08x\n", x->hsatp,
+		(x->hsatp & SATP_PPN_MASK) << 12);
+	for (int i = 0; i < x->h.steps; i++)
+		dbg_print_step(d, "R", &x->h, i);
+	if (x->hfault)
+		fprintf(d->out, "V 0x%08x -> not in the shadow yet (the hardware would fault; the "
+				"monitor fills it)\n", va);
+	else
+		fprintf(d->out, "V 0x%08x -> R 0x%08" PRIx64 " by the shadow%s\n", va, x->h.pa,
+			x->gfault || x->rfault ? "  (DIFFERS: the guest maps nothing here)"
+			: x->h.pa == x->ma ? "  (agrees with V->P->R)"
+					   : "  (DIFFERS from V->P->R: stale)");
+}
+
+int dbg_cmd_walk(struct dbg *d, int argc, char **argv)
+{
+	uint32_t va;
+	struct viz_xlate x;
+	if (argc < 2 || dbg_parse_addr(d, argv[1], &va)) {
+		fprintf(d->out, "walk: need a virtual address or symbol\n");
+		return -1;
+	}
+	viz_translate(&d->t, va, &x);
+	dbg_print_xlate(d, &x);
+	return 0;
+}
+
+int dbg_cmd_dot(struct dbg *d, int argc, char **argv)
+{
+	uint32_t va;
+	struct viz_xlate x;
+	if (argc < 3 || dbg_parse_addr(d, argv[1], &va)) {
+		fprintf(d->out, "dot: usage: dot VA FILE (.dot, .png or .svg)\n");
+		return -1;
+	}
+	viz_translate(&d->t, va, &x);
+	if (viz_draw_walk(&x, argv[2], NULL)) {
+		fprintf(d->out, "dot: could not write %s\n", argv[2]);
+		return -1;
+	}
+	fprintf(d->out, "wrote the walk of 0x%08x to %s\n", va, argv[2]);
+	return 0;
+}
+
+/* --- map --- */
+
+struct dbg_map_ctx {
+	struct dbg *d;
+	struct viz_map map;
+};
+
+static void dbg_map_run(void *ctx, const struct viz_run *r)
+{
+	struct dbg_map_ctx *c = ctx;
+	char fl[9];
+	fprintf(c->d->out, "V 0x%08x-0x%08x -> P 0x%08" PRIx64 " %6u KiB %s\n", r->va,
+		r->va + r->len - 1, r->pa, r->len >> 10, viz_pte_flags(r->flags, fl));
+	viz_map_add(&c->map, r);
+}
+
+int dbg_cmd_map(struct dbg *d, int argc, char **argv)
+{
+	struct dbg_map_ctx c = { d, { 0 } };
+	uint32_t satp = d->t.ops->guest_csr(&d->t)->satp;
+	if (!(satp & SATP_MODE_SV32)) {
+		fprintf(d->out, "map: the guest's paging is off (satp 0x%08x)\n", satp);
+		return 0;
+	}
+	int n = viz_map_runs(&d->t, satp, dbg_map_run, &c);
+	fprintf(d->out, "%d runs of mappings (satp 0x%08x)\n", n, satp);
+	int r = 0;
+	if (argc > 1) {
+		if (viz_draw_map(&c.map, satp, argv[1])) {
+			fprintf(d->out, "map: could not write %s\n", argv[1]);
+			r = -1;
+		} else {
+			fprintf(d->out, "wrote the address space to %s\n", argv[1]);
+		}
+	}
+	viz_map_free(&c.map);
+	return r;
+}
+
+/* --- x --- */
+
+int dbg_cmd_x(struct dbg *d, int argc, char **argv)
+{
+	const char *fmt = strchr(argv[0], '/');
+	unsigned long n = 1;
+	char kind = 'x', *end;
+	uint32_t addr;
+
+	if (fmt) {
+		n = strtoul(fmt + 1, &end, 10);
+		if (end == fmt + 1)
+			n = 1;
+		if (*end)
+			kind = *end++;
+		if (*end || !strchr("xipm", kind) || n == 0 || n > 4096) {
+			fprintf(d->out, "x: format is /N followed by x, i, p or m (e.g. x/8i $pc)\n");
+			return -1;
+		}
+	}
+	if (argc < 2 || dbg_parse_addr(d, argv[1], &addr)) {
+		fprintf(d->out, "x: need an address%s%s\n", argc > 1 ? ", not " : "",
+			argc > 1 ? argv[1] : "");
+		return -1;
+	}
+	char sym[64], insn[64];
+	for (unsigned long i = 0; i < n; i++, addr += 4) {
+		uint32_t w;
+		int bad = kind == 'p' ? viz_read_phys(&d->t, addr, &w, 4)
+			: kind == 'm' ? viz_read_machine(&d->t, addr, &w, 4)
+				      : viz_read_virt(&d->t, addr, &w, 4);
+		if (bad) {
+			fprintf(d->out, "0x%08x: cannot read (%s)\n", addr,
+				kind == 'p' ? "not guest RAM" : kind == 'm' ? "not machine RAM"
+									 : "not mapped, or not RAM");
+			return i ? 0 : -1;
+		}
+		if (kind == 'i')
+			fprintf(d->out, "%s0x%08x %s: %s\n", addr == viz_pc(&d->t) ? "=> " : "   ", addr,
+				dbg_symbolize(d, addr, sym, sizeof(sym)),
+				dbg_disasm_at(d, addr, insn, sizeof(insn)));
+		else if (i % 4 == 0)
+			fprintf(d->out, "0x%08x: 0x%08x", addr, w);
+		else
+			fprintf(d->out, " 0x%08x", w);
+		if (kind != 'i' && (i % 4 == 3 || i + 1 == n))
+			fputc('\n', d->out);
+	}
+	return 0;
+}
+
+/* --- vm --- */
+
+int dbg_cmd_vm(struct dbg *d, int argc, char **argv)
+{
+	char *end;
+	long i = argc > 1 ? strtol(argv[1], &end, 10) : -1;
+	if (argc < 2 || *end || d->t.ops->select_vm(&d->t, (int)i)) {
+		fprintf(d->out, "vm: no such VM%s%s\n", argc > 1 ? " " : "", argc > 1 ? argv[1] : "");
+		return -1;
+	}
+	fprintf(d->out, "inspecting vm%ld\n", i);
+	dbg_print_where(d);
+	return 0;
+}
+
+/* --- trace --- */
+
+static bool dbg_trace_match(const struct dbg *d, const struct trace_event *e)
+{
+	return !d->trace_filter[0] || strstr(e->cause_name, d->trace_filter) ||
+	       strstr(e->action, d->trace_filter);
+}
+
+void dbg_trace_line(const struct trace_event *e, char *buf, size_t len)
+{
+	snprintf(buf, len, "#%-6" PRIu64 " vm%d %s %08" PRIx64 " %-22.22s %s", e->seq, e->vm,
+		 e->vmode, e->pc, e->cause_name, e->action);
+}
+
+int dbg_cmd_trace(struct dbg *d, int argc, char **argv)
+{
+	const struct trace *tr = d->t.ops->trace(&d->t);
+	if (!tr) {
+		fprintf(d->out, "trace: no monitor in this mode, so no trace (try --mode=trap)\n");
+		return -1;
+	}
+	if (argc > 1 && !strcmp(argv[1], "filter")) {
+		snprintf(d->trace_filter, sizeof(d->trace_filter), "%s", argc > 2 ? argv[2] : "");
+		fprintf(d->out, "trace filter: %s\n", d->trace_filter[0] ? d->trace_filter : "(none)");
+		return 0;
+	}
+	if (argc > 2 && !strcmp(argv[1], "show")) {
+		char *end;
+		unsigned long long seq = strtoull(argv[2], &end, 0);
+		if (*end || seq >= tr->next_seq || tr->next_seq - seq > TRACE_RING) {
+			fprintf(d->out, "trace: no event #%s in the ring\n", argv[2]);
+			return -1;
+		}
+		trace_write_json(d->out, &tr->ring[seq % TRACE_RING]);
+		fputc('\n', d->out);
+		return 0;
+	}
+	char *end;
+	unsigned long n = argc > 1 ? strtoul(argv[1], &end, 0) : 10;
+	if (argc > 1 && (*end || !n)) {
+		fprintf(d->out, "trace: usage: trace [N] | trace filter [TEXT] | trace show SEQ\n");
+		return -1;
+	}
+	/* The newest n matching events, printed oldest first. */
+	uint64_t idx[256];
+	unsigned k = 0;
+	if (n > 256)
+		n = 256;
+	for (uint64_t i = 0; k < n; i++) {
+		const struct trace_event *e = trace_recent(tr, i);
+		if (!e)
+			break;
+		if (dbg_trace_match(d, e))
+			idx[k++] = i;
+	}
+	for (unsigned j = k; j-- > 0;) {
+		char line[160];
+		dbg_trace_line(trace_recent(tr, idx[j]), line, sizeof(line));
+		fprintf(d->out, "%s\n", line);
+	}
+	fprintf(d->out, "(%u of %" PRIu64 " events%s%s)\n", k, tr->next_seq,
+		d->trace_filter[0] ? ", filter " : "", d->trace_filter);
+	return 0;
+}

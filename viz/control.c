@@ -1,0 +1,308 @@
+/*
+ * control.c -- the control half of the debugger (dbg.h): breakpoints,
+ * watchpoints, trap catches, and the resume loop that honours them.
+ *
+ * Breakpoints never patch guest memory (no ebreak written into the
+ * guest's code): the loop runs the target one step at a time and
+ * compares the pc after each step.  That costs speed but keeps the guest
+ * -- and the monitor's write protection of its page tables -- untouched,
+ * and works the same in every mode.  With nothing to watch, the loop runs
+ * in large chunks at full speed.
+ */
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "viz/dbg.h"
+
+#define DBG_CHUNK 100000 /* steps per chunk when nothing needs a look */
+#define DBG_POLL 4096    /* steps between looks for an interrupt */
+
+int dbg_open(struct dbg *d, const struct viz_config *cfg, void (*console)(void *, uint8_t),
+	     void *console_ctx)
+{
+	memset(d, 0, sizeof(*d));
+	d->out = stdout;
+	d->next_id = 1;
+	d->t.console = console;
+	d->t.console_ctx = console_ctx;
+	return viz_open(&d->t, cfg);
+}
+
+void dbg_close(struct dbg *d)
+{
+	viz_close(&d->t);
+}
+
+int dbg_break_add(struct dbg *d, uint32_t addr, bool temp)
+{
+	for (int i = 0; i < DBG_MAX_BREAKS; i++)
+		if (!d->brk[i].used) {
+			d->brk[i] = (struct dbg_break){ true, temp, d->next_id++, addr };
+			return d->brk[i].id;
+		}
+	return -1;
+}
+
+int dbg_break_delete(struct dbg *d, int id)
+{
+	int n = 0;
+	for (int i = 0; i < DBG_MAX_BREAKS; i++)
+		if (d->brk[i].used && (id == 0 || d->brk[i].id == id)) {
+			d->brk[i].used = false;
+			n++;
+		}
+	for (int i = 0; i < DBG_MAX_WATCHES; i++)
+		if (d->watch[i].used && (id == 0 || d->watch[i].id == id)) {
+			d->watch[i].used = false;
+			n++;
+		}
+	return n ? 0 : -1;
+}
+
+bool dbg_break_at(const struct dbg *d, uint32_t addr)
+{
+	for (int i = 0; i < DBG_MAX_BREAKS; i++)
+		if (d->brk[i].used && d->brk[i].addr == addr)
+			return true;
+	return false;
+}
+
+int dbg_watch_add(struct dbg *d, uint32_t va)
+{
+	struct sv32_walk w;
+	uint32_t val;
+	if ((va & 3) || viz_walk_guest(&d->t, va, &w) || viz_read_phys(&d->t, w.pa, &val, 4)) {
+		fprintf(d->out, "watch: 0x%08x is not an aligned, mapped word of RAM\n", va);
+		return -1;
+	}
+	for (int i = 0; i < DBG_MAX_WATCHES; i++)
+		if (!d->watch[i].used) {
+			d->watch[i] = (struct dbg_watch){ true, d->next_id++, va, w.pa, val };
+			return d->watch[i].id;
+		}
+	fprintf(d->out, "watch: at most %d watchpoints\n", DBG_MAX_WATCHES);
+	return -1;
+}
+
+/* Did anything the user asked for happen in the step just taken? */
+static bool dbg_check(struct dbg *d, uint64_t traps_before)
+{
+	const struct viz_ops *ops = d->t.ops;
+	uint32_t pc = viz_pc(&d->t);
+	char sym[64];
+
+	for (int i = 0; i < DBG_MAX_BREAKS; i++) {
+		struct dbg_break *b = &d->brk[i];
+		if (!b->used || b->addr != pc)
+			continue;
+		d->last_stop = DBG_STOP_BREAK;
+		snprintf(d->stop_text, sizeof(d->stop_text), "%sbreakpoint %d at 0x%08x %s",
+			 b->temp ? "temporary " : "", b->id, pc,
+			 dbg_symbolize(d, pc, sym, sizeof(sym)));
+		if (b->temp)
+			b->used = false;
+		return true;
+	}
+	for (int i = 0; i < DBG_MAX_WATCHES; i++) {
+		struct dbg_watch *w = &d->watch[i];
+		uint32_t now;
+		if (!w->used || viz_read_phys(&d->t, w->gpa, &now, 4) || now == w->old)
+			continue;
+		d->last_stop = DBG_STOP_WATCH;
+		snprintf(d->stop_text, sizeof(d->stop_text),
+			 "watchpoint %d: word at 0x%08x changed 0x%08x -> 0x%08x", w->id, w->va,
+			 w->old, now);
+		w->old = now;
+		return true;
+	}
+	if (d->ncatch || d->catch_all) {
+		uint64_t now = ops->trap_count(&d->t);
+		for (uint64_t i = traps_before; i < now; i++) {
+			uint32_t cause;
+			if (ops->trap_cause(&d->t, i, &cause))
+				continue;
+			bool hit = d->catch_all;
+			for (int c = 0; c < d->ncatch; c++)
+				hit |= d->catch[c] == cause;
+			if (!hit)
+				continue;
+			d->last_stop = DBG_STOP_CATCH;
+			snprintf(d->stop_text, sizeof(d->stop_text), "caught trap %s (scause 0x%x)",
+				 cpu_cause_name(cause), cause);
+			return true;
+		}
+	}
+	return false;
+}
+
+static bool dbg_need_single(const struct dbg *d)
+{
+	for (int i = 0; i < DBG_MAX_BREAKS; i++)
+		if (d->brk[i].used)
+			return true;
+	for (int i = 0; i < DBG_MAX_WATCHES; i++)
+		if (d->watch[i].used)
+			return true;
+	return d->ncatch || d->catch_all;
+}
+
+enum dbg_stop dbg_resume(struct dbg *d, uint64_t steps)
+{
+	const struct viz_ops *ops = d->t.ops;
+	int code;
+
+	/* Remember the state before, for "what changed" highlights. */
+	ops->guest_regs(&d->t, d->prev_x, &d->prev_pc);
+	d->prev_hw = ops->hart(&d->t)->csr;
+	d->prev_guest = *ops->guest_csr(&d->t);
+	d->stop_text[0] = 0;
+
+	if (ops->halted(&d->t, &code) && d->t.end == VIZ_EXITED)
+		return d->last_stop = DBG_STOP_EXIT;
+	bool single = dbg_need_single(d);
+	for (uint64_t done = 0; done < steps;) {
+		uint64_t n = single ? 1 : steps - done < DBG_CHUNK ? steps - done : DBG_CHUNK;
+		uint64_t traps = ops->trap_count(&d->t);
+		d->t.end = ops->run(&d->t, n);
+		done += n;
+		if (d->t.end == VIZ_EXITED || ops->halted(&d->t, &code))
+			return d->last_stop = DBG_STOP_EXIT;
+		if (d->t.end == VIZ_STUCK)
+			return d->last_stop = DBG_STOP_STUCK;
+		if (single && dbg_check(d, traps))
+			return d->last_stop;
+		if (d->interrupted && (!single || done % DBG_POLL == 0) &&
+		    d->interrupted(d->interrupted_ctx))
+			return d->last_stop = DBG_STOP_INTERRUPT;
+	}
+	return d->last_stop = DBG_STOP_STEPS;
+}
+
+const char *dbg_stop_describe(struct dbg *d)
+{
+	int code = 0;
+	char sym[64];
+	uint32_t pc = viz_pc(&d->t);
+	switch (d->last_stop) {
+	case DBG_STOP_EXIT:
+		d->t.ops->halted(&d->t, &code);
+		snprintf(d->stop_text, sizeof(d->stop_text), "the guest exited with status %d",
+			 code);
+		break;
+	case DBG_STOP_STUCK:
+		snprintf(d->stop_text, sizeof(d->stop_text),
+			 "the guest waits in wfi for an interrupt that can never come (pc 0x%08x)",
+			 pc);
+		break;
+	case DBG_STOP_INTERRUPT:
+		snprintf(d->stop_text, sizeof(d->stop_text), "interrupted at 0x%08x %s", pc,
+			 dbg_symbolize(d, pc, sym, sizeof(sym)));
+		break;
+	case DBG_STOP_STEPS:
+		d->stop_text[0] = 0;
+		break;
+	default: /* filled in when it stopped */
+		break;
+	}
+	return d->stop_text;
+}
+
+char *dbg_symbolize(const struct dbg *d, uint32_t addr, char *buf, size_t len)
+{
+	const struct elf_symbol *s = elf_symbol_at(d->t.ops->elf(&d->t), addr);
+	buf[0] = 0;
+	/* Only close symbols: a label 1 MiB below says nothing. */
+	if (s && addr - s->addr < 0x10000) {
+		if (addr == s->addr)
+			snprintf(buf, len, "<%s>", s->name);
+		else
+			snprintf(buf, len, "<%s+%u>", s->name, addr - s->addr);
+	}
+	return buf;
+}
+
+char *dbg_disasm_at(const struct dbg *d, uint32_t va, char *buf, size_t len)
+{
+	uint32_t w;
+	if (viz_read_virt(&d->t, va, &w, 4)) {
+		snprintf(buf, len, "<unmapped>");
+		return buf;
+	}
+	insn_disasm(w, va, buf, len);
+	for (char *p = buf; *p; p++)
+		if (*p == '\t')
+			*p = ' ';
+	return buf;
+}
+
+static const char *const dbg_abi[32] = {
+	"zero", "ra", "sp", "gp", "tp", "t0", "t1", "t2", "s0", "s1", "a0",
+	"a1",   "a2", "a3", "a4", "a5", "a6", "a7", "s2", "s3", "s4", "s5",
+	"s6",   "s7", "s8", "s9", "s10", "s11", "t3", "t4", "t5", "t6",
+};
+
+const char *dbg_reg_name(unsigned r)
+{
+	return r < 32 ? dbg_abi[r] : "pc";
+}
+
+int dbg_reg_number(const char *name)
+{
+	if (!strcmp(name, "pc"))
+		return 32;
+	if (!strcmp(name, "fp"))
+		return 8;
+	for (int i = 0; i < 32; i++)
+		if (!strcmp(name, dbg_abi[i]))
+			return i;
+	if (name[0] == 'x' && isdigit((unsigned char)name[1])) {
+		char *end;
+		long v = strtol(name + 1, &end, 10);
+		if (!*end && v >= 0 && v < 32)
+			return (int)v;
+	}
+	return -1;
+}
+
+int dbg_parse_addr(const struct dbg *d, const char *s, uint32_t *addr)
+{
+	char name[128];
+	const char *plus = strchr(s, '+');
+	uint32_t off = 0;
+	char *end;
+
+	if (!*s)
+		return -1;
+	if (plus) { /* SYM+OFF */
+		unsigned long v = strtoul(plus + 1, &end, 0);
+		if (*end || plus == s || (size_t)(plus - s) >= sizeof(name) || v > UINT32_MAX)
+			return -1;
+		off = (uint32_t)v;
+		memcpy(name, s, (size_t)(plus - s));
+		name[plus - s] = 0;
+	} else {
+		snprintf(name, sizeof(name), "%s", s);
+	}
+	if (name[0] == '$') { /* a register's value */
+		int r = dbg_reg_number(name + 1);
+		uint32_t x[32], pc;
+		if (r < 0)
+			return -1;
+		d->t.ops->guest_regs(&d->t, x, &pc);
+		*addr = (r == 32 ? pc : x[r]) + off;
+		return 0;
+	}
+	if (isdigit((unsigned char)name[0])) {
+		unsigned long long v = strtoull(name, &end, 0);
+		if (*end || v > UINT32_MAX)
+			return -1;
+		*addr = (uint32_t)v + off;
+		return 0;
+	}
+	const struct elf_symbol *sym = elf_symbol_named(d->t.ops->elf(&d->t), name);
+	if (!sym)
+		return -1;
+	*addr = sym->addr + off;
+	return 0;
+}

@@ -1,0 +1,121 @@
+/*
+ * dbg.h -- the debugger's command engine: a session over one target
+ * (viz/inspect.h), its breakpoints, watchpoints and trap catches, and the
+ * table of commands a user types.  The batch runner, the curses UI and
+ * the GDB stub all drive this one engine; only it changes the target.
+ */
+#ifndef VIZ_DBG_H
+#define VIZ_DBG_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "viz/inspect.h"
+
+#define DBG_MAX_BREAKS 32
+#define DBG_MAX_WATCHES 8
+#define DBG_MAX_CATCHES 16
+#define DBG_FILTER 64
+
+struct dbg_break {
+	bool used, temp; /* temp: tbreak, deleted when hit */
+	int id;
+	uint32_t addr;   /* guest-virtual pc */
+};
+
+/* A watchpoint: the 32-bit word at a guest-physical address (resolved
+ * from the virtual address when it is set), checked after every step. */
+struct dbg_watch {
+	bool used;
+	int id;
+	uint32_t va;
+	uint64_t gpa;
+	uint32_t old;
+};
+
+/* Why a resume stopped. */
+enum dbg_stop {
+	DBG_STOP_STEPS,     /* the steps asked for are done */
+	DBG_STOP_BREAK,     /* at a breakpoint */
+	DBG_STOP_WATCH,     /* a watched word changed */
+	DBG_STOP_CATCH,     /* a trap of a caught cause */
+	DBG_STOP_EXIT,      /* the guest shut down */
+	DBG_STOP_STUCK,     /* waits for an interrupt that cannot come */
+	DBG_STOP_INTERRUPT, /* the user (or GDB) interrupted */
+};
+
+struct dbg {
+	struct viz_target t;
+	struct dbg_break brk[DBG_MAX_BREAKS];
+	struct dbg_watch watch[DBG_MAX_WATCHES];
+	uint32_t catch[DBG_MAX_CATCHES]; /* causes (CAUSE_INTERRUPT | n for irqs) */
+	int ncatch;
+	bool catch_all;
+	int next_id;                     /* numbers breakpoints and watchpoints */
+	char trace_filter[DBG_FILTER];   /* "" = every event */
+
+	FILE *out;  /* where commands print */
+	bool quit;  /* `quit` was typed */
+	/* Asked now and then while running: true stops (Ctrl-C, GDB 0x03). */
+	bool (*interrupted)(void *ctx);
+	void *interrupted_ctx;
+
+	/* The state before the last resume, so views can highlight what
+	 * changed in the last step. */
+	uint32_t prev_x[32], prev_pc;
+	struct csr_file prev_hw, prev_guest;
+	enum dbg_stop last_stop;
+	char stop_text[160];             /* "breakpoint 1 at ..." */
+};
+
+/* Open a session on the target `cfg` describes; console output of the
+ * guest goes to console(ctx, byte).  0, or -1 after a message. */
+int dbg_open(struct dbg *d, const struct viz_config *cfg, void (*console)(void *, uint8_t),
+	     void *console_ctx);
+void dbg_close(struct dbg *d);
+
+/* Run up to `steps` steps (UINT64_MAX: continue), stopping at
+ * breakpoints, watchpoints, caught traps, the guest's end, or an
+ * interrupt.  The first step never stops at the breakpoint it starts on. */
+enum dbg_stop dbg_resume(struct dbg *d, uint64_t steps);
+
+/* Describe the last stop (one line, no newline) into d->stop_text. */
+const char *dbg_stop_describe(struct dbg *d);
+
+/* Breakpoints: add (returns its id, or -1 if full), delete by id (0 = all). */
+int dbg_break_add(struct dbg *d, uint32_t addr, bool temp);
+int dbg_break_delete(struct dbg *d, int id);
+bool dbg_break_at(const struct dbg *d, uint32_t addr);
+/* Watch the word at guest-virtual `va`: its id, or -1 with a message. */
+int dbg_watch_add(struct dbg *d, uint32_t va);
+
+/* Execute one command line; output to d->out.  Returns 0, or -1 if the
+ * command was bad (after one line saying why). */
+int dbg_exec(struct dbg *d, const char *line);
+
+/* Parse an address: a number (0x.. or decimal), a symbol, SYM+OFF, or a
+ * register ($pc, $sp, $a0, $x5).  0, or -1 if it is none of those. */
+int dbg_parse_addr(const struct dbg *d, const char *s, uint32_t *addr);
+
+/* "<kmain+12>" for addr, or "" if no symbol is near.  Returns buf. */
+char *dbg_symbolize(const struct dbg *d, uint32_t addr, char *buf, size_t len);
+
+/* Disassemble the instruction at guest-virtual `va` into buf ("addi
+ * x2,x2,-48", or "<unmapped>").  Returns buf. */
+char *dbg_disasm_at(const struct dbg *d, uint32_t va, char *buf, size_t len);
+
+/* The command table, for help and tab completion. */
+struct dbg_command {
+	const char *name;
+	int (*fn)(struct dbg *d, int argc, char **argv);
+	const char *help;
+};
+extern const struct dbg_command dbg_commands[];
+
+/* The ABI name of register r (0..31): "zero", "ra", "sp", ... */
+const char *dbg_reg_name(unsigned r);
+/* Register number of "a0", "x10", "pc" (32); -1 if none. */
+int dbg_reg_number(const char *name);
+
+#endif

@@ -1,0 +1,236 @@
+/*
+ * inspect.c -- the mode-independent half of the inspection layer
+ * (inspect.h): memory by each kind of address, and the walks.
+ *
+ * Every walk here goes through sv32_walk, the very function the hart's
+ * MMU and the monitor use, so the debugger shows what the hardware would
+ * do.  One difference, on purpose: sv32_walk sets the A and D bits of the
+ * leaf as the hardware does, and an inspector must not change the guest.
+ * So the memory callback hands sv32_walk a *copy* of each PTE; its A/D
+ * store lands in the copy.
+ */
+#include "viz/inspect.h"
+
+#include <stdio.h>
+#include <string.h>
+
+const struct viz_ops *viz_mode(const char *name)
+{
+	/* The monitor's modes differ in how it handles a guest, not in what
+	 * there is to inspect: one row of ops serves them all. */
+	static const struct {
+		const char *name;
+		const struct viz_ops *ops;
+	} modes[] = {
+		{ "trap", &viz_trap_ops }, { "bt", &viz_trap_ops },
+		{ "pv", &viz_trap_ops },   { "bare", &viz_bare_ops },
+	};
+	for (size_t i = 0; i < sizeof(modes) / sizeof(modes[0]); i++)
+		if (!strcmp(modes[i].name, name))
+			return modes[i].ops;
+	return NULL;
+}
+
+int viz_open(struct viz_target *t, const struct viz_config *cfg)
+{
+	const struct viz_ops *ops = viz_mode(cfg->mode ? cfg->mode : "trap");
+	if (!ops) {
+		fprintf(stderr, "trapvisor: unknown mode '%s' (the debugger knows trap and bare)\n",
+			cfg->mode);
+		return -1;
+	}
+	t->ops = ops;
+	t->end = VIZ_RUNNING;
+	return ops->open(t, cfg);
+}
+
+void viz_close(struct viz_target *t)
+{
+	if (t->ops)
+		t->ops->close(t);
+	t->ops = NULL;
+}
+
+int viz_read_machine(const struct viz_target *t, uint64_t ma, void *buf, uint32_t len)
+{
+	const struct cpu *hw = t->ops->hart(t);
+	/* Overflow-safe: ma - base < size and len <= size - (ma - base). */
+	if (ma < hw->ram_base || ma - hw->ram_base > hw->ram_size ||
+	    len > hw->ram_size - (ma - hw->ram_base))
+		return -1;
+	memcpy(buf, hw->ram + (ma - hw->ram_base), len);
+	return 0;
+}
+
+int viz_read_phys(const struct viz_target *t, uint64_t gpa, void *buf, uint32_t len)
+{
+	uint8_t *out = buf;
+	/* Page by page: P -> R scatters guest pages over machine frames. */
+	while (len) {
+		uint32_t n = 4096 - (uint32_t)(gpa & 0xfff);
+		uint64_t ma;
+		if (n > len)
+			n = len;
+		if (t->ops->p2r(t, gpa, &ma) || viz_read_machine(t, ma, out, n))
+			return -1;
+		out += n;
+		gpa += n;
+		len -= n;
+	}
+	return 0;
+}
+
+int viz_read_virt(const struct viz_target *t, uint32_t va, void *buf, uint32_t len)
+{
+	uint8_t *out = buf;
+	while (len) {
+		uint32_t n = 4096 - (va & 0xfff);
+		struct sv32_walk w;
+		if (n > len)
+			n = len;
+		if (viz_walk_guest(t, va, &w) || viz_read_phys(t, w.pa, out, n))
+			return -1;
+		out += n;
+		va += n;
+		len -= n;
+		if (len && va == 0)
+			return -1; /* wrapped around 4 GiB */
+	}
+	return 0;
+}
+
+/* The memory callback of the walks: a copy of the PTE (see the top). */
+struct viz_pte_copy {
+	const struct viz_target *t;
+	bool machine; /* tables in machine memory (the shadow), not guest */
+	uint8_t word[4];
+};
+
+static uint8_t *viz_pte_mem(void *ctx, uint64_t pa)
+{
+	struct viz_pte_copy *c = ctx;
+	int r = c->machine ? viz_read_machine(c->t, pa, c->word, 4)
+			   : viz_read_phys(c->t, pa, c->word, 4);
+	return r ? NULL : c->word;
+}
+
+/* Walk for *looking*: as S-mode with SUM and MXR, so every valid leaf
+ * translates (U pages, execute-only pages); the flags tell the rest. */
+static int viz_walk(const struct viz_target *t, bool machine, uint32_t satp, uint32_t va,
+		    struct sv32_walk *w)
+{
+	struct viz_pte_copy c = { t, machine, { 0 } };
+	memset(w, 0, sizeof(*w));
+	if (!(satp & SATP_MODE_SV32)) {
+		w->pa = va; /* paging off: the address is physical */
+		return 0;
+	}
+	return sv32_walk(viz_pte_mem, &c, satp, va, ACCESS_READ, PRIV_S,
+			 SSTATUS_SUM | SSTATUS_MXR, w);
+}
+
+int viz_walk_guest_satp(const struct viz_target *t, uint32_t satp, uint32_t va,
+			struct sv32_walk *w)
+{
+	return viz_walk(t, false, satp, va, w);
+}
+
+int viz_walk_guest(const struct viz_target *t, uint32_t va, struct sv32_walk *w)
+{
+	return viz_walk(t, false, t->ops->guest_csr(t)->satp, va, w);
+}
+
+int viz_walk_hw(const struct viz_target *t, uint32_t va, struct sv32_walk *w)
+{
+	return viz_walk(t, true, t->ops->hw_satp(t), va, w);
+}
+
+const char *viz_pte_flags(uint32_t pte, char buf[9])
+{
+	static const char names[] = "VRWXUGAD";
+	for (int i = 0; i < 8; i++)
+		buf[i] = (pte >> i) & 1 ? names[i] : '-';
+	buf[8] = 0;
+	return buf;
+}
+
+/* --- whole address spaces --- */
+
+/* Runs compare V R W X U G only: A and D differ from page to page as the
+ * guest touches them, and would cut every run into single pages. */
+#define VIZ_RUN_FLAGS (PTE_V | PTE_R | PTE_W | PTE_X | PTE_U | PTE_G)
+
+struct viz_runs {
+	struct viz_run cur;
+	bool have;
+	int count;
+	void (*fn)(void *ctx, const struct viz_run *r);
+	void *ctx;
+};
+
+/* Add one mapping; extend the current run when it continues it. */
+static void viz_runs_add(struct viz_runs *s, uint32_t va, uint32_t len, uint64_t pa,
+			 uint32_t flags)
+{
+	struct viz_run *c = &s->cur;
+	if (s->have && c->va + c->len == va && c->pa + c->len == pa && c->flags == flags &&
+	    c->va + c->len != 0) {
+		c->len += len;
+		return;
+	}
+	if (s->have) {
+		s->fn(s->ctx, c);
+		s->count++;
+	}
+	*c = (struct viz_run){ va, len, flags, pa };
+	s->have = true;
+}
+
+int viz_map_runs(const struct viz_target *t, uint32_t satp,
+		 void (*fn)(void *ctx, const struct viz_run *r), void *ctx)
+{
+	struct viz_runs s = { .fn = fn, .ctx = ctx };
+	uint64_t root = (uint64_t)(satp & SATP_PPN_MASK) << 12;
+	const uint32_t leafbits = PTE_R | PTE_W | PTE_X;
+
+	if (!(satp & SATP_MODE_SV32))
+		return 0;
+	for (uint32_t i = 0; i < 1024; i++) {
+		uint32_t pte;
+		if (viz_read_phys(t, root + i * 4, &pte, 4))
+			return -1;
+		if (!(pte & PTE_V))
+			continue;
+		uint64_t ppn = pte >> PTE_PPN_SHIFT;
+		if (pte & leafbits) { /* a 4 MiB megapage */
+			viz_runs_add(&s, i << 22, 1u << 22, (ppn >> 10) << 22, pte & VIZ_RUN_FLAGS);
+			continue;
+		}
+		for (uint32_t j = 0; j < 1024; j++) {
+			uint32_t leaf;
+			if (viz_read_phys(t, (ppn << 12) + j * 4, &leaf, 4))
+				break; /* a table outside RAM: nothing more here */
+			if ((leaf & PTE_V) && (leaf & leafbits))
+				viz_runs_add(&s, (i << 22) | (j << 12), 4096,
+					     (uint64_t)(leaf >> PTE_PPN_SHIFT) << 12, leaf & VIZ_RUN_FLAGS);
+		}
+	}
+	if (s.have) {
+		fn(ctx, &s.cur);
+		s.count++;
+	}
+	return s.count;
+}
+
+void viz_translate(const struct viz_target *t, uint32_t va, struct viz_xlate *x)
+{
+	memset(x, 0, sizeof(*x));
+	x->va = va;
+	x->monitor = t->ops->monitor;
+	x->gsatp = t->ops->guest_csr(t)->satp;
+	x->gfault = viz_walk_guest(t, va, &x->g);
+	x->rfault = x->gfault ? -1 : t->ops->p2r(t, x->g.pa, &x->ma);
+	x->hsatp = t->ops->hw_satp(t);
+	/* No shadow before the VM first runs: say so, not "paging off". */
+	x->hfault = x->hsatp || !x->monitor ? viz_walk_hw(t, va, &x->h) : -1;
+}
