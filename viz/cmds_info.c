@@ -312,7 +312,7 @@ int dbg_cmd_map(struct dbg *d, int argc, char **argv)
 	fprintf(d->out, "%d runs of mappings (satp 0x%08x)\n", n, satp);
 	int r = 0;
 	if (argc > 1) {
-		if (viz_draw_map(&c.map, satp, argv[1])) {
+		if (viz_draw_map(&c.map, satp, argv[1], NULL)) {
 			fprintf(d->out, "map: could not write %s\n", argv[1]);
 			r = -1;
 		} else {

@@ -191,10 +191,10 @@ void viz_map_free(struct viz_map *m)
 	memset(m, 0, sizeof(*m));
 }
 
-int viz_draw_map(const struct viz_map *m, uint32_t satp, const char *path)
+int viz_draw_map(const struct viz_map *m, uint32_t satp, const char *path, const char *fmt)
 {
 	char label[256], name[32], fl[9];
-	const char *fmt = dot_format(path, NULL);
+	fmt = dot_format(path, fmt);
 	if (!fmt)
 		return -1;
 	Agraph_t *g = dot_graph("address_space");

@@ -26,7 +26,7 @@ void viz_map_add(struct viz_map *m, const struct viz_run *r);
 void viz_map_free(struct viz_map *m);
 
 /* Draw a whole address space: the root, and one node per run of pages
- * mapped alike.  Returns 0, or -1 after a message. */
-int viz_draw_map(const struct viz_map *m, uint32_t satp, const char *path);
+ * mapped alike (fmt as for viz_draw_walk).  Returns 0, or -1 after a message. */
+int viz_draw_map(const struct viz_map *m, uint32_t satp, const char *path, const char *fmt);
 
 #endif
