@@ -62,6 +62,17 @@ static void run_trap_stats(const struct monitor *mon, double seconds)
 		fprintf(stderr, "  shadows built %llu, switches %llu, evictions %llu\n",
 			(unsigned long long)p->builds, (unsigned long long)p->switches,
 			(unsigned long long)p->evictions);
+		if (mon->kind == MON_KIND_BT) {
+			fprintf(stderr, "binary translation:\n");
+			fprintf(stderr, "  pages scanned %llu, instructions rewritten %llu\n",
+				(unsigned long long)p->bt_pages,
+				(unsigned long long)s->bt_rewritten);
+			fprintf(stderr, "  traps at rewritten instructions %llu\n",
+				(unsigned long long)s->bt_traps);
+			fprintf(stderr, "  loads served from original code %llu, translations "
+					"dropped by writes %llu\n",
+				(unsigned long long)p->bt_reads, (unsigned long long)p->bt_drops);
+		}
 	}
 }
 

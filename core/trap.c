@@ -20,6 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/bt.h"
 #include "core/monitor.h"
 #include "core/pv.h"
 
@@ -98,9 +99,21 @@ static void mon_illegal(struct vm *vm, const struct cpu_trap *t, uint64_t t0)
 	struct cpu *hw = &vm->mon->hw;
 	struct csr_file *c = &vm->vcpu.csr;
 	uint32_t w = t->tval; /* stval holds the instruction word */
-	enum insn_id id = insn_decode(w);
 	bool guest_kernel = c->priv == PRIV_S;
 	char text[TRACE_TEXT];
+	const char *how = "";
+
+	/* A rewritten instruction of binary translation: what it stands for
+	 * is the original word in the guest's own page. */
+	if (vm->mon->kind == MON_KIND_BT && guest_kernel && w == BT_MARKER) {
+		uint32_t orig;
+		if (!bt_original(vm, t->pc, &orig) && bt_sensitive(orig)) {
+			w = orig;
+			how = " (translated)";
+			vm->stats.bt_traps++;
+		}
+	}
+	enum insn_id id = insn_decode(w);
 
 	switch (id) {
 	case INSN_csrrw: case INSN_csrrs: case INSN_csrrc:
@@ -114,10 +127,11 @@ static void mon_illegal(struct vm *vm, const struct cpu_trap *t, uint64_t t0)
 			break;
 		cpu_set_reg(hw, insn_rd(w), old);
 		mon_retire(vm);
-		insn_disasm(w, t->pc, text, sizeof(text));
+		insn_disasm(w, t->pc, text, sizeof(text) - 16);
 		char *tab = strchr(text, '\t');
 		if (tab)
 			*tab = ' ';
+		strcat(text, how);
 		monitor_note(vm, MON_emulate_csr, t, text, t0);
 		return;
 	}
@@ -262,12 +276,18 @@ static void mon_emulate_access(struct vm *vm, const struct cpu_trap *t,
 		va += (uint32_t)insn_imm_s(w);
 		v = hw->x[insn_rs2(w)];
 		cause = mon_guest_rw(vm, va, size, true, &v);
-	} else if (kind == INSN_KIND_ATOMIC && f->result == SPT_PT_WRITE) {
-		/* An AMO or sc.w on a protected page table: read, compute,
-		 * write, with the hart's reservation for sc.w. */
+	} else if (kind == INSN_KIND_ATOMIC && f->result != SPT_MMIO) {
+		/* An AMO or sc.w on a protected page (or lr.w/AMO on a page run
+		 * from a translated copy): read, compute, write, with the
+		 * hart's reservation for sc.w. */
 		uint32_t old, b = hw->x[insn_rs2(w)];
 		cause = mon_guest_rw(vm, va, 4, false, &old);
-		if (!cause && id == INSN_sc_w) {
+		if (!cause && id == INSN_lr_w) {
+			hw->resv_valid = true;
+			hw->resv_pa = va;
+			hw->resv_val = old;
+			cpu_set_reg(hw, insn_rd(w), old);
+		} else if (!cause && id == INSN_sc_w) {
 			bool ok = hw->resv_valid && hw->resv_pa == va && hw->resv_val == old;
 			hw->resv_valid = false;
 			if (ok)
@@ -291,6 +311,8 @@ static void mon_emulate_access(struct vm *vm, const struct cpu_trap *t,
 	mon_retire(vm);
 	if (f->result == SPT_MMIO)
 		monitor_note(vm, MON_emulate_mmio, t, dev ? dev->name : "unmapped", t0);
+	else if (f->result == SPT_BT_READ)
+		monitor_note(vm, MON_emulate_bt_read, t, NULL, t0);
 	else
 		monitor_note(vm, MON_emulate_pt, t, NULL, t0);
 }
@@ -313,6 +335,7 @@ static void mon_page_fault(struct vm *vm, const struct cpu_trap *t, uint64_t t0)
 		return;
 	case SPT_MMIO:
 	case SPT_PT_WRITE:
+	case SPT_BT_READ:
 		mon_emulate_access(vm, t, &f, t0);
 		return;
 	}

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/bt.h"
 #include "core/monitor.h"
 #include "isa-toy/board.h"
 
@@ -137,6 +138,8 @@ struct vm *vm_create(struct monitor *mon, int id, const struct vm_config *cfg)
 		goto out_vm;
 	if (spt_init(&vm->spt, &mon->frames, &vm->p2r, &mon->hw))
 		goto out_p2r;
+	if (mon->kind == MON_KIND_BT && spt_enable_bt(&vm->spt, bt_rewrite, vm))
+		goto out_spt;
 	if (platform_init(&vm->plat, &vm_platform_ops, vm, vm_output, vm, cfg->input_fd))
 		goto out_spt;
 	if (platform_load(&vm->plat, cfg->elf_path, cfg->ram_size, cfg->bootargs, &vm->elf,

@@ -40,6 +40,8 @@ struct vm_stats {
 	uint64_t by_cause[16];      /* ... by hardware cause */
 	uint64_t by_action[MON_ACTIONS];
 	uint64_t ns_by_action[MON_ACTIONS]; /* host time (with --stats/--trace) */
+	uint64_t bt_rewritten;      /* instructions rewritten by the translator */
+	uint64_t bt_traps;          /* traps at rewritten instructions */
 };
 
 struct vm {

@@ -188,11 +188,83 @@ void spt_drop_all(struct spt *s)
 	s->cur = NULL;
 }
 
+static void spt_bt_drop(struct spt *s, uint32_t gpage);
+
 void spt_destroy(struct spt *s)
 {
 	spt_drop_all(s);
+	if (s->bt_frame)
+		for (uint32_t g = 0; g < s->p2r->npages; g++)
+			spt_bt_drop(s, g);
+	free(s->bt_frame);
 	free(s->pt_refs);
 	s->pt_refs = NULL;
+}
+
+int spt_enable_bt(struct spt *s, spt_bt_rewrite_fn rewrite, void *ctx)
+{
+	s->bt_frame = malloc((size_t)s->p2r->npages * sizeof(*s->bt_frame));
+	if (!s->bt_frame) {
+		fprintf(stderr, "trapvisor: no memory for binary translation\n");
+		return -1;
+	}
+	for (uint32_t g = 0; g < s->p2r->npages; g++)
+		s->bt_frame[g] = SPT_NONE;
+	s->bt_rewrite = rewrite;
+	s->bt_ctx = ctx;
+	return 0;
+}
+
+/* --- binary translation --- */
+
+/* Take away every shadow mapping of machine frame `frame`. */
+static void spt_unmap_frame(struct spt *s, uint32_t frame)
+{
+	uint32_t ppn = spt_frame_ppn(s->frames, frame);
+	for (int t = 0; t < SPT_TREES; t++) {
+		struct spt_tree *tree = &s->trees[t];
+		if (!tree->used)
+			continue;
+		for (int j = 0; j < 1024; j++) {
+			if (tree->leaf[j] == SPT_NONE)
+				continue;
+			uint32_t *leaf = spt_table(s, tree->leaf[j]);
+			for (int i = 0; i < 1024; i++)
+				if ((leaf[i] & PTE_V) && (leaf[i] >> PTE_PPN_SHIFT) == ppn)
+					leaf[i] = 0;
+		}
+	}
+	mmu_flush(s->hw);
+}
+
+/* The guest wrote a page we run from a translated copy: the copy is
+ * stale.  Drop it; the next execution translates the page anew. */
+static void spt_bt_drop(struct spt *s, uint32_t gpage)
+{
+	if (!s->bt_frame || s->bt_frame[gpage] == SPT_NONE)
+		return;
+	spt_unmap_frame(s, s->bt_frame[gpage]);
+	spt_frame_free(s->frames, s->bt_frame[gpage]);
+	s->bt_frame[gpage] = SPT_NONE;
+	spt_unref(s, gpage);
+	s->stats.bt_drops++;
+}
+
+/* The translated copy of guest page `gpage`, made on first use: the
+ * original's bytes, rewritten by the translator.  The original becomes
+ * write-protected (a write to it must drop the copy). */
+static uint32_t spt_bt_copy(struct spt *s, uint32_t gpage)
+{
+	if (s->bt_frame[gpage] != SPT_NONE)
+		return s->bt_frame[gpage];
+	uint32_t f = spt_alloc(s);
+	memcpy(spt_frame_ptr(s->frames, f), spt_frame_ptr(s->frames, s->p2r->frame[gpage]),
+	       SPT_PAGE);
+	s->bt_rewrite(s->bt_ctx, spt_table(s, f), gpage);
+	s->bt_frame[gpage] = f;
+	spt_ref(s, gpage);
+	s->stats.bt_pages++;
+	return f;
 }
 
 /* --- filling --- */
@@ -267,10 +339,29 @@ void spt_fault(struct spt *s, uint32_t va, enum mmu_access access, enum cpu_priv
 		}
 		return;
 	}
-	/* Step 3's trap: a store to a page some shadow was derived from. */
+	/* Step 3's trap: a store to a page some shadow was derived from (or
+	 * that runs from a translated copy). */
 	if (access == ACCESS_WRITE && s->pt_refs[gpage]) {
 		out->result = SPT_PT_WRITE;
 		s->stats.pt_writes++;
+		return;
+	}
+
+	/* Binary translation: the guest kernel executes its pages from
+	 * rewritten copies, mapped execute-only so it cannot read them; its
+	 * loads from such a page are served from the original bytes. */
+	bool bt = s->bt_rewrite && s->cur->view != SPT_VIEW_U;
+	if (bt && access == ACCESS_EXEC) {
+		uint32_t f = spt_bt_copy(s, gpage);
+		out->rppn = spt_frame_ppn(s->frames, f);
+		spt_install(s, va, out->rppn, PTE_V | PTE_U | PTE_A | PTE_D | PTE_X, src);
+		out->result = SPT_FILLED;
+		s->stats.fills++;
+		return;
+	}
+	if (bt && s->bt_frame[gpage] != SPT_NONE) {
+		out->result = SPT_BT_READ;
+		s->stats.bt_reads++;
 		return;
 	}
 
@@ -284,8 +375,9 @@ void spt_fault(struct spt *s, uint32_t va, enum mmu_access access, enum cpu_priv
 		flags |= PTE_R;
 	if ((leaf & PTE_W) && (leaf & PTE_D) && !s->pt_refs[gpage])
 		flags |= PTE_W;
-	if ((leaf & PTE_X) && !(s->cur->view != SPT_VIEW_U && (leaf & PTE_U)))
-		flags |= PTE_X; /* the guest kernel never executes user pages */
+	if ((leaf & PTE_X) && !(s->cur->view != SPT_VIEW_U && (leaf & PTE_U)) && !bt)
+		flags |= PTE_X; /* the guest kernel never executes user pages; with
+				 * bt, it executes only translated copies */
 	out->rppn = spt_frame_ppn(s->frames, s->p2r->frame[gpage]);
 	spt_install(s, va, out->rppn, flags, src);
 	out->result = SPT_FILLED;
@@ -313,6 +405,9 @@ void spt_pt_written(struct spt *s, uint64_t gpa, uint32_t len)
 {
 	uint32_t gpage;
 	if (!len || !spt_p2r_page(s->p2r, gpa, &gpage) || !s->pt_refs[gpage])
+		return;
+	spt_bt_drop(s, gpage); /* self-modifying code: translate again */
+	if (!s->pt_refs[gpage])
 		return;
 	int first = (int)((gpa & 0xfff) >> 2);
 	int last = (int)(((gpa & 0xfff) + len - 1) >> 2);

@@ -61,7 +61,8 @@ enum spt_result {
 	SPT_FILLED,      /* a shadow entry was added: retry the instruction */
 	SPT_GUEST_FAULT, /* the guest's own table faults: reflect `cause` */
 	SPT_MMIO,        /* guest-physical `gpa` is a device: emulate */
-	SPT_PT_WRITE,    /* a store to a write-protected guest page table */
+	SPT_PT_WRITE,    /* a store to a write-protected guest page (table) */
+	SPT_BT_READ,     /* a load from a page run from a translated copy */
 };
 
 struct spt_fault {
@@ -76,7 +77,12 @@ struct spt_fault {
 struct spt_stats {
 	uint64_t fills, guest_faults, mmio, pt_writes, invalidations;
 	uint64_t switches, builds, evictions, revokes;
+	uint64_t bt_pages, bt_reads, bt_drops; /* binary translation */
 };
+
+/* Binary translation (--mode=bt): rewrite the 1024 words of a copy of
+ * guest page `gpage` in place; returns how many were rewritten. */
+typedef unsigned (*spt_bt_rewrite_fn)(void *ctx, uint32_t *words, uint32_t gpage);
 
 struct spt {
 	struct spt_frames *frames; /* machine frames: shadows come from here */
@@ -87,6 +93,13 @@ struct spt {
 	uint16_t *pt_refs;         /* per guest page: shadows derived from it */
 	uint64_t clock;
 	struct spt_stats stats;
+
+	/* Binary translation: guest-kernel code runs from translated copies
+	 * (NULL rewrite = off).  bt_frame[gpage]: the copy's machine frame,
+	 * or SPT_NONE. */
+	spt_bt_rewrite_fn bt_rewrite;
+	void *bt_ctx;
+	uint32_t *bt_frame;
 };
 
 /* Set up the shadow cache of one VM.  Returns 0, or -1 (no memory). */
@@ -116,6 +129,9 @@ int spt_guest_translate(struct spt *s, uint32_t va, enum mmu_access access,
 
 /* Is guest page `gpage` write-protected (a shadow was derived from it)? */
 bool spt_protected(const struct spt *s, uint32_t gpage);
+
+/* Turn on binary translation for this VM's guest-kernel code. */
+int spt_enable_bt(struct spt *s, spt_bt_rewrite_fn rewrite, void *ctx);
 
 /* Forget every shadow (e.g. sstatus.MXR changed what pages may be read). */
 void spt_drop_all(struct spt *s);

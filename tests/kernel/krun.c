@@ -178,14 +178,21 @@ static int krun_with_input(char *const argv[], const char *input_file, int timeo
 	return rc;
 }
 
+int krun_trapvisor_isa(const char *mode, const char *isa, const char *bootargs,
+		       const char *input_file, int timeout_s, struct krun_result *r)
+{
+	char mode_opt[64], isa_opt[64];
+	snprintf(mode_opt, sizeof(mode_opt), "--mode=%s", mode);
+	snprintf(isa_opt, sizeof(isa_opt), "--isa=%s", isa);
+	char *argv[] = { KRUN_TRAPVISOR, "run", mode_opt, isa_opt, "--stats", "--append",
+			 (char *)bootargs, KRUN_KERNEL, NULL };
+	return krun_with_input(argv, input_file, timeout_s, r);
+}
+
 int krun_trapvisor(const char *mode, const char *bootargs, const char *input_file,
 		   int timeout_s, struct krun_result *r)
 {
-	char mode_opt[64];
-	snprintf(mode_opt, sizeof(mode_opt), "--mode=%s", mode);
-	char *argv[] = { KRUN_TRAPVISOR, "run", mode_opt, "--stats", "--append", (char *)bootargs,
-			 KRUN_KERNEL, NULL };
-	return krun_with_input(argv, input_file, timeout_s, r);
+	return krun_trapvisor_isa(mode, "strict", bootargs, input_file, timeout_s, r);
 }
 
 /*

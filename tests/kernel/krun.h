@@ -31,6 +31,9 @@ char *krun_read_file(const char *path, size_t *len);
 /* The kernel on `trapvisor run --mode=MODE --stats` (stats on r->err). */
 int krun_trapvisor(const char *mode, const char *bootargs, const char *input_file,
 		   int timeout_s, struct krun_result *r);
+/* The same with --isa=ISA (strict or legacy). */
+int krun_trapvisor_isa(const char *mode, const char *isa, const char *bootargs,
+		       const char *input_file, int timeout_s, struct krun_result *r);
 int krun_qemu(const char *bootargs, const char *input_file, int timeout_s, struct krun_result *r);
 
 /* krun_verdict: NULL if run `r` (by `who`) printed exactly `want` and

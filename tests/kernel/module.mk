@@ -13,3 +13,9 @@ $(KTEST_SRCS:%.c=$(B)/%.o): CFLAGS += $(KTEST_DEFS)
 $(KTEST_SRCS:%.c=$(B)/%.o): tests/kernel/module.mk
 
 $(eval $(call criterion_test,kernel,$(KTEST_SRCS),$(B)/guests/kernel.elf))
+
+# The PUSHF/POPF problem (issue 7): the legacy machine, bare, under the
+# plain monitor (broken on purpose) and under binary translation.
+LTEST_SRCS := tests/kernel/legacy_test.c tests/kernel/krun.c
+$(B)/tests/kernel/legacy_test.o: CFLAGS += $(KTEST_DEFS)
+$(eval $(call criterion_test,legacy,$(LTEST_SRCS),$(B)/guests/kernel.elf))
