@@ -68,6 +68,38 @@ bool dbg_break_at(const struct dbg *d, uint32_t addr)
 	return false;
 }
 
+int dbg_break_delete_at(struct dbg *d, uint32_t addr)
+{
+	int n = 0;
+	for (int i = 0; i < DBG_MAX_BREAKS; i++)
+		if (d->brk[i].used && !d->brk[i].temp && d->brk[i].addr == addr) {
+			d->brk[i].used = false;
+			n++;
+		}
+	return n ? 0 : -1;
+}
+
+int dbg_write_virt(struct dbg *d, uint32_t va, const void *buf, uint32_t len)
+{
+	const uint8_t *in = buf;
+	struct sv32_walk w;
+	/* Check every page first, so a bad range writes nothing. */
+	for (uint64_t a = va & ~0xfffu; a < (uint64_t)va + len; a += 4096)
+		if (viz_walk_guest(&d->t, (uint32_t)a, &w))
+			return -1;
+	while (len) {
+		uint32_t n = 4096 - (va & 0xfff);
+		if (n > len)
+			n = len;
+		if (viz_walk_guest(&d->t, va, &w) || d->t.ops->write_phys(&d->t, w.pa, in, n))
+			return -1;
+		in += n;
+		va += n;
+		len -= n;
+	}
+	return 0;
+}
+
 int dbg_watch_add(struct dbg *d, uint32_t va)
 {
 	struct sv32_walk w;

@@ -87,6 +87,11 @@ const char *dbg_stop_describe(struct dbg *d);
 int dbg_break_add(struct dbg *d, uint32_t addr, bool temp);
 int dbg_break_delete(struct dbg *d, int id);
 bool dbg_break_at(const struct dbg *d, uint32_t addr);
+/* Delete the (non-temporary) breakpoints at addr: 0, or -1 if none. */
+int dbg_break_delete_at(struct dbg *d, uint32_t addr);
+/* Write guest-virtual memory as a device would (GDB's M packet): 0, or
+ * -1 if some page is unmapped or not RAM (nothing written then). */
+int dbg_write_virt(struct dbg *d, uint32_t va, const void *buf, uint32_t len);
 /* Watch the word at guest-virtual `va`: its id, or -1 with a message. */
 int dbg_watch_add(struct dbg *d, uint32_t va);
 
