@@ -127,11 +127,14 @@ static void mon_illegal(struct vm *vm, const struct cpu_trap *t, uint64_t t0)
 			break;
 		cpu_set_reg(hw, insn_rd(w), old);
 		mon_retire(vm);
-		insn_disasm(w, t->pc, text, sizeof(text) - 16);
-		char *tab = strchr(text, '\t');
-		if (tab)
-			*tab = ' ';
-		strcat(text, how);
+		text[0] = 0;
+		if (vm->mon->tracing) { /* the words cost more than the emulation */
+			insn_disasm(w, t->pc, text, sizeof(text) - 16);
+			char *tab = strchr(text, '\t');
+			if (tab)
+				*tab = ' ';
+			strcat(text, how);
+		}
 		monitor_note(vm, MON_emulate_csr, t, text, t0);
 		return;
 	}
