@@ -1,0 +1,47 @@
+/*
+ * tui_int.h -- the curses debugger's state, shared by its files (private
+ * to viz/: tui.c runs the screen and the command line, tui_panes.c draws).
+ */
+#ifndef VIZ_TUI_INT_H
+#define VIZ_TUI_INT_H
+
+#include <curses.h>
+#include <stdbool.h>
+
+#include "viz/console.h"
+#include "viz/dbg.h"
+
+enum { TUI_RED = 1, TUI_TITLE };
+
+enum tui_pane { TUI_REGS, TUI_CODE, TUI_TRACE, TUI_PAGES, TUI_CONSOLE, TUI_MEMORY,
+		TUI_OUTPUT, TUI_PANES };
+
+struct tui {
+	struct dbg *d;
+	struct viz_console *con;
+	WINDOW *pane[TUI_PANES];
+	WINDOW *cmd;        /* the command line, last row */
+	int rows, cols;     /* the screen size the layout was made for */
+	char *out;          /* recent command output (the Output pane) */
+	size_t out_len;
+	bool have_sel;      /* a virtual address chosen with `walk` */
+	uint32_t sel_va;
+	bool have_mem;      /* an address chosen with `x` */
+	uint32_t mem_addr;
+	bool dirty;         /* a command ran: redraw every pane */
+	char last[512];     /* the last command: Enter alone repeats it */
+};
+
+void tui_put_lines(WINDOW *w, const char *text, bool tail);
+char *tui_capture(struct tui *t, const char *cmd);
+void tui_pane_regs(struct tui *t, WINDOW *w);
+/* Rows the Registers pane needs at width `cols` (borders included). */
+int tui_regs_height(const struct tui *t, int cols);
+void tui_pane_code(struct tui *t, WINDOW *w);
+void tui_pane_trace(struct tui *t, WINDOW *w);
+void tui_pane_pages(struct tui *t, WINDOW *w);
+void tui_pane_console(struct tui *t, WINDOW *w);
+void tui_pane_memory(struct tui *t, WINDOW *w);
+void tui_pane_output(struct tui *t, WINDOW *w);
+
+#endif
