@@ -2,12 +2,13 @@
 # with the RISC-V cross compiler (freestanding, no libc).
 #
 #   build/guests/kernel.elf        the kernel, user programs embedded
+#   build/guests/kernel-pv.elf     the same kernel built PARAVIRT=1 (for
+#                                  trapvisor --mode=pv): the same sources
+#                                  compiled with -DPARAVIRT into
+#                                  build/guests/pv/, the same programs
 #   build/guests/user/NAME.elf     each user program (with symbols)
 #
 # The programs are listed once, in isa-toy/guests/user/programs.def.
-# A later PARAVIRT=1 variant of the kernel will build the same sources
-# with -DPARAVIRT and a different kernel/intr.h implementation (the one
-# place where the kernel masks interrupts); it is not built yet.
 
 GUESTS_DIR    := isa-toy/guests
 GUESTS_B      := $(B)/guests
@@ -56,12 +57,34 @@ $(GUESTS_B)/kernel.elf: $(GUESTS_KERNEL_OBJS) $(GUESTS_DIR)/kernel/kernel.ld
 	$(Q)$(RV_CC) $(RV_LDFLAGS) -T $(GUESTS_DIR)/kernel/kernel.ld -o $@ \
 		$(filter %.o,$^) -lgcc
 
+# The paravirtual kernel: every kernel object again, with -DPARAVIRT
+# (kernel/pv.h says what changes).  These rules match build/guests/pv/...
+# with a shorter stem than the ones above, so make prefers them there.
+GUESTS_PV_KERNEL_OBJS := $(patsubst $(GUESTS_DIR)/%,$(GUESTS_B)/pv/%.o,$(GUESTS_KERNEL_SRCS))
+
+$(GUESTS_B)/pv/%.c.o: $(GUESTS_DIR)/%.c
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  RVCC    $< (PARAVIRT)")
+	$(Q)$(RV_CC) $(GUESTS_CFLAGS) -DPARAVIRT -c $< -o $@
+
+$(GUESTS_B)/pv/%.S.o: $(GUESTS_DIR)/%.S
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  RVAS    $< (PARAVIRT)")
+	$(Q)$(RV_CC) $(GUESTS_CFLAGS) -DPARAVIRT -Wa,-I$(GUESTS_B)/embed -c $< -o $@
+
+$(GUESTS_B)/pv/kernel/progs.S.o: $(GUESTS_EMBED_ELFS) $(GUESTS_DIR)/user/programs.def
+
+$(GUESTS_B)/kernel-pv.elf: $(GUESTS_PV_KERNEL_OBJS) $(GUESTS_DIR)/kernel/kernel.ld
+	@$(if $(Q),echo "  RVLD    $@")
+	$(Q)$(RV_CC) $(RV_LDFLAGS) -T $(GUESTS_DIR)/kernel/kernel.ld -o $@ \
+		$(filter %.o,$^) -lgcc
+
 .SECONDARY: $(GUESTS_USER_OBJS) $(GUESTS_ULIB_OBJS) $(GUESTS_EMBED_ELFS)
 
-guests: $(GUESTS_B)/kernel.elf $(GUESTS_USER_ELFS)
+guests: $(GUESTS_B)/kernel.elf $(GUESTS_B)/kernel-pv.elf $(GUESTS_USER_ELFS)
 .PHONY: guests
 
-ALL_TARGETS += $(GUESTS_B)/kernel.elf $(GUESTS_USER_ELFS)
+ALL_TARGETS += $(GUESTS_B)/kernel.elf $(GUESTS_B)/kernel-pv.elf $(GUESTS_USER_ELFS)
 
 # `make run`: boot the teaching kernel on the bare machine.
 DEMO_GUEST := $(GUESTS_B)/kernel.elf

@@ -20,7 +20,8 @@
  *   - `--isa=legacy` makes reading sstatus in U-mode *not* trap and
  *     writing it silently drop SIE (the PUSHF/POPF problem of IA-32);
  *     binary translation then has to find these instructions;
- *   - a PARAVIRT=1 build turns them into hypercalls.
+ *   - a PARAVIRT=1 build turns them into stores to a page shared with
+ *     the monitor (and one hypercall when an interrupt waited).
  * So: no other file of the kernel touches sstatus.SIE.  Keep it that way.
  * (The trap entry and `sret` change SIE as part of taking and returning
  * from a trap; that is the hardware's doing, not a masking spot.)
@@ -29,6 +30,65 @@
 #define KERNEL_INTR_H
 
 #include "kernel/riscv.h"
+
+#ifdef PARAVIRT
+/*
+ * The paravirtual version: no sensitive instruction at all.  Masking is a
+ * word in the page shared with the monitor (PV_MASK, pv_abi.h), which the
+ * monitor reads before it delivers a virtual interrupt -- Xen's
+ * evtchn_upcall_mask.  A store costs nothing; a trapped csrc/csrs costs a
+ * trip through the monitor.
+ *
+ * The one subtlety is unmasking.  An interrupt that arrived while we were
+ * masked was held back, and the monitor runs only when we trap: nothing
+ * would deliver it.  So the monitor leaves a note (PV_PENDING), and after
+ * clearing the mask we look at it and, if set, make one hypercall; the
+ * monitor delivers the interrupt on its way back to us, right after the
+ * ecall -- "taken right after this instruction", as with csrs.  The order
+ * matters: clear the mask first, then look.  An interrupt arriving in
+ * between finds the mask clear and is delivered at once.
+ */
+#include "kernel/pv.h"
+
+#define intr_barrier() __asm__ volatile("" : : : "memory") /* keep accesses inside */
+
+static inline void intr_off(void)
+{
+	PV_SHARED(PV_MASK) = 1; /* CLI */
+	intr_barrier();
+}
+
+static inline void intr_on(void)
+{
+	intr_barrier();
+	PV_SHARED(PV_MASK) = 0; /* STI ... */
+	if (PV_SHARED(PV_PENDING))
+		pv_call(PV_FN_IRQ_UNMASKED, 0, 0); /* ... and take what waited */
+}
+
+static inline bool intr_enabled(void)
+{
+	return PV_SHARED(PV_MASK) == 0;
+}
+
+/* The same contract as below: the result has SSTATUS_SIE set if
+ * interrupts were on. */
+static inline uint32_t intr_save(void)
+{
+	uint32_t was_on = PV_SHARED(PV_MASK) == 0;
+	intr_off();
+	return was_on ? SSTATUS_SIE : 0;
+}
+
+static inline void intr_restore(uint32_t saved)
+{
+	if (saved & SSTATUS_SIE)
+		intr_on();
+	else
+		intr_off();
+}
+
+#else /* the strict kernel: sstatus.SIE */
 
 /* intr_off: mask S-mode interrupts (clear sstatus.SIE). */
 static inline void intr_off(void)
@@ -66,5 +126,6 @@ static inline void intr_restore(uint32_t saved)
 	uint32_t s = csr_read(sstatus);
 	csr_write(sstatus, (s & ~SSTATUS_SIE) | (saved & SSTATUS_SIE));
 }
+#endif /* PARAVIRT */
 
 #endif

@@ -21,6 +21,7 @@
 #include "kernel/kernel.h"
 #include "kernel/plic.h"
 #include "kernel/proc.h"
+#include "kernel/pv.h"
 #include "kernel/timer.h"
 #include "kernel/trap.h"
 
@@ -77,6 +78,9 @@ void kmain(uint32_t hartid, uintptr_t dtb)
 	char *argv[MAIN_RUN_MAX + 1];
 	char args[FDT_BOOTARGS_MAX];
 
+#ifdef PARAVIRT
+	pv_init(); /* first: without the monitor's help nothing below works */
+#endif
 	if (hartid != 0)
 		panic("kernel: hart %u: only hart 0 is supported", hartid);
 	if (fdt_parse((const void *)dtb, &main_fdt, &err) < 0)

@@ -17,6 +17,7 @@
 #include "kernel/intr.h"
 #include "kernel/kernel.h"
 #include "kernel/plic.h"
+#include "kernel/pv.h"
 #include "kernel/timer.h"
 #include "kernel/trap.h"
 #include "kernel/umem.h"
@@ -77,8 +78,14 @@ static void trap_interrupt(uint32_t irq)
 
 void trap_handler(struct trapframe *tf)
 {
+#ifdef PARAVIRT
+	/* trapvec.S asked the monitor for them (PV_FN_TRAP_ENTER). */
+	uint32_t scause = PV_SHARED(PV_E_SCAUSE);
+	uint32_t stval = PV_SHARED(PV_E_STVAL);
+#else
 	uint32_t scause = csr_read(scause);
 	uint32_t stval = csr_read(stval);
+#endif
 	uint32_t cause = scause & ~SCAUSE_INTERRUPT;
 	bool from_user = !(tf->sstatus & SSTATUS_SPP);
 	struct proc *p = proc_current();
@@ -138,6 +145,11 @@ void trap_return_to_user(struct proc *p)
 	/* From here to sret no trap may come: sscratch is about to point
 	 * at the kernel stack that the frame we restore lives on. */
 	intr_off();
+#ifdef PARAVIRT
+	PV_SHARED(PV_R_SSCRATCH) = p->kstack_top; /* PV_FN_SRET installs it */
+	vm_sync(); /* the program must see the page tables we changed */
+#else
 	csr_write(sscratch, p->kstack_top);
+#endif
 	trap_return(p->tf);
 }

@@ -15,7 +15,14 @@
  *                      sscratch = user sp     sscratch = kernel sp
  *
  * From S-mode we swap back and push the frame on the kernel's own stack.
+ *
+ * With PARAVIRT the CSR reads and writes of both paths (and sret) become
+ * two hypercalls, PV_FN_TRAP_ENTER and PV_FN_SRET, that carry the values
+ * through the shared page (pv_abi.h).  Only the sscratch swap stays: it
+ * runs before we have a single free register to make a call with.
  */
+#include "kernel/pv_abi.h"
+
 #define TF_SIZE 144     /* sizeof(struct trapframe), proc.h */
 #define TF_SEPC 128
 #define TF_SSTATUS 132
@@ -59,6 +66,26 @@ trap_vector:
 	sw x29, 116(sp)
 	sw x30, 120(sp)
 	sw x31, 124(sp)
+#ifdef PARAVIRT
+	# One hypercall instead of six trapped CSR accesses: the monitor
+	# copies sepc, scause, stval, sstatus and sscratch into the shared
+	# page, zeroes sscratch, and masks us with PV_MASK (the hardware
+	# cleared SIE; the monitor keeps SIE on and lets PV_MASK mask).
+	# a6, a7 (and a0, a1 for the answer) are saved already.
+	li a7, PV_EID
+	li a6, PV_FN_TRAP_ENTER
+	ecall
+	la t1, pv_shared
+	lw t0, PV_E_SSCRATCH(t1)        # the interrupted sp, as below
+	bnez t0, 2f
+	addi t0, sp, TF_SIZE
+2:	sw t0, 8(sp)
+	sw zero, PV_R_SSCRATCH(t1)      # "the kernel is running"
+	lw t0, PV_E_SEPC(t1)
+	sw t0, TF_SEPC(sp)
+	lw t0, PV_E_SSTATUS(t1)
+	sw t0, TF_SSTATUS(sp)
+#else
 	# The interrupted sp: the user's is in sscratch; a kernel trap left
 	# 0 there, and the kernel's sp was just above our frame.
 	csrr t0, sscratch
@@ -76,6 +103,7 @@ trap_vector:
 	li t1, 0
 	csrrs t0, sstatus, t1
 	sw t0, TF_SSTATUS(sp)
+#endif
 	mv a0, sp
 	call trap_handler
 	mv a0, sp
@@ -89,6 +117,24 @@ trap_vector:
 	.globl trap_return
 trap_return:
 	mv sp, a0
+#ifdef PARAVIRT
+	# What sret needs, and the four registers the hypercall itself
+	# uses (sp, a0, a6, a7), go to the shared page; PV_FN_SRET puts
+	# them in place and returns to sepc in the mode SPP says.
+	la t1, pv_shared
+	lw t0, TF_SEPC(sp)
+	sw t0, PV_R_SEPC(t1)
+	lw t0, TF_SSTATUS(sp)
+	sw t0, PV_R_SSTATUS(t1)
+	lw t0, 8(sp)
+	sw t0, PV_R_SP(t1)
+	lw t0, 40(sp)
+	sw t0, PV_R_A0(t1)
+	lw t0, 64(sp)
+	sw t0, PV_R_A6(t1)
+	lw t0, 68(sp)
+	sw t0, PV_R_A7(t1)
+#else
 	lw t0, TF_SEPC(sp)
 	csrw sepc, t0
 	# Put back the two bits sret needs, bit by bit (csrc/csrs: the CLI/STI
@@ -98,6 +144,8 @@ trap_return:
 	and t0, t0, t1
 	csrc sstatus, t1
 	csrs sstatus, t0
+#endif
+	# Every register but sp, a0, a6, a7 (x2, x10, x16, x17): those last.
 	lw x1, 4(sp)
 	lw x3, 12(sp)
 	lw x4, 16(sp)
@@ -106,14 +154,11 @@ trap_return:
 	lw x7, 28(sp)
 	lw x8, 32(sp)
 	lw x9, 36(sp)
-	lw x10, 40(sp)
 	lw x11, 44(sp)
 	lw x12, 48(sp)
 	lw x13, 52(sp)
 	lw x14, 56(sp)
 	lw x15, 60(sp)
-	lw x16, 64(sp)
-	lw x17, 68(sp)
 	lw x18, 72(sp)
 	lw x19, 76(sp)
 	lw x20, 80(sp)
@@ -128,5 +173,14 @@ trap_return:
 	lw x29, 116(sp)
 	lw x30, 120(sp)
 	lw x31, 124(sp)
+#ifdef PARAVIRT
+	li a7, PV_EID
+	li a6, PV_FN_SRET
+	ecall                           # does not come back here
+#else
+	lw x10, 40(sp)
+	lw x16, 64(sp)
+	lw x17, 68(sp)
 	lw sp, 8(sp)
 	sret
+#endif

@@ -83,6 +83,15 @@ pte_t *vm_kernel_root(void);
 void vm_switch(pte_t *root);
 /* vm_flush_page: forget any cached translation of `va` (sfence.vma va). */
 void vm_flush_page(uint32_t va);
+/* vm_sync: with PARAVIRT, hand the queued page-table writes and flushes
+ * to the monitor now (see vm.c); the strict kernel has nothing queued. */
+#ifdef PARAVIRT
+void vm_sync(void);
+#else
+static inline void vm_sync(void)
+{
+}
+#endif
 
 /* vm_walk: the leaf PTE for `va` in `root`; with `alloc`, create the
  * second-level table if missing.  NULL if absent (or out of memory). */
