@@ -1,0 +1,229 @@
+/*
+ * batch_test.c -- `trapvisor debug --batch`: the command engine's output
+ * against what the guest's code says must happen (addresses from nm, the
+ * instructions at _start, the kernel's system call path).
+ */
+#define _GNU_SOURCE /* memmem */
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "tests/viz/util.h"
+
+static void expect_has(const struct runner_result *r, const char *s)
+{
+	cr_expect(strstr(r->out, s), "missing \"%s\" in:\n%s\nstderr: %s", s, r->out, r->err);
+}
+
+/* Both modes: break at a kernel function, stop exactly there. */
+static void break_at_kmain(const char *mode)
+{
+	struct runner_result r;
+	char want[128], opts[64];
+	uint32_t kmain = viz_t_sym(KERNEL, "kmain");
+	cr_assert(kmain, "nm found no kmain");
+	snprintf(opts, sizeof(opts), "--mode=%s " KERNEL, mode);
+	viz_t_batch(opts, "break kmain\ncontinue\ninfo regs\n", &r);
+	cr_assert_eq(r.status, 0, "%s\n%s", r.out, r.err);
+	snprintf(want, sizeof(want), "Breakpoint 1 at 0x%08x <kmain>", kmain);
+	expect_has(&r, want);
+	snprintf(want, sizeof(want), "breakpoint 1 at 0x%08x <kmain>", kmain);
+	expect_has(&r, want);
+	snprintf(want, sizeof(want), "pc       0x%08x <kmain>", kmain);
+	expect_has(&r, want);
+	runner_free(&r);
+}
+
+Test(batch, break_at_kmain_trap) { break_at_kmain("trap"); }
+Test(batch, break_at_kmain_bare) { break_at_kmain("bare"); }
+
+Test(batch, stepi_moves_the_pc_through_start)
+{
+	/* _start begins with straight-line code (la t0 / la t1: two
+	 * auipc+addi pairs), so three steps end at entry + 12. */
+	struct runner_result r;
+	char want[64];
+	uint32_t start = viz_t_sym(KERNEL, "_start");
+	viz_t_batch(KERNEL, "x/2i $pc\nstepi 3\nstepi\n", &r);
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	snprintf(want, sizeof(want), "=> 0x%08x <_start>: auipc x5,", start);
+	expect_has(&r, want);
+	snprintf(want, sizeof(want), "=> 0x%08x <_start+12>: ", start + 12);
+	expect_has(&r, want);
+	snprintf(want, sizeof(want), "=> 0x%08x <_start+16>: ", start + 16);
+	expect_has(&r, want);
+	runner_free(&r);
+}
+
+Test(batch, catch_an_ecall_lands_in_the_trap_vector)
+{
+	/* The first system call of the first user program: under the
+	 * monitor the trap is reflected, so the guest is at its stvec, in
+	 * virtual S-mode, with scause 8 -- and the hart still in U-mode. */
+	struct runner_result r;
+	char want[128];
+	uint32_t vec = viz_t_sym(KERNEL, "trap_vector");
+	viz_t_batch(KERNEL, "catch trap ecall-from-U\ncontinue\ninfo vcpu\ninfo csr\n", &r);
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	expect_has(&r, "caught trap ecall-from-U (scause 0x8)");
+	snprintf(want, sizeof(want), "=> 0x%08x <trap_vector>", vec);
+	expect_has(&r, want);
+	expect_has(&r, "virtual mode S");
+	expect_has(&r, "scause 0x00000008 (ecall-from-U)");
+	expect_has(&r, "mode       U            S");
+	runner_free(&r);
+}
+
+Test(batch, walk_agrees_with_memory_at_each_level)
+{
+	/* In a system call, user page 0x1000 (the program's text): V -> P by
+	 * the guest's table, P -> R by the monitor.  The same word must read
+	 * back through all three names. */
+	struct runner_result r, r2;
+	viz_t_batch("--append run=hello " KERNEL, "break sys_write\ncontinue\nwalk 0x1000\n", &r);
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	uint64_t p = viz_t_hex_after(r.out, "V 0x00001000 -> P");
+	uint64_t m = strstr(r.out, "(P->R map)") ? viz_t_hex_after(strstr(r.out, "-> P"), "-> R") : 0;
+	cr_assert(p && m, "%s", r.out);
+	cr_expect_neq(p, m, "P->R is scattered, never the identity");
+	char script[256];
+	snprintf(script, sizeof(script),
+		 "break sys_write\ncontinue\nx/1 0x1000\nx/1p 0x%llx\nx/1m 0x%llx\n",
+		 (unsigned long long)p, (unsigned long long)m);
+	viz_t_batch("--append run=hello " KERNEL, script, &r2);
+	uint64_t v = viz_t_hex_after(r2.out, "0x00001000:");
+	char key[32];
+	snprintf(key, sizeof(key), "0x%08llx:", (unsigned long long)p);
+	cr_expect_eq(viz_t_hex_after(r2.out, key), v, "%s", r2.out);
+	snprintf(key, sizeof(key), "0x%08llx:", (unsigned long long)m);
+	cr_expect_eq(viz_t_hex_after(r2.out, key), v, "%s", r2.out);
+	cr_expect_neq(v, 0);
+	runner_free(&r);
+	runner_free(&r2);
+}
+
+Test(batch, shadow_fills_on_demand)
+{
+	/* Before the first instruction the shadow maps nothing of the kernel
+	 * text; after one step the monitor has filled the entry for _start,
+	 * and the shadow agrees with V -> P -> R. */
+	struct runner_result r;
+	viz_t_batch(KERNEL, "walk _start\nstepi\nwalk _start\n", &r);
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	expect_has(&r, "no shadow page table yet");
+	expect_has(&r, "by the shadow  (agrees with V->P->R)");
+	runner_free(&r);
+}
+
+Test(batch, watch_sees_the_next_pid_change)
+{
+	struct runner_result r;
+	char want[96];
+	uint32_t a = viz_t_sym(KERNEL, "proc_next_pid");
+	viz_t_batch(KERNEL, "x/1 proc_next_pid\nwatch proc_next_pid\ncontinue\n", &r);
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	uint32_t before = (uint32_t)viz_t_hex_after(r.out, ":");
+	snprintf(want, sizeof(want), "word at 0x%08x changed 0x%08x -> 0x%08x", a, before, before + 1);
+	expect_has(&r, want);
+	runner_free(&r);
+}
+
+Test(batch, runs_to_the_end_and_reports_the_exit)
+{
+	struct runner_result r;
+	viz_t_batch("--append run=hello " KERNEL, "continue\ncontinue\n", &r);
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	expect_has(&r, "hello, world! I am pid 2");
+	expect_has(&r, "the guest exited with status 0");
+	runner_free(&r);
+}
+
+Test(batch, trace_filter_and_show)
+{
+	struct runner_result r;
+	viz_t_batch(KERNEL, "break sys_write\ncontinue\ntrace filter emulate\ntrace 3\n", &r);
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	expect_has(&r, "trace filter: emulate");
+	expect_has(&r, "(3 of ");
+	/* Every line the filter let through mentions it. */
+	for (const char *p = strstr(r.out, "(tv) trace 3\n") + 13; *p == '#'; p = strchr(p, '\n') + 1) {
+		const char *eol = strchr(p, '\n');
+		cr_expect(memmem(p, (size_t)(eol - p), "emulate", 7), "%.*s", (int)(eol - p), p);
+	}
+	/* The newest event expands to its full record. */
+	const char *last = strrchr(r.out, '#');
+	cr_assert(last, "%s", r.out);
+	unsigned long long seq = strtoull(last + 1, NULL, 10);
+	char script[128], want[64];
+	snprintf(script, sizeof(script), "break sys_write\ncontinue\ntrace show %llu\ntrace show 0\n", seq);
+	runner_free(&r);
+	viz_t_batch(KERNEL, script, &r);
+	snprintf(want, sizeof(want), "{\"seq\":%llu,\"icount\":", seq);
+	expect_has(&r, want);
+	expect_has(&r, "trace: no event #0 in the ring"); /* long overwritten */
+	runner_free(&r);
+}
+
+Test(batch, info_and_map)
+{
+	struct runner_result r;
+	viz_t_batch("--mem 32M " KERNEL, "break sys_write\ncontinue\ninfo shadow\ninfo tlb\ninfo vms\nmap\n", &r);
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	expect_has(&r, "shadow tables of vm0");
+	expect_has(&r, "U-mode TLB:");
+	expect_has(&r, "* vm0  32 MiB");
+	expect_has(&r, "runs of mappings (satp 0x8");
+	runner_free(&r);
+}
+
+Test(batch, bad_input_is_one_line_each)
+{
+	struct runner_result r;
+	viz_t_batch(KERNEL, "frobnicate\nbreak nosuchsymbol\nx/2 0x4\nwatch 0x3\ncatch trap nope\n"
+			    "vm 7\ndelete 99\nx/0q 1\ninfo\nstepi -1\nquit\n", &r);
+	cr_expect_eq(r.status, 1, "a failed command makes the status 1");
+	expect_has(&r, "unknown command 'frobnicate'");
+	expect_has(&r, "break: need a symbol or address, not nosuchsymbol");
+	expect_has(&r, "0x00000004: cannot read");
+	expect_has(&r, "watch: 0x00000003 is not an aligned, mapped word");
+	expect_has(&r, "catch: unknown trap cause 'nope'");
+	expect_has(&r, "vm: no such VM 7");
+	expect_has(&r, "delete: no breakpoint or watchpoint 99");
+	expect_has(&r, "x: format is");
+	expect_has(&r, "info: which?");
+	expect_has(&r, "'-1' is not a positive count");
+	runner_free(&r);
+}
+
+Test(batch, bad_command_lines)
+{
+	struct runner_result r;
+	runner_run(TV " debug --batch /nonexistent/script " KERNEL, "", &r);
+	cr_expect_eq(r.status, 2, "%s", r.err);
+	runner_free(&r);
+	runner_run(TV " debug --gdb 99999 " KERNEL, "", &r);
+	cr_expect_eq(r.status, 2);
+	cr_expect(strstr(r.err, "need a port 1..65535"), "%s", r.err);
+	runner_free(&r);
+	runner_run(TV " debug --batch - /nonexistent.elf", "", &r);
+	cr_expect_eq(r.status, 2);
+	cr_expect(strstr(r.err, "nonexistent.elf"), "%s", r.err);
+	runner_free(&r);
+	runner_run(TV " debug " KERNEL " < /dev/null", "", &r);
+	cr_expect_eq(r.status, 2);
+	cr_expect(strstr(r.err, "needs a terminal"), "%s", r.err);
+	runner_free(&r);
+}
+
+Test(batch, two_vms)
+{
+	struct runner_result r;
+	viz_t_batch(KERNEL " " KERNEL, "stepi 10\ninfo vms\nvm 1\ninfo vcpu\n", &r);
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	expect_has(&r, "* vm0");
+	expect_has(&r, "  vm1");
+	expect_has(&r, "inspecting vm1");
+	expect_has(&r, "vCPU of vm1");
+	runner_free(&r);
+}

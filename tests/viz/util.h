@@ -1,0 +1,29 @@
+/*
+ * util.h -- helpers of the viz tests: symbols of the guest (from the
+ * cross toolchain's nm, an independent reader of the ELF), and running a
+ * debugger script in batch mode.
+ */
+#ifndef TESTS_VIZ_UTIL_H
+#define TESTS_VIZ_UTIL_H
+
+#include <stdint.h>
+
+#include "tests/guest/runner.h"
+
+#define KERNEL "build/guests/kernel.elf"
+#define TV "build/trapvisor"
+
+/* The address of `sym` in `elf` by riscv64-unknown-elf-nm; 0 if absent. */
+uint32_t viz_t_sym(const char *elf, const char *sym);
+
+/* Run `script` with `trapvisor debug OPTIONS --batch FILE`. */
+void viz_t_batch(const char *options, const char *script, struct runner_result *r);
+
+/* The hex number after the first occurrence of `key` in `text` (which
+ * must be followed by optional spaces and 0x...); 0 if not found. */
+uint64_t viz_t_hex_after(const char *text, const char *key);
+
+/* A port for a test server: free on loopback now, varying per process. */
+int viz_t_port(void);
+
+#endif
