@@ -7,6 +7,10 @@
 #   build/tests/bench/W-qemu.elf   bench.c W.c peer_qemu.S, at 0x10000
 # (one linker script, tests/bench/link.ld, with the base address as a symbol)
 # and build/tests/bench/benchrun (host) runs and times them.
+#
+# bench-modes times the teaching kernel's programs in --mode=bare and
+# --mode=trap instead (build/tests/bench/benchmodes, from modes.c): the
+# price of the monitor, against the targets of issue 4.
 
 BENCH_B         := $(B)/tests/bench
 BENCH_WORKLOADS := alu sieve sieve-paged chase
@@ -47,15 +51,36 @@ $(BENCH_B)/%-qemu.elf: $(BENCH_B)/%.rv.o $(BENCH_B)/bench.rv.o $(BENCH_B)/peer_q
 # Keep the objects (make would delete them as intermediate files).
 .SECONDARY: $(foreach f,$(BENCH_WORKLOADS) bench paging peer_bare peer_qemu,$(BENCH_B)/$(f).rv.o)
 
-$(BENCH_B)/benchrun: $(B)/tests/bench/run.o $(B)/tests/diff/diff_proc.o
+$(BENCH_B)/benchrun: $(B)/tests/bench/run.o $(B)/tests/bench/bench_text.o \
+		$(B)/tests/diff/diff_proc.o
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  LD      $@")
 	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ -lm
 
 BENCH_GUESTS := $(foreach w,$(BENCH_WORKLOADS),$(BENCH_B)/$(w)-bare.elf $(BENCH_B)/$(w)-qemu.elf)
-ALL_TARGETS  += $(BENCH_GUESTS) $(BENCH_B)/benchrun
+ALL_TARGETS  += $(BENCH_GUESTS) $(BENCH_B)/benchrun $(BENCH_B)/benchmodes
 
 bench-peer: $(B)/trapvisor $(BENCH_B)/benchrun $(BENCH_GUESTS)
 	$(Q)$(BENCH_B)/benchrun -n $(BENCH_RUNS) $(foreach m,$(BENCH_MODES),-m $(m)) \
 		$(BENCH_B) $(BENCH_WORKLOADS)
 BENCH_TARGETS += bench-peer
+
+# bench-modes: each program (a `run=` item of the teaching kernel) in bare
+# and trap mode, best of BENCH_RUNS each.  The sizes make each bare run
+# last about 0.2-1 s on a 2-core development VM; the outputs of the last
+# runs are in build/tests/bench/modes/.  One program alone, e.g.:
+#   make bench-modes BENCH_KERNEL_PROGS=syscalls:500000
+BENCH_KERNEL_PROGS ?= primes:1000000 syscalls:500000 memtouch:32 ptchurn:300:64 \
+		      spawnloop:1000 pingpong:20000
+
+$(BENCH_B)/benchmodes: $(B)/tests/bench/modes.o $(B)/tests/bench/bench_text.o \
+		$(B)/tests/diff/diff_proc.o
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^
+
+bench-modes: $(B)/trapvisor $(BENCH_B)/benchmodes $(B)/guests/kernel.elf
+	@mkdir -p $(BENCH_B)/modes
+	$(Q)$(BENCH_B)/benchmodes -n $(BENCH_RUNS) $(B)/guests/kernel.elf $(BENCH_B)/modes \
+		$(BENCH_KERNEL_PROGS)
+BENCH_TARGETS += bench-modes

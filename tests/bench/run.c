@@ -23,6 +23,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "tests/bench/bench_text.h"
 #include "tests/diff/diff_proc.h"
 
 #define BENCH_TIMEOUT_S 300		/* per run */
@@ -35,35 +36,6 @@ struct bench_result {
 	char checksum[64]; /* the guest's checksum line */
 	int ok;
 };
-
-/* The number after `key` in text (digits, commas and '_' allowed). */
-static int bench_find_u64(const char *text, const char *key, uint64_t *out)
-{
-	const char *s = strstr(text, key);
-	uint64_t v = 0;
-	int digits = 0;
-	if (!s)
-		return -1;
-	for (s += strlen(key); *s == ' ' || *s == '\t'; s++)
-		;
-	for (; (*s >= '0' && *s <= '9') || *s == ',' || *s == '_'; s++)
-		if (*s >= '0' && *s <= '9') {
-			v = v * 10 + (uint64_t)(*s - '0');
-			digits++;
-		}
-	*out = v;
-	return digits ? 0 : -1;
-}
-
-static int bench_find_double(const char *text, const char *key, double *out)
-{
-	const char *s = strstr(text, key);
-	char *end;
-	if (!s)
-		return -1;
-	*out = strtod(s + strlen(key), &end);
-	return end == s + strlen(key) ? -1 : 0;
-}
 
 /* Copy the checksum line "bench NAME: checksum X" out of a guest's output. */
 static int bench_find_checksum(const char *text, char *out, size_t n)
@@ -108,11 +80,11 @@ static int bench_once(char *const argv[], const char *out, const char *err, int 
 	uint64_t insns = 0;
 	double self = 0;
 	if (is_tv) {
-		if (!e || bench_find_u64(e, "instructions retired:", &insns)) {
+		if (!e || bench_text_u64(e, "instructions retired:", &insns)) {
 			fprintf(stderr, "benchrun: no 'instructions retired: N' in %s\n", err);
 			goto out;
 		}
-		if (bench_find_double(e, "guest MIPS:", &self))
+		if (bench_text_double(e, "guest MIPS:", &self))
 			self = 0; /* optional: shown as '-' */
 	}
 	if (!res->ok || secs < res->best) { /* the figures of the best run */
@@ -126,20 +98,6 @@ out:
 	free(o);
 	free(e);
 	return ret;
-}
-
-/* Print n with thousands separators into buf. */
-static const char *bench_grouped(uint64_t n, char *buf, size_t len)
-{
-	char digits[32];
-	int nd = snprintf(digits, sizeof(digits), "%" PRIu64, n), j = 0;
-	for (int i = 0; i < nd && (size_t)j + 2 < len; i++) {
-		if (i > 0 && (nd - i) % 3 == 0)
-			buf[j++] = ',';
-		buf[j++] = digits[i];
-	}
-	buf[j] = '\0';
-	return buf;
 }
 
 static void bench_usage(void)
@@ -243,7 +201,7 @@ int main(int argc, char **argv)
 		if (res[0].self_mips > 0)
 			snprintf(self, sizeof(self), "(%.0f)", res[0].self_mips);
 		printf("%-16s %15s %12.3f %8.0f %8s %9.3f %15.2f\n", name,
-		       bench_grouped(res[0].insns, insns, sizeof(insns)), res[0].best, mips, self,
+		       bench_text_grouped(res[0].insns, insns, sizeof(insns)), res[0].best, mips, self,
 		       res[1].best, ratio);
 		fflush(stdout);
 		log_ratio_sum += log(ratio);
