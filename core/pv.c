@@ -136,11 +136,8 @@ static int pv_mmu_update(struct vm *vm, struct pv_vm *p, uint32_t *value)
 		case PV_MMU_FLUSH_VA: /* what the sfence.vma emulation does */
 			mmu_flush_page(hw, val);
 			break;
-		case PV_MMU_FLUSH_ALL:
-			mmu_flush(hw);
-			break;
-		default:
-			return SBI_ERR_INVALID_PARAM;
+		case PV_MMU_FLUSH_ALL: mmu_flush(hw); break;
+		default: return SBI_ERR_INVALID_PARAM;
 		}
 	}
 	return 0;

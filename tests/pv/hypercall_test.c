@@ -15,10 +15,10 @@
 #include "isa-toy/guests/kernel/pv_abi.h"
 #include "isa-toy/sbi.h"
 
-#define HC_RAM (4u << 20)
+#define HC_RAM	  (4u << 20)
 #define HC_KERNEL KRUN_BUILD "/guests/kernel-pv.elf"
-#define HC_PAGE (BOARD_RAM_BASE + HC_RAM - 2 * 4096) /* the shared page */
-#define HC_LIST (BOARD_RAM_BASE + HC_RAM - 4096)    /* an mmu_update list */
+#define HC_PAGE	  (BOARD_RAM_BASE + HC_RAM - 2 * 4096) /* the shared page */
+#define HC_LIST	  (BOARD_RAM_BASE + HC_RAM - 4096)     /* an mmu_update list */
 
 static struct monitor hc_mon;
 static struct vm *hc_vm;
@@ -89,7 +89,7 @@ Test(hypercall, nothing_before_register)
 Test(hypercall, register_checks_the_page)
 {
 	cr_assert_eq(hc(PV_FN_REGISTER, HC_PAGE + 4, 0), SBI_ERR_INVALID_ADDRESS); /* unaligned */
-	cr_assert_eq(hc(PV_FN_REGISTER, 0, 0), SBI_ERR_INVALID_ADDRESS);          /* below RAM */
+	cr_assert_eq(hc(PV_FN_REGISTER, 0, 0), SBI_ERR_INVALID_ADDRESS);	   /* below RAM */
 	cr_assert_eq(hc(PV_FN_REGISTER, BOARD_RAM_BASE + HC_RAM, 0), SBI_ERR_INVALID_ADDRESS);
 	cr_assert_eq(hc(PV_FN_REGISTER, 0xfffff000u, 0), SBI_ERR_INVALID_ADDRESS); /* wraps */
 	cr_assert_eq(hc(PV_FN_REGISTER, HC_PAGE, 0), 0);

@@ -21,12 +21,12 @@
 #include "tests/kernel/krun.h"
 
 #define PV_TIMEOUT 60 /* seconds per run */
-#define PV_KERNEL KRUN_BUILD "/guests/kernel-pv.elf"
+#define PV_KERNEL  KRUN_BUILD "/guests/kernel-pv.elf"
 
 /* Run `kernel` on `trapvisor run --mode=MODE --stats`, stdin from
  * tests/kernel/expected/INPUT (or none). */
-static void pv_run(const char *mode, const char *kernel, const char *bootargs,
-		   const char *input, struct krun_result *r)
+static void pv_run(const char *mode, const char *kernel, const char *bootargs, const char *input,
+		   struct krun_result *r)
 {
 	char mode_opt[64], path[4096];
 	char *in = NULL;
@@ -38,7 +38,7 @@ static void pv_run(const char *mode, const char *kernel, const char *bootargs,
 		in = krun_read_file(path, &len);
 		cr_assert(in, "cannot read %s", path);
 	}
-	char *argv[] = { KRUN_TRAPVISOR, "run", mode_opt, "--stats", "--append",
+	char *argv[] = { KRUN_TRAPVISOR,   "run",	   mode_opt, "--stats", "--append",
 			 (char *)bootargs, (char *)kernel, NULL };
 	cr_assert(krun(argv, in, len, PV_TIMEOUT, r) == 0, "cannot start %s", KRUN_TRAPVISOR);
 	free(in);
@@ -46,13 +46,13 @@ static void pv_run(const char *mode, const char *kernel, const char *bootargs,
 
 /* --- case/: the transcripts --- */
 
-#define KCASE(name, bootargs, input, status)                                         \
-	Test(case, name)                                                             \
-	{                                                                            \
-		struct krun_result r;                                                \
-		pv_run("pv", PV_KERNEL, bootargs, input, &r);                        \
+#define KCASE(name, bootargs, input, status)                                          \
+	Test(case, name)                                                              \
+	{                                                                             \
+		struct krun_result r;                                                 \
+		pv_run("pv", PV_KERNEL, bootargs, input, &r);                         \
 		krun_check("trapvisor --mode=pv (kernel-pv.elf)", &r, #name, status); \
-		krun_free(&r);                                                       \
+		krun_free(&r);                                                        \
 	}
 #include "tests/kernel/cases.def"
 #undef KCASE
@@ -102,19 +102,29 @@ static void pv_fewer(const char *bootargs)
 	cr_assert_str_eq(p.out, t.out, "%s: transcripts differ", bootargs);
 	unsigned long long tt = pv_traps(&t), pt = pv_traps(&p);
 	unsigned long long te = pv_emulations(&t), pe = pv_emulations(&p);
-	cr_log_info("%s: traps %llu (trap) -> %llu (pv), emulations %llu -> %llu", bootargs, tt,
-		    pt, te, pe);
+	cr_log_info("%s: traps %llu (trap) -> %llu (pv), emulations %llu -> %llu", bootargs, tt, pt,
+		    te, pe);
 	cr_assert_lt(pt, tt, "%s: pv took %llu traps, trap mode %llu", bootargs, pt, tt);
 	cr_assert_gt(te, 0, "%s: trap mode emulated nothing?\n%s", bootargs, t.err);
-	cr_assert_leq(2 * pe, te, "%s: pv still emulated %llu sensitive instructions, trap mode %llu",
-		      bootargs, pe, te);
+	cr_assert_leq(2 * pe, te,
+		      "%s: pv still emulated %llu sensitive instructions, trap mode %llu", bootargs,
+		      pe, te);
 	krun_free(&t);
 	krun_free(&p);
 }
 
-Test(fewer, syscalls) { pv_fewer("run=syscalls"); }
-Test(fewer, ptchurn) { pv_fewer("run=ptchurn"); }
-Test(fewer, spawnloop) { pv_fewer("run=spawnloop"); }
+Test(fewer, syscalls)
+{
+	pv_fewer("run=syscalls");
+}
+Test(fewer, ptchurn)
+{
+	pv_fewer("run=ptchurn");
+}
+Test(fewer, spawnloop)
+{
+	pv_fewer("run=spawnloop");
+}
 
 /* --- refuse/: the PV kernel on a monitor without the extension --- */
 
@@ -127,10 +137,15 @@ static void pv_refused(const char *mode)
 		  "--mode=%s: no clear message; console:\n%s", mode, r.out);
 	cr_assert(!strstr(r.out, "hello"), "--mode=%s: went on booting:\n%s", mode, r.out);
 	cr_assert_neq(r.status, 0, "--mode=%s: exit status 0", mode);
-	cr_assert_lt(r.status, 128, "--mode=%s: trapvisor died of signal %d", mode,
-		     r.status - 128);
+	cr_assert_lt(r.status, 128, "--mode=%s: trapvisor died of signal %d", mode, r.status - 128);
 	krun_free(&r);
 }
 
-Test(refuse, trap) { pv_refused("trap"); }
-Test(refuse, bare) { pv_refused("bare"); }
+Test(refuse, trap)
+{
+	pv_refused("trap");
+}
+Test(refuse, bare)
+{
+	pv_refused("bare");
+}
