@@ -1,0 +1,171 @@
+/*
+ * dot_test.c -- `trapvisor walk` drawings: content (one node per PTE on
+ * each path, the addresses the text walk printed) and validity (the .dot
+ * parses back with libcgraph, PNG magic, SVG is XML with the node texts).
+ */
+#include <criterion/criterion.h>
+#include <graphviz/cgraph.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "tests/viz/util.h"
+
+struct drawing {
+	char dir[64], dot[96], svg[96], png[96];
+	struct runner_result r;
+};
+
+static void draw(struct drawing *d, const char *how)
+{
+	char cmd[1024];
+	snprintf(d->dir, sizeof(d->dir), "/tmp/tv-viz-dot-XXXXXX");
+	cr_assert(mkdtemp(d->dir));
+	snprintf(d->dot, sizeof(d->dot), "%s/w.dot", d->dir);
+	snprintf(d->svg, sizeof(d->svg), "%s/w.svg", d->dir);
+	snprintf(d->png, sizeof(d->png), "%s/w.png", d->dir);
+	snprintf(cmd, sizeof(cmd), TV " walk %s --dot %s --svg %s --png %s", how, d->dot, d->svg,
+		 d->png);
+	runner_run(cmd, "", &d->r);
+	cr_assert_eq(d->r.status, 0, "%s\n%s", d->r.out, d->r.err);
+}
+
+static void cleanup(struct drawing *d)
+{
+	unlink(d->dot);
+	unlink(d->svg);
+	unlink(d->png);
+	rmdir(d->dir);
+	runner_free(&d->r);
+}
+
+static char *slurp(const char *path, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	cr_assert(f, "%s missing", path);
+	char *buf = malloc(1 << 20);
+	*len = fread(buf, 1, (1 << 20) - 1, f);
+	buf[*len] = 0;
+	fclose(f);
+	return buf;
+}
+
+/* Parse the .dot with libcgraph; count nodes whose label has `what`. */
+static int count_nodes(const char *path, const char *what, char *labels, size_t cap)
+{
+	FILE *f = fopen(path, "r");
+	cr_assert(f);
+	Agraph_t *g = agread(f, NULL);
+	fclose(f);
+	cr_assert(g, "libcgraph could not parse %s", path);
+	int n = 0;
+	labels[0] = 0;
+	for (Agnode_t *v = agfstnode(g); v; v = agnxtnode(g, v)) {
+		char *l = agget(v, "label");
+		if (l && strstr(l, what))
+			n++;
+		if (l && strlen(labels) + strlen(l) + 2 < cap) {
+			strcat(labels, l);
+			strcat(labels, "\n");
+		}
+	}
+	agclose(g);
+	return n;
+}
+
+Test(dot, user_page_in_a_system_call)
+{
+	/* At sys_write, user address 0x1000: the guest walk reads two PTEs;
+	 * the kernel-view shadow has not got the user page (one PTE, a miss). */
+	struct drawing d;
+	char labels[8192], want[64];
+	draw(&d, "--append run=hello " KERNEL " --at sys_write --va 0x1000");
+	int pte = count_nodes(d.dot, "PTE", labels, sizeof(labels));
+	cr_expect_eq(pte, 3, "%s", labels);
+	/* The addresses of the text walk are in the nodes. */
+	uint64_t p = viz_t_hex_after(d.r.out, "V 0x00001000 -> P");
+	uint64_t l1 = viz_t_hex_after(d.r.out, "level-1 PTE at P");
+	uint64_t l0 = viz_t_hex_after(d.r.out, "level-0 PTE at P");
+	snprintf(want, sizeof(want), "guest physical P 0x%08llx", (unsigned long long)p);
+	cr_expect(strstr(labels, want), "%s in %s", want, labels);
+	snprintf(want, sizeof(want), "@ P 0x%08llx", (unsigned long long)l1);
+	cr_expect(strstr(labels, want), "%s in %s", want, labels);
+	snprintf(want, sizeof(want), "@ P 0x%08llx", (unsigned long long)l0);
+	cr_expect(strstr(labels, want), "%s in %s", want, labels);
+	cr_expect(strstr(labels, "not filled yet"), "%s", labels);
+
+	size_t len;
+	char *png = slurp(d.png, &len);
+	cr_expect(len > 8 && !memcmp(png, "\x89PNG\r\n\x1a\n", 8), "PNG magic");
+	free(png);
+	char *svg = slurp(d.svg, &len);
+	cr_expect(strstr(svg, "<?xml") && strstr(svg, "<svg") && strstr(svg, "</svg>"));
+	snprintf(want, sizeof(want), "guest physical P 0x%08llx", (unsigned long long)p);
+	cr_expect(strstr(svg, want), "SVG has the node text %s", want);
+	free(svg);
+	cleanup(&d);
+}
+
+Test(dot, kernel_text_after_a_fill_both_paths_meet)
+{
+	/* kmain, once running: the guest's paging is off at first, so the
+	 * guest path has no PTE; the shadow has filled the page (two PTEs)
+	 * and reaches the same machine address. */
+	struct drawing d;
+	char labels[8192];
+	draw(&d, KERNEL " --at kmain --va kmain");
+	cr_expect_eq(count_nodes(d.dot, "PTE", labels, sizeof(labels)), 2, "%s", labels);
+	cr_expect(strstr(labels, "shadow satp"), "%s", labels);
+	cr_expect(strstr(d.r.out, "(agrees with V->P->R)"), "%s", d.r.out);
+	char *dot;
+	size_t len;
+	dot = slurp(d.dot, &len);
+	cr_expect(strstr(dot, "same R"), "the shadow path ends at the P->R node");
+	free(dot);
+	cleanup(&d);
+}
+
+Test(dot, bare_board_has_no_shadow)
+{
+	struct drawing d;
+	char labels[8192];
+	draw(&d, "--mode=bare " KERNEL " --at sys_write --va sys_write");
+	cr_expect_eq(count_nodes(d.dot, "PTE", labels, sizeof(labels)), 2, "%s", labels);
+	cr_expect(!strstr(labels, "shadow"), "%s", labels);
+	cr_expect(strstr(labels, "physical P = R"), "%s", labels);
+	cleanup(&d);
+}
+
+Test(dot, whole_address_space)
+{
+	struct drawing d;
+	char labels[65536];
+	draw(&d, "--append run=hello " KERNEL " --at sys_write --all");
+	const char *p = strstr(d.r.out, " runs of mappings");
+	cr_assert(p, "%s", d.r.out);
+	while (p > d.r.out && p[-1] != '\n')
+		p--;
+	int n = atoi(p);
+	cr_expect_gt(n, 2);
+	cr_expect_eq(count_nodes(d.dot, "KiB", labels, sizeof(labels)), n, "%s", labels);
+	cr_expect(strstr(labels, "V 0x00001000-"), "the user program's text: %s", labels);
+	cleanup(&d);
+}
+
+Test(dot, bad_requests)
+{
+	struct runner_result r;
+	runner_run(TV " walk " KERNEL " --at nosuch --va 0 --dot /tmp/x.dot", "", &r);
+	cr_expect_eq(r.status, 2);
+	cr_expect(strstr(r.err, "--at nosuch: no such symbol"), "%s", r.err);
+	runner_free(&r);
+	runner_run(TV " walk " KERNEL " --after 10 --va 0x80000000 --dot /nonexistent/dir/x.dot", "", &r);
+	cr_expect_eq(r.status, 1);
+	cr_expect(strstr(r.err, "/nonexistent/dir/x.dot"), "%s", r.err);
+	runner_free(&r);
+	runner_run(TV " walk " KERNEL " --after 10", "", &r);
+	cr_expect_eq(r.status, 2);
+	cr_expect(strstr(r.err, "which address?"), "%s", r.err);
+	runner_free(&r);
+}
