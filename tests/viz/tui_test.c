@@ -1,0 +1,166 @@
+/*
+ * tui_test.c -- the curses debugger as a user meets it: run under a
+ * private tmux server (tmux -L), driven with send-keys, read back with
+ * capture-pane.  Each test kills its server at the end, pass or fail.
+ */
+#include <criterion/criterion.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "tests/viz/util.h"
+
+static char sock[64];
+
+static int tmux(const char *fmt, ...)
+{
+	char args[768], cmd[1024];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(args, sizeof(args), fmt, ap);
+	va_end(ap);
+	snprintf(cmd, sizeof(cmd), "timeout 10 tmux -L %s %s >/dev/null 2>&1", sock, args);
+	return system(cmd);
+}
+
+static void tui_start_args(const char *args)
+{
+	char cwd[512];
+	snprintf(sock, sizeof(sock), "tv-viz-%d", (int)getpid());
+	cr_assert(getcwd(cwd, sizeof(cwd)));
+	cr_assert_eq(tmux("new-session -d -s tv -x 100 -y 30 -c '%s' "
+			  "'exec timeout 120 " TV " debug %s'", cwd, args), 0);
+}
+
+static void tui_start(void)
+{
+	tui_start_args(KERNEL);
+}
+
+static void tui_stop(void)
+{
+	tmux("kill-server");
+}
+
+/* The screen now (static buffer). */
+static const char *screen(void)
+{
+	static char buf[16384];
+	char cmd[128];
+	snprintf(cmd, sizeof(cmd), "timeout 10 tmux -L %s capture-pane -p -t tv 2>/dev/null", sock);
+	FILE *p = popen(cmd, "r");
+	size_t n = p ? fread(buf, 1, sizeof(buf) - 1, p) : 0;
+	buf[n] = 0;
+	if (p)
+		pclose(p);
+	return buf;
+}
+
+/* Wait up to 10 s for `text` on the screen. */
+static bool wait_for(const char *text)
+{
+	for (int i = 0; i < 200; i++) {
+		if (strstr(screen(), text))
+			return true;
+		usleep(50000);
+	}
+	return false;
+}
+
+static void type(const char *line)
+{
+	tmux("send-keys -t tv -l '%s'", line);
+	tmux("send-keys -t tv Enter");
+}
+
+Test(tui, panes_render, .init = tui_start, .fini = tui_stop, .timeout = 60)
+{
+	cr_assert(wait_for("(tv)"), "%s", screen());
+	const char *titles[] = { "Registers", "Code", "Trap trace", "Page tables", "Console",
+				 "Memory", "Output" };
+	for (size_t i = 0; i < sizeof(titles) / sizeof(titles[0]); i++)
+		cr_expect(strstr(screen(), titles[i]), "no %s pane:\n%s", titles[i], screen());
+	/* The trap monitor: the hart is in U-mode, the guest believes S. */
+	cr_expect(strstr(screen(), "mode: hart U, guest S"), "%s", screen());
+	char want[64];
+	snprintf(want, sizeof(want), "=> %08x <_start>", viz_t_sym(KERNEL, "_start"));
+	cr_expect(strstr(screen(), want), "%s", screen());
+}
+
+Test(tui, stepping_moves_the_pc, .init = tui_start, .fini = tui_stop, .timeout = 60)
+{
+	char want[64];
+	uint32_t start = viz_t_sym(KERNEL, "_start");
+	cr_assert(wait_for("(tv)"));
+	type("stepi");
+	snprintf(want, sizeof(want), "=> %08x <_start+4>", start + 4);
+	cr_expect(wait_for(want), "%s", screen());
+	type(""); /* Enter alone repeats the step */
+	snprintf(want, sizeof(want), "pc %08x <_start+8>", start + 8);
+	cr_expect(wait_for(want), "%s", screen());
+}
+
+Test(tui, breakpoint_stops_and_walk_shows_the_translation, .init = tui_start, .fini = tui_stop,
+     .timeout = 60)
+{
+	char want[96];
+	uint32_t sw = viz_t_sym(KERNEL, "sys_write");
+	cr_assert(wait_for("(tv)"));
+	type("break sys_write");
+	type("continue");
+	snprintf(want, sizeof(want), "breakpoint 1 at 0x%08x <sys_write>", sw);
+	cr_assert(wait_for(want), "%s", screen());
+	cr_expect(strstr(screen(), "kernel: 64 MiB RAM"), "console pane:\n%s", screen());
+	snprintf(want, sizeof(want), "=>*%08x <sys_write>", sw);
+	cr_expect(strstr(screen(), want), "code pane marks pc and breakpoint:\n%s", screen());
+	type("walk 0x1000");
+	cr_expect(wait_for("Page tables: V -> P -> R"), "%s", screen());
+	cr_expect(wait_for("V 0x00001000 -> P 0x"), "%s", screen());
+	cr_expect(strstr(screen(), "(P->R map)"), "%s", screen());
+}
+
+Test(tui, resize_and_quit, .init = tui_start, .fini = tui_stop, .timeout = 60)
+{
+	cr_assert(wait_for("(tv)"));
+	tmux("resize-window -t tv -x 80 -y 24");
+	usleep(500000);
+	type("info vms");
+	cr_expect(wait_for("* vm0  64 MiB"), "%s", screen());
+	/* Every line fits 80 columns and the prompt is on the last row. */
+	const char *s = screen();
+	int lines = 0;
+	for (const char *p = s; *p; lines++) {
+		const char *e = strchr(p, '\n');
+		size_t len = e ? (size_t)(e - p) : strlen(p);
+		cr_expect_leq(len, 80u, "line %d too long", lines);
+		p = e ? e + 1 : p + len;
+	}
+	cr_expect(strstr(s, "Registers") && strstr(s, "Memory"), "%s", s);
+	type("quit");
+	/* The session ends with the debugger. */
+	bool gone = false;
+	for (int i = 0; i < 100 && !gone; i++) {
+		gone = tmux("has-session -t tv") != 0;
+		usleep(50000);
+	}
+	cr_expect(gone, "the debugger did not quit:\n%s", screen());
+}
+
+Test(tui, bare_mode_and_tab_completion, .fini = tui_stop, .timeout = 60)
+{
+	tui_start_args("--mode=bare " KERNEL);
+	cr_assert(wait_for("(tv)"));
+	cr_expect(strstr(screen(), "Registers (bare board)"), "%s", screen());
+	cr_expect(strstr(screen(), "no monitor, no trace"), "%s", screen());
+	/* "tbr" + Tab completes the command, "sys_wr" + Tab the symbol. */
+	tmux("send-keys -t tv -l 'tbr'");
+	tmux("send-keys -t tv Tab");
+	tmux("send-keys -t tv -l 'sys_wr'");
+	tmux("send-keys -t tv Tab");
+	cr_expect(wait_for("(tv) tbreak sys_write"), "%s", screen());
+	tmux("send-keys -t tv Enter");
+	cr_expect(wait_for("Temporary breakpoint 1"), "%s", screen());
+}
