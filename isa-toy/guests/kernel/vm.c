@@ -86,6 +86,8 @@ static inline pte_t vm_pte_read(pte_t *pte)
 }
 #endif
 
+#ifdef PARAVIRT
+/* The PV versions: every PTE access goes through the queue. */
 pte_t *vm_walk(pte_t *root, uint32_t va, bool alloc)
 {
 	pte_t *pde = &root[VM_VPN1(va)];
@@ -128,12 +130,50 @@ void vm_unmap(pte_t *root, uint32_t va)
 	vm_pte_set(pte, 0);
 	/* The TLB may still hold the old translation: drop it before the
 	 * frame can be handed to someone else and reached through it. */
-#ifdef PARAVIRT
 	vm_queue(PV_MMU_FLUSH_VA, va); /* with the write, in the same batch */
-#else
-	vm_flush_page(va);
-#endif
 }
+#else
+/* The strict versions, as they always were (direct PTE accesses). */
+pte_t *vm_walk(pte_t *root, uint32_t va, bool alloc)
+{
+	pte_t *pde = &root[VM_VPN1(va)];
+
+	if (!(*pde & PTE_V)) {
+		if (!alloc)
+			return NULL;
+		pte_t *table = kalloc();
+		if (!table)
+			return NULL;
+		/* A non-leaf entry: V set, R=W=X=0, pointing at the table. */
+		*pde = PTE_MAKE(table, PTE_V);
+	}
+	if (*pde & (PTE_R | PTE_W | PTE_X))
+		return NULL; /* a megapage: no second level */
+	pte_t *table = (pte_t *)PTE_PA(*pde);
+	return &table[VM_VPN0(va)];
+}
+
+int vm_map(pte_t *root, uint32_t va, uint32_t pa, uint32_t flags)
+{
+	pte_t *pte = vm_walk(root, va, true);
+	if (!pte || (*pte & PTE_V))
+		return -1;
+	*pte = PTE_MAKE(pa, flags | PTE_V);
+	return 0;
+}
+
+void vm_unmap(pte_t *root, uint32_t va)
+{
+	pte_t *pte = vm_walk(root, va, false);
+	if (!pte || !(*pte & PTE_V))
+		return;
+	kfree((void *)PTE_PA(*pte));
+	*pte = 0;
+	/* The TLB may still hold the old translation: drop it before the
+	 * frame can be handed to someone else and reached through it. */
+	vm_flush_page(va);
+}
+#endif
 
 /* vm_kmap_range: map [va, va+size) -> [pa, ...) in the kernel table. */
 static void vm_kmap_range(uint32_t va, uint32_t pa, uint32_t size, uint32_t flags)
