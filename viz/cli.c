@@ -30,21 +30,21 @@ int viz_cli_option(struct viz_cli *c, int code, const char *arg, const char *cmd
 		return 1;
 	case VIZ_OPT_MODE:
 		if (!viz_mode(arg)) {
-			fprintf(stderr, "trapvisor %s: unknown mode '%s' (trap, bt, pv or bare)\n", cmd, arg);
+			fprintf(stderr, "trapvisor %s: unknown mode '%s' (trap, bt, pv or bare)\n",
+				cmd, arg);
 			return -1;
 		}
 		c->cfg.mode = arg;
 		return 1;
 	case VIZ_OPT_MEM:
 		if (run_parse_size(arg, &v) || v < (1u << 20) || v > BOARD_RAM_MAX || (v & 0xfff)) {
-			fprintf(stderr, "trapvisor: --mem %s: need 1M..1G in whole 4 KiB pages\n", arg);
+			fprintf(stderr, "trapvisor: --mem %s: need 1M..1G in whole 4 KiB pages\n",
+				arg);
 			return -1;
 		}
 		c->ram_size = (uint32_t)v;
 		return 1;
-	case VIZ_OPT_APPEND:
-		c->bootargs = arg;
-		return 1;
+	case VIZ_OPT_APPEND: c->bootargs = arg; return 1;
 	case VIZ_OPT_ISA:
 		if (strcmp(arg, "strict") && strcmp(arg, "legacy")) {
 			fprintf(stderr, "trapvisor %s: --isa %s: strict or legacy\n", cmd, arg);
@@ -52,9 +52,7 @@ int viz_cli_option(struct viz_cli *c, int code, const char *arg, const char *cmd
 		}
 		c->cfg.legacy = !strcmp(arg, "legacy");
 		return 1;
-	case VIZ_OPT_TRACE:
-		c->cfg.trace_path = arg;
-		return 1;
+	case VIZ_OPT_TRACE: c->cfg.trace_path = arg; return 1;
 	}
 	return 0;
 }

@@ -21,19 +21,21 @@ enum {
 	VIZ_OPT_OWN,
 };
 
-#define VIZ_RUN_OPTIONS                                                   \
-	{ "mode", required_argument, NULL, VIZ_OPT_MODE },                \
-	{ "mem", required_argument, NULL, VIZ_OPT_MEM },                  \
-	{ "append", required_argument, NULL, VIZ_OPT_APPEND },            \
-	{ "trace", required_argument, NULL, VIZ_OPT_TRACE },              \
-	{ "isa", required_argument, NULL, VIZ_OPT_ISA },                  \
-	{ "help", no_argument, NULL, 'h' }
+#define VIZ_RUN_OPTIONS                                            \
+	{ "mode", required_argument, NULL, VIZ_OPT_MODE },         \
+	    { "mem", required_argument, NULL, VIZ_OPT_MEM },       \
+	    { "append", required_argument, NULL, VIZ_OPT_APPEND }, \
+	    { "trace", required_argument, NULL, VIZ_OPT_TRACE },   \
+	    { "isa", required_argument, NULL, VIZ_OPT_ISA },       \
+	{                                                          \
+		"help", no_argument, NULL, 'h'                     \
+	}
 
-#define VIZ_RUN_HELP                                                              \
+#define VIZ_RUN_HELP                                                                     \
 	"  --mode=MODE      trap (default), bt, pv (the monitor) or bare (no monitor)\n" \
-	"  --isa=ISA        strict (default) or legacy (not strictly virtualizable)\n"  \
-	"  --mem SIZE       guest RAM, e.g. 64M (default 64M)\n"                       \
-	"  --append ARGS    kernel command line (/chosen/bootargs)\n"                  \
+	"  --isa=ISA        strict (default) or legacy (not strictly virtualizable)\n"   \
+	"  --mem SIZE       guest RAM, e.g. 64M (default 64M)\n"                         \
+	"  --append ARGS    kernel command line (/chosen/bootargs)\n"                    \
 	"  --trace FILE     also write the monitor's events to FILE (JSON Lines)\n"
 
 struct viz_cli {

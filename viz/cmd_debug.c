@@ -80,21 +80,19 @@ int dbg_main(int argc, char **argv)
 			continue;
 		char *end;
 		switch (c) {
-		case VIZ_OPT_OWN:
-			batch = optarg;
-			break;
+		case VIZ_OPT_OWN: batch = optarg; break;
 		case VIZ_OPT_OWN + 1:
 			port = strtol(optarg, &end, 10);
 			if (*end || port < 1 || port > 65535) {
-				fprintf(stderr, "trapvisor debug: --gdb %s: need a port 1..65535\n", optarg);
+				fprintf(stderr, "trapvisor debug: --gdb %s: need a port 1..65535\n",
+					optarg);
 				return TV_EXIT_USAGE;
 			}
 			break;
-		case 'h':
-			dbg_usage(stdout);
-			return 0;
+		case 'h': dbg_usage(stdout); return 0;
 		default:
-			fprintf(stderr, "trapvisor debug: unknown or incomplete option '%s' (try --help)\n",
+			fprintf(stderr,
+				"trapvisor debug: unknown or incomplete option '%s' (try --help)\n",
 				argv[optind - 1]);
 			return TV_EXIT_USAGE;
 		}

@@ -74,22 +74,20 @@ int viz_walk_main(int argc, char **argv)
 		if (r)
 			continue;
 		switch (c) {
-		case W_AT:
-			at = optarg;
-			break;
+		case W_AT: at = optarg; break;
 		case W_AFTER:
 			if (run_parse_size(optarg, &after) || !after) {
-				fprintf(stderr, "trapvisor walk: --after %s: need a positive count\n", optarg);
+				fprintf(stderr,
+					"trapvisor walk: --after %s: need a positive count\n",
+					optarg);
 				return TV_EXIT_USAGE;
 			}
 			break;
-		case W_VA:
-			va_s = optarg;
-			break;
-		case W_ALL:
-			all = true;
-			break;
-		case W_DOT: case W_PNG: case W_SVG:
+		case W_VA: va_s = optarg; break;
+		case W_ALL: all = true; break;
+		case W_DOT:
+		case W_PNG:
+		case W_SVG:
 			if (nout == 8) {
 				fprintf(stderr, "trapvisor walk: at most 8 drawings\n");
 				return TV_EXIT_USAGE;
@@ -97,11 +95,10 @@ int viz_walk_main(int argc, char **argv)
 			out[nout].path = optarg;
 			out[nout++].fmt = c == W_DOT ? "dot" : c == W_PNG ? "png" : "svg";
 			break;
-		case 'h':
-			walk_usage(stdout);
-			return 0;
+		case 'h': walk_usage(stdout); return 0;
 		default:
-			fprintf(stderr, "trapvisor walk: unknown or incomplete option '%s' (try --help)\n",
+			fprintf(stderr,
+				"trapvisor walk: unknown or incomplete option '%s' (try --help)\n",
 				argv[optind - 1]);
 			return TV_EXIT_USAGE;
 		}

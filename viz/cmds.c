@@ -14,22 +14,27 @@ const struct dbg_command dbg_commands[] = {
 	{ "step", dbg_cmd_stepi, "step [N]: as stepi (no source lines in this debugger)" },
 	{ "si", dbg_cmd_stepi, "si [N]: as stepi" },
 	{ "next", dbg_cmd_next, "next: step, but run a call (jal/jalr ra) to its return" },
-	{ "continue", dbg_cmd_continue, "continue: run to a breakpoint, watchpoint, catch or the end" },
+	{ "continue", dbg_cmd_continue,
+	  "continue: run to a breakpoint, watchpoint, catch or the end" },
 	{ "c", dbg_cmd_continue, "c: as continue" },
 	{ "break", dbg_cmd_break, "break SYM|ADDR: stop when the pc gets there" },
 	{ "b", dbg_cmd_break, "b SYM|ADDR: as break" },
 	{ "tbreak", dbg_cmd_tbreak, "tbreak SYM|ADDR: a breakpoint that deletes itself when hit" },
 	{ "delete", dbg_cmd_delete, "delete [N]: delete breakpoint/watchpoint N (all without N)" },
 	{ "watch", dbg_cmd_watch, "watch ADDR: stop when the word at guest-virtual ADDR changes" },
-	{ "catch", dbg_cmd_catch, "catch trap CAUSE|any|none: stop on traps of a cause (by name or number)" },
+	{ "catch", dbg_cmd_catch,
+	  "catch trap CAUSE|any|none: stop on traps of a cause (by name or number)" },
 	{ "walk", dbg_cmd_walk, "walk VA: the translation V -> P -> R and the shadow's V -> R" },
-	{ "x", dbg_cmd_x, "x/N[xi] ADDR: N words (x) or instructions (i) at guest-virtual ADDR;\n"
-			  "  x/Np ADDR guest-physical, x/Nm ADDR machine" },
+	{ "x", dbg_cmd_x,
+	  "x/N[xi] ADDR: N words (x) or instructions (i) at guest-virtual ADDR;\n"
+	  "  x/Np ADDR guest-physical, x/Nm ADDR machine" },
 	{ "info", dbg_cmd_info, "info regs|csr|vcpu|tlb|shadow|vms|break: the state, by part" },
 	{ "vm", dbg_cmd_vm, "vm N: inspect VM N (trap mode)" },
-	{ "trace", dbg_cmd_trace, "trace [N] | trace filter [TEXT] | trace show SEQ: the monitor's events" },
+	{ "trace", dbg_cmd_trace,
+	  "trace [N] | trace filter [TEXT] | trace show SEQ: the monitor's events" },
 	{ "dot", dbg_cmd_dot, "dot VA FILE: draw the walk of VA (FILE .dot, .png or .svg)" },
-	{ "map", dbg_cmd_map, "map [FILE]: every mapping of the guest's address space (runs merged)" },
+	{ "map", dbg_cmd_map,
+	  "map [FILE]: every mapping of the guest's address space (runs merged)" },
 	{ "quit", dbg_cmd_quit, "quit: leave the debugger" },
 	{ "help", dbg_cmd_help, "help [COMMAND]: the commands, or one of them" },
 	{ NULL, NULL, NULL },
@@ -43,7 +48,8 @@ int dbg_exec(struct dbg *d, const char *line)
 	int argc = 0;
 
 	snprintf(buf, sizeof(buf), "%s", line);
-	for (char *p = strtok(buf, " \t\r\n"); p && argc < DBG_MAX_ARGS; p = strtok(NULL, " \t\r\n"))
+	for (char *p = strtok(buf, " \t\r\n"); p && argc < DBG_MAX_ARGS;
+	     p = strtok(NULL, " \t\r\n"))
 		argv[argc++] = p;
 	argv[argc] = NULL;
 	if (!argc || argv[0][0] == '#')
@@ -140,8 +146,8 @@ static int dbg_add_break(struct dbg *d, int argc, char **argv, bool temp)
 	uint32_t addr;
 	char sym[64];
 	if (argc < 2 || dbg_parse_addr(d, argv[1], &addr)) {
-		fprintf(d->out, "%s: need a symbol or address%s%s\n", argv[0], argc > 1 ? ", not " : "",
-			argc > 1 ? argv[1] : "");
+		fprintf(d->out, "%s: need a symbol or address%s%s\n", argv[0],
+			argc > 1 ? ", not " : "", argc > 1 ? argv[1] : "");
 		return -1;
 	}
 	int id = dbg_break_add(d, addr, temp);
@@ -230,8 +236,10 @@ int dbg_cmd_catch(struct dbg *d, int argc, char **argv)
 		return 0;
 	}
 	if (dbg_parse_cause(argv[2], &cause)) {
-		fprintf(d->out, "catch: unknown trap cause '%s' (e.g. illegal-instruction, "
-				"ecall-from-U, 8)\n", argv[2]);
+		fprintf(d->out,
+			"catch: unknown trap cause '%s' (e.g. illegal-instruction, "
+			"ecall-from-U, 8)\n",
+			argv[2]);
 		return -1;
 	}
 	if (d->ncatch == DBG_MAX_CATCHES) {

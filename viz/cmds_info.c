@@ -37,7 +37,8 @@ static void dbg_info_csr(struct dbg *d)
 {
 	const struct csr_file *h = &d->t.ops->hart(&d->t)->csr, *g = d->t.ops->guest_csr(&d->t);
 	if (d->t.ops->monitor)
-		fprintf(d->out, "%-10s %-13s%s\n", "", "hart (real)", "vCPU (the guest's, virtual)");
+		fprintf(d->out, "%-10s %-13s%s\n", "", "hart (real)",
+			"vCPU (the guest's, virtual)");
 	fprintf(d->out, "%-10s %-13s%s\n", "mode", h->priv == PRIV_S ? "S" : "U",
 		d->t.ops->monitor ? (g->priv == PRIV_S ? "S" : "U") : "");
 	dbg_csr_row(d, "sstatus", h->sstatus, g->sstatus);
@@ -57,14 +58,16 @@ static void dbg_info_csr(struct dbg *d)
 static void dbg_info_vcpu(struct dbg *d)
 {
 	const struct csr_file *g = d->t.ops->guest_csr(&d->t);
-	fprintf(d->out, "vCPU of vm%d: virtual mode %s, sstatus 0x%08x (SIE %d SPIE %d SPP %s SUM %d)\n",
+	fprintf(d->out,
+		"vCPU of vm%d: virtual mode %s, sstatus 0x%08x (SIE %d SPIE %d SPP %s SUM %d)\n",
 		d->t.vm, g->priv == PRIV_S ? "S" : "U", g->sstatus, !!(g->sstatus & SSTATUS_SIE),
 		!!(g->sstatus & SSTATUS_SPIE), g->sstatus & SSTATUS_SPP ? "S" : "U",
 		!!(g->sstatus & SSTATUS_SUM));
 	fprintf(d->out, "  satp 0x%08x  stvec 0x%08x  sepc 0x%08x  scause 0x%08x (%s)\n", g->satp,
 		g->stvec, g->sepc, g->scause, cpu_cause_name(g->scause));
-	fprintf(d->out, "  instret %" PRIu64 "  traps taken %" PRIu64 "  time %" PRIu64
-			"  stimecmp 0x%" PRIx64 "\n",
+	fprintf(d->out,
+		"  instret %" PRIu64 "  traps taken %" PRIu64 "  time %" PRIu64
+		"  stimecmp 0x%" PRIx64 "\n",
 		g->instret, g->traps, csr_time(g), g->stimecmp);
 	if (!d->t.ops->monitor)
 		fprintf(d->out, "  (bare board: the vCPU is the hart itself)\n");
@@ -88,13 +91,14 @@ static void dbg_info_tlb(struct dbg *d)
 	int p = hw->csr.priv, shown = 0;
 	for (int k = 0; k < 3; k++)
 		for (int i = 0; i < TLB_SIZE && shown < 12; i++) {
-			uint32_t tag = k == 0 ? hw->tlb[p].read[i].tag
-				     : k == 1 ? hw->tlb[p].write[i].tag : hw->tlb[p].exec[i].tag;
+			uint32_t tag = k == 0	? hw->tlb[p].read[i].tag
+				       : k == 1 ? hw->tlb[p].write[i].tag
+						: hw->tlb[p].exec[i].tag;
 			if (tag & TLB_INVALID)
 				continue;
-			uint32_t ppage = k == 0 ? hw->tlb[p].read[i].ppage
-				       : k == 1 ? hw->tlb[p].write[i].ppage
-						: hw->tlb[p].exec[i].page->ppage;
+			uint32_t ppage = k == 0	  ? hw->tlb[p].read[i].ppage
+					 : k == 1 ? hw->tlb[p].write[i].ppage
+						  : hw->tlb[p].exec[i].page->ppage;
 			fprintf(d->out, "  %-5s V 0x%08x -> R 0x%08" PRIx64 "\n", kind[k], tag,
 				hw->ram_base + (uint64_t)ppage * 4096);
 			shown++;
@@ -109,8 +113,9 @@ static void dbg_info_shadow(struct dbg *d)
 		return;
 	}
 	const struct spt *s = &d->t.mon->vm[d->t.vm]->spt;
-	fprintf(d->out, "shadow tables of vm%d (fills %" PRIu64 ", write-protect traps %" PRIu64
-			", invalidations %" PRIu64 "):\n",
+	fprintf(d->out,
+		"shadow tables of vm%d (fills %" PRIu64 ", write-protect traps %" PRIu64
+		", invalidations %" PRIu64 "):\n",
 		d->t.vm, s->stats.fills, s->stats.pt_writes, s->stats.invalidations);
 	for (int i = 0; i < SPT_TREES; i++) {
 		const struct spt_tree *tr = &s->trees[i];
@@ -119,7 +124,8 @@ static void dbg_info_shadow(struct dbg *d)
 		int leaves = 0;
 		for (int j = 0; j < 1024; j++)
 			leaves += tr->leaf[j] != SPT_NONE;
-		fprintf(d->out, "%c guest satp 0x%08x view %-5s root R 0x%08" PRIx64 ", %d leaf tables\n",
+		fprintf(d->out,
+			"%c guest satp 0x%08x view %-5s root R 0x%08" PRIx64 ", %d leaf tables\n",
 			tr == s->cur ? '*' : ' ', tr->gsatp, view[tr->view],
 			(uint64_t)spt_frame_ppn(&d->t.mon->frames, tr->root) << 12, leaves);
 	}
@@ -141,7 +147,9 @@ static void dbg_info_vms(struct dbg *d)
 		fprintf(d->out, "%c vm%d  %u MiB  pc 0x%08x  mode %s  instret %" PRIu64 "  %s",
 			i == d->t.vm ? '*' : ' ', i, vm->ram_size >> 20, pc,
 			vm->vcpu.csr.priv == PRIV_S ? "S" : "U", vm->vcpu.csr.instret,
-			vm->halted ? "exited" : vm->vcpu.wfi ? "in wfi" : "runnable");
+			vm->halted     ? "exited"
+			: vm->vcpu.wfi ? "in wfi"
+				       : "runnable");
 		if (vm->halted)
 			fprintf(d->out, " (status %d)", vm->exit_code);
 		fputc('\n', d->out);
@@ -172,10 +180,10 @@ int dbg_cmd_info(struct dbg *d, int argc, char **argv)
 		const char *what;
 		void (*fn)(struct dbg *d);
 	} parts[] = {
-		{ "regs", dbg_info_regs },     { "registers", dbg_info_regs },
-		{ "csr", dbg_info_csr },       { "vcpu", dbg_info_vcpu },
-		{ "tlb", dbg_info_tlb },       { "shadow", dbg_info_shadow },
-		{ "vms", dbg_info_vms },       { "break", dbg_info_break },
+		{ "regs", dbg_info_regs },	   { "registers", dbg_info_regs },
+		{ "csr", dbg_info_csr },	   { "vcpu", dbg_info_vcpu },
+		{ "tlb", dbg_info_tlb },	   { "shadow", dbg_info_shadow },
+		{ "vms", dbg_info_vms },	   { "break", dbg_info_break },
 		{ "breakpoints", dbg_info_break },
 	};
 	for (size_t i = 0; argc > 1 && i < sizeof(parts) / sizeof(parts[0]); i++)
@@ -194,14 +202,16 @@ static void dbg_print_step(struct dbg *d, const char *space, const struct sv32_w
 	char fl[9];
 	uint32_t pte = w->pte[i];
 	unsigned idx = (unsigned)((w->pte_pa[i] - w->table[i]) / 4);
-	fprintf(d->out, "  level-%d PTE at %s 0x%08" PRIx64 " (table %s 0x%08" PRIx64
-			"[0x%03x]) = 0x%08x %s",
+	fprintf(d->out,
+		"  level-%d PTE at %s 0x%08" PRIx64 " (table %s 0x%08" PRIx64
+		"[0x%03x]) = 0x%08x %s",
 		1 - i, space, w->pte_pa[i], space, w->table[i], idx, pte, viz_pte_flags(pte, fl));
 	if (!(pte & PTE_V))
 		fprintf(d->out, "  invalid\n");
 	else if (pte & (PTE_R | PTE_W | PTE_X))
-		fprintf(d->out, "  leaf: %s page %s 0x%08" PRIx64 "\n", i == 0 && w->steps == 1 ? "4 MiB" : "4 KiB",
-			space, (uint64_t)(pte >> PTE_PPN_SHIFT) << 12);
+		fprintf(d->out, "  leaf: %s page %s 0x%08" PRIx64 "\n",
+			i == 0 && w->steps == 1 ? "4 MiB" : "4 KiB", space,
+			(uint64_t)(pte >> PTE_PPN_SHIFT) << 12);
 	else
 		fprintf(d->out, "  -> next table %s 0x%08" PRIx64 "\n", space,
 			(uint64_t)(pte >> PTE_PPN_SHIFT) << 12);
@@ -221,17 +231,22 @@ void dbg_print_xlate(struct dbg *d, const struct viz_xlate *x)
 			dbg_print_step(d, "P", &x->g, i);
 	}
 	if (x->gfault) {
-		fprintf(d->out, "V 0x%08x -> guest fault: %s\n", va, cpu_cause_name((uint32_t)x->gfault));
+		fprintf(d->out, "V 0x%08x -> guest fault: %s\n", va,
+			cpu_cause_name((uint32_t)x->gfault));
 	} else {
 		fprintf(d->out, "V 0x%08x -> P 0x%08" PRIx64 "\n", va, x->g.pa);
 		if (x->rfault)
-			fprintf(d->out, "P 0x%08" PRIx64 " -> not RAM (a device: the monitor emulates it)\n",
+			fprintf(d->out,
+				"P 0x%08" PRIx64
+				" -> not RAM (a device: the monitor emulates it)\n",
 				x->g.pa);
 		else if (x->monitor)
-			fprintf(d->out, "P 0x%08" PRIx64 " -> R 0x%08" PRIx64 " (P->R map)\n", x->g.pa,
-				x->ma);
+			fprintf(d->out, "P 0x%08" PRIx64 " -> R 0x%08" PRIx64 " (P->R map)\n",
+				x->g.pa, x->ma);
 		else
-			fprintf(d->out, "P 0x%08" PRIx64 " = R (bare board: no monitor, P is machine memory)\n",
+			fprintf(d->out,
+				"P 0x%08" PRIx64
+				" = R (bare board: no monitor, P is machine memory)\n",
 				x->g.pa);
 	}
 	if (!x->monitor)
@@ -245,13 +260,15 @@ void dbg_print_xlate(struct dbg *d, const struct viz_xlate *x)
 	for (int i = 0; i < x->h.steps; i++)
 		dbg_print_step(d, "R", &x->h, i);
 	if (x->hfault)
-		fprintf(d->out, "V 0x%08x -> not in the shadow yet (the hardware would fault; the "
-				"monitor fills it)\n", va);
+		fprintf(d->out,
+			"V 0x%08x -> not in the shadow yet (the hardware would fault; the "
+			"monitor fills it)\n",
+			va);
 	else
 		fprintf(d->out, "V 0x%08x -> R 0x%08" PRIx64 " by the shadow%s\n", va, x->h.pa,
 			x->gfault || x->rfault ? "  (DIFFERS: the guest maps nothing here)"
-			: x->h.pa == x->ma ? "  (agrees with V->P->R)"
-					   : "  (DIFFERS from V->P->R: stale)");
+			: x->h.pa == x->ma     ? "  (agrees with V->P->R)"
+					       : "  (DIFFERS from V->P->R: stale)");
 }
 
 int dbg_cmd_walk(struct dbg *d, int argc, char **argv)
@@ -339,7 +356,8 @@ int dbg_cmd_x(struct dbg *d, int argc, char **argv)
 		if (*end)
 			kind = *end++;
 		if (*end || !strchr("xipm", kind) || n == 0 || n > 4096) {
-			fprintf(d->out, "x: format is /N followed by x, i, p or m (e.g. x/8i $pc)\n");
+			fprintf(d->out,
+				"x: format is /N followed by x, i, p or m (e.g. x/8i $pc)\n");
 			return -1;
 		}
 	}
@@ -351,18 +369,19 @@ int dbg_cmd_x(struct dbg *d, int argc, char **argv)
 	char sym[64], insn[64];
 	for (unsigned long i = 0; i < n; i++, addr += 4) {
 		uint32_t w;
-		int bad = kind == 'p' ? viz_read_phys(&d->t, addr, &w, 4)
-			: kind == 'm' ? viz_read_machine(&d->t, addr, &w, 4)
-				      : viz_read_virt(&d->t, addr, &w, 4);
+		int bad = kind == 'p'	? viz_read_phys(&d->t, addr, &w, 4)
+			  : kind == 'm' ? viz_read_machine(&d->t, addr, &w, 4)
+					: viz_read_virt(&d->t, addr, &w, 4);
 		if (bad) {
 			fprintf(d->out, "0x%08x: cannot read (%s)\n", addr,
-				kind == 'p' ? "not guest RAM" : kind == 'm' ? "not machine RAM"
-									 : "not mapped, or not RAM");
+				kind == 'p'   ? "not guest RAM"
+				: kind == 'm' ? "not machine RAM"
+					      : "not mapped, or not RAM");
 			return i ? 0 : -1;
 		}
 		if (kind == 'i')
-			fprintf(d->out, "%s0x%08x %s: %s\n", addr == viz_pc(&d->t) ? "=> " : "   ", addr,
-				dbg_symbolize(d, addr, sym, sizeof(sym)),
+			fprintf(d->out, "%s0x%08x %s: %s\n", addr == viz_pc(&d->t) ? "=> " : "   ",
+				addr, dbg_symbolize(d, addr, sym, sizeof(sym)),
 				dbg_disasm_at(d, addr, insn, sizeof(insn)));
 		else if (i % 4 == 0)
 			fprintf(d->out, "0x%08x: 0x%08x", addr, w);
@@ -381,7 +400,8 @@ int dbg_cmd_vm(struct dbg *d, int argc, char **argv)
 	char *end;
 	long i = argc > 1 ? strtol(argv[1], &end, 10) : -1;
 	if (argc < 2 || *end || d->t.ops->select_vm(&d->t, (int)i)) {
-		fprintf(d->out, "vm: no such VM%s%s\n", argc > 1 ? " " : "", argc > 1 ? argv[1] : "");
+		fprintf(d->out, "vm: no such VM%s%s\n", argc > 1 ? " " : "",
+			argc > 1 ? argv[1] : "");
 		return -1;
 	}
 	fprintf(d->out, "inspecting vm%ld\n", i);
@@ -412,7 +432,8 @@ int dbg_cmd_trace(struct dbg *d, int argc, char **argv)
 	}
 	if (argc > 1 && !strcmp(argv[1], "filter")) {
 		snprintf(d->trace_filter, sizeof(d->trace_filter), "%s", argc > 2 ? argv[2] : "");
-		fprintf(d->out, "trace filter: %s\n", d->trace_filter[0] ? d->trace_filter : "(none)");
+		fprintf(d->out, "trace filter: %s\n",
+			d->trace_filter[0] ? d->trace_filter : "(none)");
 		return 0;
 	}
 	if (argc > 2 && !strcmp(argv[1], "show")) {

@@ -16,7 +16,7 @@
 #include "viz/dbg.h"
 
 #define DBG_CHUNK 100000 /* steps per chunk when nothing needs a look */
-#define DBG_POLL 4096    /* steps between looks for an interrupt */
+#define DBG_POLL  4096	 /* steps between looks for an interrupt */
 
 int dbg_open(struct dbg *d, const struct viz_config *cfg, void (*console)(void *, uint8_t),
 	     void *console_ctx)
@@ -231,11 +231,8 @@ const char *dbg_stop_describe(struct dbg *d)
 		snprintf(d->stop_text, sizeof(d->stop_text), "interrupted at 0x%08x %s", pc,
 			 dbg_symbolize(d, pc, sym, sizeof(sym)));
 		break;
-	case DBG_STOP_STEPS:
-		d->stop_text[0] = 0;
-		break;
-	default: /* filled in when it stopped */
-		break;
+	case DBG_STOP_STEPS: d->stop_text[0] = 0; break;
+	default: /* filled in when it stopped */ break;
 	}
 	return d->stop_text;
 }
@@ -269,9 +266,9 @@ char *dbg_disasm_at(const struct dbg *d, uint32_t va, char *buf, size_t len)
 }
 
 static const char *const dbg_abi[32] = {
-	"zero", "ra", "sp", "gp", "tp", "t0", "t1", "t2", "s0", "s1", "a0",
-	"a1",   "a2", "a3", "a4", "a5", "a6", "a7", "s2", "s3", "s4", "s5",
-	"s6",   "s7", "s8", "s9", "s10", "s11", "t3", "t4", "t5", "t6",
+	"zero", "ra", "sp", "gp", "tp",	 "t0",	"t1", "t2", "s0", "s1", "a0",
+	"a1",	"a2", "a3", "a4", "a5",	 "a6",	"a7", "s2", "s3", "s4", "s5",
+	"s6",	"s7", "s8", "s9", "s10", "s11", "t3", "t4", "t5", "t6",
 };
 
 const char *dbg_reg_name(unsigned r)

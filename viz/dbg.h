@@ -13,15 +13,15 @@
 
 #include "viz/inspect.h"
 
-#define DBG_MAX_BREAKS 32
+#define DBG_MAX_BREAKS	32
 #define DBG_MAX_WATCHES 8
 #define DBG_MAX_CATCHES 16
-#define DBG_FILTER 64
+#define DBG_FILTER	64
 
 struct dbg_break {
 	bool used, temp; /* temp: tbreak, deleted when hit */
 	int id;
-	uint32_t addr;   /* guest-virtual pc */
+	uint32_t addr; /* guest-virtual pc */
 };
 
 /* A watchpoint: the 32-bit word at a guest-physical address (resolved
@@ -36,12 +36,12 @@ struct dbg_watch {
 
 /* Why a resume stopped. */
 enum dbg_stop {
-	DBG_STOP_STEPS,     /* the steps asked for are done */
-	DBG_STOP_BREAK,     /* at a breakpoint */
-	DBG_STOP_WATCH,     /* a watched word changed */
-	DBG_STOP_CATCH,     /* a trap of a caught cause */
-	DBG_STOP_EXIT,      /* the guest shut down */
-	DBG_STOP_STUCK,     /* waits for an interrupt that cannot come */
+	DBG_STOP_STEPS,	    /* the steps asked for are done */
+	DBG_STOP_BREAK,	    /* at a breakpoint */
+	DBG_STOP_WATCH,	    /* a watched word changed */
+	DBG_STOP_CATCH,	    /* a trap of a caught cause */
+	DBG_STOP_EXIT,	    /* the guest shut down */
+	DBG_STOP_STUCK,	    /* waits for an interrupt that cannot come */
 	DBG_STOP_INTERRUPT, /* the user (or GDB) interrupted */
 };
 
@@ -52,11 +52,11 @@ struct dbg {
 	uint32_t catch[DBG_MAX_CATCHES]; /* causes (CAUSE_INTERRUPT | n for irqs) */
 	int ncatch;
 	bool catch_all;
-	int next_id;                     /* numbers breakpoints and watchpoints */
-	char trace_filter[DBG_FILTER];   /* "" = every event */
+	int next_id;		       /* numbers breakpoints and watchpoints */
+	char trace_filter[DBG_FILTER]; /* "" = every event */
 
-	FILE *out;  /* where commands print */
-	bool quit;  /* `quit` was typed */
+	FILE *out; /* where commands print */
+	bool quit; /* `quit` was typed */
 	/* Asked now and then while running: true stops (Ctrl-C, GDB 0x03). */
 	bool (*interrupted)(void *ctx);
 	void *interrupted_ctx;
@@ -66,7 +66,7 @@ struct dbg {
 	uint32_t prev_x[32], prev_pc;
 	struct csr_file prev_hw, prev_guest;
 	enum dbg_stop last_stop;
-	char stop_text[160];             /* "breakpoint 1 at ..." */
+	char stop_text[160]; /* "breakpoint 1 at ..." */
 };
 
 /* Open a session on the target `cfg` describes; console output of the

@@ -124,8 +124,8 @@ int viz_draw_walk(const struct viz_xlate *x, const char *path, const char *fmt)
 	/* The guest's walk: V -> P. */
 	Agnode_t *last = va;
 	if (x->gsatp & SATP_MODE_SV32) {
-		snprintf(label, sizeof(label), "guest satp 0x%08x\\nroot table @ P 0x%08x", x->gsatp,
-			 (x->gsatp & SATP_PPN_MASK) << 12);
+		snprintf(label, sizeof(label), "guest satp 0x%08x\\nroot table @ P 0x%08x",
+			 x->gsatp, (x->gsatp & SATP_PPN_MASK) << 12);
 		Agnode_t *s = dot_node(g, "guest_satp", label, NULL);
 		dot_edge(g, va, s, NULL);
 		last = dot_walk_steps(g, "guest", "P", &x->g, s);
@@ -136,8 +136,8 @@ int viz_draw_walk(const struct viz_xlate *x, const char *path, const char *fmt)
 			 cpu_cause_name((uint32_t)x->gfault));
 		dot_edge(g, last, dot_node(g, "guest_fault", label, "red"), NULL);
 	} else {
-		snprintf(label, sizeof(label), "%s 0x%08" PRIx64, x->monitor ? "guest physical P" :
-			 "physical P = R", x->g.pa);
+		snprintf(label, sizeof(label), "%s 0x%08" PRIx64,
+			 x->monitor ? "guest physical P" : "physical P = R", x->g.pa);
 		Agnode_t *p = dot_node(g, "gpa", label, NULL);
 		dot_edge(g, last, p, x->g.steps ? "leaf" : "paging off");
 		if (x->monitor && !x->rfault) {
@@ -145,25 +145,28 @@ int viz_draw_walk(const struct viz_xlate *x, const char *path, const char *fmt)
 			ma = dot_node(g, "ma", label, NULL);
 			dot_edge(g, p, ma, "P->R map");
 		} else if (x->monitor) {
-			dot_edge(g, p, dot_node(g, "mmio", "not RAM: a device\\n(emulated)", NULL), NULL);
+			dot_edge(g, p, dot_node(g, "mmio", "not RAM: a device\\n(emulated)", NULL),
+				 NULL);
 		}
 	}
 
 	/* The hardware's walk of the shadow: V -> R directly. */
 	if (x->monitor && x->hsatp) {
-		snprintf(label, sizeof(label), "shadow satp 0x%08x\\nroot table @ R 0x%08x", x->hsatp,
-			 (x->hsatp & SATP_PPN_MASK) << 12);
+		snprintf(label, sizeof(label), "shadow satp 0x%08x\\nroot table @ R 0x%08x",
+			 x->hsatp, (x->hsatp & SATP_PPN_MASK) << 12);
 		Agnode_t *s = dot_node(g, "shadow_satp", label, "blue");
 		dot_edge(g, va, s, "hardware");
 		Agnode_t *end = dot_walk_steps(g, "shadow", "R", &x->h, s);
 		if (x->hfault) {
-			dot_edge(g, end, dot_node(g, "shadow_miss",
-						  "not filled yet\\n(a fault the monitor fills)", "orange"),
+			dot_edge(g, end,
+				 dot_node(g, "shadow_miss",
+					  "not filled yet\\n(a fault the monitor fills)", "orange"),
 				 NULL);
 		} else if (ma && x->h.pa == x->ma) {
 			dot_edge(g, end, ma, "same R");
 		} else {
-			snprintf(label, sizeof(label), "machine R 0x%08" PRIx64 "\\n(differs)", x->h.pa);
+			snprintf(label, sizeof(label), "machine R 0x%08" PRIx64 "\\n(differs)",
+				 x->h.pa);
 			dot_edge(g, end, dot_node(g, "shadow_ma", label, "red"), NULL);
 		}
 	}
@@ -205,8 +208,10 @@ int viz_draw_map(const struct viz_map *m, uint32_t satp, const char *path, const
 		const struct viz_run *r = &m->run[i];
 		snprintf(name, sizeof(name), "run%zu", i);
 		snprintf(label, sizeof(label), "V 0x%08x-0x%08x\\n-> P 0x%08" PRIx64 "\\n%u KiB %s",
-			 r->va, r->va + r->len - 1, r->pa, r->len >> 10, viz_pte_flags(r->flags, fl));
-		dot_edge(g, root, dot_node(g, name, label, (r->flags & PTE_U) ? "blue" : NULL), NULL);
+			 r->va, r->va + r->len - 1, r->pa, r->len >> 10,
+			 viz_pte_flags(r->flags, fl));
+		dot_edge(g, root, dot_node(g, name, label, (r->flags & PTE_U) ? "blue" : NULL),
+			 NULL);
 	}
 	int rc = dot_render(g, path, fmt);
 	agclose(g);

@@ -37,6 +37,7 @@
 
 /* The register set, in GDB's own names for RISC-V (features/riscv/
  * 32bit-cpu.xml), numbered 0..32 in this order. */
+/* clang-format off */
 #define GDB_REG(n, type) "<reg name=\"" n "\" bitsize=\"32\" type=\"" type "\"/>"
 const char gdb_target_xml[] =
 	"<?xml version=\"1.0\"?>"
@@ -55,11 +56,12 @@ const char gdb_target_xml[] =
 	GDB_REG("t3", "int") GDB_REG("t4", "int") GDB_REG("t5", "int") GDB_REG("t6", "int")
 	GDB_REG("pc", "code_ptr")
 	"</feature></target>";
+/* clang-format on */
 
 struct gdb_conn {
 	int fd;
 	struct dbg *d;
-	bool noack;      /* QStartNoAckMode: no '+' either way */
+	bool noack;	 /* QStartNoAckMode: no '+' either way */
 	bool pending_03; /* a Ctrl-C arrived while reading something else */
 };
 
@@ -221,8 +223,7 @@ static void gdb_stop_reply(struct gdb_conn *c, char *out)
 	case DBG_STOP_INTERRUPT:
 		strcpy(out, "S02"); /* SIGINT */
 		break;
-	default:
-		strcpy(out, "S05"); /* SIGTRAP */
+	default: strcpy(out, "S05"); /* SIGTRAP */
 	}
 }
 
@@ -324,12 +325,8 @@ static int gdb_handle(struct gdb_conn *c, char *pkt, char *out)
 	const char *p;
 	out[0] = 0;
 	switch (pkt[0]) {
-	case '?':
-		strcpy(out, "S05");
-		break;
-	case 'g':
-		gdb_regs(c, out);
-		break;
+	case '?': strcpy(out, "S05"); break;
+	case 'g': gdb_regs(c, out); break;
 	case 'G':
 		for (unsigned i = 1; i <= 32 && strlen(pkt + 1) >= 8 * (i + 1); i++)
 			if (gdb_get_word(pkt + 1 + 8 * i, &v))
@@ -355,16 +352,10 @@ static int gdb_handle(struct gdb_conn *c, char *pkt, char *out)
 		d->t.ops->set_reg(&d->t, r, v);
 		strcpy(out, "OK");
 		break;
-	case 'm':
-		gdb_read_mem(c, pkt + 1, out);
-		break;
-	case 'M':
-		gdb_write_mem(c, pkt + 1, out);
-		break;
+	case 'm': gdb_read_mem(c, pkt + 1, out); break;
+	case 'M': gdb_write_mem(c, pkt + 1, out); break;
 	case 'Z':
-	case 'z':
-		gdb_breakpoint(c, pkt, out);
-		break;
+	case 'z': gdb_breakpoint(c, pkt, out); break;
 	case 's':
 	case 'c':
 		if (pkt[1]) { /* s ADDR / c ADDR: resume at ADDR */
@@ -378,14 +369,9 @@ static int gdb_handle(struct gdb_conn *c, char *pkt, char *out)
 		gdb_stop_reply(c, out);
 		break;
 	case 'H':
-	case 'T':
-		strcpy(out, "OK");
-		break;
-	case 'k':
-		return 0;
-	case 'D':
-		gdb_send(c, "OK");
-		return 0;
+	case 'T': strcpy(out, "OK"); break;
+	case 'k': return 0;
+	case 'D': gdb_send(c, "OK"); return 0;
 	case 'q':
 		if (!strncmp(pkt, "qSupported", 10))
 			snprintf(out, GDB_PACKET, "PacketSize=%x;qXfer:features:read+;swbreak+",
@@ -427,8 +413,8 @@ int gdb_serve(struct dbg *d, int port)
 	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK); /* loopback only */
 	if (lfd < 0 || setsockopt(lfd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) ||
 	    bind(lfd, (struct sockaddr *)&sa, sizeof(sa)) || listen(lfd, 1)) {
-		fprintf(stderr, "trapvisor debug: --gdb %d: cannot listen on 127.0.0.1:%d: %s\n", port,
-			port, strerror(errno));
+		fprintf(stderr, "trapvisor debug: --gdb %d: cannot listen on 127.0.0.1:%d: %s\n",
+			port, port, strerror(errno));
 		if (lfd >= 0)
 			close(lfd);
 		return 2;

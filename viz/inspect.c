@@ -22,8 +22,10 @@ const struct viz_ops *viz_mode(const char *name)
 		const char *name;
 		const struct viz_ops *ops;
 	} modes[] = {
-		{ "trap", &viz_trap_ops }, { "bt", &viz_trap_ops },
-		{ "pv", &viz_trap_ops },   { "bare", &viz_bare_ops },
+		{ "trap", &viz_trap_ops },
+		{ "bt", &viz_trap_ops },
+		{ "pv", &viz_trap_ops },
+		{ "bare", &viz_bare_ops },
 	};
 	for (size_t i = 0; i < sizeof(modes) / sizeof(modes[0]); i++)
 		if (!strcmp(modes[i].name, name))
@@ -125,12 +127,11 @@ static int viz_walk(const struct viz_target *t, bool machine, uint32_t satp, uin
 		w->pa = va; /* paging off: the address is physical */
 		return 0;
 	}
-	return sv32_walk(viz_pte_mem, &c, satp, va, ACCESS_READ, PRIV_S,
-			 SSTATUS_SUM | SSTATUS_MXR, w);
+	return sv32_walk(viz_pte_mem, &c, satp, va, ACCESS_READ, PRIV_S, SSTATUS_SUM | SSTATUS_MXR,
+			 w);
 }
 
-int viz_walk_guest_satp(const struct viz_target *t, uint32_t satp, uint32_t va,
-			struct sv32_walk *w)
+int viz_walk_guest_satp(const struct viz_target *t, uint32_t satp, uint32_t va, struct sv32_walk *w)
 {
 	return viz_walk(t, false, satp, va, w);
 }
@@ -169,8 +170,7 @@ struct viz_runs {
 };
 
 /* Add one mapping; extend the current run when it continues it. */
-static void viz_runs_add(struct viz_runs *s, uint32_t va, uint32_t len, uint64_t pa,
-			 uint32_t flags)
+static void viz_runs_add(struct viz_runs *s, uint32_t va, uint32_t len, uint64_t pa, uint32_t flags)
 {
 	struct viz_run *c = &s->cur;
 	if (s->have && c->va + c->len == va && c->pa + c->len == pa && c->flags == flags &&
@@ -212,7 +212,8 @@ int viz_map_runs(const struct viz_target *t, uint32_t satp,
 				break; /* a table outside RAM: nothing more here */
 			if ((leaf & PTE_V) && (leaf & leafbits))
 				viz_runs_add(&s, (i << 22) | (j << 12), 4096,
-					     (uint64_t)(leaf >> PTE_PPN_SHIFT) << 12, leaf & VIZ_RUN_FLAGS);
+					     (uint64_t)(leaf >> PTE_PPN_SHIFT) << 12,
+					     leaf & VIZ_RUN_FLAGS);
 		}
 	}
 	if (s.have) {

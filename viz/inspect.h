@@ -37,7 +37,7 @@ struct monitor;
 /* What to run: the options `trapvisor run` takes. */
 struct viz_config {
 	const char *mode; /* "trap" (default), "bt", "pv" or "bare" */
-	bool legacy;      /* --isa=legacy */
+	bool legacy;	  /* --isa=legacy */
 	struct {
 		const char *elf_path, *bootargs;
 		uint32_t ram_size;
@@ -101,7 +101,7 @@ struct viz_target {
 	const struct viz_ops *ops;
 	struct machine *m;   /* bare */
 	struct monitor *mon; /* trap */
-	int vm;              /* the VM inspected (trap) */
+	int vm;		     /* the VM inspected (trap) */
 	enum viz_end end;    /* how the last run ended */
 	/* Where the guest's console output goes (set before open). */
 	void (*console)(void *ctx, uint8_t byte);
@@ -144,14 +144,14 @@ int viz_walk_hw(const struct viz_target *t, uint32_t va, struct sv32_walk *w);
 /* The whole story of one virtual address, for `walk` and the drawings. */
 struct viz_xlate {
 	uint32_t va;
-	bool monitor;          /* a monitor sits between guest and hardware */
-	uint32_t gsatp;        /* the guest's satp */
-	int gfault;            /* V -> P: 0, or the fault cause */
-	struct sv32_walk g;    /* the guest walk (steps 0: paging off) */
-	int rfault;            /* P -> R: 0, or -1 (not RAM) */
-	uint64_t ma;           /* R */
-	uint32_t hsatp;        /* the table the hardware walks (shadow) */
-	int hfault;            /* V -> R by it: 0, or the cause (not filled) */
+	bool monitor;	    /* a monitor sits between guest and hardware */
+	uint32_t gsatp;	    /* the guest's satp */
+	int gfault;	    /* V -> P: 0, or the fault cause */
+	struct sv32_walk g; /* the guest walk (steps 0: paging off) */
+	int rfault;	    /* P -> R: 0, or -1 (not RAM) */
+	uint64_t ma;	    /* R */
+	uint32_t hsatp;	    /* the table the hardware walks (shadow) */
+	int hfault;	    /* V -> R by it: 0, or the cause (not filled) */
 	struct sv32_walk h;
 };
 void viz_translate(const struct viz_target *t, uint32_t va, struct viz_xlate *x);

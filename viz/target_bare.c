@@ -112,12 +112,9 @@ static bool bare_halted(const struct viz_target *t, int *code)
 static enum viz_end bare_run(struct viz_target *t, uint64_t n)
 {
 	switch (machine_run(t->m, n)) {
-	case MACHINE_EXITED:
-		return VIZ_EXITED;
-	case MACHINE_STUCK:
-		return VIZ_STUCK;
-	case MACHINE_LIMIT:
-		break;
+	case MACHINE_EXITED: return VIZ_EXITED;
+	case MACHINE_STUCK: return VIZ_STUCK;
+	case MACHINE_LIMIT: break;
 	}
 	return VIZ_RUNNING;
 }

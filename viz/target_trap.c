@@ -30,7 +30,7 @@ static int trap_open(struct viz_target *t, const struct viz_config *cfg)
 	}
 	for (int i = 0; i < cfg->nguests; i++)
 		bytes += cfg->guest[i].ram_size;
-	enum mon_kind kind = !strcmp(cfg->mode, "bt")   ? MON_KIND_BT
+	enum mon_kind kind = !strcmp(cfg->mode, "bt")	? MON_KIND_BT
 			     : !strcmp(cfg->mode, "pv") ? MON_KIND_PV
 							: MON_KIND_TRAP;
 	if (monitor_init(mon, bytes, cfg->nguests, kind, cfg->legacy)) {
@@ -101,8 +101,7 @@ static int trap_p2r(const struct viz_target *t, uint64_t gpa, uint64_t *ma)
 	uint32_t gpage;
 	if (!spt_p2r_page(&vm->p2r, gpa, &gpage))
 		return -1;
-	*ma = t->mon->frames.ram_base + (uint64_t)vm->p2r.frame[gpage] * SPT_PAGE +
-	      (gpa & 0xfff);
+	*ma = t->mon->frames.ram_base + (uint64_t)vm->p2r.frame[gpage] * SPT_PAGE + (gpa & 0xfff);
 	return 0;
 }
 
@@ -161,10 +160,8 @@ static uint64_t trap_progress(const struct monitor *mon)
 static enum viz_end trap_run(struct viz_target *t, uint64_t n)
 {
 	switch (monitor_run(t->mon, trap_progress(t->mon) + n)) {
-	case 0:
-		return VIZ_EXITED;
-	case 2:
-		return VIZ_STUCK;
+	case 0: return VIZ_EXITED;
+	case 2: return VIZ_STUCK;
 	}
 	return VIZ_RUNNING;
 }

@@ -27,7 +27,7 @@
 #define TUI_OUT_KEEP 16384
 
 static struct tui *tui_self; /* readline's callbacks carry no context */
-static int tui_key;          /* the key being handed to readline */
+static int tui_key;	     /* the key being handed to readline */
 static bool tui_key_ready;
 
 static void tui_append_out(struct tui *t, const char *s)
@@ -102,7 +102,7 @@ static void tui_redisplay(void)
 static void tui_draw(struct tui *t)
 {
 	static void (*const draw[TUI_PANES])(struct tui *, WINDOW *) = {
-		tui_pane_regs,    tui_pane_code,   tui_pane_trace,  tui_pane_pages,
+		tui_pane_regs,	  tui_pane_code,   tui_pane_trace,  tui_pane_pages,
 		tui_pane_console, tui_pane_memory, tui_pane_output,
 	};
 	for (int i = 0; i < TUI_PANES; i++) {
@@ -187,9 +187,7 @@ static void tui_prep(int meta)
 	(void)meta;
 }
 
-static void tui_deprep(void)
-{
-}
+static void tui_deprep(void) {}
 
 /* Tab completion: command names first on the line, symbols after. */
 static char *tui_complete_gen(const char *text, int state)

@@ -13,23 +13,31 @@
 
 enum { TUI_RED = 1, TUI_TITLE };
 
-enum tui_pane { TUI_REGS, TUI_CODE, TUI_TRACE, TUI_PAGES, TUI_CONSOLE, TUI_MEMORY,
-		TUI_OUTPUT, TUI_PANES };
+enum tui_pane {
+	TUI_REGS,
+	TUI_CODE,
+	TUI_TRACE,
+	TUI_PAGES,
+	TUI_CONSOLE,
+	TUI_MEMORY,
+	TUI_OUTPUT,
+	TUI_PANES
+};
 
 struct tui {
 	struct dbg *d;
 	struct viz_console *con;
 	WINDOW *pane[TUI_PANES];
-	WINDOW *cmd;        /* the command line, last row */
-	int rows, cols;     /* the screen size the layout was made for */
-	char *out;          /* recent command output (the Output pane) */
+	WINDOW *cmd;	/* the command line, last row */
+	int rows, cols; /* the screen size the layout was made for */
+	char *out;	/* recent command output (the Output pane) */
 	size_t out_len;
-	bool have_sel;      /* a virtual address chosen with `walk` */
+	bool have_sel; /* a virtual address chosen with `walk` */
 	uint32_t sel_va;
-	bool have_mem;      /* an address chosen with `x` */
+	bool have_mem; /* an address chosen with `x` */
 	uint32_t mem_addr;
-	bool dirty;         /* a command ran: redraw every pane */
-	char last[512];     /* the last command: Enter alone repeats it */
+	bool dirty;	/* a command ran: redraw every pane */
+	char last[512]; /* the last command: Enter alone repeats it */
 };
 
 void tui_put_lines(WINDOW *w, const char *text, bool tail);

@@ -115,7 +115,8 @@ void tui_pane_regs(struct tui *t, WINDOW *w)
 	char sym[64];
 
 	werase(w);
-	tui_title(w, ops->monitor ? "Registers: CSRs hart (real)|vCPU (virtual)" : "Registers (bare board)");
+	tui_title(w, ops->monitor ? "Registers: CSRs hart (real)|vCPU (virtual)"
+				  : "Registers (bare board)");
 	getmaxyx(w, rows, cols);
 	ops->guest_regs(&d->t, x, &pc);
 	mvwprintw(w, y, 1, "pc ");
@@ -124,12 +125,18 @@ void tui_pane_regs(struct tui *t, WINDOW *w)
 		h->priv == PRIV_S ? "S" : "U", g->priv == PRIV_S ? "S" : "U",
 		ops->monitor && h->priv != g->priv ? " (deprivileged)" : "");
 	y++;
-	static const char *const names[] = { "sstatus", "satp", "sepc", "scause", "stval", "stvec" };
+	static const char *const names[] = {
+		"sstatus", "satp", "sepc", "scause", "stval", "stvec"
+	};
 	const uint32_t hv[] = { h->sstatus, h->satp, h->sepc, h->scause, h->stval, h->stvec };
 	const uint32_t gv[] = { g->sstatus, g->satp, g->sepc, g->scause, g->stval, g->stvec };
 	const struct csr_file *ph = &d->prev_hw, *pg = &d->prev_guest;
-	const uint32_t phv[] = { ph->sstatus, ph->satp, ph->sepc, ph->scause, ph->stval, ph->stvec };
-	const uint32_t pgv[] = { pg->sstatus, pg->satp, pg->sepc, pg->scause, pg->stval, pg->stvec };
+	const uint32_t phv[] = {
+		ph->sstatus, ph->satp, ph->sepc, ph->scause, ph->stval, ph->stvec
+	};
+	const uint32_t pgv[] = {
+		pg->sstatus, pg->satp, pg->sepc, pg->scause, pg->stval, pg->stvec
+	};
 	int per = tui_per_row(cols, TUI_CSR_W);
 	for (int i = 0; i < 6 && y < rows - 1; y++)
 		for (int c = 0; c < per && i < 6; c++, i++) {
@@ -163,8 +170,9 @@ void tui_pane_code(struct tui *t, WINDOW *w)
 		return;
 	for (int i = 0; i < rows - 2; i++) {
 		uint32_t a = start + 4u * (uint32_t)i;
-		fprintf(f, "%s%c%08x %-13.13s %s\n", a == pc ? "=>" : "  ", dbg_break_at(d, a) ? '*' : ' ',
-			a, dbg_symbolize(d, a, sym, sizeof(sym)), dbg_disasm_at(d, a, insn, sizeof(insn)));
+		fprintf(f, "%s%c%08x %-13.13s %s\n", a == pc ? "=>" : "  ",
+			dbg_break_at(d, a) ? '*' : ' ', a, dbg_symbolize(d, a, sym, sizeof(sym)),
+			dbg_disasm_at(d, a, insn, sizeof(insn)));
 	}
 	fclose(f);
 	werase(w);

@@ -35,8 +35,14 @@ static void break_at_kmain(const char *mode)
 	runner_free(&r);
 }
 
-Test(batch, break_at_kmain_trap) { break_at_kmain("trap"); }
-Test(batch, break_at_kmain_bare) { break_at_kmain("bare"); }
+Test(batch, break_at_kmain_trap)
+{
+	break_at_kmain("trap");
+}
+Test(batch, break_at_kmain_bare)
+{
+	break_at_kmain("bare");
+}
 
 Test(batch, stepi_moves_the_pc_through_start)
 {
@@ -84,7 +90,8 @@ Test(batch, walk_agrees_with_memory_at_each_level)
 	viz_t_batch("--append run=hello " KERNEL, "break sys_write\ncontinue\nwalk 0x1000\n", &r);
 	cr_assert_eq(r.status, 0, "%s", r.err);
 	uint64_t p = viz_t_hex_after(r.out, "V 0x00001000 -> P");
-	uint64_t m = strstr(r.out, "(P->R map)") ? viz_t_hex_after(strstr(r.out, "-> P"), "-> R") : 0;
+	uint64_t m =
+	    strstr(r.out, "(P->R map)") ? viz_t_hex_after(strstr(r.out, "-> P"), "-> R") : 0;
 	cr_assert(p && m, "%s", r.out);
 	cr_expect_neq(p, m, "P->R is scattered, never the identity");
 	char script[256];
@@ -124,7 +131,8 @@ Test(batch, watch_sees_the_next_pid_change)
 	viz_t_batch(KERNEL, "x/1 proc_next_pid\nwatch proc_next_pid\ncontinue\n", &r);
 	cr_assert_eq(r.status, 0, "%s", r.err);
 	uint32_t before = (uint32_t)viz_t_hex_after(r.out, ":");
-	snprintf(want, sizeof(want), "word at 0x%08x changed 0x%08x -> 0x%08x", a, before, before + 1);
+	snprintf(want, sizeof(want), "word at 0x%08x changed 0x%08x -> 0x%08x", a, before,
+		 before + 1);
 	expect_has(&r, want);
 	runner_free(&r);
 }
@@ -147,7 +155,8 @@ Test(batch, trace_filter_and_show)
 	expect_has(&r, "trace filter: emulate");
 	expect_has(&r, "(3 of ");
 	/* Every line the filter let through mentions it. */
-	for (const char *p = strstr(r.out, "(tv) trace 3\n") + 13; *p == '#'; p = strchr(p, '\n') + 1) {
+	for (const char *p = strstr(r.out, "(tv) trace 3\n") + 13; *p == '#';
+	     p = strchr(p, '\n') + 1) {
 		const char *eol = strchr(p, '\n');
 		cr_expect(memmem(p, (size_t)(eol - p), "emulate", 7), "%.*s", (int)(eol - p), p);
 	}
@@ -156,7 +165,8 @@ Test(batch, trace_filter_and_show)
 	cr_assert(last, "%s", r.out);
 	unsigned long long seq = strtoull(last + 1, NULL, 10);
 	char script[128], want[64];
-	snprintf(script, sizeof(script), "break sys_write\ncontinue\ntrace show %llu\ntrace show 0\n", seq);
+	snprintf(script, sizeof(script),
+		 "break sys_write\ncontinue\ntrace show %llu\ntrace show 0\n", seq);
 	runner_free(&r);
 	viz_t_batch(KERNEL, script, &r);
 	snprintf(want, sizeof(want), "{\"seq\":%llu,\"icount\":", seq);
@@ -168,7 +178,8 @@ Test(batch, trace_filter_and_show)
 Test(batch, info_and_map)
 {
 	struct runner_result r;
-	viz_t_batch("--mem 32M " KERNEL, "break sys_write\ncontinue\ninfo shadow\ninfo tlb\ninfo vms\nmap\n", &r);
+	viz_t_batch("--mem 32M " KERNEL,
+		    "break sys_write\ncontinue\ninfo shadow\ninfo tlb\ninfo vms\nmap\n", &r);
 	cr_assert_eq(r.status, 0, "%s", r.err);
 	expect_has(&r, "shadow tables of vm0");
 	expect_has(&r, "U-mode TLB:");
@@ -180,8 +191,10 @@ Test(batch, info_and_map)
 Test(batch, bad_input_is_one_line_each)
 {
 	struct runner_result r;
-	viz_t_batch(KERNEL, "frobnicate\nbreak nosuchsymbol\nx/2 0x4\nwatch 0x3\ncatch trap nope\n"
-			    "vm 7\ndelete 99\nx/0q 1\ninfo\nstepi -1\nquit\n", &r);
+	viz_t_batch(KERNEL,
+		    "frobnicate\nbreak nosuchsymbol\nx/2 0x4\nwatch 0x3\ncatch trap nope\n"
+		    "vm 7\ndelete 99\nx/0q 1\ninfo\nstepi -1\nquit\n",
+		    &r);
 	cr_expect_eq(r.status, 1, "a failed command makes the status 1");
 	expect_has(&r, "unknown command 'frobnicate'");
 	expect_has(&r, "break: need a symbol or address, not nosuchsymbol");

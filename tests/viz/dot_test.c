@@ -160,7 +160,8 @@ Test(dot, bad_requests)
 	cr_expect_eq(r.status, 2);
 	cr_expect(strstr(r.err, "--at nosuch: no such symbol"), "%s", r.err);
 	runner_free(&r);
-	runner_run(TV " walk " KERNEL " --after 10 --va 0x80000000 --dot /nonexistent/dir/x.dot", "", &r);
+	runner_run(TV " walk " KERNEL " --after 10 --va 0x80000000 --dot /nonexistent/dir/x.dot",
+		   "", &r);
 	cr_expect_eq(r.status, 1);
 	cr_expect(strstr(r.err, "/nonexistent/dir/x.dot"), "%s", r.err);
 	runner_free(&r);

@@ -97,8 +97,14 @@ static void gdb_session(const char *mode)
 	runner_free(&r);
 }
 
-Test(gdb, multiarch_session_trap, .fini = stub_stop, .timeout = 90) { gdb_session("trap"); }
-Test(gdb, multiarch_session_bare, .fini = stub_stop, .timeout = 90) { gdb_session("bare"); }
+Test(gdb, multiarch_session_trap, .fini = stub_stop, .timeout = 90)
+{
+	gdb_session("trap");
+}
+Test(gdb, multiarch_session_bare, .fini = stub_stop, .timeout = 90)
+{
+	gdb_session("bare");
+}
 
 /* --- a raw client --- */
 

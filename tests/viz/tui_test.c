@@ -32,7 +32,9 @@ static void tui_start_args(const char *args)
 	snprintf(sock, sizeof(sock), "tv-viz-%d", (int)getpid());
 	cr_assert(getcwd(cwd, sizeof(cwd)));
 	cr_assert_eq(tmux("new-session -d -s tv -x 100 -y 30 -c '%s' "
-			  "'exec timeout 120 " TV " debug %s'", cwd, args), 0);
+			  "'exec timeout 120 " TV " debug %s'",
+			  cwd, args),
+		     0);
 }
 
 static void tui_start(void)
@@ -79,8 +81,8 @@ static void type(const char *line)
 Test(tui, panes_render, .init = tui_start, .fini = tui_stop, .timeout = 60)
 {
 	cr_assert(wait_for("(tv)"), "%s", screen());
-	const char *titles[] = { "Registers", "Code", "Trap trace", "Page tables", "Console",
-				 "Memory", "Output" };
+	const char *titles[] = { "Registers", "Code",	"Trap trace", "Page tables",
+				 "Console",   "Memory", "Output" };
 	for (size_t i = 0; i < sizeof(titles) / sizeof(titles[0]); i++)
 		cr_expect(strstr(screen(), titles[i]), "no %s pane:\n%s", titles[i], screen());
 	/* The trap monitor: the hart is in U-mode, the guest believes S. */

@@ -59,7 +59,8 @@ int viz_t_port(void)
 	for (int tries = 0; tries < 50; tries++) {
 		int port = 20000 + (int)((getpid() * 7 + tries * 131) % 30000);
 		int fd = socket(AF_INET, SOCK_STREAM, 0);
-		struct sockaddr_in sa = { .sin_family = AF_INET, .sin_port = htons((uint16_t)port) };
+		struct sockaddr_in sa = { .sin_family = AF_INET,
+					  .sin_port = htons((uint16_t)port) };
 		sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
 		int ok = fd >= 0 && bind(fd, (struct sockaddr *)&sa, sizeof(sa)) == 0;
 		if (fd >= 0)
