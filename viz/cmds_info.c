@@ -419,8 +419,9 @@ static bool dbg_trace_match(const struct dbg *d, const struct trace_event *e)
 
 void dbg_trace_line(const struct trace_event *e, char *buf, size_t len)
 {
-	snprintf(buf, len, "#%-6" PRIu64 " vm%d %s %08" PRIx64 " %-22.22s %s", e->seq, e->vm,
-		 e->vmode, e->pc, e->cause_name, e->action);
+	/* The action first: in a narrow pane it is what matters most. */
+	snprintf(buf, len, "#%-6" PRIu64 " vm%d %s %08" PRIx64 " %s  [%s]", e->seq, e->vm, e->vmode,
+		 e->pc, e->action, e->cause_name);
 }
 
 int dbg_cmd_trace(struct dbg *d, int argc, char **argv)
