@@ -172,11 +172,13 @@ void spt_switch(struct spt *s, uint32_t gsatp, enum spt_view view)
 		s->stats.builds++;
 	}
 	tree->stamp = ++s->clock;
-	if (s->cur != tree)
-		s->stats.switches++;
+	uint32_t satp = SATP_MODE_SV32 | spt_frame_ppn(s->frames, tree->root);
+	if (s->cur == tree && s->hw->csr.satp == satp)
+		return; /* already the hardware's: every change to it was flushed */
+	s->stats.switches++;
 	s->cur = tree;
 	/* Hand the shadow to the hardware: a satp write and a TLB flush. */
-	s->hw->csr.satp = SATP_MODE_SV32 | spt_frame_ppn(s->frames, tree->root);
+	s->hw->csr.satp = satp;
 	mmu_flush(s->hw);
 }
 
