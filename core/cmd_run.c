@@ -11,14 +11,17 @@
 #include "isa-toy/board.h"
 
 const struct run_mode run_modes[] = {
-	{ "trap", "the guest kernel runs deprivileged (U-mode); the monitor traps and\n"
-		  "                            emulates its sensitive instructions, shadow page tables",
+	{ "trap",
+	  "the guest kernel runs deprivileged (U-mode); the monitor traps and\n"
+	  "                            emulates its sensitive instructions, shadow page tables",
 	  run_trap },
-	{ "bt", "as trap, and guest-kernel code is scanned and its non-trapping\n"
-		"                            sensitive instructions rewritten to trap (--isa=legacy)",
+	{ "bt",
+	  "as trap, and guest-kernel code is scanned and its non-trapping\n"
+	  "                            sensitive instructions rewritten to trap (--isa=legacy)",
 	  run_bt },
-	{ "pv", "as trap, for a kernel built PARAVIRT=1 that makes hypercalls\n"
-		"                            instead of sensitive instructions",
+	{ "pv",
+	  "as trap, for a kernel built PARAVIRT=1 that makes hypercalls\n"
+	  "                            instead of sensitive instructions",
 	  run_pv },
 	{ "bare", "the guest kernel runs in S-mode on the machine itself, no monitor", run_bare },
 	{ NULL, NULL, NULL },
@@ -26,17 +29,16 @@ const struct run_mode run_modes[] = {
 
 static void run_usage(FILE *f)
 {
-	fprintf(f,
-		"usage: trapvisor run [OPTIONS] guest.elf [[OPTIONS] guest2.elf ...]\n"
-		"\n"
-		"Run TRV32 guests (RISC-V RV32IMA ELFs built for the trapvisor board).\n"
-		"The guest's console is this terminal; the exit status is the guest's\n"
-		"(test finisher or SBI shutdown code).  Several guests run as VMs\n"
-		"time-sliced on one machine (trap mode), each line of console output\n"
-		"prefixed by its VM; --mem and --append apply to the guests after them.\n"
-		"\n"
-		"options:\n"
-		"  --mode=MODE      how to run the guest kernel (default trap):\n");
+	fprintf(f, "usage: trapvisor run [OPTIONS] guest.elf [[OPTIONS] guest2.elf ...]\n"
+		   "\n"
+		   "Run TRV32 guests (RISC-V RV32IMA ELFs built for the trapvisor board).\n"
+		   "The guest's console is this terminal; the exit status is the guest's\n"
+		   "(test finisher or SBI shutdown code).  Several guests run as VMs\n"
+		   "time-sliced on one machine (trap mode), each line of console output\n"
+		   "prefixed by its VM; --mem and --append apply to the guests after them.\n"
+		   "\n"
+		   "options:\n"
+		   "  --mode=MODE      how to run the guest kernel (default trap):\n");
 	for (const struct run_mode *m = run_modes; m->name; m++)
 		fprintf(f, "                     %-6s %s\n", m->name, m->help);
 	fprintf(f,
@@ -67,9 +69,21 @@ int run_parse_size(const char *s, uint64_t *out)
 	unsigned long long v = strtoull(s, &end, 0);
 	uint64_t mul = 1;
 	switch (*end) {
-	case 'k': case 'K': mul = 1ull << 10; end++; break;
-	case 'm': case 'M': mul = 1ull << 20; end++; break;
-	case 'g': case 'G': mul = 1ull << 30; end++; break;
+	case 'k':
+	case 'K':
+		mul = 1ull << 10;
+		end++;
+		break;
+	case 'm':
+	case 'M':
+		mul = 1ull << 20;
+		end++;
+		break;
+	case 'g':
+	case 'G':
+		mul = 1ull << 30;
+		end++;
+		break;
 	}
 	if (*end == 'i' || *end == 'B')
 		end += (*end == 'i' && end[1] == 'B') ? 2 : 1;
@@ -107,51 +121,46 @@ int cmd_run(int argc, char **argv)
 		switch (c) {
 		case 1:
 			if (cfg.nguests == RUN_MAX_GUESTS) {
-				fprintf(stderr, "trapvisor run: at most %d guests\n", RUN_MAX_GUESTS);
+				fprintf(stderr, "trapvisor run: at most %d guests\n",
+					RUN_MAX_GUESTS);
 				return TV_EXIT_USAGE;
 			}
 			cfg.guest[cfg.nguests++] = (struct run_guest){ optarg, ram_size, bootargs };
 			break;
-		case OPT_MODE:
-			cfg.mode = optarg;
-			break;
+		case OPT_MODE: cfg.mode = optarg; break;
 		case OPT_MEM:
 			if (run_parse_size(optarg, &v) || v < (1u << 20) || v > BOARD_RAM_MAX ||
 			    (v & 0xfff)) {
-				fprintf(stderr, "trapvisor: --mem %s: need 1M..1G in whole 4 KiB pages\n",
+				fprintf(stderr,
+					"trapvisor: --mem %s: need 1M..1G in whole 4 KiB pages\n",
 					optarg);
 				return TV_EXIT_USAGE;
 			}
 			ram_size = (uint32_t)v;
 			break;
-		case OPT_APPEND:
-			bootargs = optarg;
-			break;
+		case OPT_APPEND: bootargs = optarg; break;
 		case OPT_MAX:
 			if (run_parse_size(optarg, &cfg.max_insns) || !cfg.max_insns) {
-				fprintf(stderr, "trapvisor: --max-insns %s: need a positive count\n",
+				fprintf(stderr,
+					"trapvisor: --max-insns %s: need a positive count\n",
 					optarg);
 				return TV_EXIT_USAGE;
 			}
 			break;
-		case OPT_STATS:
-			cfg.stats = true;
-			break;
-		case OPT_TRACE:
-			cfg.trace_path = optarg;
-			break;
+		case OPT_STATS: cfg.stats = true; break;
+		case OPT_TRACE: cfg.trace_path = optarg; break;
 		case OPT_ISA:
 			if (strcmp(optarg, "strict") && strcmp(optarg, "legacy")) {
-				fprintf(stderr, "trapvisor run: --isa %s: strict or legacy\n", optarg);
+				fprintf(stderr, "trapvisor run: --isa %s: strict or legacy\n",
+					optarg);
 				return TV_EXIT_USAGE;
 			}
 			cfg.legacy = !strcmp(optarg, "legacy");
 			break;
-		case 'h':
-			run_usage(stdout);
-			return 0;
+		case 'h': run_usage(stdout); return 0;
 		default:
-			fprintf(stderr, "trapvisor run: unknown or incomplete option '%s' (try --help)\n",
+			fprintf(stderr,
+				"trapvisor run: unknown or incomplete option '%s' (try --help)\n",
 				argv[optind - 1]);
 			return TV_EXIT_USAGE;
 		}

@@ -38,7 +38,8 @@ int monitor_init(struct monitor *mon, uint64_t guest_bytes, int nvm, enum mon_ki
 	mon->legacy = legacy;
 	uint64_t size = guest_bytes + MON_SHADOW_POOL + (uint64_t)nvm * (1u << 20);
 	if (size > 0xc0000000ull) {
-		fprintf(stderr, "trapvisor: guests need more machine memory than TRV32 can address\n");
+		fprintf(stderr,
+			"trapvisor: guests need more machine memory than TRV32 can address\n");
 		return -1;
 	}
 	mon->mram_size = (uint32_t)size;

@@ -27,19 +27,19 @@ enum mon_kind { MON_KIND_TRAP, MON_KIND_BT, MON_KIND_PV };
 #define MON_SLICE 2000000 /* instructions per turn (also the input poll) */
 
 struct monitor {
-	struct cpu hw;             /* the real hart */
-	uint8_t *mram;             /* machine RAM */
+	struct cpu hw; /* the real hart */
+	uint8_t *mram; /* machine RAM */
 	uint32_t mram_size;
-	struct bus hw_bus;         /* the hart's own bus: nothing on it */
-	struct spt_frames frames;  /* machine frames for guests and shadows */
+	struct bus hw_bus;	  /* the hart's own bus: nothing on it */
+	struct spt_frames frames; /* machine frames for guests and shadows */
 	struct vm *vm[MON_MAX_VMS];
 	int nvm;
-	struct vm *cur;            /* the VM whose registers are on the hart */
-	bool timing;               /* measure host ns per action */
-	bool tracing;              /* emit trace events */
-	bool mute;                 /* drop guest console output (tests) */
+	struct vm *cur; /* the VM whose registers are on the hart */
+	bool timing;	/* measure host ns per action */
+	bool tracing;	/* emit trace events */
+	bool mute;	/* drop guest console output (tests) */
 	enum mon_kind kind;
-	bool legacy;               /* the machine is --isa=legacy */
+	bool legacy; /* the machine is --isa=legacy */
 	struct trace trace;
 };
 
@@ -65,8 +65,8 @@ void monitor_inject(struct vm *vm);
 void monitor_reflect(struct vm *vm, uint32_t cause, uint32_t tval);
 
 /* Record an action: stats, and a trace event when tracing. */
-void monitor_note(struct vm *vm, enum mon_action action, const struct cpu_trap *t,
-		  const char *what, uint64_t t0_ns);
+void monitor_note(struct vm *vm, enum mon_action action, const struct cpu_trap *t, const char *what,
+		  uint64_t t0_ns);
 uint64_t monitor_now_ns(const struct monitor *mon);
 
 #endif

@@ -11,7 +11,7 @@
 
 /* Exit statuses trapvisor itself uses (the guest's own are 0..255 and
  * pass through unchanged). */
-#define TV_EXIT_USAGE 2   /* bad command line or bad input file */
+#define TV_EXIT_USAGE 2	  /* bad command line or bad input file */
 #define TV_EXIT_LIMIT 124 /* --max-insns reached (as timeout(1)) */
 #define TV_EXIT_STUCK 125 /* guest waits for an interrupt that cannot come */
 
@@ -26,11 +26,11 @@ struct run_guest {
 };
 
 struct run_config {
-	const char *mode;       /* "bare", "trap", ... */
+	const char *mode; /* "bare", "trap", ... */
 	struct run_guest guest[RUN_MAX_GUESTS];
 	int nguests;
-	uint64_t max_insns;     /* 0 = none */
-	bool legacy;            /* --isa=legacy */
+	uint64_t max_insns; /* 0 = none */
+	bool legacy;	    /* --isa=legacy */
 	bool stats;
 	const char *trace_path; /* --trace FILE or NULL */
 };

@@ -24,7 +24,8 @@ static void run_print_stats(const struct machine *m, double seconds)
 	fprintf(stderr, "host seconds: %.3f\n", seconds);
 	fprintf(stderr, "guest MIPS: %.1f\n",
 		seconds > 0 ? (double)cpu->csr.instret / seconds / 1e6 : 0.0);
-	fprintf(stderr, "guest cycles (incl. idle): %llu\n", (unsigned long long)csr_cycle(&cpu->csr));
+	fprintf(stderr, "guest cycles (incl. idle): %llu\n",
+		(unsigned long long)csr_cycle(&cpu->csr));
 	fprintf(stderr, "traps by cause:\n");
 	for (int i = 0; i < 16; i++)
 		if (cpu->exc_count[i])
@@ -32,7 +33,8 @@ static void run_print_stats(const struct machine *m, double seconds)
 				(unsigned long long)cpu->exc_count[i]);
 	for (int i = 0; i < 16; i++)
 		if (cpu->irq_count[i])
-			fprintf(stderr, "  %-32s %llu\n", cpu_cause_name(CAUSE_INTERRUPT | (uint32_t)i),
+			fprintf(stderr, "  %-32s %llu\n",
+				cpu_cause_name(CAUSE_INTERRUPT | (uint32_t)i),
 				(unsigned long long)cpu->irq_count[i]);
 	fprintf(stderr, "tlb fills: %llu\n", (unsigned long long)cpu->tlb_misses);
 	fprintf(stderr, "decoded pages dropped: %llu\n", (unsigned long long)cpu->code_flushes);
@@ -67,14 +69,17 @@ int run_bare(const struct run_config *cfg)
 	int status = m->cpu.exit_code;
 	fflush(stdout);
 	if (end == MACHINE_LIMIT) {
-		fprintf(stderr, "trapvisor: guest stopped after %llu instructions and %llu traps "
-				"(--max-insns)\n",
-			(unsigned long long)m->cpu.csr.instret, (unsigned long long)m->cpu.csr.traps);
+		fprintf(stderr,
+			"trapvisor: guest stopped after %llu instructions and %llu traps "
+			"(--max-insns)\n",
+			(unsigned long long)m->cpu.csr.instret,
+			(unsigned long long)m->cpu.csr.traps);
 		status = TV_EXIT_LIMIT;
 	} else if (end == MACHINE_STUCK) {
 		fprintf(stderr,
 			"trapvisor: guest waits in wfi for an interrupt that can never come "
-			"(pc %#x)\n", m->cpu.pc);
+			"(pc %#x)\n",
+			m->cpu.pc);
 		status = TV_EXIT_STUCK;
 	}
 	if (cfg->stats)

@@ -28,19 +28,22 @@ static void run_trap_stats(const struct monitor *mon, double seconds)
 			fprintf(stderr, "vm%d (exit status %d):\n", vm->id, vm->exit_code);
 		fprintf(stderr, "instructions retired: %llu\n", (unsigned long long)n);
 		fprintf(stderr, "  executed directly by the hardware: %llu (%.3f%%)\n",
-			(unsigned long long)s->direct, n ? 100.0 * (double)s->direct / (double)n : 0.0);
+			(unsigned long long)s->direct,
+			n ? 100.0 * (double)s->direct / (double)n : 0.0);
 		fprintf(stderr, "  emulated by the monitor:           %llu (%.3f%%)\n",
 			(unsigned long long)s->emulated,
 			n ? 100.0 * (double)s->emulated / (double)n : 0.0);
 		fprintf(stderr, "host seconds: %.3f\n", seconds);
-		fprintf(stderr, "guest MIPS: %.1f\n", seconds > 0 ? (double)n / seconds / 1e6 : 0.0);
+		fprintf(stderr, "guest MIPS: %.1f\n",
+			seconds > 0 ? (double)n / seconds / 1e6 : 0.0);
 		fprintf(stderr, "traps to the monitor: %llu\n", (unsigned long long)s->traps);
 		fprintf(stderr, "traps by cause:\n");
 		for (int c = 0; c < 16; c++)
 			if (s->by_cause[c])
 				fprintf(stderr, "  %-32s %llu\n", cpu_cause_name((uint32_t)c),
 					(unsigned long long)s->by_cause[c]);
-		fprintf(stderr, "monitor actions:%s\n", mon->timing ? "                  count   avg host ns" : "");
+		fprintf(stderr, "monitor actions:%s\n",
+			mon->timing ? "                  count   avg host ns" : "");
 		for (int a = 0; a < MON_ACTIONS; a++) {
 			if (!s->by_action[a])
 				continue;
@@ -56,7 +59,8 @@ static void run_trap_stats(const struct monitor *mon, double seconds)
 		fprintf(stderr, "  fills %llu, guest faults reflected %llu, MMIO %llu\n",
 			(unsigned long long)p->fills, (unsigned long long)p->guest_faults,
 			(unsigned long long)p->mmio);
-		fprintf(stderr, "  write-protect traps %llu, invalidations %llu, write revocations %llu\n",
+		fprintf(stderr,
+			"  write-protect traps %llu, invalidations %llu, write revocations %llu\n",
 			(unsigned long long)p->pt_writes, (unsigned long long)p->invalidations,
 			(unsigned long long)p->revokes);
 		fprintf(stderr, "  shadows built %llu, switches %llu, evictions %llu\n",
@@ -69,8 +73,9 @@ static void run_trap_stats(const struct monitor *mon, double seconds)
 				(unsigned long long)s->bt_rewritten);
 			fprintf(stderr, "  traps at rewritten instructions %llu\n",
 				(unsigned long long)s->bt_traps);
-			fprintf(stderr, "  loads served from original code %llu, translations "
-					"dropped by writes %llu\n",
+			fprintf(stderr,
+				"  loads served from original code %llu, translations "
+				"dropped by writes %llu\n",
 				(unsigned long long)p->bt_reads, (unsigned long long)p->bt_drops);
 		}
 	}
@@ -120,13 +125,16 @@ static int run_monitor(const struct run_config *cfg, enum mon_kind kind)
 			status = mon->vm[i]->exit_code;
 	if (end == 1) {
 		const struct csr_file *c = &mon->vm[0]->vcpu.csr;
-		fprintf(stderr, "trapvisor: guest stopped after %llu instructions and %llu traps "
-				"(--max-insns)\n",
+		fprintf(stderr,
+			"trapvisor: guest stopped after %llu instructions and %llu traps "
+			"(--max-insns)\n",
 			(unsigned long long)c->instret, (unsigned long long)c->traps);
 		status = TV_EXIT_LIMIT;
 	} else if (end == 2) {
-		fprintf(stderr, "trapvisor: guest waits in wfi for an interrupt that can never come "
-				"(pc %#x)\n", mon->hw.pc);
+		fprintf(stderr,
+			"trapvisor: guest waits in wfi for an interrupt that can never come "
+			"(pc %#x)\n",
+			mon->hw.pc);
 		status = TV_EXIT_STUCK;
 	}
 	if (mon->nvm > 1)

@@ -16,24 +16,24 @@
 #define TRACE_TEXT 48
 
 struct trace_event {
-	uint64_t seq;       /* 0, 1, 2, ... per trace */
-	uint64_t icount;    /* guest instructions retired before the event */
-	int vm, vcpu;       /* which VM and which of its vCPUs */
-	uint32_t cause;     /* architecture's number (RISC-V scause, KVM exit reason) */
+	uint64_t seq;		     /* 0, 1, 2, ... per trace */
+	uint64_t icount;	     /* guest instructions retired before the event */
+	int vm, vcpu;		     /* which VM and which of its vCPUs */
+	uint32_t cause;		     /* architecture's number (RISC-V scause, KVM exit reason) */
 	char cause_name[TRACE_TEXT]; /* "illegal-instruction", "KVM_EXIT_IO" */
-	uint64_t pc;        /* guest pc (x86: rip) at the event */
-	uint32_t insn;      /* instruction word, 0 if not known */
-	char disasm[TRACE_TEXT]; /* its disassembly, "" if not known */
-	char vmode[8];      /* virtual privilege: "S", "U", "ring0", ... */
-	char action[TRACE_TEXT]; /* what the monitor did: "emulate csrw sstatus" */
-	uint64_t detail;    /* cause-specific: stval, port, MMIO address */
-	uint64_t cost_ns;   /* host time spent handling it */
+	uint64_t pc;		     /* guest pc (x86: rip) at the event */
+	uint32_t insn;		     /* instruction word, 0 if not known */
+	char disasm[TRACE_TEXT];     /* its disassembly, "" if not known */
+	char vmode[8];		     /* virtual privilege: "S", "U", "ring0", ... */
+	char action[TRACE_TEXT];     /* what the monitor did: "emulate csrw sstatus" */
+	uint64_t detail;	     /* cause-specific: stval, port, MMIO address */
+	uint64_t cost_ns;	     /* host time spent handling it */
 };
 
 struct trace {
 	struct trace_event ring[TRACE_RING];
-	uint64_t next_seq;  /* events ever emitted; ring holds the last ones */
-	FILE *out;          /* JSON Lines sink or NULL */
+	uint64_t next_seq; /* events ever emitted; ring holds the last ones */
+	FILE *out;	   /* JSON Lines sink or NULL */
 };
 
 /* Start a trace; `path` may be NULL (ring only).  Returns 0, or -1 with a

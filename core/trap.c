@@ -43,8 +43,8 @@ static uint32_t mon_fetch(struct vm *vm)
 	return w;
 }
 
-void monitor_note(struct vm *vm, enum mon_action action, const struct cpu_trap *t,
-		  const char *what, uint64_t t0)
+void monitor_note(struct vm *vm, enum mon_action action, const struct cpu_trap *t, const char *what,
+		  uint64_t t0)
 {
 	struct monitor *mon = vm->mon;
 	vm->stats.by_action[action]++;
@@ -82,8 +82,8 @@ static void mon_retire(struct vm *vm)
 	vm->stats.emulated++;
 }
 
-static void mon_reflect_trap(struct vm *vm, const struct cpu_trap *t, uint32_t cause,
-			     uint32_t tval, uint64_t t0)
+static void mon_reflect_trap(struct vm *vm, const struct cpu_trap *t, uint32_t cause, uint32_t tval,
+			     uint64_t t0)
 {
 	/* The guest's user mode made the trap, or the guest kernel did
 	 * something its own hardware would trap on: either way the guest's
@@ -116,8 +116,12 @@ static void mon_illegal(struct vm *vm, const struct cpu_trap *t, uint64_t t0)
 	enum insn_id id = insn_decode(w);
 
 	switch (id) {
-	case INSN_csrrw: case INSN_csrrs: case INSN_csrrc:
-	case INSN_csrrwi: case INSN_csrrsi: case INSN_csrrci: {
+	case INSN_csrrw:
+	case INSN_csrrs:
+	case INSN_csrrc:
+	case INSN_csrrwi:
+	case INSN_csrrsi:
+	case INSN_csrrci: {
 		/* The same rules as the hardware (csr.c), on the software copy;
 		 * in virtual U-mode they refuse S-mode CSRs, so the trap goes on
 		 * to the guest kernel as its hardware would send it. */
@@ -168,8 +172,7 @@ static void mon_illegal(struct vm *vm, const struct cpu_trap *t, uint64_t t0)
 		mon_retire(vm);
 		monitor_note(vm, MON_emulate_sfence, t, NULL, t0);
 		return;
-	default:
-		break;
+	default: break;
 	}
 	mon_reflect_trap(vm, t, EXC_illegal, w, t0);
 }
@@ -222,19 +225,20 @@ static int mon_guest_rw(struct vm *vm, uint32_t va, unsigned size, bool write, u
 	uint32_t v = write ? *val : 0;
 	for (unsigned done = 0; done < size; done += chunk) {
 		uint64_t gpa;
-		int cause = spt_guest_translate(&vm->spt, va + done,
-						write ? ACCESS_WRITE : ACCESS_READ, c->priv, c->sstatus,
-						&gpa);
+		int cause =
+		    spt_guest_translate(&vm->spt, va + done, write ? ACCESS_WRITE : ACCESS_READ,
+					c->priv, c->sstatus, &gpa);
 		if (cause)
 			return cause;
 		uint8_t *p = spt_p2r_ptr(&vm->p2r, &vm->mon->frames, gpa, chunk);
-		uint32_t part = (v >> (8 * done)) & (chunk == 4 ? 0xffffffffu : (1u << (8 * chunk)) - 1);
+		uint32_t part =
+		    (v >> (8 * done)) & (chunk == 4 ? 0xffffffffu : (1u << (8 * chunk)) - 1);
 		if (p && write) {
 			memcpy(p, &part, chunk);
 			spt_pt_written(&vm->spt, gpa, chunk);
-			cpu_code_written(&vm->mon->hw,
-					 vm->mon->frames.ram_base + (uint64_t)(p - vm->mon->frames.ram),
-					 chunk);
+			cpu_code_written(
+			    &vm->mon->hw,
+			    vm->mon->frames.ram_base + (uint64_t)(p - vm->mon->frames.ram), chunk);
 		} else if (p) {
 			part = 0;
 			memcpy(&part, p, chunk);
@@ -255,8 +259,8 @@ static int mon_guest_rw(struct vm *vm, uint32_t va, unsigned size, bool write, u
 }
 
 /* Perform the faulting load/store/atomic at the guest's pc for it. */
-static void mon_emulate_access(struct vm *vm, const struct cpu_trap *t,
-			       const struct spt_fault *f, uint64_t t0)
+static void mon_emulate_access(struct vm *vm, const struct cpu_trap *t, const struct spt_fault *f,
+			       uint64_t t0)
 {
 	struct cpu *hw = &vm->mon->hw;
 	uint32_t w = mon_fetch(vm);
@@ -333,14 +337,10 @@ static void mon_page_fault(struct vm *vm, const struct cpu_trap *t, uint64_t t0)
 	case SPT_FILLED:
 		monitor_note(vm, MON_shadow_fill, t, NULL, t0); /* retry the insn */
 		return;
-	case SPT_GUEST_FAULT:
-		mon_reflect_trap(vm, t, f.cause, t->tval, t0);
-		return;
+	case SPT_GUEST_FAULT: mon_reflect_trap(vm, t, f.cause, t->tval, t0); return;
 	case SPT_MMIO:
 	case SPT_PT_WRITE:
-	case SPT_BT_READ:
-		mon_emulate_access(vm, t, &f, t0);
-		return;
+	case SPT_BT_READ: mon_emulate_access(vm, t, &f, t0); return;
 	}
 }
 

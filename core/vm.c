@@ -45,8 +45,8 @@ int vm_write_phys(struct vm *vm, uint64_t gpa, const void *buf, uint32_t len)
 		memcpy(p, in, n);
 		/* The page may be a protected page table, or hold decoded code. */
 		spt_pt_written(&vm->spt, gpa, n);
-		cpu_code_written(&vm->mon->hw, vm->mon->frames.ram_base +
-					       (uint64_t)(p - vm->mon->frames.ram), n);
+		cpu_code_written(&vm->mon->hw,
+				 vm->mon->frames.ram_base + (uint64_t)(p - vm->mon->frames.ram), n);
 		in += n;
 		gpa += n;
 		len -= n;

@@ -30,18 +30,18 @@ struct vcpu {
 	 * the hardware itself runs the guest in U-mode. */
 	struct csr_file csr;
 	uint32_t x[33], pc; /* registers, saved while another VM runs */
-	bool wfi;           /* waiting for a virtual interrupt */
+	bool wfi;	    /* waiting for a virtual interrupt */
 };
 
 struct vm_stats {
-	uint64_t direct;            /* guest instructions the hardware ran */
-	uint64_t emulated;          /* guest instructions the monitor ran */
-	uint64_t traps;             /* traps to the monitor */
-	uint64_t by_cause[16];      /* ... by hardware cause */
+	uint64_t direct;       /* guest instructions the hardware ran */
+	uint64_t emulated;     /* guest instructions the monitor ran */
+	uint64_t traps;	       /* traps to the monitor */
+	uint64_t by_cause[16]; /* ... by hardware cause */
 	uint64_t by_action[MON_ACTIONS];
 	uint64_t ns_by_action[MON_ACTIONS]; /* host time (with --stats/--trace) */
-	uint64_t bt_rewritten;      /* instructions rewritten by the translator */
-	uint64_t bt_traps;          /* traps at rewritten instructions */
+	uint64_t bt_rewritten;		    /* instructions rewritten by the translator */
+	uint64_t bt_traps;		    /* traps at rewritten instructions */
 };
 
 struct vm {

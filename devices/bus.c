@@ -14,8 +14,8 @@ void bus_init(struct bus *bus)
 	bus->fallback.name = "unmapped";
 }
 
-int bus_register(struct bus *bus, const char *name, uint64_t base, uint64_t len,
-		 void *dev, const struct bus_ops *ops)
+int bus_register(struct bus *bus, const char *name, uint64_t base, uint64_t len, void *dev,
+		 const struct bus_ops *ops)
 {
 	if (len == 0 || base + len < base) {
 		fprintf(stderr, "bus: device %s: empty or wrapping range\n", name);

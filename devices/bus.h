@@ -49,8 +49,8 @@ void bus_init(struct bus *bus);
 /* Map `dev` at [base, base+len).  Returns 0, or -1 with a message on
  * stderr if the range is empty, wraps, overlaps a device, or the bus is
  * full. */
-int bus_register(struct bus *bus, const char *name, uint64_t base, uint64_t len,
-		 void *dev, const struct bus_ops *ops);
+int bus_register(struct bus *bus, const char *name, uint64_t base, uint64_t len, void *dev,
+		 const struct bus_ops *ops);
 
 /* Send unmapped accesses to `ops` (used by the x86 backend, which ignores
  * unknown ports as a PC does) instead of faulting. */

@@ -28,14 +28,9 @@ static enum bus_status finisher_write(void *dev, uint64_t off, unsigned size, ui
 		return BUS_OK;
 	switch (v & FINISHER_CMD_MASK) {
 	case FINISHER_PASS:
-	case FINISHER_RESET:
-		code = 0;
-		break;
-	case FINISHER_FAIL:
-		code = (int)(v >> FINISHER_CODE_SHIFT);
-		break;
-	default:
-		return BUS_OK; /* not a command: ignored, as on QEMU */
+	case FINISHER_RESET: code = 0; break;
+	case FINISHER_FAIL: code = (int)(v >> FINISHER_CODE_SHIFT); break;
+	default: return BUS_OK; /* not a command: ignored, as on QEMU */
 	}
 	if (f->on_exit)
 		f->on_exit(f->ctx, code);

@@ -27,8 +27,8 @@
 #include "devices/bus.h"
 #include "isa-toy/board.h"
 
-#define FINISHER_CMD_MASK 0xffffu /* the command half of the register */
-#define FINISHER_CODE_SHIFT 16    /* where the FAIL exit code sits */
+#define FINISHER_CMD_MASK   0xffffu /* the command half of the register */
+#define FINISHER_CODE_SHIFT 16	    /* where the FAIL exit code sits */
 
 struct finisher {
 	void (*on_exit)(void *ctx, int code); /* called once per finishing write */

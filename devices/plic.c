@@ -81,16 +81,21 @@ void plic_set_irq(void *plic, int irq, int level)
 }
 
 /* Where an offset points: one register, or nothing (reserved). */
-enum plic_reg { PLIC_REG_NONE, PLIC_REG_PRIORITY, PLIC_REG_PENDING, PLIC_REG_ENABLE,
-		PLIC_REG_THRESHOLD, PLIC_REG_CLAIM };
+enum plic_reg {
+	PLIC_REG_NONE,
+	PLIC_REG_PRIORITY,
+	PLIC_REG_PENDING,
+	PLIC_REG_ENABLE,
+	PLIC_REG_THRESHOLD,
+	PLIC_REG_CLAIM
+};
 
 /* Decode `off` (4-aligned) into a register and its source or context. */
 static enum plic_reg plic_decode(uint64_t off, int *index)
 {
 	if (off < PLIC_PENDING) {
 		*index = (int)(off / 4); /* < 0x400 */
-		return *index >= 1 && *index <= BOARD_PLIC_NDEV ? PLIC_REG_PRIORITY
-								: PLIC_REG_NONE;
+		return *index >= 1 && *index <= BOARD_PLIC_NDEV ? PLIC_REG_PRIORITY : PLIC_REG_NONE;
 	}
 	if (off == PLIC_PENDING)
 		return PLIC_REG_PENDING; /* words after the first: reserved */
@@ -107,10 +112,8 @@ static enum plic_reg plic_decode(uint64_t off, int *index)
 			return PLIC_REG_NONE;
 		*index = (int)(rel / PLIC_CONTEXT_STRIDE);
 		switch (rel % PLIC_CONTEXT_STRIDE) {
-		case PLIC_THRESHOLD:
-			return PLIC_REG_THRESHOLD;
-		case PLIC_CLAIM:
-			return PLIC_REG_CLAIM;
+		case PLIC_THRESHOLD: return PLIC_REG_THRESHOLD;
+		case PLIC_CLAIM: return PLIC_REG_CLAIM;
 		}
 	}
 	return PLIC_REG_NONE;
@@ -124,18 +127,10 @@ static enum bus_status plic_read(void *dev, uint64_t off, unsigned size, uint64_
 	if (size != 4 || off % 4 != 0)
 		return BUS_FAULT;
 	switch (plic_decode(off, &i)) {
-	case PLIC_REG_PRIORITY:
-		*val = p->priority[i];
-		break;
-	case PLIC_REG_PENDING:
-		*val = plic_pending(p);
-		break;
-	case PLIC_REG_ENABLE:
-		*val = p->enable[i];
-		break;
-	case PLIC_REG_THRESHOLD:
-		*val = p->threshold[i];
-		break;
+	case PLIC_REG_PRIORITY: *val = p->priority[i]; break;
+	case PLIC_REG_PENDING: *val = plic_pending(p); break;
+	case PLIC_REG_ENABLE: *val = p->enable[i]; break;
+	case PLIC_REG_THRESHOLD: *val = p->threshold[i]; break;
 	case PLIC_REG_CLAIM: {
 		/* Reading claims: the source stops being pending until completed. */
 		int src = plic_best(p, i);
@@ -145,9 +140,7 @@ static enum bus_status plic_read(void *dev, uint64_t off, unsigned size, uint64_
 		plic_update(p);
 		break;
 	}
-	case PLIC_REG_NONE:
-		*val = 0;
-		break;
+	case PLIC_REG_NONE: *val = 0; break;
 	}
 	return BUS_OK;
 }
@@ -161,15 +154,11 @@ static enum bus_status plic_write(void *dev, uint64_t off, unsigned size, uint64
 	if (size != 4 || off % 4 != 0)
 		return BUS_FAULT;
 	switch (plic_decode(off, &i)) {
-	case PLIC_REG_PRIORITY:
-		p->priority[i] = v & PLIC_PRIO_MASK;
-		break;
+	case PLIC_REG_PRIORITY: p->priority[i] = v & PLIC_PRIO_MASK; break;
 	case PLIC_REG_ENABLE:
 		p->enable[i] = v & ~1u; /* source 0 does not exist */
 		break;
-	case PLIC_REG_THRESHOLD:
-		p->threshold[i] = v & PLIC_PRIO_MASK;
-		break;
+	case PLIC_REG_THRESHOLD: p->threshold[i] = v & PLIC_PRIO_MASK; break;
 	case PLIC_REG_CLAIM:
 		/* Complete: per the spec, an ID that is not enabled for this
 		 * context is silently ignored (and so is one out of range). */
@@ -177,8 +166,7 @@ static enum bus_status plic_write(void *dev, uint64_t off, unsigned size, uint64
 			p->claimed &= ~(1u << v);
 		break;
 	case PLIC_REG_PENDING: /* read-only */
-	case PLIC_REG_NONE:
-		break;
+	case PLIC_REG_NONE: break;
 	}
 	plic_update(p);
 	return BUS_OK;

@@ -42,20 +42,20 @@
 #include "devices/bus.h"
 #include "isa-toy/board.h"
 
-#define PLIC_NCTX 2 /* context 0 = hart 0 M-mode, context 1 = hart 0 S-mode */
-#define PLIC_CTX_M 0 /* no M-mode on TRV32: output unconnected */
-#define PLIC_CTX_S 1 /* drives the CPU's sip.SEIP */
+#define PLIC_NCTX      2  /* context 0 = hart 0 M-mode, context 1 = hart 0 S-mode */
+#define PLIC_CTX_M     0  /* no M-mode on TRV32: output unconnected */
+#define PLIC_CTX_S     1  /* drives the CPU's sip.SEIP */
 #define PLIC_PRIO_MASK 7u /* 3 priority bits, as QEMU virt */
 
 /* Register offsets. */
-#define PLIC_PRIORITY 0x000000u      /* + 4*src */
-#define PLIC_PENDING 0x001000u       /* bit per source */
-#define PLIC_ENABLE 0x002000u        /* + 0x80*ctx, bit per source */
-#define PLIC_ENABLE_STRIDE 0x80u
-#define PLIC_CONTEXT 0x200000u       /* + 0x1000*ctx */
+#define PLIC_PRIORITY	    0x000000u /* + 4*src */
+#define PLIC_PENDING	    0x001000u /* bit per source */
+#define PLIC_ENABLE	    0x002000u /* + 0x80*ctx, bit per source */
+#define PLIC_ENABLE_STRIDE  0x80u
+#define PLIC_CONTEXT	    0x200000u /* + 0x1000*ctx */
 #define PLIC_CONTEXT_STRIDE 0x1000u
-#define PLIC_THRESHOLD 0x0u          /* within a context block */
-#define PLIC_CLAIM 0x4u              /* within a context block: claim/complete */
+#define PLIC_THRESHOLD	    0x0u /* within a context block */
+#define PLIC_CLAIM	    0x4u /* within a context block: claim/complete */
 
 /* BOARD_PLIC_NDEV sources plus the non-existent source 0 fit one 32-bit
  * pending word and one enable word per context. */
@@ -64,13 +64,13 @@ _Static_assert(BOARD_PLIC_NDEV < 32, "plic.c keeps one 32-bit word of sources");
 /* One PLIC.  Public so a board embeds it; only plic.c touches the fields. */
 struct plic {
 	uint32_t priority[BOARD_PLIC_NDEV + 1]; /* [0] unused, always 0 */
-	uint32_t level;                         /* source lines now high, bit n */
-	uint32_t claimed;                       /* claimed, not yet completed */
+	uint32_t level;				/* source lines now high, bit n */
+	uint32_t claimed;			/* claimed, not yet completed */
 	/* (pending is not stored: it is always level & ~claimed) */
-	uint32_t enable[PLIC_NCTX];             /* enable bits per context */
+	uint32_t enable[PLIC_NCTX]; /* enable bits per context */
 	uint32_t threshold[PLIC_NCTX];
-	struct irq_line out[PLIC_NCTX];         /* the contexts' output lines */
-	int out_level[PLIC_NCTX];               /* level last driven on out[] */
+	struct irq_line out[PLIC_NCTX]; /* the contexts' output lines */
+	int out_level[PLIC_NCTX];	/* level last driven on out[] */
 };
 
 /* Reset `p`: all priorities, enables and thresholds 0, nothing pending.

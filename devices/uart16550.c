@@ -85,8 +85,8 @@ static uint8_t uart_fifo_get(struct uart16550 *u)
 	return byte;
 }
 
-void uart_init(struct uart16550 *u, const struct irq_line *irq,
-	       void (*tx)(void *ctx, uint8_t byte), void *tx_ctx)
+void uart_init(struct uart16550 *u, const struct irq_line *irq, void (*tx)(void *ctx, uint8_t byte),
+	       void *tx_ctx)
 {
 	memset(u, 0, sizeof(*u));
 	if (irq)
@@ -136,12 +136,8 @@ static enum bus_status uart_read(void *dev, uint64_t off, unsigned size, uint64_
 	if (size != 1 || off >= UART_NREGS)
 		return BUS_FAULT;
 	switch (off) {
-	case UART_RBR:
-		v = dlab ? u->dll : uart_fifo_get(u);
-		break;
-	case UART_IER:
-		v = dlab ? u->dlm : u->ier;
-		break;
+	case UART_RBR: v = dlab ? u->dll : uart_fifo_get(u); break;
+	case UART_IER: v = dlab ? u->dlm : u->ier; break;
 	case UART_IIR:
 		v = uart_iir_id(u);
 		/* Seeing a THR-empty interrupt in IIR acknowledges it. */
@@ -150,12 +146,8 @@ static enum bus_status uart_read(void *dev, uint64_t off, unsigned size, uint64_
 		if (u->fcr & UART_FCR_FIFOE)
 			v |= UART_IIR_FIFOS;
 		break;
-	case UART_LCR:
-		v = u->lcr;
-		break;
-	case UART_MCR:
-		v = u->mcr;
-		break;
+	case UART_LCR: v = u->lcr; break;
+	case UART_MCR: v = u->mcr; break;
 	case UART_LSR:
 		/* THR empties at once: THRE and TEMT are always 1. */
 		v = UART_LSR_THRE | UART_LSR_TEMT;
@@ -165,12 +157,8 @@ static enum bus_status uart_read(void *dev, uint64_t off, unsigned size, uint64_
 			v |= UART_LSR_OE;
 		u->lsr_oe = 0; /* error bits clear when read */
 		break;
-	case UART_MSR:
-		v = uart_msr(u);
-		break;
-	case UART_SCR:
-		v = u->scr;
-		break;
+	case UART_MSR: v = uart_msr(u); break;
+	case UART_SCR: v = u->scr; break;
 	}
 	*val = v;
 	uart_update_irq(u);
@@ -221,18 +209,11 @@ static enum bus_status uart_write(void *dev, uint64_t off, unsigned size, uint64
 			uart_fifo_clear(u);
 		u->fcr = v & (UART_FCR_FIFOE | UART_FCR_DMAM | UART_FCR_RTRIG);
 		break;
-	case UART_LCR:
-		u->lcr = v;
-		break;
-	case UART_MCR:
-		u->mcr = v & UART_MCR_MASK;
-		break;
+	case UART_LCR: u->lcr = v; break;
+	case UART_MCR: u->mcr = v & UART_MCR_MASK; break;
 	case UART_LSR: /* read-only (factory test writes): ignored */
-	case UART_MSR:
-		break;
-	case UART_SCR:
-		u->scr = v;
-		break;
+	case UART_MSR: break;
+	case UART_SCR: u->scr = v; break;
 	}
 	uart_update_irq(u);
 	return BUS_OK;

@@ -47,18 +47,18 @@
 #define UART_FIFO_SIZE 16 /* bytes in the receive FIFO */
 
 /* Register offsets. */
-#define UART_RBR 0 /* receiver buffer (read, DLAB=0) */
-#define UART_THR 0 /* transmitter holding (write, DLAB=0) */
-#define UART_DLL 0 /* divisor latch low (DLAB=1) */
-#define UART_IER 1 /* interrupt enable (DLAB=0) */
-#define UART_DLM 1 /* divisor latch high (DLAB=1) */
-#define UART_IIR 2 /* interrupt identification (read) */
-#define UART_FCR 2 /* FIFO control (write) */
-#define UART_LCR 3 /* line control */
-#define UART_MCR 4 /* modem control */
-#define UART_LSR 5 /* line status */
-#define UART_MSR 6 /* modem status */
-#define UART_SCR 7 /* scratch */
+#define UART_RBR   0 /* receiver buffer (read, DLAB=0) */
+#define UART_THR   0 /* transmitter holding (write, DLAB=0) */
+#define UART_DLL   0 /* divisor latch low (DLAB=1) */
+#define UART_IER   1 /* interrupt enable (DLAB=0) */
+#define UART_DLM   1 /* divisor latch high (DLAB=1) */
+#define UART_IIR   2 /* interrupt identification (read) */
+#define UART_FCR   2 /* FIFO control (write) */
+#define UART_LCR   3 /* line control */
+#define UART_MCR   4 /* modem control */
+#define UART_LSR   5 /* line status */
+#define UART_MSR   6 /* modem status */
+#define UART_SCR   7 /* scratch */
 #define UART_NREGS 8
 
 /*
@@ -69,9 +69,9 @@
  */
 #define UART_IER_ERBFI 0x01 /* enable received data available interrupt */
 #define UART_IER_ETBEI 0x02 /* enable transmitter holding register empty interrupt */
-#define UART_IER_ELSI 0x04  /* enable receiver line status interrupt */
+#define UART_IER_ELSI  0x04 /* enable receiver line status interrupt */
 #define UART_IER_EDSSI 0x08 /* enable modem status interrupt */
-#define UART_IER_MASK 0x0f  /* bits 7..4 read as 0 */
+#define UART_IER_MASK  0x0f /* bits 7..4 read as 0 */
 
 /*
  * IIR:  7    6   5  4   3    2    1    0
@@ -82,43 +82,43 @@
  * IIR & 0x0f, highest priority first:
  */
 #define UART_IIR_NO_INT 0x01 /* no interrupt pending */
-#define UART_IIR_RLSI 0x06   /* receiver line status (overrun in loopback) */
-#define UART_IIR_RDI 0x04    /* received data available (FIFO at trigger level) */
-#define UART_IIR_CTI 0x0c    /* character timeout (data below trigger level) */
-#define UART_IIR_THRI 0x02   /* transmitter holding register empty */
-#define UART_IIR_MSI 0x00    /* modem status */
-#define UART_IIR_FIFOS 0xc0  /* both bits set while FCR.FIFOE = 1 */
+#define UART_IIR_RLSI	0x06 /* receiver line status (overrun in loopback) */
+#define UART_IIR_RDI	0x04 /* received data available (FIFO at trigger level) */
+#define UART_IIR_CTI	0x0c /* character timeout (data below trigger level) */
+#define UART_IIR_THRI	0x02 /* transmitter holding register empty */
+#define UART_IIR_MSI	0x00 /* modem status */
+#define UART_IIR_FIFOS	0xc0 /* both bits set while FCR.FIFOE = 1 */
 
 /* FCR (write only). */
-#define UART_FCR_FIFOE 0x01   /* enable FIFOs */
-#define UART_FCR_RFIFOR 0x02  /* reset (empty) the receive FIFO; self-clearing */
-#define UART_FCR_XFIFOR 0x04  /* reset the transmit FIFO; self-clearing */
-#define UART_FCR_DMAM 0x08    /* DMA mode select (no effect) */
-#define UART_FCR_RTRIG 0xc0   /* receive trigger level: 1, 4, 8, 14 bytes */
+#define UART_FCR_FIFOE	0x01 /* enable FIFOs */
+#define UART_FCR_RFIFOR 0x02 /* reset (empty) the receive FIFO; self-clearing */
+#define UART_FCR_XFIFOR 0x04 /* reset the transmit FIFO; self-clearing */
+#define UART_FCR_DMAM	0x08 /* DMA mode select (no effect) */
+#define UART_FCR_RTRIG	0xc0 /* receive trigger level: 1, 4, 8, 14 bytes */
 
 /* LCR. */
-#define UART_LCR_WLS 0x03  /* word length select (5..8 bits) */
-#define UART_LCR_STB 0x04  /* number of stop bits */
-#define UART_LCR_PEN 0x08  /* parity enable */
-#define UART_LCR_EPS 0x10  /* even parity select */
-#define UART_LCR_SP 0x20   /* stick parity */
-#define UART_LCR_BC 0x40   /* break control */
+#define UART_LCR_WLS  0x03 /* word length select (5..8 bits) */
+#define UART_LCR_STB  0x04 /* number of stop bits */
+#define UART_LCR_PEN  0x08 /* parity enable */
+#define UART_LCR_EPS  0x10 /* even parity select */
+#define UART_LCR_SP   0x20 /* stick parity */
+#define UART_LCR_BC   0x40 /* break control */
 #define UART_LCR_DLAB 0x80 /* divisor latch access bit */
 
 /* MCR. */
-#define UART_MCR_DTR 0x01  /* data terminal ready */
-#define UART_MCR_RTS 0x02  /* request to send */
+#define UART_MCR_DTR  0x01 /* data terminal ready */
+#define UART_MCR_RTS  0x02 /* request to send */
 #define UART_MCR_OUT1 0x04 /* user output 1 */
 #define UART_MCR_OUT2 0x08 /* user output 2 (a PC's interrupt gate; not here) */
 #define UART_MCR_LOOP 0x10 /* loopback */
 #define UART_MCR_MASK 0x1f /* bits 7..5 read as 0 */
 
 /* LSR. */
-#define UART_LSR_DR 0x01   /* data ready: the receive FIFO is not empty */
-#define UART_LSR_OE 0x02   /* overrun error (loopback only); cleared by reading LSR */
-#define UART_LSR_PE 0x04   /* parity error (never) */
-#define UART_LSR_FE 0x08   /* framing error (never) */
-#define UART_LSR_BI 0x10   /* break interrupt (never) */
+#define UART_LSR_DR   0x01 /* data ready: the receive FIFO is not empty */
+#define UART_LSR_OE   0x02 /* overrun error (loopback only); cleared by reading LSR */
+#define UART_LSR_PE   0x04 /* parity error (never) */
+#define UART_LSR_FE   0x08 /* framing error (never) */
+#define UART_LSR_BI   0x10 /* break interrupt (never) */
 #define UART_LSR_THRE 0x20 /* transmitter holding register empty */
 #define UART_LSR_TEMT 0x40 /* transmitter empty */
 #define UART_LSR_RXFE 0x80 /* error in receiver FIFO (never) */
@@ -128,22 +128,22 @@
 #define UART_MSR_DDSR 0x02 /* delta data set ready */
 #define UART_MSR_TERI 0x04 /* trailing edge ring indicator */
 #define UART_MSR_DDCD 0x08 /* delta data carrier detect */
-#define UART_MSR_CTS 0x10  /* clear to send */
-#define UART_MSR_DSR 0x20  /* data set ready */
-#define UART_MSR_RI 0x40   /* ring indicator */
-#define UART_MSR_DCD 0x80  /* data carrier detect */
+#define UART_MSR_CTS  0x10 /* clear to send */
+#define UART_MSR_DSR  0x20 /* data set ready */
+#define UART_MSR_RI   0x40 /* ring indicator */
+#define UART_MSR_DCD  0x80 /* data carrier detect */
 
 /* One UART.  Public so a board embeds it (no malloc); only uart16550.c
  * touches the fields. */
 struct uart16550 {
-	uint8_t ier, lcr, mcr, scr, fcr; /* registers as last written (masked) */
-	uint8_t dll, dlm;                /* divisor latch: stored, no effect */
-	uint8_t lsr_oe;                  /* sticky LSR.OE, loopback overrun */
-	int thre_pending;                /* THRE interrupt armed (see uart16550.c) */
-	uint8_t fifo[UART_FIFO_SIZE];    /* receive FIFO, a ring */
-	unsigned head, count;            /* oldest byte, bytes held */
-	struct irq_line irq;             /* our line to the interrupt controller */
-	int irq_level;                   /* level last driven on `irq` */
+	uint8_t ier, lcr, mcr, scr, fcr;     /* registers as last written (masked) */
+	uint8_t dll, dlm;		     /* divisor latch: stored, no effect */
+	uint8_t lsr_oe;			     /* sticky LSR.OE, loopback overrun */
+	int thre_pending;		     /* THRE interrupt armed (see uart16550.c) */
+	uint8_t fifo[UART_FIFO_SIZE];	     /* receive FIFO, a ring */
+	unsigned head, count;		     /* oldest byte, bytes held */
+	struct irq_line irq;		     /* our line to the interrupt controller */
+	int irq_level;			     /* level last driven on `irq` */
 	void (*tx)(void *ctx, uint8_t byte); /* host side of THR, may be NULL */
 	void *tx_ctx;
 };
@@ -152,8 +152,8 @@ struct uart16550 {
  * line low) and connect it: `irq` (copied; NULL = unconnected) is the
  * interrupt line, `tx(tx_ctx, byte)` receives each transmitted byte
  * (NULL = discard).  Drives the line low once. */
-void uart_init(struct uart16550 *u, const struct irq_line *irq,
-	       void (*tx)(void *ctx, uint8_t byte), void *tx_ctx);
+void uart_init(struct uart16550 *u, const struct irq_line *irq, void (*tx)(void *ctx, uint8_t byte),
+	       void *tx_ctx);
 
 /* The host received `byte` for the guest: append it to the receive FIFO
  * and update the interrupt line.  Returns 0, or -1 if the FIFO is full (the

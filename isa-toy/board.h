@@ -32,25 +32,25 @@
 
 #define BOARD_FINISHER_BASE 0x00100000u /* sifive,test0 finisher */
 #define BOARD_FINISHER_SIZE 0x1000u
-#define BOARD_PLIC_BASE 0x0c000000u /* riscv,plic0 */
-#define BOARD_PLIC_SIZE 0x04000000u
-#define BOARD_UART_BASE 0x10000000u /* ns16550a */
-#define BOARD_UART_SIZE 0x100u
-#define BOARD_VIRTIO_BASE 0x10001000u /* virtio,mmio slot 0 */
-#define BOARD_VIRTIO_SIZE 0x1000u     /* one slot */
-#define BOARD_VIRTIO_SLOTS 8
-#define BOARD_RAM_BASE 0x80000000u
-#define BOARD_RAM_DEFAULT (64u << 20) /* 64 MiB */
-#define BOARD_RAM_MAX (1024u << 20)   /* 1 GiB: RAM must end below 4 GiB */
+#define BOARD_PLIC_BASE	    0x0c000000u /* riscv,plic0 */
+#define BOARD_PLIC_SIZE	    0x04000000u
+#define BOARD_UART_BASE	    0x10000000u /* ns16550a */
+#define BOARD_UART_SIZE	    0x100u
+#define BOARD_VIRTIO_BASE   0x10001000u /* virtio,mmio slot 0 */
+#define BOARD_VIRTIO_SIZE   0x1000u	/* one slot */
+#define BOARD_VIRTIO_SLOTS  8
+#define BOARD_RAM_BASE	    0x80000000u
+#define BOARD_RAM_DEFAULT   (64u << 20)	  /* 64 MiB */
+#define BOARD_RAM_MAX	    (1024u << 20) /* 1 GiB: RAM must end below 4 GiB */
 
-#define BOARD_UART_IRQ 10   /* PLIC source of the UART */
-#define BOARD_VIRTIO_IRQ 1  /* PLIC source of virtio slot 0 (slot n: 1+n) */
-#define BOARD_PLIC_NDEV 31  /* PLIC sources 1..31 */
+#define BOARD_UART_IRQ	  10	    /* PLIC source of the UART */
+#define BOARD_VIRTIO_IRQ  1	    /* PLIC source of virtio slot 0 (slot n: 1+n) */
+#define BOARD_PLIC_NDEV	  31	    /* PLIC sources 1..31 */
 #define BOARD_TIMEBASE_HZ 10000000u /* `time` ticks per second (as QEMU) */
 
 /* Finisher commands (low 16 bits of the 32-bit word written). */
-#define FINISHER_FAIL 0x3333u  /* | code << 16: exit with `code`    */
-#define FINISHER_PASS 0x5555u  /* exit status 0                     */
+#define FINISHER_FAIL  0x3333u /* | code << 16: exit with `code`    */
+#define FINISHER_PASS  0x5555u /* exit status 0                     */
 #define FINISHER_RESET 0x7777u /* reset: trapvisor treats as exit 0 */
 
 #endif

@@ -27,11 +27,11 @@ struct board_fdt_ctx {
 };
 
 /* Return from the current writer if a libfdt call fails. */
-#define FDT_TRY(call)                          \
-	do {                                   \
-		int err_ = (call);             \
-		if (err_ < 0)                  \
-			return err_;           \
+#define FDT_TRY(call)                \
+	do {                         \
+		int err_ = (call);   \
+		if (err_ < 0)        \
+			return err_; \
 	} while (0)
 
 /* A string-list property ("a\0b\0") from a literal: keep the final NUL. */
@@ -159,8 +159,10 @@ static int board_fdt_soc(struct board_fdt_ctx *c, const struct board_fdt_params 
 	/* Context 0 = hart 0 M-mode -> M external (11); context 1 = hart 0
 	 * S-mode -> S external (9).  Order matters: it numbers the contexts. */
 	fdt32_t ctxs[4] = {
-		cpu_to_fdt32(BOARD_FDT_PHANDLE_CPU_INTC), cpu_to_fdt32(BOARD_FDT_IRQ_M_EXT),
-		cpu_to_fdt32(BOARD_FDT_PHANDLE_CPU_INTC), cpu_to_fdt32(BOARD_FDT_IRQ_S_EXT),
+		cpu_to_fdt32(BOARD_FDT_PHANDLE_CPU_INTC),
+		cpu_to_fdt32(BOARD_FDT_IRQ_M_EXT),
+		cpu_to_fdt32(BOARD_FDT_PHANDLE_CPU_INTC),
+		cpu_to_fdt32(BOARD_FDT_IRQ_S_EXT),
 	};
 	c->node = "/soc/plic";
 	FDT_TRY(board_fdt_begin_at(fdt, "plic", BOARD_PLIC_BASE));

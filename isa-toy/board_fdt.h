@@ -27,22 +27,22 @@
 #include <stdint.h>
 
 /* Phandles, fixed so a reader of the dts can follow them. */
-#define BOARD_FDT_PHANDLE_CPU 1      /* /cpus/cpu@0 */
+#define BOARD_FDT_PHANDLE_CPU	   1 /* /cpus/cpu@0 */
 #define BOARD_FDT_PHANDLE_CPU_INTC 2 /* its riscv,cpu-intc */
-#define BOARD_FDT_PHANDLE_PLIC 3     /* /soc/plic@c000000 */
-#define BOARD_FDT_PHANDLE_TEST 4     /* /soc/test@100000 (syscon) */
+#define BOARD_FDT_PHANDLE_PLIC	   3 /* /soc/plic@c000000 */
+#define BOARD_FDT_PHANDLE_TEST	   4 /* /soc/test@100000 (syscon) */
 
 /* Interrupt numbers of the hart's local controller (scause codes). */
 #define BOARD_FDT_IRQ_S_EXT 9  /* supervisor external interrupt */
 #define BOARD_FDT_IRQ_M_EXT 11 /* machine external interrupt */
 
-#define BOARD_FDT_ISA "rv32ima_zicsr_zifencei_sstc" /* riscv,isa */
-#define BOARD_FDT_UART_CLOCK 3686400u /* clock-frequency, as QEMU */
+#define BOARD_FDT_ISA	     "rv32ima_zicsr_zifencei_sstc" /* riscv,isa */
+#define BOARD_FDT_UART_CLOCK 3686400u			   /* clock-frequency, as QEMU */
 
 struct board_fdt_params {
 	uint64_t ram_base, ram_size; /* the memory node */
-	const char *bootargs;        /* /chosen/bootargs; NULL = no property */
-	int virtio_slots;            /* virtio-mmio nodes, 0..BOARD_VIRTIO_SLOTS */
+	const char *bootargs;	     /* /chosen/bootargs; NULL = no property */
+	int virtio_slots;	     /* virtio-mmio nodes, 0..BOARD_VIRTIO_SLOTS */
 };
 
 /* Build the device tree for `p` into `buf` (bufsize bytes; a few KiB are

@@ -54,7 +54,7 @@ static void cpu_csr_changed(void *ctx, unsigned csr, uint32_t old)
 void cpu_reset(struct cpu *cpu, uint32_t pc, uint32_t a1)
 {
 	memset(cpu->x, 0, sizeof(cpu->x));
-	cpu->x[10] = 0;  /* a0: hart id */
+	cpu->x[10] = 0;	 /* a0: hart id */
 	cpu->x[11] = a1; /* a1: device tree */
 	cpu->pc = pc;
 	csr_reset(&cpu->csr);

@@ -17,7 +17,6 @@
 #include "isa-toy/insn.h"
 #include "isa-toy/sv32.h"
 
-
 /* One predecoded instruction: the decoder's work, done once per address.
  * rd is 32 (a sink register nobody reads) when the instruction writes x0,
  * so the interpreter never tests for x0. */
@@ -27,16 +26,16 @@ struct cpu_op {
 	int32_t imm; /* the immediate; the raw word for system/atomic ones */
 };
 #define CPU_OP_UNDECODED (INSN_COUNT + 0) /* decode me first */
-#define CPU_OP_PAGE_END (INSN_COUNT + 1)  /* fell off the page's end */
-#define CPU_PAGE_OPS 1024 /* 4 KiB / 4 bytes */
+#define CPU_OP_PAGE_END	 (INSN_COUNT + 1) /* fell off the page's end */
+#define CPU_PAGE_OPS	 1024		  /* 4 KiB / 4 bytes */
 _Static_assert(INSN_COUNT + 2 <= 256, "op ids must fit struct cpu_op.id");
 
 /* The predecoded ops of one physical page, plus a sentinel that moves
  * execution onto the next page. */
 struct cpu_code_page {
 	struct cpu_op ops[CPU_PAGE_OPS + 1];
-	uint32_t ppage;  /* which RAM page */
-	bool live;       /* holds decoded ops: stores to it must invalidate */
+	uint32_t ppage;	 /* which RAM page */
+	bool live;	 /* holds decoded ops: stores to it must invalidate */
 	uint32_t writes; /* stores to it since it last decoded anything */
 };
 
@@ -44,17 +43,18 @@ struct cpu_code_page {
  * A data entry maps a virtual page to host memory: host = va + addend.
  * `tag` is the page-aligned virtual address; an entry never matches a
  * misaligned access because the lookup keeps the low address bits. */
-#define TLB_SIZE 1024
+#define TLB_SIZE    1024
 /* Flags live in the tag's low bits, above bit 1: the lookup compares the
  * tag with va & (~0xfff | (size - 1)), which keeps at most bits 1:0 (a
  * misaligned word), so a flagged tag never matches any access. */
 #define TLB_INVALID 4u
-#define TLB_CODE 8u /* write entry of a page holding decoded code: stores
+#define TLB_CODE \
+	8u /* write entry of a page holding decoded code: stores
 		     * take the slow path, which invalidates those ops */
 struct tlb_entry {
-	uint32_t tag;      /* va & ~0xfff, or TLB_INVALID */
-	uint32_t ppage;    /* physical page index in RAM */
-	uintptr_t addend;  /* host address - va */
+	uint32_t tag;	  /* va & ~0xfff, or TLB_INVALID */
+	uint32_t ppage;	  /* physical page index in RAM */
+	uintptr_t addend; /* host address - va */
 };
 struct tlb_code_entry {
 	uint32_t tag;
@@ -68,22 +68,22 @@ struct tlb {
 	struct tlb_entry read[TLB_SIZE], write[TLB_SIZE];
 	struct tlb_code_entry exec[TLB_SIZE];
 	uint16_t log[TLB_LOG]; /* slots filled since the last flush */
-	unsigned nlog;         /* > TLB_LOG: too many, flush everything */
+	unsigned nlog;	       /* > TLB_LOG: too many, flush everything */
 };
 
 /* Why cpu_run returned. */
 enum cpu_stop {
-	CPU_STOP_LIMIT,  /* instruction budget used up */
-	CPU_STOP_HALT,   /* the guest shut down (cpu->exit_code) */
-	CPU_STOP_TRAP,   /* host_traps: a trap for the monitor (cpu->trap) */
-	CPU_STOP_WFI,    /* waiting for an interrupt nothing can raise */
+	CPU_STOP_LIMIT, /* instruction budget used up */
+	CPU_STOP_HALT,	/* the guest shut down (cpu->exit_code) */
+	CPU_STOP_TRAP,	/* host_traps: a trap for the monitor (cpu->trap) */
+	CPU_STOP_WFI,	/* waiting for an interrupt nothing can raise */
 };
 
 /* A trap as the hardware saw it, handed to the monitor. */
 struct cpu_trap {
 	uint32_t cause; /* scause value (bit 31 = interrupt) */
-	uint32_t tval;  /* stval value */
-	uint32_t pc;    /* pc of the trapping instruction */
+	uint32_t tval;	/* stval value */
+	uint32_t pc;	/* pc of the trapping instruction */
 };
 
 struct cpu;
@@ -107,22 +107,22 @@ struct cpu {
 	struct bus *bus;
 
 	/* Translation and predecode caches. */
-	struct tlb tlb[2];             /* by privilege mode */
-	struct cpu_code_page **code;   /* by RAM page: NULL or decoded ops */
+	struct tlb tlb[2];	     /* by privilege mode */
+	struct cpu_code_page **code; /* by RAM page: NULL or decoded ops */
 
 	/* Where traps go: false = to stvec (real hardware); true = out of
 	 * cpu_run to the monitor, which owns S-mode (trap-and-emulate). */
 	bool host_traps;
 	struct cpu_trap trap;
 
-	cpu_ecall_fn ecall_s;          /* the firmware */
+	cpu_ecall_fn ecall_s; /* the firmware */
 	void *ecall_ctx;
 
-	bool halted;                   /* finisher or SBI reset */
+	bool halted; /* finisher or SBI reset */
 	int exit_code;
-	bool wfi;                      /* stopped in wfi */
-	bool exit_request;             /* leave the run loop soon (device I/O) */
-	bool trap_stop;                /* host_traps: a trap is in cpu->trap */
+	bool wfi;	   /* stopped in wfi */
+	bool exit_request; /* leave the run loop soon (device I/O) */
+	bool trap_stop;	   /* host_traps: a trap is in cpu->trap */
 
 	/* Statistics. */
 	uint64_t exc_count[16], irq_count[16];

@@ -24,7 +24,7 @@
  */
 #include "isa-toy/cpu.h"
 
-#define likely(x) __builtin_expect(!!(x), 1)
+#define likely(x)   __builtin_expect(!!(x), 1)
 #define unlikely(x) __builtin_expect(!!(x), 0)
 
 /* Division as the M extension defines it: no traps, fixed answers. */
@@ -61,82 +61,82 @@ void cpu_exec_block(struct cpu *cpu, uint64_t budget_in)
 	int64_t budget = (int64_t)budget_in;
 	struct tlb *tlb;
 	struct cpu_op *op, *ops0; /* current op; first op of its page */
-	uint32_t vbase;           /* virtual address of ops0 */
+	uint32_t vbase;		  /* virtual address of ops0 */
 	uint32_t pc, va;
 
 /* The pc of the current op, and the count of instructions retired before
  * it in this block (the current op has already taken its budget). */
-#define PC (vbase + (uint32_t)(op - ops0) * 4u)
+#define PC		  (vbase + (uint32_t)(op - ops0) * 4u)
 #define RETIRED_BEFORE_OP ((uint64_t)((int64_t)budget_in - budget - 1))
-#define SYNC() (cpu->pc = PC, cpu->csr.instret = base_instret + RETIRED_BEFORE_OP)
+#define SYNC()		  (cpu->pc = PC, cpu->csr.instret = base_instret + RETIRED_BEFORE_OP)
 
 /* Start the next op, unless the block's budget is spent. */
-#define DISPATCH()                           \
-	do {                                 \
-		if (unlikely(--budget < 0))  \
-			goto out_limit;      \
-		goto *labels[op->id];        \
+#define DISPATCH()                          \
+	do {                                \
+		if (unlikely(--budget < 0)) \
+			goto out_limit;     \
+		goto *labels[op->id];       \
 	} while (0)
-#define NEXT()             \
-	do {               \
-		op++;      \
+#define NEXT()              \
+	do {                \
+		op++;       \
 		DISPATCH(); \
 	} while (0)
 
 /* Operands and results, as insns.def names them. */
-#define A (x[op->rs1])
-#define B (x[op->rs2])
-#define SA ((int32_t)A)
-#define SB ((int32_t)B)
-#define IMM ((uint32_t)op->imm)
+#define A	 (x[op->rs1])
+#define B	 (x[op->rs2])
+#define SA	 ((int32_t)A)
+#define SB	 ((int32_t)B)
+#define IMM	 ((uint32_t)op->imm)
 #define WRITE(v) (x[op->rd] = (uint32_t)(v))
 
 /* Go to `t`: a jump inside the current page just moves `op`; anything
  * else (another page, or a misaligned target) takes the long way. */
-#define JUMP_TO(t)                                                       \
-	do {                                                             \
-		pc = (t);                                                \
+#define JUMP_TO(t)                                                        \
+	do {                                                              \
+		pc = (t);                                                 \
 		if (likely(((pc ^ vbase) & ~0xfffu) == 0 && !(pc & 3))) { \
-			op = ops0 + ((pc & 0xfffu) >> 2);                \
-			DISPATCH();                                      \
-		}                                                        \
-		goto jump_far;                                           \
+			op = ops0 + ((pc & 0xfffu) >> 2);                 \
+			DISPATCH();                                       \
+		}                                                         \
+		goto jump_far;                                            \
 	} while (0)
 /* jal/jalr: check the target before writing rd, since a misaligned
  * target faults on the jump itself, which then must not retire. */
-#define JUMP_LINK(t)                         \
-	do {                                 \
-		uint32_t t_ = (t);           \
-		if (unlikely(t_ & 3)) {      \
-			va = t_;             \
+#define JUMP_LINK(t)                          \
+	do {                                  \
+		uint32_t t_ = (t);            \
+		if (unlikely(t_ & 3)) {       \
+			va = t_;              \
 			goto jump_misaligned; \
-		}                            \
-		WRITE(PC + 4);               \
-		JUMP_TO(t_);                 \
+		}                             \
+		WRITE(PC + 4);                \
+		JUMP_TO(t_);                  \
 	} while (0)
 
 /* Loads and stores: the TLB fast path, else the slow path with `va`. */
 #define TLB_HIT(e, addr, size) ((e)->tag == ((addr) & (~0xfffu | ((size)-1))))
-#define LOADX(type, addr)                                                         \
-	({                                                                        \
-		va = (addr);                                                      \
+#define LOADX(type, addr)                                                             \
+	({                                                                            \
+		va = (addr);                                                          \
 		const struct tlb_entry *e_ = &tlb->read[(va >> 12) & (TLB_SIZE - 1)]; \
-		if (unlikely(!TLB_HIT(e_, va, sizeof(type))))                      \
-			goto mem_slow;                                            \
-		*(const type *)(e_->addend + va);                                 \
+		if (unlikely(!TLB_HIT(e_, va, sizeof(type))))                         \
+			goto mem_slow;                                                \
+		*(const type *)(e_->addend + va);                                     \
 	})
-#define STOREX(type, addr, v)                                                       \
-	do {                                                                        \
-		va = (addr);                                                        \
+#define STOREX(type, addr, v)                                                          \
+	do {                                                                           \
+		va = (addr);                                                           \
 		const struct tlb_entry *e_ = &tlb->write[(va >> 12) & (TLB_SIZE - 1)]; \
-		if (unlikely(!TLB_HIT(e_, va, sizeof(type))))                        \
-			goto mem_slow;                                              \
-		*(type *)(e_->addend + va) = (type)(v);                             \
+		if (unlikely(!TLB_HIT(e_, va, sizeof(type))))                          \
+			goto mem_slow;                                                 \
+		*(type *)(e_->addend + va) = (type)(v);                                \
 	} while (0)
-#define LOAD8(a) LOADX(uint8_t, a)
-#define LOAD16(a) LOADX(uint16_t, a)
-#define LOAD32(a) LOADX(uint32_t, a)
-#define STORE8(a, v) STOREX(uint8_t, a, v)
+#define LOAD8(a)      LOADX(uint8_t, a)
+#define LOAD16(a)     LOADX(uint16_t, a)
+#define LOAD32(a)     LOADX(uint32_t, a)
+#define STORE8(a, v)  STOREX(uint8_t, a, v)
 #define STORE16(a, v) STOREX(uint16_t, a, v)
 #define STORE32(a, v) STOREX(uint32_t, a, v)
 
@@ -146,16 +146,16 @@ void cpu_exec_block(struct cpu *cpu, uint64_t budget_in)
 		body;  \
 	}              \
 	NEXT();
-#define KIND_BRANCH(cond)                  \
-	if (cond)                          \
-		JUMP_TO(PC + IMM);         \
+#define KIND_BRANCH(cond)          \
+	if (cond)                  \
+		JUMP_TO(PC + IMM); \
 	NEXT();
 #define KIND_JUMP(body) \
 	{               \
 		body;   \
 	}
-#define KIND_LOAD(body) KIND_ALU(body)
-#define KIND_STORE(body) KIND_ALU(body)
+#define KIND_LOAD(body)	  KIND_ALU(body)
+#define KIND_STORE(body)  KIND_ALU(body)
 #define KIND_ATOMIC(body) goto kind_atomic;
 #define KIND_SYSTEM(body) goto kind_system;
 
@@ -164,13 +164,13 @@ void cpu_exec_block(struct cpu *cpu, uint64_t budget_in)
 		return;
 	tlb = &cpu->tlb[cpu->csr.priv];
 	pc = cpu->pc;
-fetch: {
+fetch : {
 	/* Find the decoded page holding `pc` through the execute TLB. */
 	struct tlb_code_entry *e = &tlb->exec[(pc >> 12) & (TLB_SIZE - 1)];
 	if (unlikely(e->tag != (pc & ~0xfffu))) {
 		uint64_t pa;
-		int cause = (pc & 3) ? EXC_insn_misaligned
-				     : mmu_translate(cpu, pc, ACCESS_EXEC, &pa);
+		int cause =
+		    (pc & 3) ? EXC_insn_misaligned : mmu_translate(cpu, pc, ACCESS_EXEC, &pa);
 		if (!cause && !mmu_ram_ptr(cpu, pa, 4))
 			cause = EXC_insn_access; /* no executing from devices */
 		if (cause) {
@@ -190,13 +190,12 @@ fetch: {
 	DISPATCH();
 }
 
-	/* One label per instruction, its body from insns.def. */
-#define INSN(id, mn, match, mask, fmt, kind, body) \
-	insn_##id : KIND_##kind(body)
+/* One label per instruction, its body from insns.def. */
+#define INSN(id, mn, match, mask, fmt, kind, body) insn_##id : KIND_##kind(body)
 #include "isa-toy/insns.def"
 #undef INSN
 
-op_undecoded: {
+op_undecoded : {
 	/* First execution of this address: decode it in place, then run it. */
 	struct cpu_code_page *page = (struct cpu_code_page *)ops0;
 	uint32_t off = (uint32_t)(op - ops0) * 4u;

@@ -39,9 +39,7 @@ void cpu_exec_system(struct cpu *cpu, enum insn_id id, uint32_t w)
 	case INSN_csrrc:
 	case INSN_csrrwi:
 	case INSN_csrrsi:
-	case INSN_csrrci:
-		cpu_exec_csr(cpu, id, w);
-		return;
+	case INSN_csrrci: cpu_exec_csr(cpu, id, w); return;
 	case INSN_ecall:
 		if (user || cpu->host_traps || !cpu->ecall_s) {
 			cpu_exception(cpu, user ? EXC_ecall_u : EXC_ecall_s, 0);
@@ -53,9 +51,7 @@ void cpu_exec_system(struct cpu *cpu, enum insn_id id, uint32_t w)
 		if (cpu->ecall_s(cpu, cpu->ecall_ctx) == 0)
 			cpu->pc += 4;
 		return;
-	case INSN_ebreak:
-		cpu_exception(cpu, EXC_breakpoint, cpu->pc);
-		return;
+	case INSN_ebreak: cpu_exception(cpu, EXC_breakpoint, cpu->pc); return;
 	case INSN_sret:
 		if (user)
 			break;
@@ -83,8 +79,7 @@ void cpu_exec_system(struct cpu *cpu, enum insn_id id, uint32_t w)
 			mmu_flush_page(cpu, cpu->x[insn_rs1(w)]);
 		cpu_retire(cpu);
 		return;
-	default:
-		break;
+	default: break;
 	}
 	cpu_exception(cpu, EXC_illegal, w);
 }

@@ -83,7 +83,7 @@ int csr_write(struct csr_file *c, unsigned csr, uint32_t val)
 	case CSR_stvec: c->stvec = val & ~2u; break; /* modes 2, 3 reserved: WARL */
 	case CSR_scounteren: c->scounteren = val & 7u; break;
 	case CSR_sscratch: c->sscratch = val; break;
-	case CSR_sepc: c->sepc = val & ~3u; break;  /* IALIGN=32 */
+	case CSR_sepc: c->sepc = val & ~3u; break; /* IALIGN=32 */
 	case CSR_scause: c->scause = val; break;
 	case CSR_stval: c->stval = val; break;
 	case CSR_sip: c->sip_ssip = val & SIP_SSIP; break; /* STIP, SEIP read-only */

@@ -31,11 +31,11 @@ enum csr_number {
 };
 
 /* sstatus bits (RV32). */
-#define SSTATUS_SIE (1u << 1)   /* S-mode interrupts enabled */
-#define SSTATUS_SPIE (1u << 5)  /* SIE before the last trap */
-#define SSTATUS_SPP (1u << 8)   /* mode before the last trap: 0 U, 1 S */
-#define SSTATUS_SUM (1u << 18)  /* S-mode may load/store U=1 pages */
-#define SSTATUS_MXR (1u << 19)  /* loads from X-only pages allowed */
+#define SSTATUS_SIE	 (1u << 1)  /* S-mode interrupts enabled */
+#define SSTATUS_SPIE	 (1u << 5)  /* SIE before the last trap */
+#define SSTATUS_SPP	 (1u << 8)  /* mode before the last trap: 0 U, 1 S */
+#define SSTATUS_SUM	 (1u << 18) /* S-mode may load/store U=1 pages */
+#define SSTATUS_MXR	 (1u << 19) /* loads from X-only pages allowed */
 #define SSTATUS_WRITABLE (SSTATUS_SIE | SSTATUS_SPIE | SSTATUS_SPP | SSTATUS_SUM | SSTATUS_MXR)
 
 /* sie / sip bits: one per interrupt cause. */
@@ -46,10 +46,10 @@ enum csr_number {
 
 /* satp (RV32):  31 | 30 .. 22 | 21 .. 0
  *              MODE|   ASID   |   PPN of the root page table */
-#define SATP_MODE_SV32 (1u << 31)
+#define SATP_MODE_SV32	(1u << 31)
 #define SATP_ASID_SHIFT 22
-#define SATP_ASID_MASK 0x1ffu
-#define SATP_PPN_MASK 0x3fffffu
+#define SATP_ASID_MASK	0x1ffu
+#define SATP_PPN_MASK	0x3fffffu
 
 /* stvec: BASE in bits 31:2, MODE in 1:0 (0 direct, 1 vectored). */
 #define STVEC_VECTORED 1u
@@ -86,10 +86,10 @@ struct csr_file {
 	uint32_t sstatus, sie, sip_ssip, stvec, scounteren;
 	uint32_t sscratch, sepc, scause, stval, satp;
 	uint64_t stimecmp;
-	bool seip;        /* the PLIC's S-mode context line */
+	bool seip;	  /* the PLIC's S-mode context line */
 	uint64_t instret; /* instructions retired */
-	uint64_t idle;    /* cycles spent in wfi (time still runs) */
-	uint64_t traps;   /* traps taken (csr_trap_enter calls) */
+	uint64_t idle;	  /* cycles spent in wfi (time still runs) */
+	uint64_t traps;	  /* traps taken (csr_trap_enter calls) */
 	/* --isa=legacy: TRV32 made not strictly virtualizable, the way IA-32
 	 * is.  In U-mode, reading sstatus (csrr) does not trap and returns
 	 * the real register (PUSHF shows the true IF); writing it (csrw) does
@@ -107,12 +107,18 @@ struct csr_file {
 /* Reset: S-mode, CSRs 0, no timer (stimecmp all ones). */
 void csr_reset(struct csr_file *c);
 
-static inline uint64_t csr_cycle(const struct csr_file *c) { return c->instret + c->idle; }
+static inline uint64_t csr_cycle(const struct csr_file *c)
+{
+	return c->instret + c->idle;
+}
 
 /* Progress, for --max-insns and time slices: instructions retired plus
  * traps taken -- a trap retires nothing, and a guest caught in a loop of
  * traps must still use up its budget. */
-static inline uint64_t csr_progress(const struct csr_file *c) { return c->instret + c->traps; }
+static inline uint64_t csr_progress(const struct csr_file *c)
+{
+	return c->instret + c->traps;
+}
 static inline uint64_t csr_time(const struct csr_file *c)
 {
 	return csr_cycle(c) / CPU_CYCLES_PER_TICK;
@@ -142,7 +148,10 @@ void csr_sret(struct csr_file *c, uint32_t *pc);
 int csr_interrupt(const struct csr_file *c);
 
 /* Does something pending end a wfi (enabled in sie, SIE or not)? */
-static inline bool csr_wfi_wakes(const struct csr_file *c) { return csr_sip(c) & c->sie; }
+static inline bool csr_wfi_wakes(const struct csr_file *c)
+{
+	return csr_sip(c) & c->sie;
+}
 
 /* Cycles until `time` reaches stimecmp (0 if it has), saturating at
  * UINT64_MAX when the timer is "never". */

@@ -113,10 +113,10 @@ static int elf_check_tables(Elf *elf, const char *path, const GElf_Ehdr *eh, siz
 		nph = eh->e_phnum;
 	if (eh->e_shnum != 0)
 		nsh = eh->e_shnum;
-	if (elf_check_table(path, "program headers", eh->e_phoff, nph, eh->e_phentsize,
-			    ELF_T_PHDR, fsize) < 0 ||
-	    elf_check_table(path, "section headers", eh->e_shoff, nsh, eh->e_shentsize,
-			    ELF_T_SHDR, fsize) < 0)
+	if (elf_check_table(path, "program headers", eh->e_phoff, nph, eh->e_phentsize, ELF_T_PHDR,
+			    fsize) < 0 ||
+	    elf_check_table(path, "section headers", eh->e_shoff, nsh, eh->e_shentsize, ELF_T_SHDR,
+			    fsize) < 0)
 		return -1;
 	return 0;
 }
@@ -144,12 +144,11 @@ static int elf_check_segments(Elf *elf, const char *path, size_t fsize, uint64_t
 			return elf_fail(path, "segment %zu: data beyond the end of the file", i);
 		if (ph.p_memsz != 0 &&
 		    !elf_range_inside(ph.p_paddr, ph.p_memsz, ram_base, ram_size))
-			return elf_fail(path,
-					"segment %zu [%#llx, +%#llx) is outside RAM [%#llx, %#llx)",
-					i, (unsigned long long)ph.p_paddr,
-					(unsigned long long)ph.p_memsz,
-					(unsigned long long)ram_base,
-					(unsigned long long)(ram_base + ram_size));
+			return elf_fail(
+			    path, "segment %zu [%#llx, +%#llx) is outside RAM [%#llx, %#llx)", i,
+			    (unsigned long long)ph.p_paddr, (unsigned long long)ph.p_memsz,
+			    (unsigned long long)ram_base,
+			    (unsigned long long)(ram_base + ram_size));
 	}
 	if (nload == 0)
 		return elf_fail(path, "no PT_LOAD segment: nothing to load");
@@ -241,8 +240,8 @@ static int elf_read_symbols(Elf *elf, const char *path, struct elf_image *img)
 }
 
 /* Step 4: copy the (already checked) segments into guest RAM. */
-static int elf_copy_segments(Elf *elf, const char *path, const char *raw,
-			     elf_load_segment_fn load, void *ctx)
+static int elf_copy_segments(Elf *elf, const char *path, const char *raw, elf_load_segment_fn load,
+			     void *ctx)
 {
 	size_t nph;
 	GElf_Phdr ph;

@@ -28,12 +28,12 @@
 
 struct elf_symbol {
 	uint32_t addr, size; /* st_value, st_size (0 for labels) */
-	int is_func;         /* STT_FUNC */
-	char *name;          /* owned by the image */
+	int is_func;	     /* STT_FUNC */
+	char *name;	     /* owned by the image */
 };
 
 struct elf_image {
-	uint32_t entry;          /* e_entry: where the hart starts */
+	uint32_t entry;		 /* e_entry: where the hart starts */
 	struct elf_symbol *syms; /* sorted by addr */
 	size_t nsyms;
 };
@@ -41,8 +41,8 @@ struct elf_image {
 /* Copy filesz bytes of a segment to guest physical paddr and zero the rest
  * up to memsz.  Called only for ranges already checked to lie in RAM.
  * Returns 0, or non-zero if it could not (the load fails). */
-typedef int (*elf_load_segment_fn)(void *ctx, uint32_t paddr, const void *src,
-				   uint32_t filesz, uint32_t memsz);
+typedef int (*elf_load_segment_fn)(void *ctx, uint32_t paddr, const void *src, uint32_t filesz,
+				   uint32_t memsz);
 
 /* Check the ELF file `path`, then load each PT_LOAD segment through
  * `load(ctx, ...)`, and fill `img` (entry point and symbols; free it with

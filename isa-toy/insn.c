@@ -32,23 +32,15 @@ int32_t insn_imm(enum insn_id id, uint32_t w)
 	switch (insn_table[id].format) {
 	case INSN_FMT_I:
 	case INSN_FMT_LD:
-	case INSN_FMT_JR:
-		return insn_imm_i(w);
-	case INSN_FMT_SH:
-		return (int32_t)insn_shamt(w);
-	case INSN_FMT_S:
-		return insn_imm_s(w);
-	case INSN_FMT_B:
-		return insn_imm_b(w);
-	case INSN_FMT_U:
-		return insn_imm_u(w);
-	case INSN_FMT_J:
-		return insn_imm_j(w);
+	case INSN_FMT_JR: return insn_imm_i(w);
+	case INSN_FMT_SH: return (int32_t)insn_shamt(w);
+	case INSN_FMT_S: return insn_imm_s(w);
+	case INSN_FMT_B: return insn_imm_b(w);
+	case INSN_FMT_U: return insn_imm_u(w);
+	case INSN_FMT_J: return insn_imm_j(w);
 	case INSN_FMT_CSR:
-	case INSN_FMT_CSRI:
-		return (int32_t)insn_csr(w);
-	default:
-		return 0;
+	case INSN_FMT_CSRI: return (int32_t)insn_csr(w);
+	default: return 0;
 	}
 }
 
@@ -60,8 +52,7 @@ const char *insn_csr_name(unsigned csr)
 		return name;
 #include "isa-toy/csrs.def"
 #undef CSR
-	default:
-		return NULL;
+	default: return NULL;
 	}
 }
 
@@ -79,11 +70,16 @@ static const char *insn_csr_text(unsigned csr, char *tmp, size_t len)
 static const char *insn_fence_set(unsigned bits, char *out)
 {
 	char *p = out;
-	if (bits & 8) *p++ = 'i';
-	if (bits & 4) *p++ = 'o';
-	if (bits & 2) *p++ = 'r';
-	if (bits & 1) *p++ = 'w';
-	if (p == out) *p++ = '0';
+	if (bits & 8)
+		*p++ = 'i';
+	if (bits & 4)
+		*p++ = 'o';
+	if (bits & 2)
+		*p++ = 'r';
+	if (bits & 1)
+		*p++ = 'w';
+	if (p == out)
+		*p++ = '0';
 	*p = 0;
 	return out;
 }
@@ -101,22 +97,14 @@ char *insn_disasm(uint32_t w, uint32_t pc, char *buf, size_t len)
 		return buf;
 	}
 	switch (d->format) {
-	case INSN_FMT_R:
-		snprintf(buf, len, "%s\tx%u,x%u,x%u", d->mnemonic, rd, rs1, rs2);
-		break;
-	case INSN_FMT_I:
-		snprintf(buf, len, "%s\tx%u,x%u,%d", d->mnemonic, rd, rs1, imm);
-		break;
+	case INSN_FMT_R: snprintf(buf, len, "%s\tx%u,x%u,x%u", d->mnemonic, rd, rs1, rs2); break;
+	case INSN_FMT_I: snprintf(buf, len, "%s\tx%u,x%u,%d", d->mnemonic, rd, rs1, imm); break;
 	case INSN_FMT_SH:
 		snprintf(buf, len, "%s\tx%u,x%u,0x%x", d->mnemonic, rd, rs1, (unsigned)imm);
 		break;
 	case INSN_FMT_LD:
-	case INSN_FMT_JR:
-		snprintf(buf, len, "%s\tx%u,%d(x%u)", d->mnemonic, rd, imm, rs1);
-		break;
-	case INSN_FMT_S:
-		snprintf(buf, len, "%s\tx%u,%d(x%u)", d->mnemonic, rs2, imm, rs1);
-		break;
+	case INSN_FMT_JR: snprintf(buf, len, "%s\tx%u,%d(x%u)", d->mnemonic, rd, imm, rs1); break;
+	case INSN_FMT_S: snprintf(buf, len, "%s\tx%u,%d(x%u)", d->mnemonic, rs2, imm, rs1); break;
 	case INSN_FMT_B:
 		snprintf(buf, len, "%s\tx%u,x%u,%x", d->mnemonic, rs1, rs2, pc + (uint32_t)imm);
 		break;
@@ -136,13 +124,12 @@ char *insn_disasm(uint32_t w, uint32_t pc, char *buf, size_t len)
 		break;
 	case INSN_FMT_AMO:
 	case INSN_FMT_LR: {
-		const char *order = insn_aq(w) ? (insn_rl(w) ? ".aqrl" : ".aq")
-					       : (insn_rl(w) ? ".rl" : "");
+		const char *order =
+		    insn_aq(w) ? (insn_rl(w) ? ".aqrl" : ".aq") : (insn_rl(w) ? ".rl" : "");
 		if (d->format == INSN_FMT_LR)
 			snprintf(buf, len, "%s%s\tx%u,(x%u)", d->mnemonic, order, rd, rs1);
 		else
-			snprintf(buf, len, "%s%s\tx%u,x%u,(x%u)", d->mnemonic, order, rd, rs2,
-				 rs1);
+			snprintf(buf, len, "%s%s\tx%u,x%u,(x%u)", d->mnemonic, order, rd, rs2, rs1);
 		break;
 	}
 	case INSN_FMT_FENCE:
@@ -154,12 +141,8 @@ char *insn_disasm(uint32_t w, uint32_t pc, char *buf, size_t len)
 			snprintf(buf, len, "fence\t%s,%s", insn_fence_set((w >> 24) & 15, a),
 				 insn_fence_set((w >> 20) & 15, b));
 		break;
-	case INSN_FMT_SFENCE:
-		snprintf(buf, len, "%s\tx%u,x%u", d->mnemonic, rs1, rs2);
-		break;
-	case INSN_FMT_NONE:
-		snprintf(buf, len, "%s", d->mnemonic);
-		break;
+	case INSN_FMT_SFENCE: snprintf(buf, len, "%s\tx%u,x%u", d->mnemonic, rs1, rs2); break;
+	case INSN_FMT_NONE: snprintf(buf, len, "%s", d->mnemonic); break;
 	}
 	return buf;
 }
@@ -167,7 +150,7 @@ char *insn_disasm(uint32_t w, uint32_t pc, char *buf, size_t len)
 uint32_t insn_amo(enum insn_id id, uint32_t old, uint32_t b)
 {
 #define OLD old
-#define B b
+#define B   b
 	switch (id) {
 #define KIND_CASE_ALU(id, body)
 #define KIND_CASE_BRANCH(id, body)
@@ -181,8 +164,7 @@ uint32_t insn_amo(enum insn_id id, uint32_t old, uint32_t b)
 #define INSN(id, mn, match, mask, fmt, kind, body) KIND_CASE_##kind(id, body)
 #include "isa-toy/insns.def"
 #undef INSN
-	default:
-		return old;
+	default: return old;
 	}
 #undef OLD
 #undef B
@@ -192,9 +174,14 @@ unsigned insn_mem_width(enum insn_id id, int *sign)
 {
 	*sign = id == INSN_lb || id == INSN_lh;
 	switch (id) {
-	case INSN_lb: case INSN_lbu: case INSN_sb: return 1;
-	case INSN_lh: case INSN_lhu: case INSN_sh: return 2;
-	case INSN_lw: case INSN_sw: return 4;
+	case INSN_lb:
+	case INSN_lbu:
+	case INSN_sb: return 1;
+	case INSN_lh:
+	case INSN_lhu:
+	case INSN_sh: return 2;
+	case INSN_lw:
+	case INSN_sw: return 4;
 	default: return 0;
 	}
 }

@@ -11,29 +11,29 @@
 
 /* Operand layouts (how to extract operands and print them). */
 enum insn_format {
-	INSN_FMT_R,      /* rd, rs1, rs2 */
-	INSN_FMT_I,      /* rd, rs1, imm */
-	INSN_FMT_SH,     /* rd, rs1, shamt */
-	INSN_FMT_LD,     /* rd, imm(rs1) */
-	INSN_FMT_S,      /* rs2, imm(rs1) */
-	INSN_FMT_B,      /* rs1, rs2, target */
-	INSN_FMT_U,      /* rd, imm[31:12] */
-	INSN_FMT_J,      /* rd, target */
-	INSN_FMT_JR,     /* rd, imm(rs1) */
-	INSN_FMT_CSR,    /* rd, csr, rs1 */
-	INSN_FMT_CSRI,   /* rd, csr, zimm */
-	INSN_FMT_AMO,    /* rd, rs2, (rs1) with .aq/.rl */
-	INSN_FMT_LR,     /* rd, (rs1) with .aq/.rl */
-	INSN_FMT_FENCE,  /* pred, succ */
-	INSN_FMT_NONE,   /* no operands */
+	INSN_FMT_R,	 /* rd, rs1, rs2 */
+	INSN_FMT_I,	 /* rd, rs1, imm */
+	INSN_FMT_SH,	 /* rd, rs1, shamt */
+	INSN_FMT_LD,	 /* rd, imm(rs1) */
+	INSN_FMT_S,	 /* rs2, imm(rs1) */
+	INSN_FMT_B,	 /* rs1, rs2, target */
+	INSN_FMT_U,	 /* rd, imm[31:12] */
+	INSN_FMT_J,	 /* rd, target */
+	INSN_FMT_JR,	 /* rd, imm(rs1) */
+	INSN_FMT_CSR,	 /* rd, csr, rs1 */
+	INSN_FMT_CSRI,	 /* rd, csr, zimm */
+	INSN_FMT_AMO,	 /* rd, rs2, (rs1) with .aq/.rl */
+	INSN_FMT_LR,	 /* rd, (rs1) with .aq/.rl */
+	INSN_FMT_FENCE,	 /* pred, succ */
+	INSN_FMT_NONE,	 /* no operands */
 	INSN_FMT_SFENCE, /* rs1, rs2 */
 };
 
 /* How an instruction ends, as far as the interpreter cares. */
 enum insn_kind {
-	INSN_KIND_ALU,    /* computes, falls through */
+	INSN_KIND_ALU,	  /* computes, falls through */
 	INSN_KIND_BRANCH, /* conditional pc-relative branch */
-	INSN_KIND_JUMP,   /* jal, jalr */
+	INSN_KIND_JUMP,	  /* jal, jalr */
 	INSN_KIND_LOAD,
 	INSN_KIND_STORE,
 	INSN_KIND_ATOMIC, /* lr/sc/amo */
@@ -60,16 +60,46 @@ struct insn_desc {
 extern const struct insn_desc insn_table[INSN_COUNT];
 
 /* Operand extractors.  Immediates come back sign-extended. */
-static inline unsigned insn_opcode(uint32_t i) { return i & 0x7f; }
-static inline unsigned insn_rd(uint32_t i) { return (i >> 7) & 31; }
-static inline unsigned insn_funct3(uint32_t i) { return (i >> 12) & 7; }
-static inline unsigned insn_rs1(uint32_t i) { return (i >> 15) & 31; }
-static inline unsigned insn_rs2(uint32_t i) { return (i >> 20) & 31; }
-static inline unsigned insn_csr(uint32_t i) { return i >> 20; }
-static inline unsigned insn_shamt(uint32_t i) { return (i >> 20) & 31; }
-static inline unsigned insn_aq(uint32_t i) { return (i >> 26) & 1; }
-static inline unsigned insn_rl(uint32_t i) { return (i >> 25) & 1; }
-static inline int32_t insn_imm_i(uint32_t i) { return (int32_t)i >> 20; }
+static inline unsigned insn_opcode(uint32_t i)
+{
+	return i & 0x7f;
+}
+static inline unsigned insn_rd(uint32_t i)
+{
+	return (i >> 7) & 31;
+}
+static inline unsigned insn_funct3(uint32_t i)
+{
+	return (i >> 12) & 7;
+}
+static inline unsigned insn_rs1(uint32_t i)
+{
+	return (i >> 15) & 31;
+}
+static inline unsigned insn_rs2(uint32_t i)
+{
+	return (i >> 20) & 31;
+}
+static inline unsigned insn_csr(uint32_t i)
+{
+	return i >> 20;
+}
+static inline unsigned insn_shamt(uint32_t i)
+{
+	return (i >> 20) & 31;
+}
+static inline unsigned insn_aq(uint32_t i)
+{
+	return (i >> 26) & 1;
+}
+static inline unsigned insn_rl(uint32_t i)
+{
+	return (i >> 25) & 1;
+}
+static inline int32_t insn_imm_i(uint32_t i)
+{
+	return (int32_t)i >> 20;
+}
 static inline int32_t insn_imm_s(uint32_t i)
 {
 	return ((int32_t)i >> 25 << 5) | ((i >> 7) & 0x1f);
@@ -79,11 +109,13 @@ static inline int32_t insn_imm_b(uint32_t i)
 	return ((int32_t)i >> 31 << 12) | ((i & 0x80) << 4) | ((i >> 20) & 0x7e0) |
 	       ((i >> 7) & 0x1e);
 }
-static inline int32_t insn_imm_u(uint32_t i) { return (int32_t)(i & 0xfffff000u); }
+static inline int32_t insn_imm_u(uint32_t i)
+{
+	return (int32_t)(i & 0xfffff000u);
+}
 static inline int32_t insn_imm_j(uint32_t i)
 {
-	return ((int32_t)i >> 31 << 20) | (i & 0xff000) | ((i >> 9) & 0x800) |
-	       ((i >> 20) & 0x7fe);
+	return ((int32_t)i >> 31 << 20) | (i & 0xff000) | ((i >> 9) & 0x800) | ((i >> 20) & 0x7fe);
 }
 
 /* The id of instruction word `w`, or INSN_ILLEGAL.  (A scan of the table;

@@ -65,7 +65,8 @@ int machine_create(struct machine *m, const struct machine_config *cfg)
 	m->cfg = *cfg;
 	m->ram = calloc(1, cfg->ram_size);
 	if (!m->ram) {
-		fprintf(stderr, "trapvisor: cannot allocate %u bytes of guest RAM\n", cfg->ram_size);
+		fprintf(stderr, "trapvisor: cannot allocate %u bytes of guest RAM\n",
+			cfg->ram_size);
 		return -1;
 	}
 	if (platform_init(&m->plat, &machine_platform_ops, m, cfg->output, cfg->output_ctx,

@@ -16,8 +16,8 @@ struct machine_config {
 	uint32_t ram_size;    /* bytes, multiple of 4 KiB */
 	const char *bootargs; /* /chosen/bootargs, may be NULL */
 	const char *elf_path; /* the guest */
-	int input_fd;         /* console input (stdin), -1 for none */
-	bool legacy;          /* --isa=legacy */
+	int input_fd;	      /* console input (stdin), -1 for none */
+	bool legacy;	      /* --isa=legacy */
 	/* Console output, one byte at a time; NULL = stdout. */
 	void (*output)(void *ctx, uint8_t byte);
 	void *output_ctx;
@@ -26,8 +26,8 @@ struct machine_config {
 /* How a run ended. */
 enum machine_end {
 	MACHINE_EXITED, /* finisher or SBI shutdown: see exit_code */
-	MACHINE_LIMIT,  /* --max-insns reached */
-	MACHINE_STUCK,  /* wfi with nothing left that could wake it */
+	MACHINE_LIMIT,	/* --max-insns reached */
+	MACHINE_STUCK,	/* wfi with nothing left that could wake it */
 };
 
 struct machine {

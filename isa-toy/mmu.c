@@ -127,7 +127,8 @@ int mmu_load(struct cpu *cpu, uint32_t va, unsigned size, uint32_t *val)
 		uint32_t v = 0;
 		memcpy(&v, h, size);
 		*val = v;
-		mmu_tlb_fill(cpu, &cpu->tlb[cpu->csr.priv].read[(va >> 12) & (TLB_SIZE - 1)], va, pa, 0);
+		mmu_tlb_fill(cpu, &cpu->tlb[cpu->csr.priv].read[(va >> 12) & (TLB_SIZE - 1)], va,
+			     pa, 0);
 		return 0;
 	}
 	uint64_t v;

@@ -152,9 +152,13 @@ int platform_init(struct platform *p, const struct platform_ops *ops, void *owne
 	    bus_register(&p->bus, "uart", BOARD_UART_BASE, BOARD_UART_SIZE, &p->uart,
 			 &uart_bus_ops))
 		return -1;
-	p->sbi = (struct sbi_platform){ platform_sbi_putchar, platform_sbi_getchar,
-					platform_sbi_set_timer, platform_sbi_reset,
-					platform_sbi_read, platform_sbi_write, p };
+	p->sbi = (struct sbi_platform){ platform_sbi_putchar,
+					platform_sbi_getchar,
+					platform_sbi_set_timer,
+					platform_sbi_reset,
+					platform_sbi_read,
+					platform_sbi_write,
+					p };
 	return 0;
 }
 
@@ -175,8 +179,8 @@ static int platform_load_segment(void *ctx, uint32_t paddr, const void *src, uin
 	return 0;
 }
 
-int platform_load(struct platform *p, const char *elf_path, uint32_t ram_size,
-		  const char *bootargs, struct elf_image *img, uint32_t *fdt_addr)
+int platform_load(struct platform *p, const char *elf_path, uint32_t ram_size, const char *bootargs,
+		  struct elf_image *img, uint32_t *fdt_addr)
 {
 	if (elf_load(elf_path, BOARD_RAM_BASE, ram_size, platform_load_segment, p, img))
 		return -1;

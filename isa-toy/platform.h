@@ -29,7 +29,7 @@ struct platform_ops {
 	int (*write_phys)(void *owner, uint64_t pa, const void *buf, uint32_t len);
 	void (*set_timer)(void *owner, uint64_t when); /* SBI set_timer */
 	void (*set_seip)(void *owner, int level);      /* PLIC context 1 */
-	void (*halt)(void *owner);                     /* finisher, SBI reset */
+	void (*halt)(void *owner);		       /* finisher, SBI reset */
 };
 
 struct platform {
@@ -61,8 +61,8 @@ int platform_init(struct platform *p, const struct platform_ops *ops, void *owne
 /* Load the guest ELF into RAM [RAM base, +ram_size) through write_phys,
  * build the device tree at the top of RAM.  Returns 0 and the entry and
  * tree address, or -1 after a one-line message. */
-int platform_load(struct platform *p, const char *elf_path, uint32_t ram_size,
-		  const char *bootargs, struct elf_image *img, uint32_t *fdt_addr);
+int platform_load(struct platform *p, const char *elf_path, uint32_t ram_size, const char *bootargs,
+		  struct elf_image *img, uint32_t *fdt_addr);
 
 /* Read what the console has (waiting up to timeout_ms) and feed the UART
  * as far as it has room. */

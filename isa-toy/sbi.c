@@ -113,8 +113,9 @@ static struct sbi_ret sbi_base(const struct sbi_platform *p, uint32_t fid, const
 				return (struct sbi_ret){ SBI_SUCCESS, 1, 0 };
 		return (struct sbi_ret){ SBI_SUCCESS, sbi_legacy_known(eid) ? 1u : 0u, 0 };
 	}
-	case 4: case 5: case 6: /* mvendorid, marchid, mimpid: none */
-		return (struct sbi_ret){ SBI_SUCCESS, 0, 0 };
+	case 4:
+	case 5:
+	case 6: /* mvendorid, marchid, mimpid: none */ return (struct sbi_ret){ SBI_SUCCESS, 0, 0 };
 	}
 	return (struct sbi_ret){ SBI_ERR_NOT_SUPPORTED, 0, 0 };
 }
@@ -133,9 +134,7 @@ int sbi_call(const struct sbi_platform *p, uint32_t *x)
 		p->putchar(p->ctx, (uint8_t)x[A0]);
 		x[A0] = 0;
 		return 0;
-	case SBI_EXT_LEGACY_GETCHAR:
-		x[A0] = (uint32_t)p->getchar(p->ctx);
-		return 0;
+	case SBI_EXT_LEGACY_GETCHAR: x[A0] = (uint32_t)p->getchar(p->ctx); return 0;
 	case SBI_EXT_LEGACY_SHUTDOWN:
 		p->reset(p->ctx, SBI_SRST_SHUTDOWN, SBI_SRST_REASON_NONE);
 		return -1;

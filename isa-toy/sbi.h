@@ -15,38 +15,38 @@
 
 /* Extension ids (a7). */
 #define SBI_EXT_LEGACY_SET_TIMER 0x00
-#define SBI_EXT_LEGACY_PUTCHAR 0x01
-#define SBI_EXT_LEGACY_GETCHAR 0x02
-#define SBI_EXT_LEGACY_SHUTDOWN 0x08
-#define SBI_EXT_BASE 0x10
-#define SBI_EXT_TIME 0x54494d45 /* "TIME" */
-#define SBI_EXT_SRST 0x53525354 /* "SRST" */
-#define SBI_EXT_DBCN 0x4442434e /* "DBCN" */
+#define SBI_EXT_LEGACY_PUTCHAR	 0x01
+#define SBI_EXT_LEGACY_GETCHAR	 0x02
+#define SBI_EXT_LEGACY_SHUTDOWN	 0x08
+#define SBI_EXT_BASE		 0x10
+#define SBI_EXT_TIME		 0x54494d45 /* "TIME" */
+#define SBI_EXT_SRST		 0x53525354 /* "SRST" */
+#define SBI_EXT_DBCN		 0x4442434e /* "DBCN" */
 
 /* Error codes (a0). */
-#define SBI_SUCCESS 0
-#define SBI_ERR_FAILED (-1)
-#define SBI_ERR_NOT_SUPPORTED (-2)
-#define SBI_ERR_INVALID_PARAM (-3)
+#define SBI_SUCCESS		0
+#define SBI_ERR_FAILED		(-1)
+#define SBI_ERR_NOT_SUPPORTED	(-2)
+#define SBI_ERR_INVALID_PARAM	(-3)
 #define SBI_ERR_INVALID_ADDRESS (-5)
 
 /* SRST reset types and reasons. */
-#define SBI_SRST_SHUTDOWN 0
-#define SBI_SRST_COLD_REBOOT 1
-#define SBI_SRST_WARM_REBOOT 2
-#define SBI_SRST_REASON_NONE 0
-#define SBI_SRST_REASON_FAILURE 1
+#define SBI_SRST_SHUTDOWN	   0
+#define SBI_SRST_COLD_REBOOT	   1
+#define SBI_SRST_WARM_REBOOT	   2
+#define SBI_SRST_REASON_NONE	   0
+#define SBI_SRST_REASON_FAILURE	   1
 /* TRV32 convention: a shutdown reason 0xF0000000 | code (SBI's vendor-
  * specific range) ends the run with exit status `code` (0..255). */
 #define SBI_SRST_REASON_EXIT(code) (0xf0000000u | ((code)&0xff))
 
 #define SBI_SPEC_VERSION 0x02000000 /* v2.0: major in 30:24, minor 23:0 */
-#define SBI_IMPL_ID 0x7476          /* "tv": not a registered id */
+#define SBI_IMPL_ID	 0x7476	    /* "tv": not a registered id */
 
 /* What the firmware needs from the machine it runs on. */
 struct sbi_platform {
 	void (*putchar)(void *ctx, uint8_t c);
-	int (*getchar)(void *ctx);                   /* -1: nothing to read */
+	int (*getchar)(void *ctx);		     /* -1: nothing to read */
 	void (*set_timer)(void *ctx, uint64_t when); /* program stimecmp */
 	void (*reset)(void *ctx, uint32_t type, uint32_t reason);
 	/* Guest-physical memory for DBCN: 0 ok, -1 not all RAM. */

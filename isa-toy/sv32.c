@@ -36,10 +36,8 @@ int sv32_leaf_allows(uint32_t pte, enum mmu_access access, enum cpu_priv priv, u
 			return 0;
 	}
 	switch (access) {
-	case ACCESS_EXEC:
-		return (pte & PTE_X) != 0;
-	case ACCESS_WRITE:
-		return (pte & PTE_W) != 0;
+	case ACCESS_EXEC: return (pte & PTE_X) != 0;
+	case ACCESS_WRITE: return (pte & PTE_W) != 0;
 	case ACCESS_READ:
 		/* MXR: "make executable readable" */
 		return (pte & PTE_R) || ((sstatus & SSTATUS_MXR) && (pte & PTE_X));

@@ -21,14 +21,14 @@
 
 #include "isa-toy/csr.h"
 
-#define PTE_V (1u << 0) /* valid */
-#define PTE_R (1u << 1) /* readable */
-#define PTE_W (1u << 2) /* writable */
-#define PTE_X (1u << 3) /* executable */
-#define PTE_U (1u << 4) /* accessible to U-mode */
-#define PTE_G (1u << 5) /* global (all address spaces) */
-#define PTE_A (1u << 6) /* accessed: set by the walk */
-#define PTE_D (1u << 7) /* dirty: set by the walk on a write */
+#define PTE_V	      (1u << 0) /* valid */
+#define PTE_R	      (1u << 1) /* readable */
+#define PTE_W	      (1u << 2) /* writable */
+#define PTE_X	      (1u << 3) /* executable */
+#define PTE_U	      (1u << 4) /* accessible to U-mode */
+#define PTE_G	      (1u << 5) /* global (all address spaces) */
+#define PTE_A	      (1u << 6) /* accessed: set by the walk */
+#define PTE_D	      (1u << 7) /* dirty: set by the walk on a write */
 #define PTE_PPN_SHIFT 10
 
 /* The kind of a memory access (for permissions and fault causes). */
@@ -40,12 +40,12 @@ typedef uint8_t *(*sv32_mem_fn)(void *ctx, uint64_t pa);
 
 /* Everything a walk saw -- what the visualizer draws. */
 struct sv32_walk {
-	int steps;           /* PTEs read: 1 (megapage or fault at level 1) or 2 */
-	uint64_t table[2];   /* physical address of the table read at each step */
-	uint64_t pte_pa[2];  /* physical address of each PTE read */
-	uint32_t pte[2];     /* each PTE's value (the leaf after A/D update) */
-	int level;           /* level of the leaf: 1 = 4 MiB megapage, 0 = 4 KiB */
-	uint64_t pa;         /* the translation */
+	int steps;	    /* PTEs read: 1 (megapage or fault at level 1) or 2 */
+	uint64_t table[2];  /* physical address of the table read at each step */
+	uint64_t pte_pa[2]; /* physical address of each PTE read */
+	uint32_t pte[2];    /* each PTE's value (the leaf after A/D update) */
+	int level;	    /* level of the leaf: 1 = 4 MiB megapage, 0 = 4 KiB */
+	uint64_t pa;	    /* the translation */
 };
 
 /* Walk the table rooted at satp.PPN for `va`, doing `access` in mode

@@ -11,7 +11,7 @@ pkgs=(
   qemu-user qemu-system-misc                      # the RISC-V peers
   qemu-system-x86 qemu-utils busybox-static cpio  # the nested x86 tests
   bochs bochs-term bochsbios vgabios isolinux syslinux-common xorriso  # x86 tests, VT-x venue
-  gdb-multiarch tmux device-tree-compiler
+  gdb-multiarch tmux device-tree-compiler clang-format
 )
 
 missing=()

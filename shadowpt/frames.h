@@ -11,16 +11,16 @@
 
 #include <stdint.h>
 
-#define SPT_PAGE 4096u
+#define SPT_PAGE     4096u
 #define SPT_NO_FRAME 0xffffffffu
 
 struct spt_frames {
-	uint8_t *ram;       /* machine RAM, host address */
-	uint64_t ram_base;  /* its machine-physical address */
+	uint8_t *ram;	   /* machine RAM, host address */
+	uint64_t ram_base; /* its machine-physical address */
 	uint32_t nframes;
-	uint8_t *used;      /* one byte per frame */
+	uint8_t *used; /* one byte per frame */
 	uint32_t nfree;
-	uint32_t hint;      /* where the next search starts */
+	uint32_t hint; /* where the next search starts */
 };
 
 /* Manage `nframes` frames of `ram` (at machine-physical ram_base).

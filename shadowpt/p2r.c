@@ -13,7 +13,8 @@ int spt_p2r_init(struct spt_p2r *m, struct spt_frames *f, uint64_t gpa_base, uin
 	m->npages = npages;
 	m->frame = malloc((size_t)npages * sizeof(*m->frame));
 	if (!m->frame || f->nfree < npages) {
-		fprintf(stderr, "trapvisor: not enough machine memory for %u guest pages\n", npages);
+		fprintf(stderr, "trapvisor: not enough machine memory for %u guest pages\n",
+			npages);
 		free(m->frame);
 		m->frame = NULL;
 		return -1;

@@ -19,7 +19,7 @@
 struct spt_p2r {
 	uint64_t gpa_base; /* guest-physical address of guest page 0 */
 	uint32_t npages;
-	uint32_t *frame;   /* frame[guest page] = machine frame */
+	uint32_t *frame; /* frame[guest page] = machine frame */
 };
 
 /* Give `npages` guest pages starting at gpa_base machine frames from `f`,

@@ -10,10 +10,10 @@
 #include <string.h>
 
 /* Panic: a broken invariant of the monitor (never a guest's doing). */
-#define SPT_PANIC(msg)                                                              \
-	do {                                                                        \
+#define SPT_PANIC(msg)                                                                     \
+	do {                                                                               \
 		fprintf(stderr, "trapvisor: %s:%d: panic: %s\n", __FILE__, __LINE__, msg); \
-		abort();                                                            \
+		abort();                                                                   \
 	} while (0)
 
 static uint32_t *spt_table(const struct spt *s, uint32_t frame)
@@ -21,8 +21,7 @@ static uint32_t *spt_table(const struct spt *s, uint32_t frame)
 	return (uint32_t *)(void *)spt_frame_ptr(s->frames, frame);
 }
 
-int spt_init(struct spt *s, struct spt_frames *frames, const struct spt_p2r *p2r,
-	     struct cpu *hw)
+int spt_init(struct spt *s, struct spt_frames *frames, const struct spt_p2r *p2r, struct cpu *hw)
 {
 	memset(s, 0, sizeof(*s));
 	s->frames = frames;
@@ -167,7 +166,8 @@ void spt_switch(struct spt *s, uint32_t gsatp, enum spt_view view)
 		/* The guest root table is a source of this shadow from now on. */
 		uint32_t gpage;
 		uint64_t root_gpa = (uint64_t)(key & SATP_PPN_MASK) << 12;
-		tree->root_gpage = (key && spt_p2r_page(s->p2r, root_gpa, &gpage)) ? gpage : SPT_NONE;
+		tree->root_gpage =
+		    (key && spt_p2r_page(s->p2r, root_gpa, &gpage)) ? gpage : SPT_NONE;
 		spt_ref(s, tree->root_gpage);
 		s->stats.builds++;
 	}
@@ -292,7 +292,8 @@ static void spt_install(struct spt *s, uint32_t va, uint32_t rppn, uint32_t flag
 		tree = s->cur; /* (eviction never takes the current tree) */
 		tree->leaf[j] = f;
 		tree->src[j] = src;
-		spt_table(s, tree->root)[j] = (spt_frame_ppn(s->frames, f) << PTE_PPN_SHIFT) | PTE_V;
+		spt_table(s, tree->root)[j] =
+		    (spt_frame_ppn(s->frames, f) << PTE_PPN_SHIFT) | PTE_V;
 		spt_ref(s, src);
 	}
 	spt_table(s, tree->leaf[j])[i] = (rppn << PTE_PPN_SHIFT) | flags;
@@ -309,8 +310,8 @@ void spt_fault(struct spt *s, uint32_t va, enum mmu_access access, enum cpu_priv
 	if (gsatp) {
 		/* Step 2a: V -> P through the guest's table, with the hardware's
 		 * own rules (and its A/D updates, made in guest memory). */
-		int cause = sv32_walk(spt_guest_pte, s, gsatp, va, access, vpriv, vsstatus,
-				      &out->walk);
+		int cause =
+		    sv32_walk(spt_guest_pte, s, gsatp, va, access, vpriv, vsstatus, &out->walk);
 		out->walked = true;
 		if (cause) {
 			out->result = SPT_GUEST_FAULT;
@@ -386,8 +387,8 @@ void spt_fault(struct spt *s, uint32_t va, enum mmu_access access, enum cpu_priv
 	s->stats.fills++;
 }
 
-int spt_guest_translate(struct spt *s, uint32_t va, enum mmu_access access,
-			enum cpu_priv vpriv, uint32_t vsstatus, uint64_t *gpa)
+int spt_guest_translate(struct spt *s, uint32_t va, enum mmu_access access, enum cpu_priv vpriv,
+			uint32_t vsstatus, uint64_t *gpa)
 {
 	uint32_t gsatp = s->cur ? s->cur->gsatp : 0;
 	if (!gsatp) {

@@ -34,44 +34,44 @@
 #include "shadowpt/frames.h"
 #include "shadowpt/p2r.h"
 
-#define SPT_TREES 16          /* shadow tables cached per VM */
-#define SPT_NONE 0xffffffffu
+#define SPT_TREES 16 /* shadow tables cached per VM */
+#define SPT_NONE  0xffffffffu
 
 /* Which of the guest's modes a shadow serves (see above). */
 enum spt_view {
-	SPT_VIEW_U,     /* guest user mode: only U=1 pages */
-	SPT_VIEW_S,     /* guest kernel, SUM=0: only U=0 pages */
+	SPT_VIEW_U,	/* guest user mode: only U=1 pages */
+	SPT_VIEW_S,	/* guest kernel, SUM=0: only U=0 pages */
 	SPT_VIEW_S_SUM, /* guest kernel, SUM=1: U=0 pages, and U=1 data */
 };
 
 /* One shadow table: a root and up to 1024 leaf tables, in machine frames. */
 struct spt_tree {
 	bool used;
-	uint32_t gsatp;       /* the guest satp it shadows (MODE|PPN), 0 = MMU off */
+	uint32_t gsatp; /* the guest satp it shadows (MODE|PPN), 0 = MMU off */
 	enum spt_view view;
-	uint32_t root;        /* machine frame of the shadow root */
-	uint32_t root_gpage;  /* guest page of the guest root table, or SPT_NONE */
-	uint32_t leaf[1024];  /* machine frame of the shadow leaf under entry j */
-	uint32_t src[1024];   /* guest page of the guest leaf table it mirrors */
-	uint64_t stamp;       /* last use, for LRU eviction */
+	uint32_t root;	     /* machine frame of the shadow root */
+	uint32_t root_gpage; /* guest page of the guest root table, or SPT_NONE */
+	uint32_t leaf[1024]; /* machine frame of the shadow leaf under entry j */
+	uint32_t src[1024];  /* guest page of the guest leaf table it mirrors */
+	uint64_t stamp;	     /* last use, for LRU eviction */
 };
 
 /* What spt_fault found. */
 enum spt_result {
-	SPT_FILLED,      /* a shadow entry was added: retry the instruction */
+	SPT_FILLED,	 /* a shadow entry was added: retry the instruction */
 	SPT_GUEST_FAULT, /* the guest's own table faults: reflect `cause` */
-	SPT_MMIO,        /* guest-physical `gpa` is a device: emulate */
-	SPT_PT_WRITE,    /* a store to a write-protected guest page (table) */
-	SPT_BT_READ,     /* a load from a page run from a translated copy */
+	SPT_MMIO,	 /* guest-physical `gpa` is a device: emulate */
+	SPT_PT_WRITE,	 /* a store to a write-protected guest page (table) */
+	SPT_BT_READ,	 /* a load from a page run from a translated copy */
 };
 
 struct spt_fault {
 	enum spt_result result;
-	uint32_t cause;        /* SPT_GUEST_FAULT */
-	uint64_t gpa;          /* guest-physical address (not GUEST_FAULT) */
-	bool walked;           /* the guest table was walked (MMU on) */
+	uint32_t cause;	       /* SPT_GUEST_FAULT */
+	uint64_t gpa;	       /* guest-physical address (not GUEST_FAULT) */
+	bool walked;	       /* the guest table was walked (MMU on) */
 	struct sv32_walk walk; /* what that walk saw */
-	uint32_t rppn;         /* SPT_FILLED: the machine page installed */
+	uint32_t rppn;	       /* SPT_FILLED: the machine page installed */
 };
 
 struct spt_stats {
@@ -87,10 +87,10 @@ typedef unsigned (*spt_bt_rewrite_fn)(void *ctx, uint32_t *words, uint32_t gpage
 struct spt {
 	struct spt_frames *frames; /* machine frames: shadows come from here */
 	const struct spt_p2r *p2r; /* this VM's P -> R */
-	struct cpu *hw;            /* the hart, whose TLB we must flush */
+	struct cpu *hw;		   /* the hart, whose TLB we must flush */
 	struct spt_tree trees[SPT_TREES];
 	struct spt_tree *cur;
-	uint16_t *pt_refs;         /* per guest page: shadows derived from it */
+	uint16_t *pt_refs; /* per guest page: shadows derived from it */
 	uint64_t clock;
 	struct spt_stats stats;
 
@@ -103,8 +103,7 @@ struct spt {
 };
 
 /* Set up the shadow cache of one VM.  Returns 0, or -1 (no memory). */
-int spt_init(struct spt *s, struct spt_frames *frames, const struct spt_p2r *p2r,
-	     struct cpu *hw);
+int spt_init(struct spt *s, struct spt_frames *frames, const struct spt_p2r *p2r, struct cpu *hw);
 void spt_destroy(struct spt *s);
 
 /* Make the shadow of (guest satp, view) current, building an empty one if
@@ -124,8 +123,8 @@ void spt_pt_written(struct spt *s, uint64_t gpa, uint32_t len);
 /* Translate guest-virtual `va` through the current shadow's guest table
  * (V -> P), as the hardware would for `access` in mode `vpriv`: 0 and
  * *gpa, or the exception cause.  With the guest MMU off, V = P. */
-int spt_guest_translate(struct spt *s, uint32_t va, enum mmu_access access,
-			enum cpu_priv vpriv, uint32_t vsstatus, uint64_t *gpa);
+int spt_guest_translate(struct spt *s, uint32_t va, enum mmu_access access, enum cpu_priv vpriv,
+			uint32_t vsstatus, uint64_t *gpa);
 
 /* Is guest page `gpage` write-protected (a shadow was derived from it)? */
 bool spt_protected(const struct spt *s, uint32_t gpage);

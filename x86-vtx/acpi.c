@@ -32,8 +32,8 @@
 #define ACPI_MADT_OFF 0x280
 
 #define ACPI_HDR_LEN 36
-#define FADT_LEN 276 /* revision 6 */
-#define FACS_LEN 64
+#define FADT_LEN     276 /* revision 6 */
+#define FACS_LEN     64
 
 /* A little writer: values go little-endian at an offset of a buffer. */
 static void put8(uint8_t *p, size_t off, uint8_t v)
@@ -73,9 +73,9 @@ static void acpi_header(uint8_t *t, const char sig[4], uint32_t len, uint8_t rev
 	put8(t, 8, rev);
 	memcpy(t + 10, "TRAPVS", 6);
 	memcpy(t + 16, "TRAPVISR", 8);
-	put32(t, 24, 1);        /* OEM revision */
+	put32(t, 24, 1);	   /* OEM revision */
 	memcpy(t + 28, "TRVS", 4); /* creator id */
-	put32(t, 32, 1);        /* creator revision */
+	put32(t, 32, 1);	   /* creator revision */
 }
 
 static void acpi_finish(uint8_t *t, uint32_t len)
@@ -89,14 +89,14 @@ static void acpi_finish(uint8_t *t, uint32_t len)
 static void acpi_fadt(uint8_t *t, uint64_t facs, uint64_t dsdt)
 {
 	acpi_header(t, "FACP", FADT_LEN, 6);
-	put32(t, 36, (uint32_t)facs);        /* FIRMWARE_CTRL */
-	put32(t, 40, (uint32_t)dsdt);        /* DSDT */
-	put16(t, 46, VTX_SCI_IRQ);           /* SCI_INT: the ACPI event interrupt */
-	put32(t, 48, 0);                     /* SMI_CMD = 0: no SMM, ACPI mode is fixed */
-	put32(t, 56, VTX_PM_BASE);           /* PM1a_EVT_BLK: status + enable */
-	put32(t, 64, VTX_PM_BASE + 4);       /* PM1a_CNT_BLK: SCI_EN, SLP_TYP, SLP_EN */
-	put8(t, 88, 4);                      /* PM1_EVT_LEN */
-	put8(t, 89, 2);                      /* PM1_CNT_LEN */
+	put32(t, 36, (uint32_t)facs);  /* FIRMWARE_CTRL */
+	put32(t, 40, (uint32_t)dsdt);  /* DSDT */
+	put16(t, 46, VTX_SCI_IRQ);     /* SCI_INT: the ACPI event interrupt */
+	put32(t, 48, 0);	       /* SMI_CMD = 0: no SMM, ACPI mode is fixed */
+	put32(t, 56, VTX_PM_BASE);     /* PM1a_EVT_BLK: status + enable */
+	put32(t, 64, VTX_PM_BASE + 4); /* PM1a_CNT_BLK: SCI_EN, SLP_TYP, SLP_EN */
+	put8(t, 88, 4);		       /* PM1_EVT_LEN */
+	put8(t, 89, 2);		       /* PM1_CNT_LEN */
 	/* PM_TMR_LEN = 0: no ACPI PM timer (Linux uses the TSC and kvmclock) */
 	/* IAPC_BOOT_ARCH: bit 2 "VGA not present", bit 5 "CMOS RTC not
 	 * present"; bit 1 (8042) clear, so Linux does not probe a keyboard. */
@@ -123,11 +123,11 @@ static void acpi_facs(uint8_t *t)
 static uint32_t acpi_dsdt(uint8_t *t)
 {
 	static const uint8_t aml[] = {
-		0x08, '_', 'S', '5', '_', /* NameOp "_S5_" */
-		0x12, 0x07, 0x04,         /* PackageOp, PkgLength 7, 4 elements */
-		0x0a, 0x05,               /* BytePrefix 5: SLP_TYPa */
-		0x0a, 0x05,               /* BytePrefix 5: SLP_TYPb */
-		0x00, 0x00,               /* ZeroOp, ZeroOp: reserved */
+		0x08, '_',  'S',  '5', '_', /* NameOp "_S5_" */
+		0x12, 0x07, 0x04,	    /* PackageOp, PkgLength 7, 4 elements */
+		0x0a, 0x05,		    /* BytePrefix 5: SLP_TYPa */
+		0x0a, 0x05,		    /* BytePrefix 5: SLP_TYPb */
+		0x00, 0x00,		    /* ZeroOp, ZeroOp: reserved */
 	};
 	uint32_t len = ACPI_HDR_LEN + sizeof(aml);
 	acpi_header(t, "DSDT", len, 2);
@@ -142,14 +142,14 @@ static uint32_t acpi_madt(uint8_t *t, int ncpus)
 {
 	size_t o = ACPI_HDR_LEN;
 	put32(t, o, (uint32_t)VTX_LAPIC); /* local APIC address */
-	put32(t, o + 4, 1);               /* PCAT_COMPAT: there are 8259s too */
+	put32(t, o + 4, 1);		  /* PCAT_COMPAT: there are 8259s too */
 	o += 8;
 	for (int i = 0; i < ncpus; i++, o += 8) {
 		put8(t, o, 0);
 		put8(t, o + 1, 8);
 		put8(t, o + 2, (uint8_t)i); /* ACPI processor UID */
 		put8(t, o + 3, (uint8_t)i); /* APIC id, as in CPUID (vcpu.c) */
-		put32(t, o + 4, 1);         /* enabled */
+		put32(t, o + 4, 1);	    /* enabled */
 	}
 	put8(t, o, 1);
 	put8(t, o + 1, 12);
@@ -162,10 +162,10 @@ static uint32_t acpi_madt(uint8_t *t, int ncpus)
 	 * Only the SCI needs one: level-triggered, active high. */
 	put8(t, o, 2);
 	put8(t, o + 1, 10);
-	put8(t, o + 2, 0);           /* bus: ISA */
-	put8(t, o + 3, VTX_SCI_IRQ); /* source IRQ */
+	put8(t, o + 2, 0);	      /* bus: ISA */
+	put8(t, o + 3, VTX_SCI_IRQ);  /* source IRQ */
 	put32(t, o + 4, VTX_SCI_IRQ); /* GSI */
-	put16(t, o + 8, 0x000d);     /* polarity 01 = high, trigger 11 = level */
+	put16(t, o + 8, 0x000d);      /* polarity 01 = high, trigger 11 = level */
 	o += 10;
 	acpi_header(t, "APIC", (uint32_t)o, 3);
 	acpi_finish(t, (uint32_t)o);
@@ -194,10 +194,10 @@ uint64_t vtx_acpi_build(struct vtx_vm *vm)
 	uint8_t *r = a + ACPI_RSDP_OFF; /* RSDP, ACPI 2.0 form (36 bytes) */
 	memcpy(r, "RSD PTR ", 8);
 	memcpy(r + 9, "TRAPVS", 6);
-	put8(r, 15, 2);                            /* revision 2: has an XSDT */
-	put32(r, 20, 36);                          /* length */
-	put64(r, 24, VTX_ACPI + ACPI_XSDT_OFF);    /* XSDT address */
-	put8(r, 8, acpi_checksum(r, 20));          /* over the ACPI 1.0 part */
-	put8(r, 32, acpi_checksum(r, 36));         /* over all of it */
+	put8(r, 15, 2);				/* revision 2: has an XSDT */
+	put32(r, 20, 36);			/* length */
+	put64(r, 24, VTX_ACPI + ACPI_XSDT_OFF); /* XSDT address */
+	put8(r, 8, acpi_checksum(r, 20));	/* over the ACPI 1.0 part */
+	put8(r, 32, acpi_checksum(r, 36));	/* over all of it */
 	return VTX_ACPI + ACPI_RSDP_OFF;
 }

@@ -13,15 +13,15 @@
 #include "x86-vtx/vtx.h"
 
 struct vtx_bzimage {
-	const uint8_t *file;            /* the whole file */
+	const uint8_t *file;		/* the whole file */
 	const struct setup_header *hdr; /* inside file, at 0x1f1 */
-	size_t hdr_len;                 /* bytes of the header to copy */
-	const uint8_t *kernel;          /* the protected/long-mode part */
+	size_t hdr_len;			/* bytes of the header to copy */
+	const uint8_t *kernel;		/* the protected/long-mode part */
 	size_t kernel_size;
-	uint16_t protocol;         /* 0x20f = 2.15 */
-	uint32_t init_size;        /* memory the kernel needs at its load address */
-	uint32_t initrd_addr_max;  /* last byte of the initrd must be <= this */
-	uint32_t cmdline_max;      /* longest command line, without the NUL */
+	uint16_t protocol;	  /* 0x20f = 2.15 */
+	uint32_t init_size;	  /* memory the kernel needs at its load address */
+	uint32_t initrd_addr_max; /* last byte of the initrd must be <= this */
+	uint32_t cmdline_max;	  /* longest command line, without the NUL */
 };
 
 /* Read `path` into a malloc'd buffer.  Returns 0, or -1 with a message. */

@@ -25,11 +25,11 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#define BZ_HDR_OFF 0x1f1      /* the setup header in the file and the zero page */
-#define BZ_MAGIC 0x53726448   /* "HdrS" at 0x202 */
-#define BZ_BOOT_FLAG 0xaa55   /* at 0x1fe, the old boot-sector signature */
-#define BZ_MIN_PROTOCOL 0x20c /* 2.12: xloadflags, so the 64-bit entry is known */
-#define BZ_MAX_FILE (256u << 20)
+#define BZ_HDR_OFF	0x1f1	   /* the setup header in the file and the zero page */
+#define BZ_MAGIC	0x53726448 /* "HdrS" at 0x202 */
+#define BZ_BOOT_FLAG	0xaa55	   /* at 0x1fe, the old boot-sector signature */
+#define BZ_MIN_PROTOCOL 0x20c	   /* 2.12: xloadflags, so the 64-bit entry is known */
+#define BZ_MAX_FILE	(256u << 20)
 
 /* Read a whole file into memory (for bzImage and initrd). */
 int vtx_read_file(const char *path, const char *what, uint8_t **data, size_t *size)
@@ -94,7 +94,8 @@ int vtx_bzimage_parse(const char *path, const uint8_t *file, size_t size, struct
 	unsigned sects = h->setup_sects ? h->setup_sects : 4;
 	size_t setup = ((size_t)sects + 1) * 512;
 	if (setup >= size) {
-		fprintf(stderr, "x86: %s: setup_sects %u points past the end of the file\n", path, sects);
+		fprintf(stderr, "x86: %s: setup_sects %u points past the end of the file\n", path,
+			sects);
 		return -1;
 	}
 	size_t hdr_end = 0x202 + file[0x201];

@@ -19,9 +19,9 @@
 #include "x86-vtx/vtx.h"
 #include "x86-vtx/walk.h"
 
-#define VTX_DEFAULT_MEM (512ULL << 20)
-#define VTX_MIN_MEM (64ULL << 20)
-#define VTX_MAX_MEM (64ULL << 30)
+#define VTX_DEFAULT_MEM	    (512ULL << 20)
+#define VTX_MIN_MEM	    (64ULL << 20)
+#define VTX_MAX_MEM	    (64ULL << 30)
 #define VTX_DEFAULT_CMDLINE "console=ttyS0 reboot=k"
 
 int vtx_explore_main(int argc, char **argv);
@@ -44,19 +44,19 @@ struct vtx_opts {
 
 static void vtx_usage(FILE *f)
 {
-	fprintf(f,
-		"usage: trapvisor x86 --kernel bzImage [--initrd FILE] [--append ARGS]\n"
-		"                     [--mem SIZE] [--cpus N] [--trace FILE] [--stats]\n"
-		"                     [--stop-after-exits N [--stop-on EXIT]] [--timeout SECONDS]\n"
-		"                     [--no-acpi] [--no-pv]   (to see what a naive monitor misses)\n"
-		"       trapvisor x86 walk --va ADDR --stop-after-exits N [--stop-on EXIT]\n"
-		"                     --kernel bzImage ...\n"
-		"                     [--dot FILE]\n"
-		"       trapvisor x86 explore\n\n"
-		"Boots a Linux bzImage on KVM (VT-x or AMD-V) with COM1 on the terminal.\n"
-		"The kernel command line is \"" VTX_DEFAULT_CMDLINE "\" followed by --append.\n"
-		"SIZE takes K, M or G (default 512M).  Exit status: 0 when the guest powers\n"
-		"off or resets, 1 on a VM failure, 2 on bad input or no /dev/kvm.\n");
+	fprintf(
+	    f, "usage: trapvisor x86 --kernel bzImage [--initrd FILE] [--append ARGS]\n"
+	       "                     [--mem SIZE] [--cpus N] [--trace FILE] [--stats]\n"
+	       "                     [--stop-after-exits N [--stop-on EXIT]] [--timeout SECONDS]\n"
+	       "                     [--no-acpi] [--no-pv]   (to see what a naive monitor misses)\n"
+	       "       trapvisor x86 walk --va ADDR --stop-after-exits N [--stop-on EXIT]\n"
+	       "                     --kernel bzImage ...\n"
+	       "                     [--dot FILE]\n"
+	       "       trapvisor x86 explore\n\n"
+	       "Boots a Linux bzImage on KVM (VT-x or AMD-V) with COM1 on the terminal.\n"
+	       "The kernel command line is \"" VTX_DEFAULT_CMDLINE "\" followed by --append.\n"
+	       "SIZE takes K, M or G (default 512M).  Exit status: 0 when the guest powers\n"
+	       "off or resets, 1 on a VM failure, 2 on bad input or no /dev/kvm.\n");
 }
 
 /* "512M" -> bytes; 0 on a malformed size. */
@@ -69,9 +69,21 @@ static uint64_t vtx_parse_size(const char *s)
 		return 0;
 	unsigned shift = 0;
 	switch (*end) {
-	case 'k': case 'K': shift = 10; end++; break;
-	case 'm': case 'M': shift = 20; end++; break;
-	case 'g': case 'G': shift = 30; end++; break;
+	case 'k':
+	case 'K':
+		shift = 10;
+		end++;
+		break;
+	case 'm':
+	case 'M':
+		shift = 20;
+		end++;
+		break;
+	case 'g':
+	case 'G':
+		shift = 30;
+		end++;
+		break;
 	case 0: break;
 	default: return 0;
 	}
@@ -93,19 +105,37 @@ static int vtx_parse_u64(const char *s, uint64_t *out)
 
 static int vtx_parse_opts(int argc, char **argv, struct vtx_opts *o)
 {
-	enum { O_STATS = 256, O_NOACPI, O_NOPV, O_STOPON, O_STOP, O_TIMEOUT, O_VA, O_DOT, O_PNG, O_SVG };
+	enum {
+		O_STATS = 256,
+		O_NOACPI,
+		O_NOPV,
+		O_STOPON,
+		O_STOP,
+		O_TIMEOUT,
+		O_VA,
+		O_DOT,
+		O_PNG,
+		O_SVG
+	};
 	static const struct option longopts[] = {
-		{ "kernel", required_argument, 0, 'k' }, { "initrd", required_argument, 0, 'i' },
-		{ "append", required_argument, 0, 'a' }, { "mem", required_argument, 0, 'm' },
-		{ "cpus", required_argument, 0, 'c' },   { "trace", required_argument, 0, 't' },
-		{ "stats", no_argument, 0, O_STATS },    { "no-acpi", no_argument, 0, O_NOACPI },
+		{ "kernel", required_argument, 0, 'k' },
+		{ "initrd", required_argument, 0, 'i' },
+		{ "append", required_argument, 0, 'a' },
+		{ "mem", required_argument, 0, 'm' },
+		{ "cpus", required_argument, 0, 'c' },
+		{ "trace", required_argument, 0, 't' },
+		{ "stats", no_argument, 0, O_STATS },
+		{ "no-acpi", no_argument, 0, O_NOACPI },
 		{ "no-pv", no_argument, 0, O_NOPV },
 		{ "stop-after-exits", required_argument, 0, O_STOP },
 		{ "stop-on", required_argument, 0, O_STOPON },
 		{ "timeout", required_argument, 0, O_TIMEOUT },
-		{ "va", required_argument, 0, O_VA },    { "dot", required_argument, 0, O_DOT },
-		{ "png", required_argument, 0, O_PNG },  { "svg", required_argument, 0, O_SVG },
-		{ "help", no_argument, 0, 'h' },         { 0, 0, 0, 0 },
+		{ "va", required_argument, 0, O_VA },
+		{ "dot", required_argument, 0, O_DOT },
+		{ "png", required_argument, 0, O_PNG },
+		{ "svg", required_argument, 0, O_SVG },
+		{ "help", no_argument, 0, 'h' },
+		{ 0, 0, 0, 0 },
 	};
 	uint64_t v;
 	optind = 1;
@@ -126,34 +156,40 @@ static int vtx_parse_opts(int argc, char **argv, struct vtx_opts *o)
 		case 'm':
 			o->mem = vtx_parse_size(optarg);
 			if (o->mem < VTX_MIN_MEM) {
-				fprintf(stderr, "x86: --mem %s: give a size from 64M to 64G\n", optarg);
+				fprintf(stderr, "x86: --mem %s: give a size from 64M to 64G\n",
+					optarg);
 				return -1;
 			}
 			break;
 		case 'c':
 			if (vtx_parse_u64(optarg, &v) < 0 || v < 1 || v > VTX_MAX_CPUS) {
-				fprintf(stderr, "x86: --cpus %s: give 1 to %d\n", optarg, VTX_MAX_CPUS);
+				fprintf(stderr, "x86: --cpus %s: give 1 to %d\n", optarg,
+					VTX_MAX_CPUS);
 				return -1;
 			}
 			o->cpus = (int)v;
 			break;
 		case O_STOP:
 			if (vtx_parse_u64(optarg, &o->stop_after) < 0 || !o->stop_after) {
-				fprintf(stderr, "x86: --stop-after-exits %s: give a positive number\n", optarg);
+				fprintf(stderr,
+					"x86: --stop-after-exits %s: give a positive number\n",
+					optarg);
 				return -1;
 			}
 			break;
 		case O_STOPON:
 			o->stop_on = vtx_exit_lookup(optarg);
 			if (o->stop_on < 0) {
-				fprintf(stderr, "x86: --stop-on %s: not a KVM exit name (IO, MMIO, ...)\n",
+				fprintf(stderr,
+					"x86: --stop-on %s: not a KVM exit name (IO, MMIO, ...)\n",
 					optarg);
 				return -1;
 			}
 			break;
 		case O_TIMEOUT:
 			if (vtx_parse_u64(optarg, &v) < 0 || !v || v > 86400) {
-				fprintf(stderr, "x86: --timeout %s: give seconds, 1 to 86400\n", optarg);
+				fprintf(stderr, "x86: --timeout %s: give seconds, 1 to 86400\n",
+					optarg);
 				return -1;
 			}
 			o->timeout_s = (unsigned)v;
@@ -170,17 +206,18 @@ static int vtx_parse_opts(int argc, char **argv, struct vtx_opts *o)
 			fprintf(stderr, "x86: --png/--svg come with the viz module; use --dot FILE "
 					"and `dot -Tpng` meanwhile\n");
 			return -1;
-		case 'h':
-			vtx_usage(stdout);
-			exit(0);
+		case 'h': vtx_usage(stdout); exit(0);
 		default:
-			fprintf(stderr, "x86: unknown or incomplete option '%s' (try trapvisor x86 --help)\n",
-				argv[optind - 1]);
+			fprintf(
+			    stderr,
+			    "x86: unknown or incomplete option '%s' (try trapvisor x86 --help)\n",
+			    argv[optind - 1]);
 			return -1;
 		}
 	}
 	if (optind < argc) {
-		fprintf(stderr, "x86: unexpected argument '%s' (try trapvisor x86 --help)\n", argv[optind]);
+		fprintf(stderr, "x86: unexpected argument '%s' (try trapvisor x86 --help)\n",
+			argv[optind]);
 		return -1;
 	}
 	if (!o->kernel) {
@@ -347,7 +384,8 @@ static const struct {
 
 int vtx_main(int argc, char **argv)
 {
-	for (size_t i = 0; argc >= 2 && i < sizeof(vtx_subcommands) / sizeof(vtx_subcommands[0]); i++)
+	for (size_t i = 0; argc >= 2 && i < sizeof(vtx_subcommands) / sizeof(vtx_subcommands[0]);
+	     i++)
 		if (!strcmp(argv[1], vtx_subcommands[i].name))
 			return vtx_subcommands[i].fn(argc - 1, argv + 1);
 	return vtx_run_main(argc, argv);

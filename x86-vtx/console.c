@@ -42,7 +42,8 @@ static void *vtx_console_loop(void *arg)
 	while (atomic_load(&vm->stop) == VTX_RUNNING) {
 		if (vtx_console_signal) {
 			vtx_vm_stop(vm, VTX_STOP_ERROR,
-				    vtx_console_signal == SIGINT ? "interrupted (SIGINT)" : "terminated (SIGTERM)");
+				    vtx_console_signal == SIGINT ? "interrupted (SIGINT)"
+								 : "terminated (SIGTERM)");
 			break;
 		}
 		int n = poll(&p, eof ? 0 : 1, 100);

@@ -55,7 +55,8 @@ void *vtx_exit_loop(void *arg)
 			if (errno == EINTR || errno == EAGAIN)
 				continue;
 			char msg[80];
-			snprintf(msg, sizeof(msg), "KVM_RUN on vCPU %d: %s", c->id, strerror(errno));
+			snprintf(msg, sizeof(msg), "KVM_RUN on vCPU %d: %s", c->id,
+				 strerror(errno));
 			vtx_vm_stop(vm, VTX_STOP_ERROR, msg);
 			break;
 		}
@@ -94,13 +95,12 @@ void *vtx_exit_loop(void *arg)
 		case KVM_EXIT_INTERNAL_ERROR: /* KVM could not emulate something */
 			vtx_exit_internal_error(c, &ev);
 			break;
-		default:
-			vtx_exit_unknown(c, &ev);
-			break;
+		default: vtx_exit_unknown(c, &ev); break;
 		}
 
 		ev.cost_ns = vtx_now_ns() - t0;
-		uint32_t r = run->exit_reason < VTX_EXIT_REASONS ? run->exit_reason : VTX_EXIT_REASONS - 1;
+		uint32_t r =
+		    run->exit_reason < VTX_EXIT_REASONS ? run->exit_reason : VTX_EXIT_REASONS - 1;
 		atomic_fetch_add(&vm->stats.by_reason[r], 1);
 		atomic_fetch_add(&vm->stats.ns_by_reason[r], ev.cost_ns);
 		pthread_mutex_lock(&vm->trace_lock);

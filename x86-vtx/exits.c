@@ -154,7 +154,8 @@ void vtx_exit_system_event(struct vtx_vcpu *c, struct trace_event *ev)
 	switch (type) {
 	case KVM_SYSTEM_EVENT_SHUTDOWN:
 		snprintf(ev->action, sizeof(ev->action), "power off: stop");
-		vtx_vm_stop(c->vm, VTX_STOP_POWEROFF, "the guest powered off (KVM_EXIT_SYSTEM_EVENT)");
+		vtx_vm_stop(c->vm, VTX_STOP_POWEROFF,
+			    "the guest powered off (KVM_EXIT_SYSTEM_EVENT)");
 		break;
 	case KVM_SYSTEM_EVENT_RESET:
 		snprintf(ev->action, sizeof(ev->action), "reset: stop");
@@ -177,7 +178,8 @@ void vtx_exit_fail_entry(struct vtx_vcpu *c, struct trace_event *ev)
 	char msg[96];
 	ev->detail = hw;
 	snprintf(ev->action, sizeof(ev->action), "entry failed: stop");
-	snprintf(msg, sizeof(msg), "VM entry failed on vCPU %d, hardware reason 0x%" PRIx64, c->id, hw);
+	snprintf(msg, sizeof(msg), "VM entry failed on vCPU %d, hardware reason 0x%" PRIx64, c->id,
+		 hw);
 	vtx_vm_stop(c->vm, VTX_STOP_ERROR, msg);
 }
 

@@ -37,11 +37,11 @@
 #include "x86-vtx/boot.h"
 #include "x86-vtx/vtx.h"
 
-#define EXPLORE_BASE 0x10000       /* where the Makefile links explore.s */
-#define EXPLORE_RAM (1u << 20)
-#define EXPLORE_MARK 0xf0000000u   /* the guest's "next test" store */
-#define EXPLORE_DONE 0xffffffffu
-#define EXPLORE_MAX_EXITS 1000     /* a guest gone astray cannot loop forever */
+#define EXPLORE_BASE	  0x10000 /* where the Makefile links explore.s */
+#define EXPLORE_RAM	  (1u << 20)
+#define EXPLORE_MARK	  0xf0000000u /* the guest's "next test" store */
+#define EXPLORE_DONE	  0xffffffffu
+#define EXPLORE_MAX_EXITS 1000 /* a guest gone astray cannot loop forever */
 #define EXPLORE_TIMEOUT_S 20
 #define EXPLORE_MAX_TESTS 32
 
@@ -60,16 +60,27 @@ struct explore_result {
 };
 
 /* How to read a test's values. */
-enum explore_show { SHOW_FLAGS, SHOW_POPF, SHOW_TABLE, SHOW_SEL, SHOW_MSW, SHOW_ZF_VALUE, SHOW_ZF, SHOW_HEX };
+enum explore_show {
+	SHOW_FLAGS,
+	SHOW_POPF,
+	SHOW_TABLE,
+	SHOW_SEL,
+	SHOW_MSW,
+	SHOW_ZF_VALUE,
+	SHOW_ZF,
+	SHOW_HEX
+};
 
 static const struct explore_row {
 	const char *name;
 	enum explore_show show;
 	const char *lesson; /* what the row teaches, for the notes below the table */
 } explore_rows[] = {
-	{ "PUSHF", SHOW_FLAGS, "shows the real IF and IOPL: the guest kernel learns it is not in charge" },
+	{ "PUSHF", SHOW_FLAGS,
+	  "shows the real IF and IOPL: the guest kernel learns it is not in charge" },
 	{ "POPF", SHOW_POPF, "clearing IF at CPL > IOPL is silently dropped: no trap, no effect" },
-	{ "SGDT", SHOW_TABLE, "reveals the GDT the CPU really uses (the monitor's under trap-and-emulate)" },
+	{ "SGDT", SHOW_TABLE,
+	  "reveals the GDT the CPU really uses (the monitor's under trap-and-emulate)" },
 	{ "SIDT", SHOW_TABLE, "reveals the real IDT base" },
 	{ "SLDT", SHOW_SEL, "reveals the real LDT selector" },
 	{ "SMSW", SHOW_MSW, "reveals CR0's low bits (PE, MP, EM, TS, ET)" },
@@ -84,8 +95,10 @@ static const struct explore_row {
 	{ "far CALL", SHOW_HEX, "a far call into the ring-0 code segment faults at CPL 3" },
 	{ "far JMP", SHOW_HEX, "a far jump into the ring-0 code segment faults at CPL 3" },
 	{ "far RET", SHOW_HEX, "a far return to ring 0 faults at CPL 3" },
-	{ "INT 0x80", SHOW_HEX, "a DPL-0 gate faults from ring 3; in ring 0 it runs the guest's own handler" },
-	{ "CLI", SHOW_FLAGS, "(control) truly privileged: traps in ring 3, so a monitor can emulate it" },
+	{ "INT 0x80", SHOW_HEX,
+	  "a DPL-0 gate faults from ring 3; in ring 0 it runs the guest's own handler" },
+	{ "CLI", SHOW_FLAGS,
+	  "(control) truly privileged: traps in ring 3, so a monitor can emulate it" },
 };
 #define EXPLORE_NROWS ((int)(sizeof(explore_rows) / sizeof(explore_rows[0])))
 
@@ -98,7 +111,7 @@ struct explore_run {
 static const char *explore_vector_name(uint32_t v)
 {
 	static const char *const names[] = { "#DE", "#DB", "NMI", "#BP", "#OF", "#BR", "#UD", "#NM",
-					     "#DF", "?", "#TS", "#NP", "#SS", "#GP", "#PF" };
+					     "#DF", "?",   "#TS", "#NP", "#SS", "#GP", "#PF" };
 	return v < sizeof(names) / sizeof(names[0]) ? names[v] : "int";
 }
 
@@ -120,7 +133,8 @@ static int explore_load_image(const char *path, uint8_t **img, size_t *size)
 	if (vtx_read_file(path, "explorer guest", img, size) < 0)
 		return -1;
 	if (*size < 16 || *size > EXPLORE_RAM - EXPLORE_BASE || memcmp(*img + 4, "TVEX", 4)) {
-		fprintf(stderr, "x86 explore: %s is not the explorer guest (build it: make)\n", path);
+		fprintf(stderr, "x86 explore: %s is not the explorer guest (build it: make)\n",
+			path);
 		free(*img);
 		return -1;
 	}
@@ -164,8 +178,13 @@ static void explore_alarm(int sig)
 
 static void explore_flat(struct kvm_segment *s, uint16_t sel, uint8_t type)
 {
-	*s = (struct kvm_segment){ .limit = 0xffffffff, .selector = sel, .type = type,
-				   .present = 1, .db = 1, .s = 1, .g = 1 };
+	*s = (struct kvm_segment){ .limit = 0xffffffff,
+				   .selector = sel,
+				   .type = type,
+				   .present = 1,
+				   .db = 1,
+				   .s = 1,
+				   .g = 1 };
 }
 
 /* One VM, one mode.  Returns 0 with r filled, or -1 with a message. */
@@ -175,7 +194,8 @@ static int explore_run_mode(int kvm, const struct kvm_cpuid2 *cpuid, const uint8
 	int rc = -1, vm = -1, vcpu = -1, stats = -1;
 	struct kvm_run *run = MAP_FAILED;
 	int run_size = ioctl(kvm, KVM_GET_VCPU_MMAP_SIZE, 0);
-	uint8_t *mem = mmap(NULL, EXPLORE_RAM, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	uint8_t *mem =
+	    mmap(NULL, EXPLORE_RAM, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	if (mem == MAP_FAILED || run_size <= 0)
 		goto out;
 	memcpy(mem + EXPLORE_BASE, img, size);
@@ -186,7 +206,8 @@ static int explore_run_mode(int kvm, const struct kvm_cpuid2 *cpuid, const uint8
 		goto out;
 	}
 	ioctl(vm, KVM_SET_TSS_ADDR, 0xfffbd000UL);
-	struct kvm_userspace_memory_region reg = { .slot = 0, .memory_size = EXPLORE_RAM,
+	struct kvm_userspace_memory_region reg = { .slot = 0,
+						   .memory_size = EXPLORE_RAM,
 						   .userspace_addr = (uint64_t)(uintptr_t)mem };
 	vcpu = -1;
 	if (ioctl(vm, KVM_SET_USER_MEMORY_REGION, &reg) < 0 ||
@@ -227,15 +248,19 @@ static int explore_run_mode(int kvm, const struct kvm_cpuid2 *cpuid, const uint8
 	alarm(EXPLORE_TIMEOUT_S);
 	for (int n = 0; n < EXPLORE_MAX_EXITS; n++) {
 		if (ioctl(vcpu, KVM_RUN, 0) < 0) {
-			fprintf(stderr, "x86 explore: KVM_RUN: %s (guest stuck?)\n", strerror(errno));
+			fprintf(stderr, "x86 explore: KVM_RUN: %s (guest stuck?)\n",
+				strerror(errno));
 			goto out_alarm;
 		}
 		if (run->exit_reason != KVM_EXIT_MMIO || !run->mmio.is_write ||
 		    run->mmio.phys_addr != EXPLORE_MARK) {
-			fprintf(stderr, "x86 explore: unexpected exit %u (suberror %u) in %s at rip 0x%llx\n",
-				run->exit_reason,
-				run->exit_reason == KVM_EXIT_INTERNAL_ERROR ? run->internal.suberror : 0,
-				explore_mode_name[mode], (unsigned long long)run->s.regs.regs.rip);
+			fprintf(
+			    stderr,
+			    "x86 explore: unexpected exit %u (suberror %u) in %s at rip 0x%llx\n",
+			    run->exit_reason,
+			    run->exit_reason == KVM_EXIT_INTERNAL_ERROR ? run->internal.suberror
+									: 0,
+			    explore_mode_name[mode], (unsigned long long)run->s.regs.regs.rip);
 			goto out_alarm;
 		}
 		uint32_t id;
@@ -250,7 +275,8 @@ static int explore_run_mode(int kvm, const struct kvm_cpuid2 *cpuid, const uint8
 			uint32_t res_addr;
 			memcpy(&res_addr, mem + EXPLORE_BASE + 12, 4);
 			if (res_addr > EXPLORE_RAM - sizeof(r->res)) {
-				fprintf(stderr, "x86 explore: bad results address 0x%x\n", res_addr);
+				fprintf(stderr, "x86 explore: bad results address 0x%x\n",
+					res_addr);
 				goto out_alarm;
 			}
 			memcpy(r->res, mem + res_addr, sizeof(r->res));
@@ -298,15 +324,11 @@ static void explore_cell(const struct explore_row *row, const struct explore_res
 		snprintf(buf, len, "IF=%u %s", (x->value >> 9) & 1,
 			 (x->value >> 9) & 1 ? "(clear dropped)" : "(cleared)");
 		break;
-	case SHOW_TABLE:
-		snprintf(buf, len, "base=0x%x limit=0x%x", x->value, x->value2);
-		break;
+	case SHOW_TABLE: snprintf(buf, len, "base=0x%x limit=0x%x", x->value, x->value2); break;
 	case SHOW_SEL:
 		snprintf(buf, len, "0x%02x (RPL %u)", x->value & 0xffff, x->value & 3);
 		break;
-	case SHOW_MSW:
-		snprintf(buf, len, "0x%04x PE=%u", x->value & 0xffff, x->value & 1);
-		break;
+	case SHOW_MSW: snprintf(buf, len, "0x%04x PE=%u", x->value & 0xffff, x->value & 1); break;
 	case SHOW_ZF_VALUE:
 		if (x->value2)
 			snprintf(buf, len, "ZF=1 0x%x", x->value);
@@ -349,8 +371,8 @@ int vtx_explore_main(int argc, char **argv)
 	uint32_t ntests;
 	memcpy(&ntests, img + 8, 4);
 	if (ntests != (uint32_t)EXPLORE_NROWS) {
-		fprintf(stderr, "x86 explore: the guest has %u tests, this trapvisor knows %d\n", ntests,
-			EXPLORE_NROWS);
+		fprintf(stderr, "x86 explore: the guest has %u tests, this trapvisor knows %d\n",
+			ntests, EXPLORE_NROWS);
 		free(img);
 		return 2;
 	}
@@ -399,8 +421,8 @@ int vtx_explore_main(int argc, char **argv)
 			if (r->ok)
 				explore_cell(&explore_rows[i], &r->res[i], cell, sizeof(cell));
 			if (r->ok && r->exits[i] >= 0)
-				snprintf(full, sizeof(full), "%s, %" PRId64 " exit%s", cell, r->exits[i],
-					 r->exits[i] == 1 ? "" : "s");
+				snprintf(full, sizeof(full), "%s, %" PRId64 " exit%s", cell,
+					 r->exits[i], r->exits[i] == 1 ? "" : "s");
 			else
 				snprintf(full, sizeof(full), "%s", cell);
 			printf(m + 1 < nmodes ? " | %-36s" : " | %s", full);

@@ -29,33 +29,33 @@
 #ifndef X86_VTX_LAYOUT_H
 #define X86_VTX_LAYOUT_H
 
-#define VTX_GDT 0x500ULL
-#define VTX_ZEROPAGE 0x7000ULL
-#define VTX_PML4 0x9000ULL
-#define VTX_PDPT 0xa000ULL
-#define VTX_PD 0xb000ULL /* four pages: 0xb000..0xefff */
-#define VTX_CMDLINE 0x20000ULL
+#define VTX_GDT		0x500ULL
+#define VTX_ZEROPAGE	0x7000ULL
+#define VTX_PML4	0x9000ULL
+#define VTX_PDPT	0xa000ULL
+#define VTX_PD		0xb000ULL /* four pages: 0xb000..0xefff */
+#define VTX_CMDLINE	0x20000ULL
 #define VTX_CMDLINE_MAX 4096
-#define VTX_EBDA 0x9fc00ULL
-#define VTX_ACPI 0xe0000ULL
-#define VTX_ACPI_END 0x100000ULL
-#define VTX_KERNEL 0x100000ULL
+#define VTX_EBDA	0x9fc00ULL
+#define VTX_ACPI	0xe0000ULL
+#define VTX_ACPI_END	0x100000ULL
+#define VTX_KERNEL	0x100000ULL
 #define VTX_LOW_RAM_MAX 0xc0000000ULL /* RAM below the PCI hole: 3 GiB */
-#define VTX_HIGH_RAM 0x100000000ULL
-#define VTX_IOAPIC 0xfec00000ULL
-#define VTX_LAPIC 0xfee00000ULL
+#define VTX_HIGH_RAM	0x100000000ULL
+#define VTX_IOAPIC	0xfec00000ULL
+#define VTX_LAPIC	0xfee00000ULL
 
 /* KVM on Intel needs three pages for its real-mode TSS and one for an
  * identity page table (used only while the guest runs unpaged); both must
  * lie outside RAM, so they go in the PCI hole just below 4 GiB. */
-#define VTX_KVM_TSS 0xfffbd000ULL
+#define VTX_KVM_TSS   0xfffbd000ULL
 #define VTX_KVM_IDMAP 0xfffbc000ULL
 
-#define VTX_COM1 0x3f8
-#define VTX_COM1_IRQ 4
+#define VTX_COM1      0x3f8
+#define VTX_COM1_IRQ  4
 #define VTX_I8042_CMD 0x64
-#define VTX_PM_BASE 0x600 /* PM1a_EVT_BLK (4 bytes), then PM1a_CNT_BLK (2) */
-#define VTX_PM_LEN 8
-#define VTX_SCI_IRQ 9
+#define VTX_PM_BASE   0x600 /* PM1a_EVT_BLK (4 bytes), then PM1a_CNT_BLK (2) */
+#define VTX_PM_LEN    8
+#define VTX_SCI_IRQ   9
 
 #endif

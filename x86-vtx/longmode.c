@@ -21,14 +21,14 @@
 
 #include "x86-vtx/layout.h"
 
-#define PTE_P 0x001ULL  /* present */
+#define PTE_P  0x001ULL /* present */
 #define PTE_RW 0x002ULL /* writable */
 #define PTE_PS 0x080ULL /* in a PD: this entry maps a 2 MiB page */
 
-#define CR0_PE 0x00000001ULL /* protected mode */
-#define CR0_ET 0x00000010ULL /* extension type (always 1 since the 486) */
-#define CR0_PG 0x80000000ULL /* paging */
-#define CR4_PAE 0x00000020ULL /* physical address extension, required by long mode */
+#define CR0_PE	 0x00000001ULL /* protected mode */
+#define CR0_ET	 0x00000010ULL /* extension type (always 1 since the 486) */
+#define CR0_PG	 0x80000000ULL /* paging */
+#define CR4_PAE	 0x00000020ULL /* physical address extension, required by long mode */
 #define EFER_LME 0x00000100ULL /* long mode enable */
 #define EFER_LMA 0x00000400ULL /* long mode active (set by the CPU when PG=1) */
 
@@ -47,7 +47,7 @@
  * data:   G=1 DB=1 P=1 DPL=0 S=1 type=0x3 (read/write, accessed)
  */
 #define GDT_CODE64 0x00af9b000000ffffULL
-#define GDT_DATA 0x00cf93000000ffffULL
+#define GDT_DATA   0x00cf93000000ffffULL
 
 static void vtx_seg(struct kvm_segment *s, uint16_t sel, uint8_t type, int code)
 {
@@ -115,7 +115,7 @@ int vtx_longmode_enter(struct vtx_vm *vm, struct vtx_vcpu *c, uint64_t entry, ui
 	struct kvm_regs r = {
 		.rip = entry,
 		.rsi = zeropage, /* boot.rst: "%rsi must hold the base of struct boot_params" */
-		.rflags = 0x2,   /* bit 1 is reserved and reads as 1; IF = 0 */
+		.rflags = 0x2,	 /* bit 1 is reserved and reads as 1; IF = 0 */
 	};
 	if (ioctl(c->fd, KVM_SET_REGS, &r) < 0) {
 		fprintf(stderr, "x86: KVM_SET_REGS: %s\n", strerror(errno));

@@ -19,10 +19,10 @@
 
 #include "x86-vtx/layout.h"
 
-#define I8042_CMD_RESET 0xfe  /* "pulse output line 0" = CPU reset */
-#define PM1_CNT_OFF 4         /* PM1a_CNT_BLK = VTX_PM_BASE + 4 */
-#define PM1_CNT_SCI_EN 0x0001 /* ACPI mode is on (we never leave it) */
-#define PM1_CNT_SLP_EN 0x2000 /* enter the sleep state in SLP_TYP */
+#define I8042_CMD_RESET 0xfe   /* "pulse output line 0" = CPU reset */
+#define PM1_CNT_OFF	4      /* PM1a_CNT_BLK = VTX_PM_BASE + 4 */
+#define PM1_CNT_SCI_EN	0x0001 /* ACPI mode is on (we never leave it) */
+#define PM1_CNT_SLP_EN	0x2000 /* enter the sleep state in SLP_TYP */
 
 /* The UART's interrupt line: a level on a GSI of KVM's irqchip, which
  * routes GSI 0-15 to both the 8259 pins and the IOAPIC pins. */

@@ -35,7 +35,8 @@ struct vtx_kstat {
 static int vtx_kstats_add(int fd, struct vtx_kstat *st, int n)
 {
 	struct kvm_stats_header h;
-	if (pread(fd, &h, sizeof(h), 0) != (ssize_t)sizeof(h) || h.name_size == 0 || h.name_size > 256)
+	if (pread(fd, &h, sizeof(h), 0) != (ssize_t)sizeof(h) || h.name_size == 0 ||
+	    h.name_size > 256)
 		return -1;
 	size_t dsz = sizeof(struct kvm_stats_desc) + h.name_size;
 	struct kvm_stats_desc *d = malloc(dsz);
@@ -74,7 +75,9 @@ static void vtx_kstats_print(struct vtx_vm *vm, FILE *f)
 	for (int i = 0; i < vm->ncpus; i++) {
 		int fd = ioctl(vm->vcpus[i].fd, KVM_GET_STATS_FD, NULL);
 		if (fd < 0) {
-			fprintf(f, "kvm in-kernel exits: not offered by this kernel (KVM_GET_STATS_FD)\n");
+			fprintf(
+			    f,
+			    "kvm in-kernel exits: not offered by this kernel (KVM_GET_STATS_FD)\n");
 			return;
 		}
 		int m = vtx_kstats_add(fd, st, n);
@@ -120,8 +123,8 @@ void vtx_stats_print(struct vtx_vm *vm, FILE *f)
 		if (!n)
 			continue;
 		const char *name = i < vm->pio.count && i < VTX_PIO_COUNTERS - 1
-					   ? vm->pio.regions[i].name
-					   : "unmapped (ignored)";
+				       ? vm->pio.regions[i].name
+				       : "unmapped (ignored)";
 		fprintf(f, "  %-24s %10" PRIu64 "\n", name, n);
 	}
 	vtx_kstats_print(vm, f);

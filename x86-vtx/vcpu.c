@@ -61,7 +61,8 @@ int vtx_vcpu_create_all(struct vtx_vm *vm)
 			fprintf(stderr, "x86: KVM_CREATE_VCPU %d: %s\n", i, strerror(errno));
 			return -1;
 		}
-		c->run = mmap(NULL, (size_t)vm->run_size, PROT_READ | PROT_WRITE, MAP_SHARED, c->fd, 0);
+		c->run =
+		    mmap(NULL, (size_t)vm->run_size, PROT_READ | PROT_WRITE, MAP_SHARED, c->fd, 0);
 		if (c->run == MAP_FAILED) {
 			c->run = NULL;
 			fprintf(stderr, "x86: mmap kvm_run: %s\n", strerror(errno));

@@ -26,8 +26,8 @@
  * memory. */
 static int vtx_vm_add_slot(struct vtx_vm *vm, uint64_t gpa, uint64_t size)
 {
-	void *hva = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE,
-			 -1, 0);
+	void *hva = mmap(NULL, size, PROT_READ | PROT_WRITE,
+			 MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
 	if (hva == MAP_FAILED) {
 		fprintf(stderr, "x86: cannot map %llu MiB of guest RAM: %s\n",
 			(unsigned long long)(size >> 20), strerror(errno));
@@ -57,11 +57,13 @@ int vtx_open_kvm(const char *who)
 		 * it (PVM runs guests by shadow paging and emulation): it
 		 * works, but an unmodified Linux guest crawls. */
 		if (access("/sys/module/kvm_pvm", F_OK) == 0 &&
-		    access("/sys/module/kvm_intel", F_OK) != 0 && access("/sys/module/kvm_amd", F_OK) != 0)
-			fprintf(stderr,
-				"%s: warning: this /dev/kvm is PVM, not VT-x/AMD-V: guests run slowly "
-				"or not at all; the nested tests are the reference: make test-x86\n",
-				who);
+		    access("/sys/module/kvm_intel", F_OK) != 0 &&
+		    access("/sys/module/kvm_amd", F_OK) != 0)
+			fprintf(
+			    stderr,
+			    "%s: warning: this /dev/kvm is PVM, not VT-x/AMD-V: guests run slowly "
+			    "or not at all; the nested tests are the reference: make test-x86\n",
+			    who);
 		return fd;
 	}
 	if (errno == EACCES || errno == EPERM)
@@ -150,7 +152,8 @@ int vtx_vm_create(struct vtx_vm *vm, uint64_t mem_size, int ncpus)
 	 * big enough, or KVM says E2BIG: grow until it fits. */
 	for (int n = 64; n <= 4096; n *= 2) {
 		free(vm->cpuid);
-		vm->cpuid = calloc(1, sizeof(*vm->cpuid) + (size_t)n * sizeof(struct kvm_cpuid_entry2));
+		vm->cpuid =
+		    calloc(1, sizeof(*vm->cpuid) + (size_t)n * sizeof(struct kvm_cpuid_entry2));
 		if (!vm->cpuid)
 			goto out_mem;
 		vm->cpuid->nent = (uint32_t)n;

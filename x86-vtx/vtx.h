@@ -24,8 +24,8 @@
 #include "devices/bus.h"
 #include "devices/uart16550.h"
 
-#define VTX_MAX_CPUS 8
-#define VTX_MAX_SLOTS 2
+#define VTX_MAX_CPUS	 8
+#define VTX_MAX_SLOTS	 2
 #define VTX_EXIT_REASONS 64 /* KVM_EXIT_* numbers are below this */
 #define VTX_PIO_COUNTERS 16
 
@@ -38,7 +38,7 @@ struct vtx_slot {
 struct vtx_vcpu {
 	struct vtx_vm *vm;
 	int id;
-	int fd;              /* from KVM_CREATE_VCPU */
+	int fd;		     /* from KVM_CREATE_VCPU */
 	struct kvm_run *run; /* shared page: why KVM_RUN returned */
 	pthread_t thread;
 	int started;
@@ -55,9 +55,9 @@ struct vtx_stats {
 enum vtx_stop {
 	VTX_RUNNING = 0,
 	VTX_STOP_POWEROFF, /* ACPI S5 or KVM_SYSTEM_EVENT_SHUTDOWN: status 0 */
-	VTX_STOP_RESET,    /* i8042 reset, triple fault, SYSTEM_EVENT_RESET: 0 */
-	VTX_STOP_LIMIT,    /* --stop-after-exits reached: 0 */
-	VTX_STOP_ERROR,    /* entry failure, internal error, unknown exit: 1 */
+	VTX_STOP_RESET,	   /* i8042 reset, triple fault, SYSTEM_EVENT_RESET: 0 */
+	VTX_STOP_LIMIT,	   /* --stop-after-exits reached: 0 */
+	VTX_STOP_ERROR,	   /* entry failure, internal error, unknown exit: 1 */
 };
 
 struct vtx_vm {
@@ -69,20 +69,20 @@ struct vtx_vm {
 	int ncpus;
 	struct vtx_vcpu vcpus[VTX_MAX_CPUS];
 	struct kvm_cpuid2 *cpuid; /* what KVM supports; per-vCPU copies get APIC ids */
-	int hide_hypervisor;      /* --no-pv: leave CPUID.1:ECX.hypervisor clear */
+	int hide_hypervisor;	  /* --no-pv: leave CPUID.1:ECX.hypervisor clear */
 
 	pthread_mutex_t bus_lock; /* devices are not thread-safe: one access at a time */
 	struct bus pio, mmio;
 	struct uart16550 com1;
 	uint8_t pm_regs[8]; /* ACPI PM1a event and control blocks (pc.c) */
-	int console_out; /* host fd COM1 writes to */
+	int console_out;    /* host fd COM1 writes to */
 
 	pthread_mutex_t trace_lock;
 	struct trace trace;
 	struct vtx_stats stats;
 	uint64_t stop_after_exits; /* 0 = never */
-	int stop_on;               /* count only this KVM exit reason; -1 = all */
-	_Atomic uint64_t exits;    /* exits counted toward stop_after_exits */
+	int stop_on;		   /* count only this KVM exit reason; -1 = all */
+	_Atomic uint64_t exits;	   /* exits counted toward stop_after_exits */
 
 	_Atomic int stop; /* enum vtx_stop; first writer wins */
 	char stop_why[96];

@@ -27,13 +27,13 @@
 #include <string.h>
 #include <sys/ioctl.h>
 
-#define PTE_P 0x1ULL
-#define PTE_RW 0x2ULL
-#define PTE_US 0x4ULL
-#define PTE_A 0x20ULL
-#define PTE_D 0x40ULL
-#define PTE_PS 0x80ULL
-#define PTE_XD (1ULL << 63)
+#define PTE_P	 0x1ULL
+#define PTE_RW	 0x2ULL
+#define PTE_US	 0x4ULL
+#define PTE_A	 0x20ULL
+#define PTE_D	 0x40ULL
+#define PTE_PS	 0x80ULL
+#define PTE_XD	 (1ULL << 63)
 #define PTE_ADDR 0x000ffffffffff000ULL
 #define CR4_LA57 (1ULL << 12)
 
@@ -98,37 +98,44 @@ void vtx_walk_print(const struct vtx_vm *vm, const struct vtx_walk *w, FILE *f)
 		fprintf(f, "  stop: %s\n", w->why);
 		return;
 	}
-	const char *psz = w->page == (1ULL << 30) ? "1 GiB" : w->page == (1ULL << 21) ? "2 MiB" : "4 KiB";
+	const char *psz = w->page == (1ULL << 30)   ? "1 GiB"
+			  : w->page == (1ULL << 21) ? "2 MiB"
+						    : "4 KiB";
 	fprintf(f, "  => gpa 0x%" PRIx64 " (a %s page)\n", w->gpa, psz);
 	const struct vtx_slot *s = vtx_slot_of(vm, w->gpa);
 	if (!s) {
-		fprintf(f, "  gpa 0x%" PRIx64 " is in no memory slot: an MMIO exit if touched\n", w->gpa);
+		fprintf(f, "  gpa 0x%" PRIx64 " is in no memory slot: an MMIO exit if touched\n",
+			w->gpa);
 		return;
 	}
-	fprintf(f, "  slot %d: gpa [0x%" PRIx64 ", 0x%" PRIx64 ") -> hva %p\n", (int)(s - vm->slots),
-		s->gpa, s->gpa + s->size, (void *)s->hva);
-	fprintf(f, "  => hva %p (slot hva + (gpa - slot gpa))\n", (void *)(s->hva + (w->gpa - s->gpa)));
+	fprintf(f, "  slot %d: gpa [0x%" PRIx64 ", 0x%" PRIx64 ") -> hva %p\n",
+		(int)(s - vm->slots), s->gpa, s->gpa + s->size, (void *)s->hva);
+	fprintf(f, "  => hva %p (slot hva + (gpa - slot gpa))\n",
+		(void *)(s->hva + (w->gpa - s->gpa)));
 }
 
 void vtx_walk_dot(const struct vtx_walk *w, FILE *f)
 {
 	fprintf(f, "digraph walk {\n  rankdir=LR;\n  node [shape=record, fontname=monospace];\n");
-	fprintf(f, "  va [label=\"va|0x%" PRIx64 "\"];\n  cr3 [label=\"CR3|0x%" PRIx64 "\"];\n", w->va,
-		w->cr3);
+	fprintf(f, "  va [label=\"va|0x%" PRIx64 "\"];\n  cr3 [label=\"CR3|0x%" PRIx64 "\"];\n",
+		w->va, w->cr3);
 	fprintf(f, "  va -> cr3 [style=dotted];\n");
 	char prev[24] = "cr3", name[8];
 	for (int i = 0; i < w->nsteps; i++) {
 		const struct vtx_walk_step *s = &w->steps[i];
 		snprintf(name, sizeof(name), "l%d", s->level);
-		fprintf(f,
-			"  %s [label=\"%s @ 0x%" PRIx64 "|<e>[%u] = 0x%" PRIx64 "\"];\n  %s -> %s;\n",
-			name, vtx_level_name[s->level], s->table_gpa, s->index, s->entry, prev, name);
+		fprintf(
+		    f,
+		    "  %s [label=\"%s @ 0x%" PRIx64 "|<e>[%u] = 0x%" PRIx64 "\"];\n  %s -> %s;\n",
+		    name, vtx_level_name[s->level], s->table_gpa, s->index, s->entry, prev, name);
 		snprintf(prev, sizeof(prev), "%s:e", name);
 	}
 	if (w->ok)
-		fprintf(f, "  gpa [label=\"gpa|0x%" PRIx64 "\", shape=box];\n  %s -> gpa;\n", w->gpa, prev);
+		fprintf(f, "  gpa [label=\"gpa|0x%" PRIx64 "\", shape=box];\n  %s -> gpa;\n",
+			w->gpa, prev);
 	else
-		fprintf(f, "  fault [label=\"not present\", shape=octagon];\n  %s -> fault;\n", prev);
+		fprintf(f, "  fault [label=\"not present\", shape=octagon];\n  %s -> fault;\n",
+			prev);
 	fprintf(f, "}\n");
 }
 
@@ -140,7 +147,9 @@ int vtx_walk(struct vtx_vm *vm, struct vtx_vcpu *c, uint64_t va, const char *dot
 		return -1;
 	}
 	if (!(s.cr0 & 0x80000000ULL)) {
-		fprintf(f, "walk: paging is off (CR0.PG = 0): va 0x%" PRIx64 " is a physical address\n", va);
+		fprintf(
+		    f, "walk: paging is off (CR0.PG = 0): va 0x%" PRIx64 " is a physical address\n",
+		    va);
 		return 0;
 	}
 	if (!(s.efer & 0x400)) {

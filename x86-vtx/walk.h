@@ -15,21 +15,21 @@
 
 /* One step of a walk: the table entry read at each level. */
 struct vtx_walk_step {
-	int level;          /* 5 = PML5, 4 = PML4, 3 = PDPT, 2 = PD, 1 = PT */
+	int level;	    /* 5 = PML5, 4 = PML4, 3 = PDPT, 2 = PD, 1 = PT */
 	uint64_t table_gpa; /* the table's guest-physical base */
-	unsigned index;     /* which of its 512 entries */
-	uint64_t entry;     /* the 64-bit entry read */
+	unsigned index;	    /* which of its 512 entries */
+	uint64_t entry;	    /* the 64-bit entry read */
 };
 
 struct vtx_walk {
 	uint64_t va, cr3;
-	int levels;  /* 4 or 5 (CR4.LA57) */
+	int levels; /* 4 or 5 (CR4.LA57) */
 	int nsteps;
 	struct vtx_walk_step steps[VTX_WALK_MAX_LEVELS];
-	int ok;           /* 1: translated; 0: a non-present entry or a bad table */
-	uint64_t gpa;     /* the result, if ok */
-	uint64_t page;    /* size of the page that maps it: 4K, 2M or 1G */
-	const char *why;  /* if !ok */
+	int ok;		 /* 1: translated; 0: a non-present entry or a bad table */
+	uint64_t gpa;	 /* the result, if ok */
+	uint64_t page;	 /* size of the page that maps it: 4K, 2M or 1G */
+	const char *why; /* if !ok */
 };
 
 /* Walk `va` from `cr3` in the VM's memory (pure: reads guest RAM only).

@@ -25,9 +25,9 @@
 
 #include "x86-vtx/layout.h"
 
-#define E820_RAM 1
+#define E820_RAM      1
 #define E820_RESERVED 2
-#define PAGE_MASK_4K 0xfffULL
+#define PAGE_MASK_4K  0xfffULL
 
 static void vtx_e820_add(struct boot_params *bp, uint64_t addr, uint64_t size, uint32_t type)
 {
@@ -56,7 +56,8 @@ int vtx_boot_load(struct vtx_vm *vm, const struct vtx_bzimage *bz, const struct 
 
 	/* 1. The kernel at 1 MiB, with room for its init_size. */
 	if (VTX_KERNEL + bz->init_size > low_end) {
-		fprintf(stderr, "x86: the kernel needs %u MiB from 1 MiB; give the guest more --mem\n",
+		fprintf(stderr,
+			"x86: the kernel needs %u MiB from 1 MiB; give the guest more --mem\n",
 			(unsigned)(bz->init_size >> 20) + 1);
 		return -1;
 	}
@@ -65,8 +66,10 @@ int vtx_boot_load(struct vtx_vm *vm, const struct vtx_bzimage *bz, const struct 
 	/* 2. The command line, checked against the kernel's own limit. */
 	size_t cl = strlen(a->cmdline);
 	if (cl > bz->cmdline_max || cl >= VTX_CMDLINE_MAX) {
-		fprintf(stderr, "x86: the command line is %zu bytes; this kernel takes at most %u\n", cl,
-			bz->cmdline_max < VTX_CMDLINE_MAX - 1 ? bz->cmdline_max : VTX_CMDLINE_MAX - 1);
+		fprintf(stderr,
+			"x86: the command line is %zu bytes; this kernel takes at most %u\n", cl,
+			bz->cmdline_max < VTX_CMDLINE_MAX - 1 ? bz->cmdline_max
+							      : VTX_CMDLINE_MAX - 1);
 		return -1;
 	}
 	memcpy(vtx_gpa_to_hva(vm, VTX_CMDLINE, cl + 1), a->cmdline, cl + 1);
@@ -80,10 +83,11 @@ int vtx_boot_load(struct vtx_vm *vm, const struct vtx_bzimage *bz, const struct 
 			top = low_end;
 		uint64_t floor = VTX_KERNEL + bz->init_size;
 		if (a->initrd_size > top || ((top - a->initrd_size) & ~PAGE_MASK_4K) < floor) {
-			fprintf(stderr,
-				"x86: the initrd (%zu KiB) does not fit between the kernel and "
-				"0x%llx (initrd_addr_max or end of RAM); give the guest more --mem\n",
-				a->initrd_size >> 10, (unsigned long long)top);
+			fprintf(
+			    stderr,
+			    "x86: the initrd (%zu KiB) does not fit between the kernel and "
+			    "0x%llx (initrd_addr_max or end of RAM); give the guest more --mem\n",
+			    a->initrd_size >> 10, (unsigned long long)top);
 			return -1;
 		}
 		initrd_addr = (top - a->initrd_size) & ~PAGE_MASK_4K;

@@ -40,9 +40,9 @@
 #include "tests/bench/bench_text.h"
 #include "tests/diff/diff_proc.h"
 
-#define MODES_TIMEOUT_S   300          /* per run */
-#define MODES_MAX_INSNS   "4000000000" /* a guard against a guest that never stops */
-#define MODES_MAX_PROGS   32
+#define MODES_TIMEOUT_S	  300	       /* per run */
+#define MODES_MAX_INSNS	  "4000000000" /* a guard against a guest that never stops */
+#define MODES_MAX_PROGS	  32
 #define MODES_MAX_ACTIONS 16 /* rows of the "monitor actions:" table (core/actions.def) */
 #define MODES_TOP_ACTIONS 3  /* actions named per program in the cost breakdown */
 
@@ -81,15 +81,15 @@ struct modes_stats {
 
 /* One program: its runs, the reference transcript, and the results. */
 struct modes_row {
-	const char *prog;                          /* as given: NAME[:ARG]... */
-	char stem[64];                             /* file name stem: ':' -> '_' */
+	const char *prog;			   /* as given: NAME[:ARG]... */
+	char stem[64];				   /* file name stem: ':' -> '_' */
 	char out[MODES_N][512], err[MODES_N][512]; /* each mode's stdout, stderr */
-	char *ref;                                 /* stdout of the first bare run */
-	int ref_status;                            /* and its exit status */
-	double best[MODES_N];                      /* best wall-clock seconds */
-	uint64_t insns[MODES_N];                   /* instructions retired */
-	struct modes_stats trap;                   /* trap mode's --stats run */
-	int ok;                                    /* measured, and equivalent */
+	char *ref;				   /* stdout of the first bare run */
+	int ref_status;				   /* and its exit status */
+	double best[MODES_N];			   /* best wall-clock seconds */
+	uint64_t insns[MODES_N];		   /* instructions retired */
+	struct modes_stats trap;		   /* trap mode's --stats run */
+	int ok;					   /* measured, and equivalent */
 };
 
 /* Common options, set by main. */
@@ -339,9 +339,9 @@ static void modes_print_header(int runs)
 	printf("trapvisor --mode=trap against --mode=bare, teaching kernel, best of %d wall-clock "
 	       "runs each\n\n",
 	       runs);
-	printf("%-18s %13s %7s %7s %9s %8s %8s %7s %7s %8s %8s %8s  %s\n", "program",
-	       "guest insns", "bare s", "trap s", "trap/bare", "direct%", "traps/1k", "ns/trap",
-	       "ns/fill", "fills", "wp traps", "invals", "issue 4 target");
+	printf("%-18s %13s %7s %7s %9s %8s %8s %7s %7s %8s %8s %8s  %s\n", "program", "guest insns",
+	       "bare s", "trap s", "trap/bare", "direct%", "traps/1k", "ns/trap", "ns/fill",
+	       "fills", "wp traps", "invals", "issue 4 target");
 	fflush(stdout);
 }
 
@@ -377,7 +377,7 @@ static int modes_dearest(const struct modes_stats *st, const int *used)
 	int best = -1;
 	for (int a = 0; a < st->nactions; a++)
 		if (!used[a] && (best < 0 || modes_action_cost(&st->action[a]) >
-						     modes_action_cost(&st->action[best])))
+						 modes_action_cost(&st->action[best])))
 			best = a;
 	return best;
 }
@@ -457,12 +457,8 @@ int main(int argc, char **argv)
 				return 2;
 			}
 			break;
-		case 't':
-			modes_tv = optarg;
-			break;
-		default:
-			modes_usage();
-			return 2;
+		case 't': modes_tv = optarg; break;
+		default: modes_usage(); return 2;
 		}
 	}
 	n = argc - optind - 2;

@@ -17,18 +17,18 @@
  */
 #include "tests/bench/bench.h"
 
-#define PTE_V (1u << 0) /* valid */
-#define PTE_R (1u << 1) /* readable */
-#define PTE_W (1u << 2) /* writable */
-#define PTE_X (1u << 3) /* executable */
-#define PTE_A (1u << 6) /* accessed */
-#define PTE_D (1u << 7) /* dirty */
+#define PTE_V	  (1u << 0) /* valid */
+#define PTE_R	  (1u << 1) /* readable */
+#define PTE_W	  (1u << 2) /* writable */
+#define PTE_X	  (1u << 3) /* executable */
+#define PTE_A	  (1u << 6) /* accessed */
+#define PTE_D	  (1u << 7) /* dirty */
 #define SATP_SV32 (1u << 31)
 
-#define PAGING_MEGA (4u << 20)	    /* bytes per root entry */
-#define PAGING_RAM 0x80000000u	    /* BOARD_RAM_BASE */
-#define PAGING_RAM_MAP (256u << 20) /* identity-map this much RAM */
-#define PAGING_MAX_SMALL 4	    /* 4 MiB regions with 4 KiB pages */
+#define PAGING_MEGA	 (4u << 20)   /* bytes per root entry */
+#define PAGING_RAM	 0x80000000u  /* BOARD_RAM_BASE */
+#define PAGING_RAM_MAP	 (256u << 20) /* identity-map this much RAM */
+#define PAGING_MAX_SMALL 4	      /* 4 MiB regions with 4 KiB pages */
 
 static uint32_t paging_root[1024] __attribute__((aligned(4096)));
 static uint32_t paging_small[PAGING_MAX_SMALL][1024] __attribute__((aligned(4096)));
@@ -42,12 +42,15 @@ void bench_paging_on(void *base, uint32_t bytes)
 {
 	uint32_t b = (uint32_t)(uintptr_t)base, rwx = PTE_R | PTE_W | PTE_X | PTE_A | PTE_D;
 
-	if ((b & (PAGING_MEGA - 1)) || bytes % PAGING_MEGA || bytes / PAGING_MEGA > PAGING_MAX_SMALL)
+	if ((b & (PAGING_MEGA - 1)) || bytes % PAGING_MEGA ||
+	    bytes / PAGING_MEGA > PAGING_MAX_SMALL)
 		bench_exit(3); /* a bad call: the finisher reports exit status 3 */
 
 	/* Devices: the finisher (0x00100000) and the UART, read/write only. */
-	paging_root[0x00000000u / PAGING_MEGA] = paging_pte(0x00000000u, PTE_R | PTE_W | PTE_A | PTE_D);
-	paging_root[0x10000000u / PAGING_MEGA] = paging_pte(0x10000000u, PTE_R | PTE_W | PTE_A | PTE_D);
+	paging_root[0x00000000u / PAGING_MEGA] =
+	    paging_pte(0x00000000u, PTE_R | PTE_W | PTE_A | PTE_D);
+	paging_root[0x10000000u / PAGING_MEGA] =
+	    paging_pte(0x10000000u, PTE_R | PTE_W | PTE_A | PTE_D);
 	/* RAM: megapages ... */
 	for (uint32_t pa = PAGING_RAM; pa - PAGING_RAM < PAGING_RAM_MAP; pa += PAGING_MEGA)
 		paging_root[pa / PAGING_MEGA] = paging_pte(pa, rwx);

@@ -26,7 +26,7 @@
 #include "tests/bench/bench_text.h"
 #include "tests/diff/diff_proc.h"
 
-#define BENCH_TIMEOUT_S 300		/* per run */
+#define BENCH_TIMEOUT_S 300	     /* per run */
 #define BENCH_MAX_INSNS "4000000000" /* ~5x the longest workload; the CLI takes < 2^32 */
 
 struct bench_result {
@@ -102,8 +102,9 @@ out:
 
 static void bench_usage(void)
 {
-	fprintf(stderr,
-		"usage: benchrun [-n RUNS] [-m MODE]... [-t TRAPVISOR] [-q QEMU] DIR WORKLOAD...\n");
+	fprintf(
+	    stderr,
+	    "usage: benchrun [-n RUNS] [-m MODE]... [-t TRAPVISOR] [-q QEMU] DIR WORKLOAD...\n");
 }
 
 int main(int argc, char **argv)
@@ -125,9 +126,7 @@ int main(int argc, char **argv)
 				return 2;
 			}
 			break;
-		case 't':
-			tv = optarg;
-			break;
+		case 't': tv = optarg; break;
 		case 'm':
 			if (nmodes == 8) {
 				bench_usage();
@@ -135,12 +134,8 @@ int main(int argc, char **argv)
 			}
 			modes[nmodes++] = optarg;
 			break;
-		case 'q':
-			qemu = optarg;
-			break;
-		default:
-			bench_usage();
-			return 2;
+		case 'q': qemu = optarg; break;
+		default: bench_usage(); return 2;
 		}
 	}
 	if (argc - optind < 2) {
@@ -151,8 +146,9 @@ int main(int argc, char **argv)
 
 	if (nmodes == 0)
 		modes[nmodes++] = "bare";
-	printf("trapvisor (--mode=%s%s) against %s (user mode), best of %d wall-clock runs each\n\n",
-	       modes[0], nmodes > 1 ? ", ..." : "", qemu, runs);
+	printf(
+	    "trapvisor (--mode=%s%s) against %s (user mode), best of %d wall-clock runs each\n\n",
+	    modes[0], nmodes > 1 ? ", ..." : "", qemu, runs);
 	printf("%-16s %15s %12s %8s %8s %9s %15s\n", "workload", "guest insns", "trapvisor s",
 	       "MIPS", "(self)", "qemu s", "trapvisor/qemu");
 	fflush(stdout);
@@ -175,8 +171,8 @@ int main(int argc, char **argv)
 			snprintf(out[p], sizeof(out[p]), "%s/%s-%s.out", dir, work, peer[p]);
 			snprintf(err[p], sizeof(err[p]), "%s/%s-%s.err", dir, work, peer[p]);
 		}
-		char *tv_argv[] = { (char *)tv,		     "run",  mode_opt, "--stats",
-				    "--max-insns", BENCH_MAX_INSNS, elf[0], NULL };
+		char *tv_argv[] = { (char *)tv,	   "run",	    mode_opt, "--stats",
+				    "--max-insns", BENCH_MAX_INSNS, elf[0],   NULL };
 		char *q_argv[] = { (char *)qemu, elf[1], NULL };
 
 		int bad = 0;
@@ -201,8 +197,8 @@ int main(int argc, char **argv)
 		if (res[0].self_mips > 0)
 			snprintf(self, sizeof(self), "(%.0f)", res[0].self_mips);
 		printf("%-16s %15s %12.3f %8.0f %8s %9.3f %15.2f\n", name,
-		       bench_text_grouped(res[0].insns, insns, sizeof(insns)), res[0].best, mips, self,
-		       res[1].best, ratio);
+		       bench_text_grouped(res[0].insns, insns, sizeof(insns)), res[0].best, mips,
+		       self, res[1].best, ratio);
 		fflush(stdout);
 		log_ratio_sum += log(ratio);
 		nratio++;

@@ -10,8 +10,8 @@
  */
 #include "tests/bench/bench.h"
 
-#define SIEVE_N (1u << 25)		/* numbers 0 .. N-1 */
-#define SIEVE_WORDS (SIEVE_N / 32)	/* 1 Mi words = 4 MiB */
+#define SIEVE_N	    (1u << 25)	   /* numbers 0 .. N-1 */
+#define SIEVE_WORDS (SIEVE_N / 32) /* 1 Mi words = 4 MiB */
 
 /* Bit n set: n is composite.  4 MiB aligned for bench_paging_on. */
 static uint32_t sieve_bits[SIEVE_WORDS] __attribute__((aligned(4 << 20)));

@@ -11,9 +11,9 @@
 
 TestSuite(alu, .init = th_setup, .fini = th_teardown);
 
-#define MIN 0x80000000u /* INT32_MIN */
-#define MAX 0x7fffffffu /* INT32_MAX */
-#define NEG(n) ((uint32_t)-(n))
+#define MIN    0x80000000u /* INT32_MIN */
+#define MAX    0x7fffffffu /* INT32_MAX */
+#define NEG(n) ((uint32_t) - (n))
 
 struct rrow {
 	enum insn_id id;
@@ -93,18 +93,18 @@ Test(alu, multiply)
 		{ INSN_mul, 7, NEG(3), NEG(21) },
 		{ INSN_mul, 0x12345678, 0x10, 0x23456780 },
 		/* mulh: high half of signed x signed */
-		{ INSN_mulh, NEG(1), NEG(1), 0 },	      /* 1 */
-		{ INSN_mulh, NEG(1), 1, 0xffffffff },	      /* -1 */
-		{ INSN_mulh, MIN, MIN, 0x40000000 },	      /* 2^62 */
-		{ INSN_mulh, MIN, MAX, 0xc0000000 },	      /* -2^62 + 2^31 */
-		{ INSN_mulh, MAX, MAX, 0x3fffffff },	      /* 2^62 - 2^32 + 1 */
-		{ INSN_mulh, MIN, NEG(1), 0 },		      /* 2^31 */
+		{ INSN_mulh, NEG(1), NEG(1), 0 },     /* 1 */
+		{ INSN_mulh, NEG(1), 1, 0xffffffff }, /* -1 */
+		{ INSN_mulh, MIN, MIN, 0x40000000 },  /* 2^62 */
+		{ INSN_mulh, MIN, MAX, 0xc0000000 },  /* -2^62 + 2^31 */
+		{ INSN_mulh, MAX, MAX, 0x3fffffff },  /* 2^62 - 2^32 + 1 */
+		{ INSN_mulh, MIN, NEG(1), 0 },	      /* 2^31 */
 		/* mulhsu: rs1 signed, rs2 unsigned */
 		{ INSN_mulhsu, NEG(1), 0xffffffff, 0xffffffff }, /* -(2^32-1) */
 		{ INSN_mulhsu, 1, 0xffffffff, 0 },
-		{ INSN_mulhsu, MIN, 0xffffffff, 0x80000000 },	 /* -2^63 + 2^31 */
-		{ INSN_mulhsu, NEG(2), 2, 0xffffffff },		 /* -4 */
-		{ INSN_mulhsu, 2, MIN, 1 },			 /* 2^32 */
+		{ INSN_mulhsu, MIN, 0xffffffff, 0x80000000 }, /* -2^63 + 2^31 */
+		{ INSN_mulhsu, NEG(2), 2, 0xffffffff },	      /* -4 */
+		{ INSN_mulhsu, 2, MIN, 1 },		      /* 2^32 */
 		/* mulhu: unsigned x unsigned */
 		{ INSN_mulhu, 0xffffffff, 0xffffffff, 0xfffffffe },
 		{ INSN_mulhu, MIN, 2, 1 },
@@ -274,12 +274,12 @@ struct brow {
 Test(alu, branches)
 {
 	static const struct brow rows[] = {
-		{ INSN_beq, 5, 5, 1 },	    { INSN_beq, 5, 6, 0 },
-		{ INSN_bne, 5, 6, 1 },	    { INSN_bne, 5, 5, 0 },
-		{ INSN_blt, NEG(1), 1, 1 }, { INSN_blt, 1, NEG(1), 0 },
-		{ INSN_blt, MIN, MAX, 1 },  { INSN_blt, 5, 5, 0 },
-		{ INSN_bge, 1, NEG(1), 1 }, { INSN_bge, 5, 5, 1 },
-		{ INSN_bge, NEG(1), 1, 0 }, { INSN_bltu, 1, NEG(1), 1 },
+		{ INSN_beq, 5, 5, 1 },	     { INSN_beq, 5, 6, 0 },
+		{ INSN_bne, 5, 6, 1 },	     { INSN_bne, 5, 5, 0 },
+		{ INSN_blt, NEG(1), 1, 1 },  { INSN_blt, 1, NEG(1), 0 },
+		{ INSN_blt, MIN, MAX, 1 },   { INSN_blt, 5, 5, 0 },
+		{ INSN_bge, 1, NEG(1), 1 },  { INSN_bge, 5, 5, 1 },
+		{ INSN_bge, NEG(1), 1, 0 },  { INSN_bltu, 1, NEG(1), 1 },
 		{ INSN_bltu, NEG(1), 1, 0 }, { INSN_bltu, 5, 5, 0 },
 		{ INSN_bgeu, NEG(1), 1, 1 }, { INSN_bgeu, 5, 5, 1 },
 		{ INSN_bgeu, MAX, MIN, 0 },

@@ -124,14 +124,14 @@ Test(atomic, every_amo)
 		{ INSN_amoxor_w, 0xf0f0f0f0, 0xff00ff00, 0x0ff00ff0 },
 		{ INSN_amoand_w, 0xf0f0f0f0, 0xff00ff00, 0xf000f000 },
 		{ INSN_amoor_w, 0xf0f0f0f0, 0xff00ff00, 0xfff0fff0 },
-		{ INSN_amomin_w, 0xffffffff, 1, 0xffffffff },	   /* -1 < 1 */
+		{ INSN_amomin_w, 0xffffffff, 1, 0xffffffff }, /* -1 < 1 */
 		{ INSN_amomin_w, 1, 0xffffffff, 0xffffffff },
 		{ INSN_amomin_w, 0x80000000, 0x7fffffff, 0x80000000 },
 		{ INSN_amomin_w, 5, 5, 5 },
 		{ INSN_amomax_w, 0xffffffff, 1, 1 },
 		{ INSN_amomax_w, 0x80000000, 0x7fffffff, 0x7fffffff },
 		{ INSN_amomax_w, 0x7fffffff, 0x80000000, 0x7fffffff },
-		{ INSN_amominu_w, 0xffffffff, 1, 1 },		   /* 1 < 2^32-1 */
+		{ INSN_amominu_w, 0xffffffff, 1, 1 }, /* 1 < 2^32-1 */
 		{ INSN_amominu_w, 0x80000000, 0x7fffffff, 0x7fffffff },
 		{ INSN_amomaxu_w, 0xffffffff, 1, 0xffffffff },
 		{ INSN_amomaxu_w, 0x7fffffff, 0x80000000, 0x80000000 },
@@ -188,9 +188,9 @@ Test(atomic, amo_breaks_reservation)
  * "Supervisor Trap Value Register"). */
 Test(atomic, misaligned_atomics_trap)
 {
-	static const enum insn_id ids[] = { INSN_lr_w,	   INSN_sc_w,	   INSN_amoswap_w,
-					    INSN_amoadd_w, INSN_amoxor_w,  INSN_amoand_w,
-					    INSN_amoor_w,  INSN_amomin_w,  INSN_amomax_w,
+	static const enum insn_id ids[] = { INSN_lr_w,	    INSN_sc_w,	   INSN_amoswap_w,
+					    INSN_amoadd_w,  INSN_amoxor_w, INSN_amoand_w,
+					    INSN_amoor_w,   INSN_amomin_w, INSN_amomax_w,
 					    INSN_amominu_w, INSN_amomaxu_w };
 	for (size_t i = 0; i < sizeof(ids) / sizeof(ids[0]); i++) {
 		for (uint32_t mis = 1; mis < 4; mis++) {
@@ -202,8 +202,8 @@ Test(atomic, misaligned_atomics_trap)
 			th_cpu.x[6] = 0xffffffff;
 			th_cpu.x[5] = 0x5a5a5a5a;
 			uint32_t at = TH_RUN(enc_amo(ids[i], 5, 10, 6));
-			uint32_t cause = ids[i] == INSN_lr_w ? EXC_load_misaligned
-							     : EXC_store_misaligned;
+			uint32_t cause =
+			    ids[i] == INSN_lr_w ? EXC_load_misaligned : EXC_store_misaligned;
 			cr_assert_eq(th_cpu.csr.scause, cause, "%s at +%u: scause %#x",
 				     insn_table[ids[i]].mnemonic, mis, th_cpu.csr.scause);
 			th_assert_exc(cause, at, A0 + mis);
@@ -229,6 +229,7 @@ Test(atomic, atomics_to_nowhere_fault)
 	at = TH_RUN(enc_amo(INSN_sc_w, 5, 10, 6));
 	/* without a reservation the SC may fail without touching memory,
 	 * or fault: both are allowed; it must not claim success */
-	cr_assert(th_cpu.csr.scause == EXC_store_access || (th_cpu.x[5] != 0 && th_cpu.pc == at + 4),
+	cr_assert(th_cpu.csr.scause == EXC_store_access ||
+		      (th_cpu.x[5] != 0 && th_cpu.pc == at + 4),
 		  "sc.w to nowhere: scause %#x x5 %#x", th_cpu.csr.scause, th_cpu.x[5]);
 }

@@ -13,15 +13,28 @@
 TestSuite(csr, .init = th_setup, .fini = th_teardown);
 
 enum {
-	SSTATUS = 0x100, SIE = 0x104, STVEC = 0x105, SCOUNTEREN = 0x106,
-	SSCRATCH = 0x140, SEPC = 0x141, SCAUSE = 0x142, STVAL = 0x143, SIP = 0x144,
-	STIMECMP = 0x14d, STIMECMPH = 0x15d, SATP = 0x180,
-	CYCLE = 0xc00, TIME = 0xc01, INSTRET = 0xc02,
-	CYCLEH = 0xc80, TIMEH = 0xc81, INSTRETH = 0xc82,
+	SSTATUS = 0x100,
+	SIE = 0x104,
+	STVEC = 0x105,
+	SCOUNTEREN = 0x106,
+	SSCRATCH = 0x140,
+	SEPC = 0x141,
+	SCAUSE = 0x142,
+	STVAL = 0x143,
+	SIP = 0x144,
+	STIMECMP = 0x14d,
+	STIMECMPH = 0x15d,
+	SATP = 0x180,
+	CYCLE = 0xc00,
+	TIME = 0xc01,
+	INSTRET = 0xc02,
+	CYCLEH = 0xc80,
+	TIMEH = 0xc81,
+	INSTRETH = 0xc82,
 };
 
-static const unsigned s_csrs[] = { SSTATUS, SIE,  STVEC, SCOUNTEREN, SSCRATCH, SEPC,
-				   SCAUSE,  STVAL, SIP,	 STIMECMP,   STIMECMPH, SATP };
+static const unsigned s_csrs[] = { SSTATUS, SIE,   STVEC, SCOUNTEREN, SSCRATCH,	 SEPC,
+				   SCAUSE,  STVAL, SIP,	  STIMECMP,   STIMECMPH, SATP };
 static const unsigned counters[] = { CYCLE, TIME, INSTRET, CYCLEH, TIMEH, INSTRETH };
 #define N(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -273,11 +286,11 @@ Test(csr, read_modify_write_forms)
 	th_cpu.csr.sscratch = 0x0000ff00;
 	th_cpu.x[6] = 0x12345678;
 	th_cpu.x[7] = 0x000000f0;
-	TH_RUN(enc_csr(INSN_csrrw, 10, SSCRATCH, 6),  /* old ff00; now 12345678 */
-	       enc_csr(INSN_csrrc, 11, SSCRATCH, 7),  /* clear f0 -> 12345608 */
-	       enc_csr(INSN_csrrs, 12, SSCRATCH, 7),  /* set f0 -> 123456f8 */
-	       enc_csr(INSN_csrrwi, 13, SSCRATCH, 31), /* -> 1f */
-	       enc_csr(INSN_csrrci, 14, SSCRATCH, 3), /* -> 1c */
+	TH_RUN(enc_csr(INSN_csrrw, 10, SSCRATCH, 6),	 /* old ff00; now 12345678 */
+	       enc_csr(INSN_csrrc, 11, SSCRATCH, 7),	 /* clear f0 -> 12345608 */
+	       enc_csr(INSN_csrrs, 12, SSCRATCH, 7),	 /* set f0 -> 123456f8 */
+	       enc_csr(INSN_csrrwi, 13, SSCRATCH, 31),	 /* -> 1f */
+	       enc_csr(INSN_csrrci, 14, SSCRATCH, 3),	 /* -> 1c */
 	       enc_csr(INSN_csrrsi, 15, SSCRATCH, 0x10), /* no change: 1c */
 	       enc_csr(INSN_csrrs, 16, SSCRATCH, 0));
 	cr_assert_eq(th_cpu.x[10], 0x0000ff00);

@@ -189,6 +189,7 @@ void th_assert_exc(uint32_t cause, uint32_t epc, uint32_t tval)
 
 void th_assert_no_trap(void)
 {
-	cr_assert_eq(th_cpu.csr.scause, TH_NO_TRAP, "unexpected trap: scause %#x (%s) sepc %#x stval %#x",
-		     th_cpu.csr.scause, cpu_cause_name(th_cpu.csr.scause), th_cpu.csr.sepc, th_cpu.csr.stval);
+	cr_assert_eq(th_cpu.csr.scause, TH_NO_TRAP,
+		     "unexpected trap: scause %#x (%s) sepc %#x stval %#x", th_cpu.csr.scause,
+		     cpu_cause_name(th_cpu.csr.scause), th_cpu.csr.sepc, th_cpu.csr.stval);
 }

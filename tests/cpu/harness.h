@@ -36,15 +36,15 @@
 #include "isa-toy/cpu.h"
 #include "isa-toy/insn.h"
 
-#define TH_RAM_BASE 0x80000000u
-#define TH_RAM_SIZE (1u << 20)
-#define TH_CODE (TH_RAM_BASE + 0x00000)
+#define TH_RAM_BASE  0x80000000u
+#define TH_RAM_SIZE  (1u << 20)
+#define TH_CODE	     (TH_RAM_BASE + 0x00000)
 #define TH_CODE_SIZE 0x10000u
-#define TH_TRAP (TH_RAM_BASE + 0x10000)
-#define TH_DATA (TH_RAM_BASE + 0x20000)
-#define TH_PT (TH_RAM_BASE + 0x40000)
-#define TH_PAGES (TH_RAM_BASE + 0x80000)
-#define TH_NOWHERE 0x20000000u /* no RAM, no device */
+#define TH_TRAP	     (TH_RAM_BASE + 0x10000)
+#define TH_DATA	     (TH_RAM_BASE + 0x20000)
+#define TH_PT	     (TH_RAM_BASE + 0x40000)
+#define TH_PAGES     (TH_RAM_BASE + 0x80000)
+#define TH_NOWHERE   0x20000000u /* no RAM, no device */
 
 /* The hart, its bus and its RAM, fresh in every test (th_setup). */
 extern struct cpu th_cpu;
@@ -72,8 +72,8 @@ uint32_t enc_csr(enum insn_id id, unsigned rd, unsigned csr, unsigned src);
 uint32_t enc_amo(enum insn_id id, unsigned rd, unsigned rs1, unsigned rs2);
 /* Fixed words. */
 uint32_t enc_sys(enum insn_id id); /* ecall ebreak sret wfi fence.i */
-#define ENC_LOOP 0x0000006fu        /* jal x0, 0 */
-#define ENC_NOP 0x00000013u         /* addi x0, x0, 0 */
+#define ENC_LOOP 0x0000006fu	   /* jal x0, 0 */
+#define ENC_NOP	 0x00000013u	   /* addi x0, x0, 0 */
 
 /* --- memory, as the host sees it (physical addresses in RAM) --- */
 void th_put32(uint32_t pa, uint32_t v);
@@ -88,12 +88,12 @@ void th_load(uint32_t pa, const uint32_t *w, size_t n);
 uint32_t th_prog(const uint32_t *w, size_t n);
 /* th_prog, then cpu_run for exactly `n` instructions; returns the start. */
 uint32_t th_exec(const uint32_t *w, size_t n);
-#define TH_WORDS(...) ((const uint32_t[]){ __VA_ARGS__ })
+#define TH_WORDS(...)  ((const uint32_t[]){ __VA_ARGS__ })
 #define TH_NWORDS(...) (sizeof((const uint32_t[]){ __VA_ARGS__ }) / 4)
 /* Run the listed instructions, one each (straight-line code). */
-#define TH_RUN(...) th_exec(TH_WORDS(__VA_ARGS__), TH_NWORDS(__VA_ARGS__))
+#define TH_RUN(...)    th_exec(TH_WORDS(__VA_ARGS__), TH_NWORDS(__VA_ARGS__))
 /* Place the listed instructions without running them. */
-#define TH_PROG(...) th_prog(TH_WORDS(__VA_ARGS__), TH_NWORDS(__VA_ARGS__))
+#define TH_PROG(...)   th_prog(TH_WORDS(__VA_ARGS__), TH_NWORDS(__VA_ARGS__))
 
 /* cpu_run with a budget; a trap parks the pc in TH_TRAP's loops, which
  * then use up the rest of the budget harmlessly. */
@@ -117,8 +117,14 @@ void th_assert_no_trap(void);
 #define PTE_A (1u << 6) /* accessed */
 #define PTE_D (1u << 7) /* dirty */
 /* A PTE pointing at physical address `pa` (PPN at bit 10). */
-static inline uint32_t th_pte(uint32_t pa, uint32_t flags) { return (pa >> 12) << 10 | flags; }
+static inline uint32_t th_pte(uint32_t pa, uint32_t flags)
+{
+	return (pa >> 12) << 10 | flags;
+}
 /* satp for Sv32 with the root table at `pa`. */
-static inline uint32_t th_satp(uint32_t pa) { return SATP_MODE_SV32 | pa >> 12; }
+static inline uint32_t th_satp(uint32_t pa)
+{
+	return SATP_MODE_SV32 | pa >> 12;
+}
 
 #endif

@@ -29,9 +29,9 @@ struct lrow {
 Test(mem, load_extension)
 {
 	static const struct lrow rows[] = {
-		{ INSN_lb, 1, 0xffffff80 },  { INSN_lb, 2, 0x7f },	  { INSN_lb, 3, 0xffffffff },
-		{ INSN_lbu, 1, 0x80 },	     { INSN_lbu, 3, 0xff },	  { INSN_lh, 0, 0xffff8000 },
-		{ INSN_lh, 2, 0xffffff7f },  { INSN_lh, 6, 0x7fff },	  { INSN_lhu, 0, 0x8000 },
+		{ INSN_lb, 1, 0xffffff80 },  { INSN_lb, 2, 0x7f },	 { INSN_lb, 3, 0xffffffff },
+		{ INSN_lbu, 1, 0x80 },	     { INSN_lbu, 3, 0xff },	 { INSN_lh, 0, 0xffff8000 },
+		{ INSN_lh, 2, 0xffffff7f },  { INSN_lh, 6, 0x7fff },	 { INSN_lhu, 0, 0x8000 },
 		{ INSN_lhu, 2, 0xff7f },     { INSN_lw, 0, 0xff7f8000 }, { INSN_lw, 4, 0x7fff8001 },
 		{ INSN_lw, 12, 0x88776655 },
 	};
@@ -41,7 +41,8 @@ Test(mem, load_extension)
 		/* base above the data and a negative offset, too */
 		th_cpu.x[1] = TH_DATA;
 		th_cpu.x[2] = TH_DATA + 0x100;
-		uint32_t at = TH_RUN(enc_i(r->id, 3, 1, r->off), enc_i(r->id, 4, 2, r->off - 0x100));
+		uint32_t at =
+		    TH_RUN(enc_i(r->id, 3, 1, r->off), enc_i(r->id, 4, 2, r->off - 0x100));
 		cr_assert_eq(th_cpu.pc, at + 8);
 		cr_expect_eq(th_cpu.x[3], r->want, "%s %d: %#x, expected %#x",
 			     insn_table[r->id].mnemonic, r->off, th_cpu.x[3], r->want);
@@ -154,14 +155,14 @@ Test(mem, fences_are_no_ops)
  * instruction has already run once (so any predecoded copy is stale). */
 static void check_patch_and_rerun(bool with_fence_i, enum insn_id store)
 {
-	uint32_t at = TH_PROG(enc_i(INSN_addi, 7, 7, 1),     /* 0: patched to +100 */
-			      enc_b(INSN_bne, 8, 0, 20),      /* 1: second pass: to 6 */
-			      enc_i(INSN_addi, 8, 0, 1),      /* 2 */
+	uint32_t at = TH_PROG(enc_i(INSN_addi, 7, 7, 1), /* 0: patched to +100 */
+			      enc_b(INSN_bne, 8, 0, 20), /* 1: second pass: to 6 */
+			      enc_i(INSN_addi, 8, 0, 1), /* 2 */
 			      store == INSN_sw ? enc_s(INSN_sw, 6, 5, 0)
 					       : enc_amo(INSN_amoswap_w, 9, 6, 5), /* 3: patch 0 */
-			      with_fence_i ? enc_sys(INSN_fence_i) : ENC_NOP,	  /* 4 */
-			      enc_j(INSN_jal, 0, -20),				  /* 5: to 0 */
-			      ENC_LOOP);					  /* 6 */
+			      with_fence_i ? enc_sys(INSN_fence_i) : ENC_NOP,	   /* 4 */
+			      enc_j(INSN_jal, 0, -20),				   /* 5: to 0 */
+			      ENC_LOOP);					   /* 6 */
 	th_cpu.x[5] = enc_i(INSN_addi, 7, 7, 100);
 	th_cpu.x[6] = at;
 	th_run(8); /* 0 1 2 3 4 5, then 0 (new) 1 */

@@ -17,24 +17,24 @@
 
 #include "tests/cpu/harness.h"
 
-#define ROOT (TH_PT + 0x0000)
-#define L0 (TH_PT + 0x1000)
-#define ROOT2 (TH_PT + 0x2000) /* a second address space */
-#define L0_2 (TH_PT + 0x3000)
-#define UCODE 0x00400000u
+#define ROOT	 (TH_PT + 0x0000)
+#define L0	 (TH_PT + 0x1000)
+#define ROOT2	 (TH_PT + 0x2000) /* a second address space */
+#define L0_2	 (TH_PT + 0x3000)
+#define UCODE	 0x00400000u
 #define UCODE_PA (TH_PAGES + 0x0000)
-#define TVA 0x00401000u
-#define TPA (TH_PAGES + 0x1000)
-#define TPA_B (TH_PAGES + 0x2000) /* where a remapped TVA points */
-#define TVA2 0x00402000u
-#define TPA2 (TH_PAGES + 0x5000)
-#define DOFF 0x800 /* data offset inside a test page */
+#define TVA	 0x00401000u
+#define TPA	 (TH_PAGES + 0x1000)
+#define TPA_B	 (TH_PAGES + 0x2000) /* where a remapped TVA points */
+#define TVA2	 0x00402000u
+#define TPA2	 (TH_PAGES + 0x5000)
+#define DOFF	 0x800 /* data offset inside a test page */
 
-#define VPN1(va) ((va) >> 22)
-#define VPN0(va) (((va) >> 12) & 0x3ff)
+#define VPN1(va)	       ((va) >> 22)
+#define VPN0(va)	       (((va) >> 12) & 0x3ff)
 #define PTE_AT(table, va, lvl) ((table) + 4 * ((lvl) ? VPN1(va) : VPN0(va)))
 
-#define RWX (PTE_R | PTE_W | PTE_X)
+#define RWX  (PTE_R | PTE_W | PTE_X)
 #define SATP 0x180
 
 static uint32_t u_load, u_store, s_load, s_store, s_sfence;
@@ -48,8 +48,7 @@ static void set_l0(uint32_t va, uint32_t pte)
 static void sv32_setup(void)
 {
 	th_setup();
-	th_put32(PTE_AT(ROOT, TH_RAM_BASE, 1),
-		 th_pte(TH_RAM_BASE, PTE_V | RWX | PTE_A | PTE_D));
+	th_put32(PTE_AT(ROOT, TH_RAM_BASE, 1), th_pte(TH_RAM_BASE, PTE_V | RWX | PTE_A | PTE_D));
 	th_put32(PTE_AT(ROOT, UCODE, 1), th_pte(L0, PTE_V));
 	set_l0(UCODE, th_pte(UCODE_PA, PTE_V | PTE_R | PTE_X | PTE_U | PTE_A));
 	set_l0(TVA, th_pte(TPA, PTE_V | PTE_R | PTE_W | PTE_A | PTE_D));
@@ -100,15 +99,9 @@ static int access(enum mmu_access kind, enum cpu_priv priv, uint32_t sstatus, ui
 	th_cpu.x[8] = 0xc0ffee00 ^ va;
 	uint32_t epc;
 	switch (kind) {
-	case ACCESS_READ:
-		epc = th_cpu.pc = priv == PRIV_U ? u_load : s_load;
-		break;
-	case ACCESS_WRITE:
-		epc = th_cpu.pc = priv == PRIV_U ? u_store : s_store;
-		break;
-	default:
-		epc = th_cpu.pc = va;
-		break;
+	case ACCESS_READ: epc = th_cpu.pc = priv == PRIV_U ? u_load : s_load; break;
+	case ACCESS_WRITE: epc = th_cpu.pc = priv == PRIV_U ? u_store : s_store; break;
+	default: epc = th_cpu.pc = va; break;
 	}
 	th_run(1);
 	if (th_cpu.csr.scause == 0xdeadbeef) {
@@ -144,12 +137,9 @@ static int expected(uint32_t flags, enum cpu_priv priv, bool sum, bool mxr, enum
 	if (priv == PRIV_S && (flags & PTE_U) && (k == ACCESS_EXEC || !sum))
 		return pf;
 	switch (k) {
-	case ACCESS_EXEC:
-		return flags & PTE_X ? -1 : pf;
-	case ACCESS_WRITE:
-		return flags & PTE_W ? -1 : pf;
-	default:
-		return (flags & PTE_R) || ((flags & PTE_X) && mxr) ? -1 : pf;
+	case ACCESS_EXEC: return flags & PTE_X ? -1 : pf;
+	case ACCESS_WRITE: return flags & PTE_W ? -1 : pf;
+	default: return (flags & PTE_R) || ((flags & PTE_X) && mxr) ? -1 : pf;
 	}
 }
 
@@ -164,39 +154,63 @@ static void matrix(enum mmu_access k)
 			for (int priv = PRIV_U; priv <= PRIV_S; priv++)
 				for (int sum = 0; sum < 2; sum++)
 					for (int mxr = 0; mxr < 2; mxr++) {
-		uint32_t flags = rwx << 1 | (u ? PTE_U : 0);
-		set_l0(TVA, th_pte(TPA, PTE_V | flags | PTE_A | PTE_D));
-		th_put32(TPA + DOFF, 0x11223344);
-		sfence_all();
-		uint32_t ss = (sum ? SSTATUS_SUM : 0) | (mxr ? SSTATUS_MXR : 0);
-		uint32_t va = k == ACCESS_EXEC ? TVA : TVA + DOFF;
-		int got = access(k, priv, ss, va);
-		int want = expected(flags, priv, sum, mxr, k);
-		cr_expect_eq(got, want,
-			     "%s %s-mode, PTE %c%c%c%c, SUM=%d MXR=%d: got %d, expected %d",
-			     kname[k], priv == PRIV_U ? "U" : "S", flags & PTE_R ? 'R' : '-',
-			     flags & PTE_W ? 'W' : '-', flags & PTE_X ? 'X' : '-',
-			     flags & PTE_U ? 'U' : '-', sum, mxr, got, want);
-		if (got == -1 && want == -1) {
-			if (k == ACCESS_READ)
-				cr_expect_eq(th_cpu.x[5], 0x11223344, "load value");
-			if (k == ACCESS_WRITE)
-				cr_expect_eq(th_get32(TPA + DOFF), 0xc0ffee00 ^ va, "stored");
-			if (k == ACCESS_EXEC)
-				cr_expect_eq(th_cpu.x[5], 123, "fetched the page's code");
-		}
-		if (want != -1 && k == ACCESS_WRITE)
-			cr_expect_eq(th_get32(TPA + DOFF), 0x11223344, "faulting store wrote");
-		if (want != -1 && k != ACCESS_WRITE)
-			cr_expect_eq(th_cpu.x[5], 0x5a5a5a5a, "faulting access wrote rd");
-		checked++;
-	}
+						uint32_t flags = rwx << 1 | (u ? PTE_U : 0);
+						set_l0(TVA,
+						       th_pte(TPA, PTE_V | flags | PTE_A | PTE_D));
+						th_put32(TPA + DOFF, 0x11223344);
+						sfence_all();
+						uint32_t ss = (sum ? SSTATUS_SUM : 0) |
+							      (mxr ? SSTATUS_MXR : 0);
+						uint32_t va = k == ACCESS_EXEC ? TVA : TVA + DOFF;
+						int got = access(k, priv, ss, va);
+						int want = expected(flags, priv, sum, mxr, k);
+						cr_expect_eq(got, want,
+							     "%s %s-mode, PTE %c%c%c%c, SUM=%d "
+							     "MXR=%d: got %d, expected %d",
+							     kname[k], priv == PRIV_U ? "U" : "S",
+							     flags & PTE_R ? 'R' : '-',
+							     flags & PTE_W ? 'W' : '-',
+							     flags & PTE_X ? 'X' : '-',
+							     flags & PTE_U ? 'U' : '-', sum, mxr,
+							     got, want);
+						if (got == -1 && want == -1) {
+							if (k == ACCESS_READ)
+								cr_expect_eq(th_cpu.x[5],
+									     0x11223344,
+									     "load value");
+							if (k == ACCESS_WRITE)
+								cr_expect_eq(th_get32(TPA + DOFF),
+									     0xc0ffee00 ^ va,
+									     "stored");
+							if (k == ACCESS_EXEC)
+								cr_expect_eq(
+								    th_cpu.x[5], 123,
+								    "fetched the page's code");
+						}
+						if (want != -1 && k == ACCESS_WRITE)
+							cr_expect_eq(th_get32(TPA + DOFF),
+								     0x11223344,
+								     "faulting store wrote");
+						if (want != -1 && k != ACCESS_WRITE)
+							cr_expect_eq(th_cpu.x[5], 0x5a5a5a5a,
+								     "faulting access wrote rd");
+						checked++;
+					}
 	cr_assert_eq(checked, 7 * 2 * 2 * 2 * 2);
 }
 
-Test(sv32, permission_matrix_load) { matrix(ACCESS_READ); }
-Test(sv32, permission_matrix_store) { matrix(ACCESS_WRITE); }
-Test(sv32, permission_matrix_fetch) { matrix(ACCESS_EXEC); }
+Test(sv32, permission_matrix_load)
+{
+	matrix(ACCESS_READ);
+}
+Test(sv32, permission_matrix_store)
+{
+	matrix(ACCESS_WRITE);
+}
+Test(sv32, permission_matrix_fetch)
+{
+	matrix(ACCESS_EXEC);
+}
 
 /* V=0: page fault whatever the other bits say (step 3). */
 Test(sv32, invalid_pte)
@@ -241,8 +255,7 @@ Test(sv32, megapage_translation)
 Test(sv32, misaligned_megapage)
 {
 	uint32_t va = 0x40400000;
-	th_put32(PTE_AT(ROOT, va, 1),
-		 th_pte(TH_RAM_BASE + 0x1000, PTE_V | RWX | PTE_A | PTE_D));
+	th_put32(PTE_AT(ROOT, va, 1), th_pte(TH_RAM_BASE + 0x1000, PTE_V | RWX | PTE_A | PTE_D));
 	sfence_all();
 	cr_assert_eq(access(ACCESS_READ, PRIV_S, 0, va + 0x20), EXC_load_page_fault);
 	cr_assert_eq(access(ACCESS_WRITE, PRIV_S, 0, va + 0x20), EXC_store_page_fault);
@@ -353,7 +366,8 @@ Test(sv32, misaligned_across_pages)
 	uint32_t at = TH_RUN(enc_i(INSN_lw, 5, 7, -2));
 	cr_assert_eq(th_cpu.csr.scause, EXC_load_page_fault);
 	cr_assert_eq(th_cpu.csr.sepc, at);
-	cr_assert(th_cpu.csr.stval == TVA2 - 2 || th_cpu.csr.stval == TVA2, "stval %#x", th_cpu.csr.stval);
+	cr_assert(th_cpu.csr.stval == TVA2 - 2 || th_cpu.csr.stval == TVA2, "stval %#x",
+		  th_cpu.csr.stval);
 }
 
 /* --- the TLB: translations may be cached, and these make changes seen --- */

@@ -10,7 +10,7 @@
 
 TestSuite(trap, .init = th_setup, .fini = th_teardown);
 
-#define N(a) (sizeof(a) / sizeof((a)[0]))
+#define N(a)	(sizeof(a) / sizeof((a)[0]))
 #define INTR(c) (CAUSE_INTERRUPT | (c))
 
 /* --- synchronous exceptions --- */
@@ -52,23 +52,23 @@ Test(trap, ebreak)
 Test(trap, illegal_words)
 {
 	static const uint32_t words[] = {
-		0x00000000, /* defined illegal */
-		0xffffffff, /* reserved (long encoding) */
-		0x00000001, /* c.nop: no C extension */
-		0x00004501, /* c.li: no C extension */
-		0x30200073, /* mret: no M-mode */
-		0x7b200073, /* dret */
-		0x10200073 | 1u << 7, /* sret with rd != 0 */
-		0x00002287, /* flw x5,0(x0): no F */
-		0x0000029b, /* addiw x5,x0,0: RV64 */
-		0x000002bb, /* addw: RV64 */
-		0x00003283, /* ld: RV64 */
-		0x00003023, /* sd: RV64 */
-		0x0000302f, /* amoadd.d: RV64 */
-		0x000012e7, /* jalr with funct3 = 1 */
-		0x00002063, /* branch funct3 = 2 */
-		0x00003063, /* branch funct3 = 3 */
-		0x06000033, /* R-type, funct7 = 3 */
+		0x00000000,	       /* defined illegal */
+		0xffffffff,	       /* reserved (long encoding) */
+		0x00000001,	       /* c.nop: no C extension */
+		0x00004501,	       /* c.li: no C extension */
+		0x30200073,	       /* mret: no M-mode */
+		0x7b200073,	       /* dret */
+		0x10200073 | 1u << 7,  /* sret with rd != 0 */
+		0x00002287,	       /* flw x5,0(x0): no F */
+		0x0000029b,	       /* addiw x5,x0,0: RV64 */
+		0x000002bb,	       /* addw: RV64 */
+		0x00003283,	       /* ld: RV64 */
+		0x00003023,	       /* sd: RV64 */
+		0x0000302f,	       /* amoadd.d: RV64 */
+		0x000012e7,	       /* jalr with funct3 = 1 */
+		0x00002063,	       /* branch funct3 = 2 */
+		0x00003063,	       /* branch funct3 = 3 */
+		0x06000033,	       /* R-type, funct7 = 3 */
 		0x02001293 | 1u << 25, /* slli x5,x0,32: shamt[5] set on RV32 */
 		0x40005293 | 1u << 25, /* srai x5,x0,32 */
 		0x0000d073 | 1u << 7,  /* CSR funct3 = 4 */
@@ -92,7 +92,8 @@ Test(trap, illegal_words)
 Test(trap, privileged_instructions_from_u)
 {
 	const uint32_t words[] = { enc_sys(INSN_sret), enc_sys(INSN_wfi),
-				   enc_r(INSN_sfence_vma, 0, 0, 0), enc_r(INSN_sfence_vma, 0, 7, 8) };
+				   enc_r(INSN_sfence_vma, 0, 0, 0),
+				   enc_r(INSN_sfence_vma, 0, 7, 8) };
 	for (size_t i = 0; i < N(words); i++) {
 		th_clear_trap();
 		th_cpu.csr.priv = PRIV_U;
@@ -152,8 +153,8 @@ Test(trap, ecall_round_trip)
 				   enc_csr(INSN_csrrs, 21, 0x142, 0), /* csrr x21, scause */
 				   enc_sys(INSN_sret));
 	th_cpu.csr.stvec = handler;
-	uint32_t at = TH_PROG(enc_i(INSN_addi, 5, 0, 1), enc_sys(INSN_ecall),
-			      enc_i(INSN_addi, 6, 0, 2));
+	uint32_t at =
+	    TH_PROG(enc_i(INSN_addi, 5, 0, 1), enc_sys(INSN_ecall), enc_i(INSN_addi, 6, 0, 2));
 	th_cpu.csr.priv = PRIV_U;
 	th_run(2 + 5 + 1); /* addi, ecall (does not retire), handler, addi */
 	cr_assert_eq(th_cpu.x[21], EXC_ecall_u);
@@ -186,8 +187,7 @@ Test(trap, misaligned_jalr)
 	th_cpu.x[2] = at + 6;
 	th_run(1);
 	th_assert_exc(EXC_insn_misaligned, at, at + 6);
-	cr_assert_eq(th_cpu.x[1], 0x5a5a5a5a, "jalr must not write rd (it wrote %#x)",
-		     th_cpu.x[1]);
+	cr_assert_eq(th_cpu.x[1], 0x5a5a5a5a, "jalr must not write rd (it wrote %#x)", th_cpu.x[1]);
 
 	th_clear_trap();
 	th_cpu.csr.priv = PRIV_S;
@@ -368,7 +368,7 @@ static void check_first_taken(bool sei, bool ssi, bool sti, uint32_t want)
 	th_cpu.csr.stimecmp = sti ? 0 : ~0ull;
 	cpu_set_irq(&th_cpu, IRQ_sei, sei);
 	th_cpu.x[7] = ssi ? SIP_SSIP : 0;
-	uint32_t at = TH_PROG(enc_csr(INSN_csrrs, 0, 0x144, 7), /* sip |= SSIP */
+	uint32_t at = TH_PROG(enc_csr(INSN_csrrs, 0, 0x144, 7),	 /* sip |= SSIP */
 			      enc_csr(INSN_csrrsi, 0, 0x100, 2), /* SIE = 1 */
 			      ENC_NOP);
 	th_run(3);
@@ -450,8 +450,8 @@ static void check_not_retired(uint32_t w, enum cpu_priv priv)
 	TH_PROG(enc_csr(INSN_csrrs, 21, 0xc02, 0), w);
 	th_run(3);
 	cr_assert_eq(th_cpu.pc, handler + 4, "%#010x trapped to the handler", w);
-	cr_assert_eq(th_cpu.x[20] - th_cpu.x[21], 1, "%#010x: instret moved by %u, expected 1",
-		     w, th_cpu.x[20] - th_cpu.x[21]);
+	cr_assert_eq(th_cpu.x[20] - th_cpu.x[21], 1, "%#010x: instret moved by %u, expected 1", w,
+		     th_cpu.x[20] - th_cpu.x[21]);
 }
 
 Test(trap, trapping_instructions_do_not_retire)

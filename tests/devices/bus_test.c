@@ -91,8 +91,7 @@ Test(bus, refuses_empty_wrapping_and_full)
 	cr_assert_eq(bus_register(&bus, "empty", 0x1000, 0, &a, &fake_ops), -1);
 	cr_assert_eq(bus_register(&bus, "wraps", UINT64_MAX - 0xf, 0x100, &a, &fake_ops), -1);
 	for (int i = 0; i < BUS_MAX_DEVICES; i++)
-		cr_assert_eq(bus_register(&bus, "dev", 0x1000u * (uint64_t)i, 0x10, &a,
-					  &fake_ops),
+		cr_assert_eq(bus_register(&bus, "dev", 0x1000u * (uint64_t)i, 0x10, &a, &fake_ops),
 			     0);
 	cr_assert_eq(bus_register(&bus, "one too many", 0x100000, 0x10, &a, &fake_ops), -1);
 	cr_assert_eq(bus.count, BUS_MAX_DEVICES);

@@ -305,8 +305,7 @@ Test(elf, broken_segments)
 		if (((Elf32_Phdr *)(p.b + p.eh->e_phoff))[i].p_type == PT_LOAD)
 			((Elf32_Phdr *)(p.b + p.eh->e_phoff))[i].p_type = PT_NOTE;
 	refused_patched(&p, "no PT_LOAD");
-	p = patched_tiny(), p.load->p_filesz = p.load->p_memsz + 1,
-	refused_patched(&p, "p_filesz");
+	p = patched_tiny(), p.load->p_filesz = p.load->p_memsz + 1, refused_patched(&p, "p_filesz");
 	p = patched_tiny(), p.load->p_offset = 0xffffff00, refused_patched(&p, "end of the file");
 	p = patched_tiny(), p.load->p_filesz = p.load->p_memsz = 0x7fffffff,
 	refused_patched(&p, "end of the file");
@@ -324,8 +323,7 @@ Test(elf, broken_segments)
 Test(elf, broken_symbol_table)
 {
 	struct patched p;
-	p = patched_tiny(), p.symtab->sh_offset = 0xfffffff0,
-	refused_patched(&p, "symbol table");
+	p = patched_tiny(), p.symtab->sh_offset = 0xfffffff0, refused_patched(&p, "symbol table");
 	p = patched_tiny(), p.symtab->sh_size = 0x7ffffff0, refused_patched(&p, "symbol table");
 
 	/* names that point nowhere are skipped, not fatal */
@@ -361,8 +359,9 @@ Test(elf, random_damage_never_crashes)
 		int flips = 1 + rand() % 4;
 		for (int i = 0; i < flips; i++) {
 			/* half in the ELF and program headers, half in the section headers */
-			size_t at = rand() % 2 ? (size_t)rand() % (eh->e_phoff + 2 * sizeof(Elf32_Phdr))
-					       : eh->e_shoff + (size_t)rand() % (shdr_end - eh->e_shoff);
+			size_t at = rand() % 2
+					? (size_t)rand() % (eh->e_phoff + 2 * sizeof(Elf32_Phdr))
+					: eh->e_shoff + (size_t)rand() % (shdr_end - eh->e_shoff);
 			b[at] = (uint8_t)rand();
 		}
 		FILE *f = fopen(path, "wb");

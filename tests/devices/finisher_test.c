@@ -87,8 +87,8 @@ Test(finisher, on_the_bus)
 {
 	struct bus bus;
 	bus_init(&bus);
-	cr_assert_eq(bus_register(&bus, "finisher", BOARD_FINISHER_BASE, BOARD_FINISHER_SIZE,
-				  &fin, &finisher_bus_ops),
+	cr_assert_eq(bus_register(&bus, "finisher", BOARD_FINISHER_BASE, BOARD_FINISHER_SIZE, &fin,
+				  &finisher_bus_ops),
 		     0);
 	cr_assert_eq(bus_write(&bus, BOARD_FINISHER_BASE, 4, FINISHER_FAIL | 42u << 16), BUS_OK);
 	cr_assert_eq(calls, 1);

@@ -12,8 +12,8 @@
 
 struct irq_log {
 	int levels[IRQ_LOG_MAX]; /* every level set, oldest first */
-	int n;                   /* how many */
-	int last_irq;            /* the irq number of the last call */
+	int n;			 /* how many */
+	int last_irq;		 /* the irq number of the last call */
 };
 
 static inline void irq_log_set(void *ctrl, int irq, int level)

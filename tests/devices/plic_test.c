@@ -37,8 +37,14 @@ static void wr(uint32_t off, uint32_t v)
 	cr_assert_eq(plic_bus_ops.write(&plic, off, 4, v), BUS_OK, "write %#x", off);
 }
 
-static uint32_t prio_reg(int src) { return PLIC_PRIORITY + 4u * (uint32_t)src; }
-static uint32_t enable_reg(int ctx) { return PLIC_ENABLE + PLIC_ENABLE_STRIDE * (uint32_t)ctx; }
+static uint32_t prio_reg(int src)
+{
+	return PLIC_PRIORITY + 4u * (uint32_t)src;
+}
+static uint32_t enable_reg(int ctx)
+{
+	return PLIC_ENABLE + PLIC_ENABLE_STRIDE * (uint32_t)ctx;
+}
 static uint32_t threshold_reg(int ctx)
 {
 	return PLIC_CONTEXT + PLIC_CONTEXT_STRIDE * (uint32_t)ctx + PLIC_THRESHOLD;
@@ -266,12 +272,10 @@ Test(plic, uart_through_plic_on_the_bus)
 
 	uart_init(&uart, &uart_line, NULL, NULL);
 	bus_init(&bus);
-	cr_assert_eq(bus_register(&bus, "plic", BOARD_PLIC_BASE, BOARD_PLIC_SIZE, &plic,
-				  &plic_bus_ops),
-		     0);
-	cr_assert_eq(bus_register(&bus, "uart", BOARD_UART_BASE, BOARD_UART_SIZE, &uart,
-				  &uart_bus_ops),
-		     0);
+	cr_assert_eq(
+	    bus_register(&bus, "plic", BOARD_PLIC_BASE, BOARD_PLIC_SIZE, &plic, &plic_bus_ops), 0);
+	cr_assert_eq(
+	    bus_register(&bus, "uart", BOARD_UART_BASE, BOARD_UART_SIZE, &uart, &uart_bus_ops), 0);
 	bus_write(&bus, BOARD_PLIC_BASE + prio_reg(BOARD_UART_IRQ), 4, 1);
 	bus_write(&bus, BOARD_PLIC_BASE + enable_reg(1), 4, 1u << BOARD_UART_IRQ);
 	bus_write(&bus, BOARD_UART_BASE + UART_IER, 1, UART_IER_ERBFI);

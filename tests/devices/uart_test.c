@@ -94,8 +94,7 @@ Test(uart, transmit_in_order)
 	cr_assert_eq(nsent, 6);
 	cr_assert_arr_eq(sent, msg, 6);
 	/* THR empties at once */
-	cr_assert_eq(rd(UART_LSR) & (UART_LSR_THRE | UART_LSR_TEMT),
-		     UART_LSR_THRE | UART_LSR_TEMT);
+	cr_assert_eq(rd(UART_LSR) & (UART_LSR_THRE | UART_LSR_TEMT), UART_LSR_THRE | UART_LSR_TEMT);
 }
 
 Test(uart, scratch_and_masks)
@@ -221,8 +220,7 @@ Test(uart, fifo_trigger_and_timeout)
 
 Test(uart, loopback)
 {
-	wr(UART_MCR, UART_MCR_LOOP | UART_MCR_DTR | UART_MCR_RTS | UART_MCR_OUT1 |
-			     UART_MCR_OUT2);
+	wr(UART_MCR, UART_MCR_LOOP | UART_MCR_DTR | UART_MCR_RTS | UART_MCR_OUT1 | UART_MCR_OUT2);
 	cr_assert_eq(rd(UART_MSR), UART_MSR_CTS | UART_MSR_DSR | UART_MSR_RI | UART_MSR_DCD);
 	wr(UART_MCR, UART_MCR_LOOP | UART_MCR_RTS);
 	cr_assert_eq(rd(UART_MSR), UART_MSR_CTS, "CTS follows RTS");
@@ -270,9 +268,8 @@ Test(uart, through_the_bus)
 	struct bus bus;
 	uint64_t v;
 	bus_init(&bus);
-	cr_assert_eq(bus_register(&bus, "uart", BOARD_UART_BASE, BOARD_UART_SIZE, &uart,
-				  &uart_bus_ops),
-		     0);
+	cr_assert_eq(
+	    bus_register(&bus, "uart", BOARD_UART_BASE, BOARD_UART_SIZE, &uart, &uart_bus_ops), 0);
 	cr_assert_eq(bus_write(&bus, BOARD_UART_BASE + UART_THR, 1, 'B'), BUS_OK);
 	cr_assert_eq(nsent, 1);
 	cr_assert_eq(sent[0], 'B');

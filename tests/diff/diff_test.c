@@ -32,10 +32,10 @@
 
 #include "tests/diff/diff_proc.h"
 
-#define DIFF_DIR "build/tests/diff"
-#define DIFF_TIMEOUT_S 120	   /* per tool or emulator run */
-#define DIFF_MAX_INSNS "200000000" /* ~4000 x what a 50-body chunk needs */
-#define DIFF_MAX_REPORTS 5	   /* differing seeds printed per chunk */
+#define DIFF_DIR	 "build/tests/diff"
+#define DIFF_TIMEOUT_S	 120	     /* per tool or emulator run */
+#define DIFF_MAX_INSNS	 "200000000" /* ~4000 x what a 50-body chunk needs */
+#define DIFF_MAX_REPORTS 5	     /* differing seeds printed per chunk */
 
 struct diff_chunk {
 	uint32_t first, count, len;
@@ -49,7 +49,8 @@ static uint32_t diff_env(const char *name, uint32_t dflt, uint32_t lo, uint32_t 
 		return dflt;
 	unsigned long v = strtoul(s, &end, 0);
 	if (*end || v < lo || v > hi) {
-		fprintf(stderr, "diff: %s=%s is not in [%" PRIu32 ", %" PRIu32 "], using %" PRIu32 "\n",
+		fprintf(stderr,
+			"diff: %s=%s is not in [%" PRIu32 ", %" PRIu32 "], using %" PRIu32 "\n",
 			name, s, lo, hi, dflt);
 		return dflt;
 	}
@@ -71,7 +72,7 @@ static void diff_must_run(char *const argv[], const char *out, const char *err)
 	if (rc != 0) {
 		char *log = err ? diff_proc_read(err) : NULL;
 		cr_assert_fail("%s failed (status %d)%s%s", argv[0], rc, log ? ":\n" : "",
-			 log ? log : "");
+			       log ? log : "");
 	}
 }
 
@@ -89,30 +90,40 @@ static void diff_build_chunk(const struct diff_chunk *c, const char *dir)
 	snprintf(log, sizeof(log), "%s/build.log", dir);
 	snprintf(cc, sizeof(cc), "%sgcc", prefix);
 
-	char *gen[] = { DIFF_DIR "/diffgen", "-s", first, "-n", count, "-l", len, "-o",
-			path[0], NULL };
+	char *gen[] = {
+		DIFF_DIR "/diffgen", "-s", first, "-n", count, "-l", len, "-o", path[0], NULL
+	};
 	diff_must_run(gen, NULL, log);
 
-	char *as[] = { cc, "-march=rv32ima_zicsr_zifencei", "-mabi=ilp32", "-c", path[0], "-o",
-		       path[1], NULL };
+	char *as[] = {
+		cc,  "-march=rv32ima_zicsr_zifencei", "-mabi=ilp32", "-c", path[0], "-o", path[1],
+		NULL
+	};
 	diff_must_run(as, NULL, log);
 
 	/* {ELF name, start file, harness}: bare-paged is bare with Sv32 on */
 	static const char *peer[3][3] = { { "qemu", "qemu", "qemu" },
-					   { "bare", "bare", "bare" },
-					   { "bare-paged", "bare", "bare-paged" } };
+					  { "bare", "bare", "bare" },
+					  { "bare-paged", "bare", "bare-paged" } };
 	for (int p = 0; p < 3; p++) {
 		char start[128], harness[128];
 		snprintf(start, sizeof(start), DIFF_DIR "/start-%s.o", peer[p][1]);
 		snprintf(harness, sizeof(harness), DIFF_DIR "/harness-%s.o", peer[p][2]);
 		snprintf(path[2], sizeof(path[2]), "%s/%s.elf", dir, peer[p][0]);
-		char *ld[] = { cc,    "-march=rv32ima_zicsr_zifencei",
-			       "-mabi=ilp32", "-nostdlib",
-			       "-static",     "-Wl,--no-relax",
-			       "-T",	      "tests/diff/link.ld",
-			       path[1],	      start,
-			       harness,	      "-o",
-			       path[2],	      NULL };
+		char *ld[] = { cc,
+			       "-march=rv32ima_zicsr_zifencei",
+			       "-mabi=ilp32",
+			       "-nostdlib",
+			       "-static",
+			       "-Wl,--no-relax",
+			       "-T",
+			       "tests/diff/link.ld",
+			       path[1],
+			       start,
+			       harness,
+			       "-o",
+			       path[2],
+			       NULL };
 		diff_must_run(ld, NULL, log);
 	}
 }
@@ -197,8 +208,8 @@ static int diff_compare(const struct diff_chunk *c, const char *dir, char *qout,
 		unsigned long seed = strtoul(q + 5, NULL, 10);
 		cr_log_error("seed %lu differs (%s):", seed, label);
 		diff_explain(q, t, label);
-		cr_log_error("  the body:   sed -n '/-- seed %lu --/,/-- seed %lu --/p' %s/gen.S", seed,
-			     seed + 1, dir);
+		cr_log_error("  the body:   sed -n '/-- seed %lu --/,/-- seed %lu --/p' %s/gen.S",
+			     seed, seed + 1, dir);
 		cr_log_error("  this seed alone: %sDIFF_FIRST=%lu DIFF_SEEDS=1 make test-diff", env,
 			     seed);
 		cr_log_error("  (then build/tests/diff/run/%lu/ has gen.S, qemu.elf, bare.elf, "
@@ -310,8 +321,8 @@ ParameterizedTest(struct diff_chunk *c, diff, peers, .timeout = 600)
 /* Generate seeds first..first+count-1 into path and return the text. */
 static char *diff_generate(const char *path, const char *first, const char *count)
 {
-	char *gen[] = { DIFF_DIR "/diffgen", "-s", (char *)first, "-n", (char *)count, "-o",
-			(char *)path, NULL };
+	char *gen[] = { DIFF_DIR "/diffgen", "-s", (char *)first, "-n",
+			(char *)count,	     "-o", (char *)path,  NULL };
 	diff_must_run(gen, NULL, NULL);
 	char *text = diff_proc_read(path);
 	cr_assert_not_null(text, "cannot read %s", path);
@@ -375,14 +386,14 @@ static int diff_has_line(const char *text, const char *prefix, const char *suffi
 Test(diff, generator_covers_rv32ima, .timeout = 60)
 {
 	static const char *mnemonic[] = {
-		"add",	   "sub",      "sll",	  "slt",      "sltu",	 "xor",	     "srl",
-		"sra",	   "or",       "and",	  "addi",     "slti",	 "sltiu",    "xori",
-		"ori",	   "andi",     "slli",	  "srli",     "srai",	 "lui",	     "auipc",
-		"mul",	   "mulh",     "mulhsu",  "mulhu",    "div",	 "divu",     "rem",
-		"remu",	   "lr.w",     "sc.w",	  "amoswap.w", "amoadd.w", "amoxor.w", "amoand.w",
-		"amoor.w", "amomin.w", "amomax.w", "amominu.w", "amomaxu.w", "lb",	     "lbu",
-		"lh",	   "lhu",      "lw",	  "sb",	      "sh",	 "sw",	     "beq",
-		"bne",	   "blt",      "bge",	  "bltu",     "bgeu",	 "jal",	     "jalr",
+		"add",	   "sub",      "sll",	   "slt",	"sltu",	     "xor",	 "srl",
+		"sra",	   "or",       "and",	   "addi",	"slti",	     "sltiu",	 "xori",
+		"ori",	   "andi",     "slli",	   "srli",	"srai",	     "lui",	 "auipc",
+		"mul",	   "mulh",     "mulhsu",   "mulhu",	"div",	     "divu",	 "rem",
+		"remu",	   "lr.w",     "sc.w",	   "amoswap.w", "amoadd.w",  "amoxor.w", "amoand.w",
+		"amoor.w", "amomin.w", "amomax.w", "amominu.w", "amomaxu.w", "lb",	 "lbu",
+		"lh",	   "lhu",      "lw",	   "sb",	"sh",	     "sw",	 "beq",
+		"bne",	   "blt",      "bge",	   "bltu",	"bgeu",	     "jal",	 "jalr",
 		"fence",   "fence.i",
 	};
 	mkdir(DIFF_DIR "/run", 0755);
@@ -392,7 +403,7 @@ Test(diff, generator_covers_rv32ima, .timeout = 60)
 		char plain[32], suffixed[32], bare[32];
 		snprintf(plain, sizeof(plain), "\n\t%s\t", mnemonic[i]);
 		snprintf(suffixed, sizeof(suffixed), "\n\t%s.", mnemonic[i]); /* .aq .rl .aqrl */
-		snprintf(bare, sizeof(bare), "\n\t%s\n", mnemonic[i]);	 /* no operands */
+		snprintf(bare, sizeof(bare), "\n\t%s\n", mnemonic[i]);	      /* no operands */
 		cr_expect(strstr(text, plain) || strstr(text, suffixed) || strstr(text, bare),
 			  "no '%s' in 50 generated bodies", mnemonic[i]);
 	}

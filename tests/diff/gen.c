@@ -41,10 +41,10 @@
 #include <string.h>
 #include <unistd.h>
 
-#define GEN_SCRATCH_BYTES 256 /* size of each body's scratch buffer */
-#define GEN_DEFAULT_LEN 200   /* items per body */
-#define GEN_MAX_COUNT 100000  /* bodies per file: a sanity bound */
-#define GEN_MAX_LEN 100000    /* items per body: a sanity bound */
+#define GEN_SCRATCH_BYTES 256	 /* size of each body's scratch buffer */
+#define GEN_DEFAULT_LEN	  200	 /* items per body */
+#define GEN_MAX_COUNT	  100000 /* bodies per file: a sanity bound */
+#define GEN_MAX_LEN	  100000 /* items per body: a sanity bound */
 
 /* ---- the PRNG: splitmix64, fixed and portable -------------------------- */
 
@@ -126,9 +126,8 @@ static int gen_rd_live_except(struct gen_rng *r, const int *avoid, int n)
 
 /* Edge values that find bugs: zero, signs, extremes, shift counts. */
 static const uint32_t gen_special[] = {
-	0,	    1,		0xffffffffu, 0x80000000u, 0x7fffffffu, 2,
-	0xfffffffeu, 31,	  32,		0x0000ffffu, 0xffff8000u, 0x00000080u,
-	0xffffff80u, 0x80000001u, 0x00008000u,
+	0,  1,		 0xffffffffu, 0x80000000u, 0x7fffffffu, 2,	     0xfffffffeu, 31,
+	32, 0x0000ffffu, 0xffff8000u, 0x00000080u, 0xffffff80u, 0x80000001u, 0x00008000u,
 };
 #define GEN_NSPECIAL (sizeof(gen_special) / sizeof(gen_special[0]))
 
@@ -190,8 +189,10 @@ static void gen_alu_imm(struct gen_rng *r, struct gen_out *o)
 
 static void gen_upper(struct gen_rng *r, struct gen_out *o)
 {
-	uint32_t imm = gen_chance(r, 20) ? (gen_chance(r, 50) ? 0 : 0xfffff) : gen_below(r, 1u << 20);
-	fprintf(o->f, "\t%s\tx%d, 0x%" PRIx32 "\n", gen_chance(r, 50) ? "lui" : "auipc", gen_rd(r), imm);
+	uint32_t imm =
+	    gen_chance(r, 20) ? (gen_chance(r, 50) ? 0 : 0xfffff) : gen_below(r, 1u << 20);
+	fprintf(o->f, "\t%s\tx%d, 0x%" PRIx32 "\n", gen_chance(r, 50) ? "lui" : "auipc", gen_rd(r),
+		imm);
 }
 
 /*
@@ -201,7 +202,9 @@ static void gen_upper(struct gen_rng *r, struct gen_out *o)
  */
 static void gen_muldiv(struct gen_rng *r, struct gen_out *o)
 {
-	static const char *op[] = { "mul", "mulh", "mulhsu", "mulhu", "div", "divu", "rem", "remu" };
+	static const char *op[] = {
+		"mul", "mulh", "mulhsu", "mulhu", "div", "divu", "rem", "remu"
+	};
 	int k = (int)gen_below(r, 8), rs1 = gen_rs(r), rs2 = gen_rs(r);
 	uint32_t how = gen_below(r, 6);
 	if (k >= 4 && how <= 1) { /* divisor 0 */
@@ -256,12 +259,12 @@ static const char *gen_ordering(struct gen_rng *r)
 /* An AMO on an aligned word: the address goes into a live register first. */
 static void gen_amo(struct gen_rng *r, struct gen_out *o)
 {
-	static const char *op[] = { "amoswap", "amoadd",  "amoxor",  "amoand", "amoor",
-				    "amomin",  "amomax",  "amominu", "amomaxu" };
+	static const char *op[] = { "amoswap", "amoadd", "amoxor",  "amoand", "amoor",
+				    "amomin",  "amomax", "amominu", "amomaxu" };
 	int a = gen_rd_live(r);
 	fprintf(o->f, "\taddi\tx%d, gp, %d\n", a, gen_offset(r, 4));
-	fprintf(o->f, "\t%s.w%s\tx%d, x%d, (x%d)\n", op[gen_below(r, 9)], gen_ordering(r), gen_rd(r),
-		gen_rs(r), a);
+	fprintf(o->f, "\t%s.w%s\tx%d, x%d, (x%d)\n", op[gen_below(r, 9)], gen_ordering(r),
+		gen_rd(r), gen_rs(r), a);
 }
 
 static void gen_simple(struct gen_rng *r, struct gen_out *o);
@@ -304,7 +307,8 @@ static void gen_lrsc(struct gen_rng *r, struct gen_out *o)
 	fprintf(o->f, "\tsc.w%s\tx%d, x%d, (x%d)\n", gen_ordering(r), rd2, gen_rs(r),
 		kind >= 6 ? avoid[1] : a);
 	if (kind == 5 || kind == 9) /* and once more, without a reservation */
-		fprintf(o->f, "\tsc.w%s\tx%d, x%d, (x%d)\n", gen_ordering(r), gen_rd(r), gen_rs(r), a);
+		fprintf(o->f, "\tsc.w%s\tx%d, x%d, (x%d)\n", gen_ordering(r), gen_rd(r), gen_rs(r),
+			a);
 }
 
 static void gen_sc_alone(struct gen_rng *r, struct gen_out *o)
@@ -320,7 +324,8 @@ static void gen_branch(struct gen_rng *r, struct gen_out *o)
 	static const char *op[] = { "beq", "bne", "blt", "bge", "bltu", "bgeu" };
 	unsigned l = o->label++;
 	int rs1 = gen_rs(r), rs2 = gen_chance(r, 15) ? rs1 : gen_rs(r);
-	fprintf(o->f, "\t%s\tx%d, x%d, .L%" PRIu32 "_%u\n", op[gen_below(r, 6)], rs1, rs2, o->seed, l);
+	fprintf(o->f, "\t%s\tx%d, x%d, .L%" PRIu32 "_%u\n", op[gen_below(r, 6)], rs1, rs2, o->seed,
+		l);
 	for (uint32_t n = 1 + gen_below(r, 4); n > 0; n--)
 		gen_simple(r, o);
 	fprintf(o->f, ".L%" PRIu32 "_%u:\n", o->seed, l);
@@ -363,7 +368,8 @@ static void gen_jalr(struct gen_rng *r, struct gen_out *o)
  */
 static void gen_fence(struct gen_rng *r, struct gen_out *o)
 {
-	static const char *f[] = { "fence", "fence\trw, rw", "fence\tr, r", "fence\tw, w", "fence.i" };
+	static const char *f[] = { "fence", "fence\trw, rw", "fence\tr, r", "fence\tw, w",
+				   "fence.i" };
 	fprintf(o->f, "\t%s\n", f[gen_below(r, 5)]);
 }
 
@@ -448,16 +454,18 @@ static void gen_file(FILE *f, uint32_t first, uint32_t count, int len)
 	/* The table the harness walks: {seed, body, scratch} per test. */
 	fprintf(f, "\n\t.section .rodata\n\t.balign 4\n\t.globl diff_table\ndiff_table:\n");
 	for (uint32_t i = 0; i < count; i++)
-		fprintf(f, "\t.word\t%" PRIu32 ", diff_body_%" PRIu32 ", diff_scratch_%" PRIu32 "\n",
+		fprintf(f,
+			"\t.word\t%" PRIu32 ", diff_body_%" PRIu32 ", diff_scratch_%" PRIu32 "\n",
 			first + i, first + i, first + i);
 	fprintf(f, "\t.globl diff_count\ndiff_count:\n\t.word\t%" PRIu32 "\n", count);
 }
 
 static void gen_usage(FILE *f)
 {
-	fprintf(f, "usage: diffgen [-s FIRST] [-n COUNT] [-l LEN] [-o FILE]\n"
-		   "  writes RV32IMA test bodies for seeds FIRST..FIRST+COUNT-1 (default 1, 1),\n"
-		   "  LEN items each (default %d), as GNU assembly to FILE (default stdout)\n",
+	fprintf(f,
+		"usage: diffgen [-s FIRST] [-n COUNT] [-l LEN] [-o FILE]\n"
+		"  writes RV32IMA test bodies for seeds FIRST..FIRST+COUNT-1 (default 1, 1),\n"
+		"  LEN items each (default %d), as GNU assembly to FILE (default stdout)\n",
 		GEN_DEFAULT_LEN);
 }
 
@@ -496,15 +504,9 @@ int main(int argc, char **argv)
 			if (gen_number("LEN", optarg, 0, GEN_MAX_LEN, &len))
 				return 2;
 			break;
-		case 'o':
-			path = optarg;
-			break;
-		case 'h':
-			gen_usage(stdout);
-			return 0;
-		default:
-			gen_usage(stderr);
-			return 2;
+		case 'o': path = optarg; break;
+		case 'h': gen_usage(stdout); return 0;
+		default: gen_usage(stderr); return 2;
 		}
 	}
 	if (optind != argc) {

@@ -70,13 +70,13 @@ static uint32_t diff_fnv1a(const uint8_t *p, uint32_t n)
  *
  *   PTE:  | PPN (31..10) | RSW | D | A | G | U | X | W | R | V |
  */
-#define DIFF_PTE_V (1u << 0)
-#define DIFF_PTE_R (1u << 1)
-#define DIFF_PTE_W (1u << 2)
-#define DIFF_PTE_X (1u << 3)
+#define DIFF_PTE_V     (1u << 0)
+#define DIFF_PTE_R     (1u << 1)
+#define DIFF_PTE_W     (1u << 2)
+#define DIFF_PTE_X     (1u << 3)
 #define DIFF_SATP_SV32 (1u << 31)
-#define DIFF_RAM 0x80000000u
-#define DIFF_MEGA (4u << 20)
+#define DIFF_RAM       0x80000000u
+#define DIFF_MEGA      (4u << 20)
 
 static uint32_t diff_root[1024] __attribute__((aligned(4096)));
 static uint32_t diff_leaf[2][1024] __attribute__((aligned(4096)));
@@ -90,7 +90,8 @@ static void diff_paging_on(void)
 		uint32_t va = DIFF_RAM + m * DIFF_MEGA;
 		for (uint32_t i = 0; i < 1024; i++)
 			diff_leaf[m][i] = ((va + i * 4096) >> 12) << 10 | rwx;
-		diff_root[va / DIFF_MEGA] = ((uint32_t)(uintptr_t)diff_leaf[m] >> 12) << 10 | DIFF_PTE_V;
+		diff_root[va / DIFF_MEGA] =
+		    ((uint32_t)(uintptr_t)diff_leaf[m] >> 12) << 10 | DIFF_PTE_V;
 	}
 	uint32_t satp = DIFF_SATP_SV32 | (uint32_t)(uintptr_t)diff_root >> 12;
 	__asm__ volatile("sfence.vma zero, zero\n\tcsrw satp, %0\n\tsfence.vma zero, zero"

@@ -27,9 +27,15 @@ static void guest_case(const char *mode, const char *name, const char *args, con
 	runner_free(&r);
 }
 
-#define GUEST_TEST(name, args, input, want_out, want_status)                         \
-	Test(guest, name) { guest_case("bare", #name, args, input, want_out, want_status); } \
-	Test(guest_trap, name) { guest_case("trap", #name, args, input, want_out, want_status); }
+#define GUEST_TEST(name, args, input, want_out, want_status)                   \
+	Test(guest, name)                                                      \
+	{                                                                      \
+		guest_case("bare", #name, args, input, want_out, want_status); \
+	}                                                                      \
+	Test(guest_trap, name)                                                 \
+	{                                                                      \
+		guest_case("trap", #name, args, input, want_out, want_status); \
+	}
 
 GUEST_TEST(hello, "", "", "hello, TRV32\nDBCN write\ndbcn ok\n!\n", 0)
 GUEST_TEST(uart_tx, "", "", "uart says hi\n", 0)
@@ -38,8 +44,7 @@ GUEST_TEST(srst, "", "", "shutting down\n", 7)
 GUEST_TEST(sbi_base, "", "",
 	   "spec 0x02000000\nprobe dbcn 1\nprobe junk 0\nunknown error 2\nbad reset error 3\n", 0)
 GUEST_TEST(timer, "", "", "ticks 3 time ok\n", 0)
-GUEST_TEST(user_mode, "", "",
-	   "trap cause 8 from U a7=5\ntrap cause 2 from U stval 0x10002573\n", 0)
+GUEST_TEST(user_mode, "", "", "trap cause 8 from U a7=5\ntrap cause 2 from U stval 0x10002573\n", 0)
 GUEST_TEST(paging, "", "",
 	   "data[5] 0x1234abcd\nA/D clear at first\nA after read\nA+D after write\n"
 	   "fault cause 13 stval 0x40001000\n",
@@ -55,7 +60,8 @@ Test(guest, max_insns_stops_a_runaway)
 {
 	struct runner_result r;
 	runner_run("build/trapvisor run --mode=bare --max-insns 100000 --stats "
-		   "build/tests/guest/spin.elf", "", &r);
+		   "build/tests/guest/spin.elf",
+		   "", &r);
 	cr_expect_str_eq(r.out, "spinning\n");
 	cr_expect_eq(r.status, 124);
 	cr_expect(strstr(r.err, "stopped after 100000 instructions"), "stderr: %s", r.err);

@@ -9,19 +9,19 @@
 
 #include <stdint.h>
 
-#define csr_read(csr)                                              \
-	({                                                         \
-		uint32_t v_;                                       \
-		__asm__ volatile("csrr %0, " #csr : "=r"(v_));     \
-		v_;                                                \
+#define csr_read(csr)                                          \
+	({                                                     \
+		uint32_t v_;                                   \
+		__asm__ volatile("csrr %0, " #csr : "=r"(v_)); \
+		v_;                                            \
 	})
 #define csr_write(csr, v) __asm__ volatile("csrw " #csr ", %0" ::"r"(v))
-#define csr_set(csr, v) __asm__ volatile("csrs " #csr ", %0" ::"r"(v))
+#define csr_set(csr, v)	  __asm__ volatile("csrs " #csr ", %0" ::"r"(v))
 #define csr_clear(csr, v) __asm__ volatile("csrc " #csr ", %0" ::"r"(v))
 
 #define FINISHER ((volatile uint32_t *)0x00100000)
-#define UART ((volatile uint8_t *)0x10000000)
-#define PLIC ((volatile uint32_t *)0x0c000000)
+#define UART	 ((volatile uint8_t *)0x10000000)
+#define PLIC	 ((volatile uint32_t *)0x0c000000)
 
 struct sbiret {
 	long error, value;

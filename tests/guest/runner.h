@@ -5,7 +5,7 @@
 
 struct runner_result {
 	char *out, *err; /* NUL-terminated */
-	int status;      /* exit status; 128+sig if killed; -1 if not run */
+	int status;	 /* exit status; 128+sig if killed; -1 if not run */
 };
 
 /* Run `cmd` through sh with `input` on stdin, at most 60 s. */

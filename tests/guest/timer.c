@@ -33,7 +33,7 @@ void trap_handler(uint32_t *regs)
 void test_main(void)
 {
 	arm(now() + 1000);
-	csr_set(sie, 1u << 5);     /* STIE */
+	csr_set(sie, 1u << 5);	   /* STIE */
 	csr_set(sstatus, 1u << 1); /* SIE */
 	while (ticks < 3)
 		__asm__ volatile("wfi");

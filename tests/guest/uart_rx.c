@@ -13,7 +13,7 @@ void trap_handler(uint32_t *regs)
 		finish(99);
 	}
 	uint32_t irq = PLIC[0x201004 / 4]; /* claim (context 1) */
-	while (UART[5] & 1) {                /* LSR.DR: data ready */
+	while (UART[5] & 1) {		   /* LSR.DR: data ready */
 		char c = (char)UART[0];
 		if (c == '\n')
 			done = 1;
@@ -27,12 +27,12 @@ void trap_handler(uint32_t *regs)
 
 void test_main(void)
 {
-	PLIC[10] = 1;                    /* priority of source 10 (UART) */
+	PLIC[10] = 1;			      /* priority of source 10 (UART) */
 	PLIC[(0x2000 + 0x80) / 4] = 1u << 10; /* enable it for context 1 */
-	PLIC[0x201000 / 4] = 0;          /* threshold 0 */
-	UART[1] = 1;                     /* IER: received data available */
-	csr_set(sie, 1u << 9);           /* SEIE */
-	csr_set(sstatus, 1u << 1);       /* SIE */
+	PLIC[0x201000 / 4] = 0;		      /* threshold 0 */
+	UART[1] = 1;			      /* IER: received data available */
+	csr_set(sie, 1u << 9);		      /* SEIE */
+	csr_set(sstatus, 1u << 1);	      /* SIE */
 	while (!done)
 		__asm__ volatile("wfi");
 	line[len] = 0;

@@ -4,7 +4,7 @@
 
 static void user_code(void)
 {
-	__asm__ volatile("li a7, 5\n ecall");            /* a system call */
+	__asm__ volatile("li a7, 5\n ecall");	       /* a system call */
 	__asm__ volatile("csrr a0, sstatus" ::: "a0"); /* sensitive: traps */
 	for (;;)
 		;

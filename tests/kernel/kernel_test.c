@@ -17,26 +17,32 @@
 
 #define KERNEL_TIMEOUT 60 /* seconds per run */
 
-static void kernel_case(const char *mode, const char *name, const char *bootargs,
-			const char *input, int status)
+static void kernel_case(const char *mode, const char *name, const char *bootargs, const char *input,
+			int status)
 {
 	struct krun_result r;
 	char who[64];
 
 	snprintf(who, sizeof(who), "trapvisor --mode=%s", mode);
-	cr_assert(krun_trapvisor(mode, bootargs, input, KERNEL_TIMEOUT, &r) == 0,
-		  "cannot start %s", KRUN_TRAPVISOR);
+	cr_assert(krun_trapvisor(mode, bootargs, input, KERNEL_TIMEOUT, &r) == 0, "cannot start %s",
+		  KRUN_TRAPVISOR);
 	krun_check(who, &r, name, status);
 	krun_free(&r);
 }
 
-#define KCASE(name, bootargs, input, status) \
-	Test(kernel, name) { kernel_case("bare", #name, bootargs, input, status); }
+#define KCASE(name, bootargs, input, status)                         \
+	Test(kernel, name)                                           \
+	{                                                            \
+		kernel_case("bare", #name, bootargs, input, status); \
+	}
 #include "tests/kernel/cases.def"
 #undef KCASE
 
-#define KCASE(name, bootargs, input, status) \
-	Test(trap, name) { kernel_case("trap", #name, bootargs, input, status); }
+#define KCASE(name, bootargs, input, status)                         \
+	Test(trap, name)                                             \
+	{                                                            \
+		kernel_case("trap", #name, bootargs, input, status); \
+	}
 #include "tests/kernel/cases.def"
 #undef KCASE
 
@@ -60,13 +66,16 @@ static void kernel_equiv(const char *name, const char *bootargs, const char *inp
 	 * virtual timer interrupts at the same virtual instant, so the guest
 	 * does exactly the same work in both worlds. */
 	cr_assert_eq(kernel_retired(&t), kernel_retired(&b),
-		     "%s: trap mode retired %llu instructions, bare %llu", name,
-		     kernel_retired(&t), kernel_retired(&b));
+		     "%s: trap mode retired %llu instructions, bare %llu", name, kernel_retired(&t),
+		     kernel_retired(&b));
 	krun_free(&b);
 	krun_free(&t);
 }
 
-#define KCASE(name, bootargs, input, status) \
-	Test(equiv, name) { kernel_equiv(#name, bootargs, input); }
+#define KCASE(name, bootargs, input, status)          \
+	Test(equiv, name)                             \
+	{                                             \
+		kernel_equiv(#name, bootargs, input); \
+	}
 #include "tests/kernel/cases.def"
 #undef KCASE

@@ -76,7 +76,9 @@ int krun(char *const argv[], const char *input, size_t len, int timeout_s, struc
 		in[1] = -1;
 	}
 
-	struct pollfd fds[3] = { { out[0], POLLIN, 0 }, { err[0], POLLIN, 0 }, { in[1], POLLOUT, 0 } };
+	struct pollfd fds[3] = { { out[0], POLLIN, 0 },
+				 { err[0], POLLIN, 0 },
+				 { in[1], POLLOUT, 0 } };
 	while (fds[0].fd >= 0 || fds[1].fd >= 0) {
 		int left_ms = (int)((start + timeout_s - krun_now()) * 1000);
 		if (left_ms <= 0) {
@@ -184,13 +186,13 @@ int krun_trapvisor_isa(const char *mode, const char *isa, const char *bootargs,
 	char mode_opt[64], isa_opt[64];
 	snprintf(mode_opt, sizeof(mode_opt), "--mode=%s", mode);
 	snprintf(isa_opt, sizeof(isa_opt), "--isa=%s", isa);
-	char *argv[] = { KRUN_TRAPVISOR, "run", mode_opt, isa_opt, "--stats", "--append",
+	char *argv[] = { KRUN_TRAPVISOR,   "run",	mode_opt, isa_opt, "--stats", "--append",
 			 (char *)bootargs, KRUN_KERNEL, NULL };
 	return krun_with_input(argv, input_file, timeout_s, r);
 }
 
-int krun_trapvisor(const char *mode, const char *bootargs, const char *input_file,
-		   int timeout_s, struct krun_result *r)
+int krun_trapvisor(const char *mode, const char *bootargs, const char *input_file, int timeout_s,
+		   struct krun_result *r)
 {
 	return krun_trapvisor_isa(mode, "strict", bootargs, input_file, timeout_s, r);
 }
@@ -205,16 +207,26 @@ int krun_trapvisor(const char *mode, const char *bootargs, const char *input_fil
 int krun_qemu(const char *bootargs, const char *input_file, int timeout_s, struct krun_result *r)
 {
 	char *argv[] = { "/usr/bin/qemu-system-riscv32",
-			 "-machine", "virt",
-			 "-bios", "none",
-			 "-m", "64M",
-			 "-smp", "1",
-			 "-drive", "if=pflash,unit=0,format=raw,readonly=on,file=" KRUN_SHIM,
-			 "-kernel", KRUN_KERNEL,
-			 "-append", (char *)bootargs,
-			 "-display", "none",
-			 "-serial", "stdio",
-			 "-monitor", "none",
+			 "-machine",
+			 "virt",
+			 "-bios",
+			 "none",
+			 "-m",
+			 "64M",
+			 "-smp",
+			 "1",
+			 "-drive",
+			 "if=pflash,unit=0,format=raw,readonly=on,file=" KRUN_SHIM,
+			 "-kernel",
+			 KRUN_KERNEL,
+			 "-append",
+			 (char *)bootargs,
+			 "-display",
+			 "none",
+			 "-serial",
+			 "stdio",
+			 "-monitor",
+			 "none",
 			 "-no-reboot",
 			 NULL };
 	return krun_with_input(argv, input_file, timeout_s, r);
@@ -234,12 +246,13 @@ static char *krun_printf(const char *fmt, ...)
 	return s;
 }
 
-char *krun_verdict(const char *who, const struct krun_result *r, const char *name,
-		   const char *want, int status)
+char *krun_verdict(const char *who, const struct krun_result *r, const char *name, const char *want,
+		   int status)
 {
 	if (r->timed_out)
-		return krun_printf("%s: %s timed out after %.1f s; console so far:\n%s\nstderr:\n%s",
-				   name, who, r->seconds, r->out, r->err);
+		return krun_printf(
+		    "%s: %s timed out after %.1f s; console so far:\n%s\nstderr:\n%s", name, who,
+		    r->seconds, r->out, r->err);
 	/* A panic or a trap nobody expected: say so first, with everything. */
 	if (strstr(r->out, "panic:"))
 		return krun_printf("%s: kernel panic on %s:\n%s", name, who, r->out);

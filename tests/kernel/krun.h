@@ -12,8 +12,8 @@
 struct krun_result {
 	char *out; /* the guest's console (stdout), NUL-terminated */
 	size_t out_len;
-	char *err; /* the runner's stderr, NUL-terminated */
-	int status;     /* exit status, or 128 + signal */
+	char *err;	/* the runner's stderr, NUL-terminated */
+	int status;	/* exit status, or 128 + signal */
 	bool timed_out; /* killed after the timeout */
 	double seconds; /* wall-clock time of the run */
 };
@@ -29,8 +29,8 @@ char *krun_read_file(const char *path, size_t *len);
 
 /* The runners.  Each fills *r and returns 0 (-1: could not start). */
 /* The kernel on `trapvisor run --mode=MODE --stats` (stats on r->err). */
-int krun_trapvisor(const char *mode, const char *bootargs, const char *input_file,
-		   int timeout_s, struct krun_result *r);
+int krun_trapvisor(const char *mode, const char *bootargs, const char *input_file, int timeout_s,
+		   struct krun_result *r);
 /* The same with --isa=ISA (strict or legacy). */
 int krun_trapvisor_isa(const char *mode, const char *isa, const char *bootargs,
 		       const char *input_file, int timeout_s, struct krun_result *r);
@@ -41,8 +41,8 @@ int krun_qemu(const char *bootargs, const char *input_file, int timeout_s, struc
  * problem -- timeout, kernel panic, unexpected M-mode trap in the QEMU
  * shim, a different transcript, a different status -- and shows the
  * whole transcript. */
-char *krun_verdict(const char *who, const struct krun_result *r, const char *name,
-		   const char *want, int status);
+char *krun_verdict(const char *who, const struct krun_result *r, const char *name, const char *want,
+		   int status);
 /* krun_check: Criterion assertions that run `r` (by `who`) printed
  * exactly expected/NAME.out and exited with `status`; a kernel panic, a
  * killed process, a shim trap or a timeout fails with the transcript
@@ -50,9 +50,9 @@ char *krun_verdict(const char *who, const struct krun_result *r, const char *nam
 void krun_check(const char *who, const struct krun_result *r, const char *name, int status);
 
 /* Paths compiled in by the Makefile (tests/kernel/module.mk). */
-#define KRUN_EXPECTED KRUN_ROOT "/tests/kernel/expected"
-#define KRUN_KERNEL KRUN_BUILD "/guests/kernel.elf"
+#define KRUN_EXPECTED  KRUN_ROOT "/tests/kernel/expected"
+#define KRUN_KERNEL    KRUN_BUILD "/guests/kernel.elf"
 #define KRUN_TRAPVISOR KRUN_BUILD "/trapvisor"
-#define KRUN_SHIM KRUN_BUILD "/tests/peer/shim.pflash"
+#define KRUN_SHIM      KRUN_BUILD "/tests/peer/shim.pflash"
 
 #endif

@@ -20,8 +20,8 @@
 
 #define LEGACY_TIMEOUT 60
 
-static void legacy_case(const char *mode, const char *name, const char *bootargs,
-			const char *input, int status)
+static void legacy_case(const char *mode, const char *name, const char *bootargs, const char *input,
+			int status)
 {
 	struct krun_result r;
 	char who[64];
@@ -44,13 +44,19 @@ static void legacy_case(const char *mode, const char *name, const char *bootargs
 	krun_free(&r);
 }
 
-#define KCASE(name, bootargs, input, status) \
-	Test(legacy, name) { legacy_case("bare", #name, bootargs, input, status); }
+#define KCASE(name, bootargs, input, status)                         \
+	Test(legacy, name)                                           \
+	{                                                            \
+		legacy_case("bare", #name, bootargs, input, status); \
+	}
 #include "tests/kernel/cases.def"
 #undef KCASE
 
-#define KCASE(name, bootargs, input, status) \
-	Test(bt, name) { legacy_case("bt", #name, bootargs, input, status); }
+#define KCASE(name, bootargs, input, status)                       \
+	Test(bt, name)                                             \
+	{                                                          \
+		legacy_case("bt", #name, bootargs, input, status); \
+	}
 #include "tests/kernel/cases.def"
 #undef KCASE
 
@@ -84,14 +90,16 @@ Test(bt, same_instruction_count_as_bare)
 Test(broken, the_monitor_misses_the_interrupt_mask)
 {
 	struct krun_result r;
-	cr_assert(krun_trapvisor_isa("trap", "legacy", "run=critical", NULL, LEGACY_TIMEOUT, &r) == 0);
+	cr_assert(krun_trapvisor_isa("trap", "legacy", "run=critical", NULL, LEGACY_TIMEOUT, &r) ==
+		  0);
 	/* The kernel's POPF-style mask never reached the monitor, which
 	 * delivered timer ticks inside the critical sections. */
 	unsigned inside = 0, lost = 0;
 	const char *p = strstr(r.out, "critical: interrupted inside: ");
 	cr_assert(p, "%s", r.out);
-	cr_assert_eq(sscanf(p, "critical: interrupted inside: %u, counter updates lost: %u", &inside,
-			    &lost), 2, "%s", r.out);
+	cr_assert_eq(
+	    sscanf(p, "critical: interrupted inside: %u, counter updates lost: %u", &inside, &lost),
+	    2, "%s", r.out);
 	cr_expect_gt(inside, 0, "%s", r.out);
 	cr_expect_gt(lost, 0, "%s", r.out);
 	cr_expect(strstr(r.out, "did not see the mask (POPF)"), "%s", r.out);
@@ -102,7 +110,8 @@ Test(broken, the_monitor_misses_the_interrupt_mask)
 Test(broken, the_monitor_is_visible)
 {
 	struct krun_result r;
-	cr_assert(krun_trapvisor_isa("trap", "legacy", "run=detect", NULL, LEGACY_TIMEOUT, &r) == 0);
+	cr_assert(krun_trapvisor_isa("trap", "legacy", "run=detect", NULL, LEGACY_TIMEOUT, &r) ==
+		  0);
 	cr_expect(strstr(r.out, "SIE CLEAR"), "%s", r.out);
 	cr_expect(strstr(r.out, "running deprivileged: a monitor is present"), "%s", r.out);
 	cr_expect_eq(r.status, 3);

@@ -13,8 +13,9 @@
 
 static char *verdict_of(const char *out, int status, bool timed_out)
 {
-	struct krun_result r = { .out = (char *)out, .err = "", .status = status,
-				 .timed_out = timed_out };
+	struct krun_result r = {
+		.out = (char *)out, .err = "", .status = status, .timed_out = timed_out
+	};
 	return krun_verdict("test", &r, "case", VERDICT_OK, 0);
 }
 
@@ -64,7 +65,8 @@ Test(verdict, runner_enforces_timeout)
 	char *argv[] = { "/bin/sleep", "30", NULL };
 
 	cr_assert(krun(argv, NULL, 0, 1, &r) == 0);
-	cr_assert(r.timed_out && r.seconds < 5, "timed_out %d after %.1f s", r.timed_out, r.seconds);
+	cr_assert(r.timed_out && r.seconds < 5, "timed_out %d after %.1f s", r.timed_out,
+		  r.seconds);
 	krun_free(&r);
 }
 

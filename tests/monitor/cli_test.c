@@ -33,7 +33,8 @@ Test(vms, two_kernels_each_with_its_own_console)
 {
 	struct runner_result r;
 	runner_run("build/trapvisor run --append run=hello " KERNEL
-		   " --mem 32M --append run=primes:100 " KERNEL, "", &r);
+		   " --mem 32M --append run=primes:100 " KERNEL,
+		   "", &r);
 	cr_assert_eq(r.status, 0, "stderr: %s", r.err);
 	char *a = lines_of(r.out, "[vm0] "), *b = lines_of(r.out, "[vm1] ");
 	cr_expect_str_eq(a, "kernel: 64 MiB RAM, bootargs \"run=hello\"\n"
@@ -58,7 +59,8 @@ Test(vms, a_failing_vm_does_not_disturb_the_other)
 	 * status is the failing VM's. */
 	struct runner_result r;
 	runner_run("build/trapvisor run --append run=fault " KERNEL
-		   " --append run=memtouch:4 " KERNEL, "", &r);
+		   " --append run=memtouch:4 " KERNEL,
+		   "", &r);
 	cr_expect_eq(r.status, 255, "stderr: %s", r.err);
 	char *b = lines_of(r.out, "[vm1] ");
 	cr_expect(strstr(b, "init exited with status 0"), "vm1 said:\n%s", b);
@@ -104,8 +106,8 @@ Test(trace, every_trap_is_one_json_line)
 	cr_assert_geq(fd, 0);
 	close(fd);
 	char cmd[256];
-	snprintf(cmd, sizeof(cmd), "build/trapvisor run --stats --trace %s --append run=syscalls:50 "
-		 KERNEL, path);
+	snprintf(cmd, sizeof(cmd),
+		 "build/trapvisor run --stats --trace %s --append run=syscalls:50 " KERNEL, path);
 	struct runner_result r;
 	runner_run(cmd, "", &r);
 	cr_assert_eq(r.status, 0, "%s", r.err);
@@ -116,10 +118,12 @@ Test(trace, every_trap_is_one_json_line)
 	unsigned long long lines = 0, injected = 0, syscalls = 0, last_seq = 0;
 	while (fgets(line, sizeof(line), f)) {
 		cr_assert(line[0] == '{' && strstr(line, "}\n"), "not a JSON object: %s", line);
-		const char *keys[] = { "seq", "icount", "vm", "vcpu", "cause", "cause_name", "pc",
-				       "insn", "disasm", "vmode", "action", "detail", "cost_ns" };
+		const char *keys[] = { "seq",	     "icount", "vm",	 "vcpu",   "cause",
+				       "cause_name", "pc",     "insn",	 "disasm", "vmode",
+				       "action",     "detail", "cost_ns" };
 		for (size_t k = 0; k < sizeof(keys) / sizeof(keys[0]); k++)
-			cr_assert(json_field(line, keys[k], v, sizeof(v)), "no %s in %s", keys[k], line);
+			cr_assert(json_field(line, keys[k], v, sizeof(v)), "no %s in %s", keys[k],
+				  line);
 		json_field(line, "seq", v, sizeof(v));
 		cr_assert_eq(strtoull(v, NULL, 10), lines, "sequence numbers run 0, 1, 2, ...");
 		last_seq = lines++;

@@ -21,8 +21,8 @@
 #include "core/monitor.h"
 #include "isa-toy/board.h"
 
-#define HOSTILE_RAM (1u << 20)
-#define HOSTILE_INSNS 20000
+#define HOSTILE_RAM	 (1u << 20)
+#define HOSTILE_INSNS	 20000
 #define HOSTILE_CANARIES 16
 #ifndef HOSTILE_SEEDS
 #define HOSTILE_SEEDS 500 /* per group; four groups */
@@ -57,33 +57,31 @@ static uint64_t hash_vm(const struct vm *vm)
 /* One instruction a hostile guest might like. */
 static uint32_t hostile_word(void)
 {
-	static const uint16_t csrs[] = { 0x100, 0x104, 0x105, 0x106, 0x140, 0x141, 0x142, 0x143,
-					 0x144, 0x14d, 0x15d, 0x180, 0xc00, 0xc01, 0xc02, 0x300,
-					 0x7c0 };
+	static const uint16_t csrs[] = { 0x100, 0x104, 0x105, 0x106, 0x140, 0x141,
+					 0x142, 0x143, 0x144, 0x14d, 0x15d, 0x180,
+					 0xc00, 0xc01, 0xc02, 0x300, 0x7c0 };
 	uint32_t r = rnd(), rd = r & 31, rs1 = (r >> 5) & 31, rs2 = (r >> 10) & 31;
 	switch (rnd() % 12) {
 	case 0: /* csrrw/s/c and immediates on a privileged CSR */
 		return ((uint32_t)csrs[rnd() % 17] << 20) | rs1 << 15 |
 		       (uint32_t)(1 + rnd() % 7 % 3 + (rnd() & 4)) << 12 | rd << 7 | 0x73;
-	case 1: return 0x10200073; /* sret */
+	case 1: return 0x10200073;			   /* sret */
 	case 2: return 0x12000073 | rs1 << 15 | rs2 << 20; /* sfence.vma */
-	case 3: return 0x10500073; /* wfi */
-	case 4: return 0x00000073; /* ecall */
+	case 3: return 0x10500073;			   /* wfi */
+	case 4: return 0x00000073;			   /* ecall */
 	case 5: /* lui: big addresses into registers (devices, top of memory) */
 		return (rnd() & 0xfffff000u) | rd << 7 | 0x37;
 	case 6: /* sw/sb/sh anywhere */
 		return (rnd() & 0xfe000f80u) | rs2 << 20 | rs1 << 15 | (rnd() % 3) << 12 | 0x23;
 	case 7: /* lw/lb/lbu anywhere */
-		return (rnd() & 0xfff00000u) | rs1 << 15 | (uint32_t)((int[]){ 0, 2, 4 }[rnd() % 3]) << 12 |
-		       rd << 7 | 0x03;
-	case 8: /* jalr anywhere */
-		return (rnd() & 0xfff00000u) | rs1 << 15 | rd << 7 | 0x67;
+		return (rnd() & 0xfff00000u) | rs1 << 15 |
+		       (uint32_t)((int[]){ 0, 2, 4 }[rnd() % 3]) << 12 | rd << 7 | 0x03;
+	case 8: /* jalr anywhere */ return (rnd() & 0xfff00000u) | rs1 << 15 | rd << 7 | 0x67;
 	case 9: /* amoswap/amoadd */
 		return (rnd() & 0x08000000u) | rs2 << 20 | rs1 << 15 | 2u << 12 | rd << 7 | 0x2f;
 	case 10: /* addi: keep values flowing */
 		return (rnd() & 0xfff00000u) | rs1 << 15 | rd << 7 | 0x13;
-	default:
-		return rnd(); /* anything at all */
+	default: return rnd(); /* anything at all */
 	}
 }
 
@@ -146,8 +144,8 @@ static void hostile_run(uint32_t seed)
 		for (int j = 0; j < 1024; j++) {
 			if (tree->leaf[j] == SPT_NONE)
 				continue;
-			const uint32_t *leaf =
-				(const uint32_t *)(const void *)spt_frame_ptr(&mon->frames, tree->leaf[j]);
+			const uint32_t *leaf = (const uint32_t *)(const void *)spt_frame_ptr(
+			    &mon->frames, tree->leaf[j]);
 			for (int i = 0; i < 1024; i++) {
 				if (!(leaf[i] & PTE_V))
 					continue;
@@ -156,7 +154,8 @@ static void hostile_run(uint32_t seed)
 				bool own = false;
 				for (uint32_t g = 0; g < bad->p2r.npages && !own; g++)
 					own = bad->p2r.frame[g] == frame;
-				cr_assert(own, "seed %u: shadow maps machine frame %u, not the guest's",
+				cr_assert(own,
+					  "seed %u: shadow maps machine frame %u, not the guest's",
 					  seed, frame);
 			}
 		}
@@ -166,11 +165,11 @@ static void hostile_run(uint32_t seed)
 }
 
 /* Four groups so Criterion can run them on both cores. */
-#define HOSTILE_GROUP(n)                                    \
-	Test(hostile, seeds_##n)                              \
-	{                                                     \
-		for (uint32_t s = (n) * HOSTILE_SEEDS; s < ((n) + 1) * HOSTILE_SEEDS; s++) \
-			hostile_run(s);                       \
+#define HOSTILE_GROUP(n)                                                                 \
+	Test(hostile, seeds_##n)                                                         \
+	{                                                                                \
+		for (uint32_t s = (n)*HOSTILE_SEEDS; s < ((n) + 1) * HOSTILE_SEEDS; s++) \
+			hostile_run(s);                                                  \
 	}
 HOSTILE_GROUP(0)
 HOSTILE_GROUP(1)

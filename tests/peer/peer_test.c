@@ -27,8 +27,11 @@ static void peer_case(const char *name, const char *bootargs, const char *input,
 	krun_free(&r);
 }
 
-#define KCASE(name, bootargs, input, status) \
-	Test(peer, name) { peer_case(#name, bootargs, input, status); }
+#define KCASE(name, bootargs, input, status)               \
+	Test(peer, name)                                   \
+	{                                                  \
+		peer_case(#name, bootargs, input, status); \
+	}
 #include "tests/kernel/cases.def"
 #undef KCASE
 
@@ -61,10 +64,31 @@ static void peer_equiv(const char *bootargs)
 	peer_equiv_mode("trap", bootargs);
 }
 
-Test(equiv, primes_big) { peer_equiv("run=primes:400000"); }
-Test(equiv, memtouch_big) { peer_equiv("run=memtouch:32"); }
-Test(equiv, ptchurn_big) { peer_equiv("run=ptchurn:300:128"); }
-Test(equiv, spawnloop_big) { peer_equiv("run=spawnloop:400"); }
-Test(equiv, pingpong_big) { peer_equiv("run=pingpong:300"); }
-Test(equiv, syscalls_big) { peer_equiv("run=syscalls:200000"); }
-Test(equiv, everything) { peer_equiv("run=hello,primes:5000,memtouch,syscalls,ptchurn,spawnloop,pingpong"); }
+Test(equiv, primes_big)
+{
+	peer_equiv("run=primes:400000");
+}
+Test(equiv, memtouch_big)
+{
+	peer_equiv("run=memtouch:32");
+}
+Test(equiv, ptchurn_big)
+{
+	peer_equiv("run=ptchurn:300:128");
+}
+Test(equiv, spawnloop_big)
+{
+	peer_equiv("run=spawnloop:400");
+}
+Test(equiv, pingpong_big)
+{
+	peer_equiv("run=pingpong:300");
+}
+Test(equiv, syscalls_big)
+{
+	peer_equiv("run=syscalls:200000");
+}
+Test(equiv, everything)
+{
+	peer_equiv("run=hello,primes:5000,memtouch,syscalls,ptchurn,spawnloop,pingpong");
+}

@@ -39,8 +39,8 @@ static int disasm_compare(const char *elf)
 			*note = 0;
 		char got[96];
 		insn_disasm(word, addr, got, sizeof(got));
-		cr_expect_str_eq(got, want, "at %#x word %#010x: trapvisor \"%s\", objdump \"%s\"", addr,
-				 word, got, want);
+		cr_expect_str_eq(got, want, "at %#x word %#010x: trapvisor \"%s\", objdump \"%s\"",
+				 addr, word, got, want);
 		n++;
 	}
 	cr_assert_eq(pclose(f), 0, "objdump failed on %s", elf);

@@ -47,14 +47,14 @@ Test(table, not_trv32_is_illegal)
 	/* Compressed (low bits != 11), floating point, RV64-only and
 	 * M-mode instructions are not TRV32. */
 	static const uint32_t words[] = {
-		0x00000000, /* all zeros: defined illegal */
-		0xffffffff, /* all ones: defined illegal */
-		0x4501,     /* c.li a0,0 (compressed) */
-		0x00052507, /* flw fa0,0(a0) */
-		0x0005b503, /* ld a0,0(a1) (RV64) */
-		0x30200073, /* mret */
-		0x0000001b, /* addiw (RV64) */
-		0x02a5053b, /* mulw (RV64) */
+		0x00000000,			  /* all zeros: defined illegal */
+		0xffffffff,			  /* all ones: defined illegal */
+		0x4501,				  /* c.li a0,0 (compressed) */
+		0x00052507,			  /* flw fa0,0(a0) */
+		0x0005b503,			  /* ld a0,0(a1) (RV64) */
+		0x30200073,			  /* mret */
+		0x0000001b,			  /* addiw (RV64) */
+		0x02a5053b,			  /* mulw (RV64) */
 		0x00b51533 | 0x02000000 | 0x4000, /* a funct3/funct7 nobody owns? */
 	};
 	for (unsigned i = 0; i < sizeof(words) / sizeof(words[0]) - 1; i++)

@@ -46,7 +46,7 @@ static uint8_t *fake_bzimage(uint16_t version, uint8_t loadflags, uint16_t xload
 	h->init_size = 1 << 20;
 	h->initrd_addr_max = 0x7fffffff;
 	h->cmdline_size = 2047;
-	f[0x200] = 0xeb; /* jmp over the header ... */
+	f[0x200] = 0xeb;	  /* jmp over the header ... */
 	f[0x201] = 0x264 - 0x202; /* ... which ends at 0x264 */
 	return f;
 }

@@ -25,14 +25,14 @@
 #include "kernel/fdt.h"
 #include "kernel/kernel.h"
 
-#define FDT_MAGIC 0xd00dfeed
+#define FDT_MAGIC      0xd00dfeed
 #define FDT_BEGIN_NODE 1
-#define FDT_END_NODE 2
-#define FDT_PROP 3
-#define FDT_NOP 4
-#define FDT_END 9
-#define FDT_MAX_SIZE (1u << 20) /* refuse anything bigger than 1 MiB */
-#define FDT_MAX_DEPTH 8
+#define FDT_END_NODE   2
+#define FDT_PROP       3
+#define FDT_NOP	       4
+#define FDT_END	       9
+#define FDT_MAX_SIZE   (1u << 20) /* refuse anything bigger than 1 MiB */
+#define FDT_MAX_DEPTH  8
 
 static uint32_t fdt_be32(const void *p)
 {
@@ -102,7 +102,8 @@ static void fdt_node_done(const struct fdt_node *n, const struct fdt_node *paren
 		info->mem_base = addr;
 		info->mem_size = size;
 	}
-	if (fdt_compatible(n, "ns16550a") && !info->uart_base && !fdt_reg(n, parent, &addr, &size)) {
+	if (fdt_compatible(n, "ns16550a") && !info->uart_base &&
+	    !fdt_reg(n, parent, &addr, &size)) {
 		info->uart_base = addr;
 		if (n->irqs_len >= 4)
 			info->uart_irq = fdt_be32(n->irqs);
@@ -196,7 +197,8 @@ int fdt_parse(const void *blob, struct fdt_info *info, const char **err)
 	}
 	if (!info->mem_size || !info->uart_base || !info->uart_irq || !info->plic_base ||
 	    !info->timebase_hz) {
-		*err = "device tree lacks memory, uart (reg, interrupts), plic or timebase-frequency";
+		*err =
+		    "device tree lacks memory, uart (reg, interrupts), plic or timebase-frequency";
 		return -1;
 	}
 	return 0;

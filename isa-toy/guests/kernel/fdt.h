@@ -10,12 +10,12 @@
 #define FDT_BOOTARGS_MAX 256
 
 struct fdt_info {
-	uint32_t size;               /* the blob's totalsize */
+	uint32_t size;			 /* the blob's totalsize */
 	char bootargs[FDT_BOOTARGS_MAX]; /* /chosen/bootargs, "" if none */
-	uint32_t mem_base, mem_size; /* /memory reg */
-	uint32_t timebase_hz;        /* /cpus/timebase-frequency */
-	uint32_t uart_base, uart_irq; /* the "ns16550a" node: reg, interrupts */
-	uint32_t plic_base;          /* the "riscv,plic0" node: reg */
+	uint32_t mem_base, mem_size;	 /* /memory reg */
+	uint32_t timebase_hz;		 /* /cpus/timebase-frequency */
+	uint32_t uart_base, uart_irq;	 /* the "ns16550a" node: reg, interrupts */
+	uint32_t plic_base;		 /* the "riscv,plic0" node: reg */
 };
 
 /* fdt_parse: read the blob at `blob` into *info.  0, or -1 with a

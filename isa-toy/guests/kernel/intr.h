@@ -88,7 +88,7 @@ static inline void intr_restore(uint32_t saved)
 		intr_off();
 }
 
-#else /* the strict kernel: sstatus.SIE */
+#else  /* the strict kernel: sstatus.SIE */
 
 /* intr_off: mask S-mode interrupts (clear sstatus.SIE). */
 static inline void intr_off(void)
@@ -115,7 +115,7 @@ static inline bool intr_enabled(void)
  * read the whole of sstatus, write it back with SIE clear. */
 static inline uint32_t intr_save(void)
 {
-	uint32_t s = csr_read(sstatus); /* PUSHF */
+	uint32_t s = csr_read(sstatus);	      /* PUSHF */
 	csr_write(sstatus, s & ~SSTATUS_SIE); /* POPF, IF = 0 */
 	return s & SSTATUS_SIE;
 }

@@ -7,10 +7,10 @@
 
 #include "kernel/types.h"
 
-#define PAGE_SIZE 4096u
-#define PAGE_ROUND_UP(a) (((a) + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1))
+#define PAGE_SIZE	   4096u
+#define PAGE_ROUND_UP(a)   (((a) + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1))
 #define PAGE_ROUND_DOWN(a) ((a) & ~(PAGE_SIZE - 1))
-#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+#define ARRAY_SIZE(a)	   (sizeof(a) / sizeof((a)[0]))
 
 /* lib.c */
 void *memset(void *dst, int c, size_t n);

@@ -25,7 +25,7 @@
 #include "kernel/timer.h"
 #include "kernel/trap.h"
 
-#define MAIN_RUN_MAX 7           /* programs per run= (init's argv) */
+#define MAIN_RUN_MAX	 7	 /* programs per run= (init's argv) */
 #define MAIN_DEFAULT_RUN "hello" /* when bootargs say nothing */
 
 static struct fdt_info main_fdt;
@@ -89,7 +89,8 @@ void kmain(uint32_t hartid, uintptr_t dtb)
 	/* RAM: from the end of our image to just below the device tree. */
 	uint32_t ram_base = main_fdt.mem_base, ram_end = ram_base + main_fdt.mem_size;
 	if (ram_base != (uint32_t)kernel_start || ram_end < ram_base || ram_end > VM_KSTACK_BASE)
-		panic("RAM [%p, %p) does not fit the kernel's map", (void *)ram_base, (void *)ram_end);
+		panic("RAM [%p, %p) does not fit the kernel's map", (void *)ram_base,
+		      (void *)ram_end);
 	kalloc_init((uintptr_t)kernel_end, main_usable_top(dtb, ram_end));
 
 	/* Paging on: from here, every address goes through vm_kernel_root. */
@@ -101,7 +102,8 @@ void kmain(uint32_t hartid, uintptr_t dtb)
 
 	uart_init(VM_UART + main_fdt.uart_base % PAGE_SIZE);
 	plic_init(VM_PLIC, main_fdt.uart_irq);
-	kprintf("kernel: %u MiB RAM, bootargs \"%s\"\n", main_fdt.mem_size >> 20, main_fdt.bootargs);
+	kprintf("kernel: %u MiB RAM, bootargs \"%s\"\n", main_fdt.mem_size >> 20,
+		main_fdt.bootargs);
 	trap_init();
 	timer_init(main_fdt.timebase_hz);
 	proc_init();

@@ -12,11 +12,11 @@
  */
 #include "kernel/plic.h"
 
-#define PLIC_CONTEXT 1 /* hart 0, S-mode */
+#define PLIC_CONTEXT	   1 /* hart 0, S-mode */
 #define PLIC_PRIORITY(irq) (4 * (irq))
-#define PLIC_ENABLE (0x2000 + 0x80 * PLIC_CONTEXT)
-#define PLIC_THRESHOLD (0x200000 + 0x1000 * PLIC_CONTEXT)
-#define PLIC_CLAIM (0x200004 + 0x1000 * PLIC_CONTEXT)
+#define PLIC_ENABLE	   (0x2000 + 0x80 * PLIC_CONTEXT)
+#define PLIC_THRESHOLD	   (0x200000 + 0x1000 * PLIC_CONTEXT)
+#define PLIC_CLAIM	   (0x200004 + 0x1000 * PLIC_CONTEXT)
 
 static uintptr_t plic_base;
 

@@ -24,10 +24,10 @@
 #include "kernel/umem.h"
 
 static struct proc proc_table[NPROC];
-static struct proc *proc_cur;          /* running process, or NULL */
+static struct proc *proc_cur;	      /* running process, or NULL */
 static struct context proc_sched_ctx; /* the scheduler, while a process runs */
-static int proc_next_pid = 1;         /* init gets 1 */
-static bool proc_slice_over;          /* a tick came since proc_cur started */
+static int proc_next_pid = 1;	      /* init gets 1 */
+static bool proc_slice_over;	      /* a tick came since proc_cur started */
 
 struct proc *proc_current(void)
 {

@@ -7,7 +7,7 @@
 
 #include "kernel/vm.h"
 
-#define NPROC 16       /* process slots */
+#define NPROC	      16 /* process slots */
 #define PROC_NAME_MAX 16
 
 /*
@@ -19,7 +19,7 @@
  */
 struct trapframe {
 	uint32_t regs[32]; /* regs[i] = xi; regs[2] = sp at the trap */
-	uint32_t sepc;     /* where to go back to (sret jumps there) */
+	uint32_t sepc;	   /* where to go back to (sret jumps there) */
 	uint32_t sstatus;  /* SPP, SPIE at the trap */
 	uint32_t pad[2];   /* keeps the frame a multiple of 16 bytes */
 };
@@ -43,16 +43,16 @@ struct proc {
 	int pid;
 	char name[PROC_NAME_MAX];
 	struct proc *parent;
-	pte_t *pagetable;      /* this process's address space */
-	uint32_t heap_start;   /* first byte of the heap (end of program) */
-	uint32_t brk;          /* end of the heap: sbrk moves it */
-	uint32_t kstack_top;   /* top of its kernel stack (VM_KSTACK) */
-	struct trapframe *tf;  /* saved user registers, at kstack_top */
-	struct context ctx;    /* kernel registers while switched out */
-	void *chan;            /* what it sleeps on, when SLEEPING */
-	uint32_t wake_tick;    /* for sleep(): tick to wake up at */
-	int exit_status;       /* for the parent's wait(), when ZOMBIE */
-	bool has_msg;          /* the one-word mailbox of send/recv */
+	pte_t *pagetable;     /* this process's address space */
+	uint32_t heap_start;  /* first byte of the heap (end of program) */
+	uint32_t brk;	      /* end of the heap: sbrk moves it */
+	uint32_t kstack_top;  /* top of its kernel stack (VM_KSTACK) */
+	struct trapframe *tf; /* saved user registers, at kstack_top */
+	struct context ctx;   /* kernel registers while switched out */
+	void *chan;	      /* what it sleeps on, when SLEEPING */
+	uint32_t wake_tick;   /* for sleep(): tick to wake up at */
+	int exit_status;      /* for the parent's wait(), when ZOMBIE */
+	bool has_msg;	      /* the one-word mailbox of send/recv */
 	int msg;
 };
 

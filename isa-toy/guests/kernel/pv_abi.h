@@ -16,13 +16,13 @@
 #define PV_EID 0x09545650 /* "\tTVP": vendor range, "TrapVisor Paravirt" */
 
 /* Functions (a6).  Every one but REGISTER needs the shared page first. */
-#define PV_FN_REGISTER 0     /* a0 = guest-physical address of the shared page */
+#define PV_FN_REGISTER	   0 /* a0 = guest-physical address of the shared page */
 #define PV_FN_IRQ_UNMASKED 1 /* "I unmasked and saw PV_PENDING: deliver it" */
-#define PV_FN_MMU_UPDATE 2   /* a0 = GPA of a list of PV_MMU_ENTRY, a1 = count */
-#define PV_FN_SET_SATP 3     /* a0 = new satp; the TLB is flushed too */
-#define PV_FN_TRAP_ENTER 4   /* copy the trap CSRs to the shared page */
-#define PV_FN_SRET 5         /* return from a trap, from the shared page */
-#define PV_FN_COUNT 6
+#define PV_FN_MMU_UPDATE   2 /* a0 = GPA of a list of PV_MMU_ENTRY, a1 = count */
+#define PV_FN_SET_SATP	   3 /* a0 = new satp; the TLB is flushed too */
+#define PV_FN_TRAP_ENTER   4 /* copy the trap CSRs to the shared page */
+#define PV_FN_SRET	   5 /* return from a trap, from the shared page */
+#define PV_FN_COUNT	   6
 
 /* An SBI error the base spec defines and isa-toy/sbi.h does not need. */
 #define PV_ERR_DENIED (-4) /* SBI_ERR_DENIED: register the shared page first */
@@ -51,22 +51,22 @@
  *   52  PV_R_A6        x16  | needs a0, a6, a7 (and the kernel sp) for
  *   56  PV_R_A7        x17 /  itself
  */
-#define PV_MASK 0
-#define PV_PENDING 4
-#define PV_E_SEPC 8
-#define PV_E_SCAUSE 12
-#define PV_E_STVAL 16
-#define PV_E_SSTATUS 20
-#define PV_E_SSCRATCH 24
-#define PV_E_WORDS 5 /* PV_E_SEPC .. PV_E_SSCRATCH */
-#define PV_R_SEPC 32
-#define PV_R_SSTATUS 36
-#define PV_R_SSCRATCH 40
-#define PV_R_SP 44
-#define PV_R_A0 48
-#define PV_R_A6 52
-#define PV_R_A7 56
-#define PV_R_WORDS 7 /* PV_R_SEPC .. PV_R_A7 */
+#define PV_MASK	       0
+#define PV_PENDING     4
+#define PV_E_SEPC      8
+#define PV_E_SCAUSE    12
+#define PV_E_STVAL     16
+#define PV_E_SSTATUS   20
+#define PV_E_SSCRATCH  24
+#define PV_E_WORDS     5 /* PV_E_SEPC .. PV_E_SSCRATCH */
+#define PV_R_SEPC      32
+#define PV_R_SSTATUS   36
+#define PV_R_SSCRATCH  40
+#define PV_R_SP	       44
+#define PV_R_A0	       48
+#define PV_R_A6	       52
+#define PV_R_A7	       56
+#define PV_R_WORDS     7 /* PV_R_SEPC .. PV_R_A7 */
 #define PV_SHARED_SIZE 4096
 
 /*
@@ -84,10 +84,10 @@
  * and a1 says how many were done.
  */
 #define PV_MMU_PT_UPDATE 0
-#define PV_MMU_FLUSH_VA 1
+#define PV_MMU_FLUSH_VA	 1
 #define PV_MMU_FLUSH_ALL 2
-#define PV_MMU_CMD_MASK 3
-#define PV_MMU_ENTRY 8  /* bytes per entry */
-#define PV_MMU_MAX 256  /* entries per call */
+#define PV_MMU_CMD_MASK	 3
+#define PV_MMU_ENTRY	 8   /* bytes per entry */
+#define PV_MMU_MAX	 256 /* entries per call */
 
 #endif

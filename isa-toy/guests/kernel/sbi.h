@@ -11,16 +11,16 @@
 #include "kernel/types.h"
 
 #define SBI_EXT_LEGACY_PUTCHAR 0x01
-#define SBI_EXT_BASE 0x10
-#define SBI_EXT_TIME 0x54494D45 /* "TIME" */
-#define SBI_EXT_SRST 0x53525354 /* "SRST" */
+#define SBI_EXT_BASE	       0x10
+#define SBI_EXT_TIME	       0x54494D45 /* "TIME" */
+#define SBI_EXT_SRST	       0x53525354 /* "SRST" */
 
 #define SBI_ERR_NOT_SUPPORTED (-2) /* error: no such extension or function */
 
-#define SBI_SRST_SHUTDOWN 0           /* system_reset type */
-#define SBI_SRST_REASON_NONE 0        /* reason: all went well */
-#define SBI_SRST_REASON_FAILURE 1     /* reason: system failure (panic) */
-#define SBI_SRST_REASON_VENDOR 0xF0000000u /* | exit code, 0..255 */
+#define SBI_SRST_SHUTDOWN	0	    /* system_reset type */
+#define SBI_SRST_REASON_NONE	0	    /* reason: all went well */
+#define SBI_SRST_REASON_FAILURE 1	    /* reason: system failure (panic) */
+#define SBI_SRST_REASON_VENDOR	0xF0000000u /* | exit code, 0..255 */
 
 struct sbi_ret {
 	long error;

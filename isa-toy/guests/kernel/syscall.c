@@ -14,7 +14,7 @@
 #include "kernel/umem.h"
 
 #define SYSCALL_ARGV_MAX 8  /* arguments of spawn(), the name included */
-#define SYSCALL_ARG_LEN 64  /* bytes per argument */
+#define SYSCALL_ARG_LEN	 64 /* bytes per argument */
 
 /* sys_arg: the n-th argument (a0 + n), as the program left it.  Only a
  * number: a pointer must still go through umem_copyin/copyout. */

@@ -11,7 +11,7 @@
 #include "kernel/timer.h"
 
 static uint32_t timer_interval; /* `time` units per tick */
-static uint64_t timer_next;     /* when the next tick is due */
+static uint64_t timer_next;	/* when the next tick is due */
 static volatile uint32_t timer_tick_count;
 
 uint64_t timer_now(void)

@@ -20,17 +20,17 @@
 #include "kernel/kernel.h"
 #include "kernel/proc.h"
 
-#define UART_RBR 0
-#define UART_THR 0
-#define UART_IER 1
-#define UART_LCR 3
-#define UART_MCR 4
-#define UART_LSR 5
-#define UART_IER_RDA 0x01    /* interrupt when a byte is received */
-#define UART_LCR_8N1 0x03
-#define UART_MCR_OUT2 0x0b   /* DTR | RTS | OUT2 */
-#define UART_LSR_DR 0x01     /* a received byte is waiting */
-#define UART_LSR_THRE 0x20   /* transmit holding register empty */
+#define UART_RBR      0
+#define UART_THR      0
+#define UART_IER      1
+#define UART_LCR      3
+#define UART_MCR      4
+#define UART_LSR      5
+#define UART_IER_RDA  0x01 /* interrupt when a byte is received */
+#define UART_LCR_8N1  0x03
+#define UART_MCR_OUT2 0x0b /* DTR | RTS | OUT2 */
+#define UART_LSR_DR   0x01 /* a received byte is waiting */
+#define UART_LSR_THRE 0x20 /* transmit holding register empty */
 
 static volatile uint8_t *uart_regs;
 

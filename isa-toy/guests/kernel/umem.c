@@ -14,10 +14,10 @@ struct umem_ehdr {
 struct umem_phdr {
 	uint32_t type, offset, vaddr, paddr, filesz, memsz, flags, align;
 };
-#define UMEM_PT_LOAD 1
-#define UMEM_PF_X 1
-#define UMEM_PF_W 2
-#define UMEM_PF_R 4
+#define UMEM_PT_LOAD  1
+#define UMEM_PF_X     1
+#define UMEM_PF_W     2
+#define UMEM_PF_R     4
 #define UMEM_EM_RISCV 243
 
 /* umem_page: the kernel address of the page holding user address va,

@@ -33,7 +33,7 @@
 #define VIRT_SPIN 500000
 
 static volatile uint32_t virt_in_critical; /* inside a critical section */
-static volatile uint32_t virt_counter;     /* shared with the timer */
+static volatile uint32_t virt_counter;	   /* shared with the timer */
 static volatile uint32_t virt_interrupted; /* ticks taken inside */
 
 /* The PUSHF of probe(), in assembly so its encoding is known:
@@ -72,8 +72,8 @@ int virt_critical(uint32_t rounds, uint32_t *lost)
 		uint32_t s = intr_save();
 		virt_in_critical = 1;
 		uint32_t v = virt_counter; /* read ...                      */
-		virt_spin(VIRT_SPIN);      /* ... take our time ...          */
-		virt_counter = v + 1;      /* ... write: a tick in between is lost */
+		virt_spin(VIRT_SPIN);	   /* ... take our time ...          */
+		virt_counter = v + 1;	   /* ... write: a tick in between is lost */
 		virt_in_critical = 0;
 		intr_restore(s);
 		virt_spin(VIRT_SPIN / 4); /* ticks may come here, harmlessly */
@@ -86,8 +86,8 @@ int virt_critical(uint32_t rounds, uint32_t *lost)
 
 int virt_probe(void)
 {
-	intr_on();                  /* STI */
-	uint32_t s = virt_pushf();  /* PUSHF */
+	intr_on();		   /* STI */
+	uint32_t s = virt_pushf(); /* PUSHF */
 	intr_off();
 	uint32_t word = *(volatile uint32_t *)(void *)virt_pushf;
 	return ((s & SSTATUS_SIE) ? 1 : 0) | (word == VIRT_PUSHF_WORD ? 2 : 0);

@@ -48,30 +48,31 @@
 
 typedef uint32_t pte_t;
 
-#define PTE_V (1u << 0) /* valid */
-#define PTE_R (1u << 1) /* readable */
-#define PTE_W (1u << 2) /* writable */
-#define PTE_X (1u << 3) /* executable */
-#define PTE_U (1u << 4) /* user mode may access */
-#define PTE_G (1u << 5) /* global: in every address space */
-#define PTE_A (1u << 6) /* accessed (set by the hardware) */
-#define PTE_D (1u << 7) /* dirty (set by the hardware) */
-#define PTE_PA(pte) (((pte) >> 10) << 12)
+#define PTE_V		    (1u << 0) /* valid */
+#define PTE_R		    (1u << 1) /* readable */
+#define PTE_W		    (1u << 2) /* writable */
+#define PTE_X		    (1u << 3) /* executable */
+#define PTE_U		    (1u << 4) /* user mode may access */
+#define PTE_G		    (1u << 5) /* global: in every address space */
+#define PTE_A		    (1u << 6) /* accessed (set by the hardware) */
+#define PTE_D		    (1u << 7) /* dirty (set by the hardware) */
+#define PTE_PA(pte)	    (((pte) >> 10) << 12)
 #define PTE_MAKE(pa, flags) ((((uint32_t)(pa) >> 12) << 10) | (flags))
-#define VM_VPN1(va) (((uint32_t)(va) >> 22) & 0x3ff)
-#define VM_VPN0(va) (((uint32_t)(va) >> 12) & 0x3ff)
-#define VM_MEGAPAGE (1u << 22)
+#define VM_VPN1(va)	    (((uint32_t)(va) >> 22) & 0x3ff)
+#define VM_VPN0(va)	    (((uint32_t)(va) >> 12) & 0x3ff)
+#define VM_MEGAPAGE	    (1u << 22)
 
-#define VM_KERNEL_BASE 0x80000000u
-#define VM_KSTACK_BASE 0xE0000000u
+#define VM_KERNEL_BASE	0x80000000u
+#define VM_KSTACK_BASE	0xE0000000u
 #define VM_KSTACK_PAGES 2
-#define VM_KSTACK(i) (VM_KSTACK_BASE + (uint32_t)(i) * (VM_KSTACK_PAGES + 1) * PAGE_SIZE + PAGE_SIZE)
-#define VM_UART 0xF0000000u
-#define VM_PLIC 0xF0400000u
-#define VM_USER_BASE 0x00001000u
-#define VM_USTACK_TOP 0x7FFFF000u
+#define VM_KSTACK(i) \
+	(VM_KSTACK_BASE + (uint32_t)(i) * (VM_KSTACK_PAGES + 1) * PAGE_SIZE + PAGE_SIZE)
+#define VM_UART		0xF0000000u
+#define VM_PLIC		0xF0400000u
+#define VM_USER_BASE	0x00001000u
+#define VM_USTACK_TOP	0x7FFFF000u
 #define VM_USTACK_PAGES 4
-#define VM_UHEAP_MAX (VM_USTACK_TOP - (VM_USTACK_PAGES + 1) * PAGE_SIZE)
+#define VM_UHEAP_MAX	(VM_USTACK_TOP - (VM_USTACK_PAGES + 1) * PAGE_SIZE)
 
 /* vm_kernel_init: build the kernel page table: RAM [ram_base, ram_end),
  * the UART and PLIC windows, `nkstacks` kernel stacks.  Paging stays off. */
@@ -88,9 +89,7 @@ void vm_flush_page(uint32_t va);
 #ifdef PARAVIRT
 void vm_sync(void);
 #else
-static inline void vm_sync(void)
-{
-}
+static inline void vm_sync(void) {}
 #endif
 
 /* vm_walk: the leaf PTE for `va` in `root`; with `alloc`, create the

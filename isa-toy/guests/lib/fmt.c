@@ -4,8 +4,8 @@
 #include "lib/fmt.h"
 
 /* fmt_number: print v in `base`, right-aligned in `width` with `pad`. */
-static int fmt_number(fmt_put_fn put, void *arg, unsigned int v, unsigned int base,
-		      int negative, int width, char pad)
+static int fmt_number(fmt_put_fn put, void *arg, unsigned int v, unsigned int base, int negative,
+		      int width, char pad)
 {
 	char buf[12];
 	int n = 0, out = 0;
@@ -66,8 +66,9 @@ int fmt_vformat(fmt_put_fn put, void *arg, const char *fmt, va_list ap)
 			break;
 		case 'p':
 			put(arg, '0'), put(arg, 'x');
-			out += 2 + fmt_number(put, arg, (unsigned int)(unsigned long)va_arg(ap, void *),
-					      16, 0, 8, '0');
+			out += 2 + fmt_number(put, arg,
+					      (unsigned int)(unsigned long)va_arg(ap, void *), 16,
+					      0, 8, '0');
 			break;
 		case 'c':
 			put(arg, (char)va_arg(ap, int));
@@ -90,8 +91,7 @@ int fmt_vformat(fmt_put_fn put, void *arg, const char *fmt, va_list ap)
 			put(arg, '%');
 			out++;
 			break;
-		case '\0':
-			return out;
+		case '\0': return out;
 		default: /* unknown: print it as it was written */
 			put(arg, '%');
 			put(arg, *fmt);

@@ -38,8 +38,8 @@ int main(int argc, char **argv)
 
 	int rounds = arg_int(argc, argv, 1, 5), status, bad = 0;
 	char me[12], n[12];
-	char *args[] = { "pingpong", "pong", pingpong_itoa(getpid(), me),
-			 pingpong_itoa(rounds, n), 0 };
+	char *args[] = { "pingpong", "pong", pingpong_itoa(getpid(), me), pingpong_itoa(rounds, n),
+			 0 };
 	int child = spawn("pingpong", args);
 	if (child < 0) {
 		printf("pingpong: spawn failed\n");

@@ -6,25 +6,30 @@
  */
 typedef unsigned int u32;
 
-#define UART ((volatile unsigned char *)0x10000000)
-#define UART_LSR 5
-#define UART_LSR_DR 0x01
-#define UART_LSR_THRE 0x20
-#define FINISHER ((volatile u32 *)0x00100000)
-#define FINISHER_PASS 0x5555
-#define FINISHER_FAIL 0x3333
-#define FINISHER_RESET 0x7777
+#define UART		     ((volatile unsigned char *)0x10000000)
+#define UART_LSR	     5
+#define UART_LSR_DR	     0x01
+#define UART_LSR_THRE	     0x20
+#define FINISHER	     ((volatile u32 *)0x00100000)
+#define FINISHER_PASS	     0x5555
+#define FINISHER_FAIL	     0x3333
+#define FINISHER_RESET	     0x7777
 #define SHIM_EXIT_UNEXPECTED 3 /* an M-mode trap that is not an SBI call */
 
 #define SBI_ERR_NOT_SUPPORTED (-2)
-#define EID_PUTCHAR 0x01
-#define EID_GETCHAR 0x02
-#define EID_BASE 0x10
-#define EID_TIME 0x54494D45
-#define EID_SRST 0x53525354
-#define EID_DBCN 0x4442434E
+#define EID_PUTCHAR	      0x01
+#define EID_GETCHAR	      0x02
+#define EID_BASE	      0x10
+#define EID_TIME	      0x54494D45
+#define EID_SRST	      0x53525354
+#define EID_DBCN	      0x4442434E
 
-#define csr_read(csr) ({ u32 v_; __asm__ volatile("csrr %0, " #csr : "=r"(v_)); v_; })
+#define csr_read(csr)                                          \
+	({                                                     \
+		u32 v_;                                        \
+		__asm__ volatile("csrr %0, " #csr : "=r"(v_)); \
+		v_;                                            \
+	})
 #define csr_write(csr, v) __asm__ volatile("csrw " #csr ", %0" : : "r"((u32)(v)))
 
 void shim_handle(u32 *regs);
@@ -72,11 +77,8 @@ static int shim_sbi(u32 eid, u32 fid, u32 *a, u32 *value)
 {
 	*value = 0;
 	switch (eid) {
-	case EID_PUTCHAR:
-		shim_putc((char)a[0]);
-		return 0;
-	case EID_GETCHAR:
-		return shim_getc(); /* legacy: the result is in a0 */
+	case EID_PUTCHAR: shim_putc((char)a[0]); return 0;
+	case EID_GETCHAR: return shim_getc(); /* legacy: the result is in a0 */
 	case EID_BASE:
 		if (fid == 0)
 			*value = 0x01000000; /* spec version 1.0 */
