@@ -88,4 +88,4 @@ ALL_TARGETS += $(GUESTS_B)/kernel.elf $(GUESTS_B)/kernel-pv.elf $(GUESTS_USER_EL
 
 # `make run`: boot the teaching kernel on the bare machine.
 DEMO_GUEST := $(GUESTS_B)/kernel.elf
-DEMO_ARGS  := --mode=bare --append "run=hello,primes"
+DEMO_ARGS  := --mode=trap --stats --append "run=hello,primes,critical,detect"

@@ -1,6 +1,7 @@
 # tests/diff/: the differential test, trapvisor against qemu-riscv32.
 #
 #   make test-diff                       1,000 seeds (20 programs of 50 bodies)
+#   make test-diff-trap                  the same under --mode=trap
 #   DIFF_SEEDS=20000 make test-diff      more; DIFF_FIRST=S starts at seed S
 #   DIFF_FIRST=1234 DIFF_SEEDS=1 make test-diff    one seed alone
 #
@@ -41,3 +42,9 @@ DIFF_GUEST_PARTS := $(foreach p,qemu bare,$(DIFF_B)/start-$(p).o $(DIFF_B)/harne
 
 $(eval $(call criterion_test,diff,tests/diff/diff_test.c tests/diff/diff_proc.c,\
 	$(DIFF_B)/diffgen $(DIFF_GUEST_PARTS) tests/diff/link.ld))
+
+# The same 1,000 seeds under the trap-and-emulate monitor: random
+# instruction streams must agree with qemu-riscv32 there too.
+test-diff-trap: $(B)/tests/bin/diff $(B)/trapvisor
+	$(Q)DIFF_MODE=trap $(B)/tests/bin/diff --jobs=2 --short-filename
+TEST_TARGETS += test-diff-trap
