@@ -125,8 +125,7 @@ static void mon_illegal(struct vm *vm, const struct cpu_trap *t, uint64_t t0)
 		/* The same rules as the hardware (csr.c), on the software copy;
 		 * in virtual U-mode they refuse S-mode CSRs, so the trap goes on
 		 * to the guest kernel as its hardware would send it. */
-		bool imm = id == INSN_csrrwi || id == INSN_csrrsi || id == INSN_csrrci;
-		uint32_t src = imm ? insn_rs1(w) : hw->x[insn_rs1(w)], old;
+		uint32_t src = csr_source(id, w, hw->x), old;
 		if (csr_exec(c, id, w, src, &old))
 			break;
 		cpu_set_reg(hw, insn_rd(w), old);

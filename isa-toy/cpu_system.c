@@ -18,8 +18,7 @@ static void cpu_retire(struct cpu *cpu)
 /* csrrw/csrrs/csrrc and their immediate forms: the rules are in csr.c. */
 static void cpu_exec_csr(struct cpu *cpu, enum insn_id id, uint32_t w)
 {
-	bool imm_form = id == INSN_csrrwi || id == INSN_csrrsi || id == INSN_csrrci;
-	uint32_t src = imm_form ? insn_rs1(w) : cpu->x[insn_rs1(w)]; /* zimm is rs1 */
+	uint32_t src = csr_source(id, w, cpu->x);
 	uint32_t old;
 	if (csr_exec(&cpu->csr, id, w, src, &old)) {
 		cpu_exception(cpu, EXC_illegal, w);

@@ -136,6 +136,14 @@ int csr_write(struct csr_file *c, unsigned csr, uint32_t val);
  * and returns 0 with *rd_val (the old value), or -1 if illegal. */
 int csr_exec(struct csr_file *c, enum insn_id id, uint32_t w, uint32_t src, uint32_t *rd_val);
 
+/* The source operand of CSR instruction `w` (id `id`): the 5-bit
+ * immediate of the *i forms (it sits in the rs1 field), else x[rs1]. */
+static inline uint32_t csr_source(enum insn_id id, uint32_t w, const uint32_t *x)
+{
+	bool imm = id == INSN_csrrwi || id == INSN_csrrsi || id == INSN_csrrci;
+	return imm ? insn_rs1(w) : x[insn_rs1(w)];
+}
+
 /* Enter the trap handler: sepc <- *pc, scause, stval, SPP/SPIE/SIE, mode
  * S, *pc <- stvec (vectored for interrupts). */
 void csr_trap_enter(struct csr_file *c, uint32_t *pc, uint32_t cause, uint32_t tval);

@@ -42,12 +42,10 @@ bool spt_protected(const struct spt *s, uint32_t gpage)
 
 /* --- write protection --- */
 
-/* A guest page just became a source of some shadow: no shadow may map it
- * writable any more, or the guest could change its page table unseen.
- * Walk every shadow leaf and take W away from entries that map it. */
-static void spt_revoke_writes(struct spt *s, uint32_t gpage)
+/* Every shadow entry (of every tree) that maps machine page `rppn` keeps
+ * only the bits in `keep`: ~PTE_W takes write access away, 0 unmaps. */
+static void spt_strip_mappings(struct spt *s, uint32_t rppn, uint32_t keep)
 {
-	uint32_t rppn = spt_frame_ppn(s->frames, s->p2r->frame[gpage]);
 	for (int t = 0; t < SPT_TREES; t++) {
 		struct spt_tree *tree = &s->trees[t];
 		if (!tree->used)
@@ -57,12 +55,19 @@ static void spt_revoke_writes(struct spt *s, uint32_t gpage)
 				continue;
 			uint32_t *leaf = spt_table(s, tree->leaf[j]);
 			for (int i = 0; i < 1024; i++)
-				if ((leaf[i] & PTE_W) && (leaf[i] >> PTE_PPN_SHIFT) == rppn)
-					leaf[i] &= ~PTE_W;
+				if ((leaf[i] & PTE_V) && (leaf[i] >> PTE_PPN_SHIFT) == rppn)
+					leaf[i] &= keep;
 		}
 	}
-	s->stats.revokes++;
 	mmu_flush(s->hw);
+}
+
+/* A guest page just became a source of some shadow: no shadow may map it
+ * writable any more, or the guest could change its page table unseen. */
+static void spt_revoke_writes(struct spt *s, uint32_t gpage)
+{
+	spt_strip_mappings(s, spt_frame_ppn(s->frames, s->p2r->frame[gpage]), ~PTE_W);
+	s->stats.revokes++;
 }
 
 static void spt_ref(struct spt *s, uint32_t gpage)
@@ -219,33 +224,13 @@ int spt_enable_bt(struct spt *s, spt_bt_rewrite_fn rewrite, void *ctx)
 
 /* --- binary translation --- */
 
-/* Take away every shadow mapping of machine frame `frame`. */
-static void spt_unmap_frame(struct spt *s, uint32_t frame)
-{
-	uint32_t ppn = spt_frame_ppn(s->frames, frame);
-	for (int t = 0; t < SPT_TREES; t++) {
-		struct spt_tree *tree = &s->trees[t];
-		if (!tree->used)
-			continue;
-		for (int j = 0; j < 1024; j++) {
-			if (tree->leaf[j] == SPT_NONE)
-				continue;
-			uint32_t *leaf = spt_table(s, tree->leaf[j]);
-			for (int i = 0; i < 1024; i++)
-				if ((leaf[i] & PTE_V) && (leaf[i] >> PTE_PPN_SHIFT) == ppn)
-					leaf[i] = 0;
-		}
-	}
-	mmu_flush(s->hw);
-}
-
 /* The guest wrote a page we run from a translated copy: the copy is
  * stale.  Drop it; the next execution translates the page anew. */
 static void spt_bt_drop(struct spt *s, uint32_t gpage)
 {
 	if (!s->bt_frame || s->bt_frame[gpage] == SPT_NONE)
 		return;
-	spt_unmap_frame(s, s->bt_frame[gpage]);
+	spt_strip_mappings(s, spt_frame_ppn(s->frames, s->bt_frame[gpage]), 0);
 	spt_frame_free(s->frames, s->bt_frame[gpage]);
 	s->bt_frame[gpage] = SPT_NONE;
 	spt_unref(s, gpage);
