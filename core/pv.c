@@ -31,32 +31,13 @@
 #include "isa-toy/guests/kernel/pv_abi.h"
 #include "isa-toy/sbi.h"
 
-/*
- * The paravirtual state of each VM: where its shared page is.  It lives
- * here, keyed by the VM, because struct vm (core/vm.h) has no slot for it
- * yet.  Hazard: a VM destroyed and another created at the same address
- * without a monitor restart would inherit the entry; trapvisor creates
- * its VMs once per run, so this cannot happen today.  The clean fix is a
- * `struct pv_vm` member of struct vm.
- */
-struct pv_vm {
-	const struct vm *vm;
-	uint32_t shared; /* guest-physical address of the shared page */
-};
-static struct pv_vm pv_vms[MON_MAX_VMS];
-
-/* The entry of `vm`; with `create`, claim a free one.  NULL if none. */
-static struct pv_vm *pv_of(const struct vm *vm, bool create)
+/* The paravirtual state of `vm` (struct pv_vm, in struct vm); with
+ * `create`, mark it in use (the REGISTER call).  NULL if not in use. */
+static struct pv_vm *pv_of(struct vm *vm, bool create)
 {
-	for (int i = 0; i < MON_MAX_VMS; i++)
-		if (pv_vms[i].vm == vm)
-			return &pv_vms[i];
-	for (int i = 0; create && i < MON_MAX_VMS; i++)
-		if (!pv_vms[i].vm) {
-			pv_vms[i].vm = vm;
-			return &pv_vms[i];
-		}
-	return NULL;
+	if (create)
+		vm->pv.registered = true;
+	return vm->pv.registered ? &vm->pv : NULL;
 }
 
 /* Is [gpa, gpa+len) inside the VM's RAM?  Written so that nothing can

@@ -44,6 +44,12 @@ struct vm_stats {
 	uint64_t bt_traps;		    /* traps at rewritten instructions */
 };
 
+/* Paravirtualization (core/pv.c): where the guest's shared page is. */
+struct pv_vm {
+	bool registered;
+	uint32_t shared; /* guest-physical address of the shared page */
+};
+
 struct vm {
 	int id;
 	struct monitor *mon;
@@ -61,6 +67,7 @@ struct vm {
 	uint32_t trap_insn;
 	enum cpu_priv trap_mode;
 	struct vm_stats stats;
+	struct pv_vm pv;
 };
 
 struct vm_config {
