@@ -169,7 +169,7 @@ static enum slice_end monitor_slice(struct monitor *mon, struct vm *vm, uint64_t
 	return SLICE_HALTED;
 }
 
-static uint64_t monitor_total_insns(const struct monitor *mon)
+static uint64_t monitor_total_progress(const struct monitor *mon)
 {
 	uint64_t n = 0;
 	for (int i = 0; i < mon->nvm; i++)
@@ -188,7 +188,7 @@ int monitor_run(struct monitor *mon, uint64_t max_insns)
 			alive = true;
 			uint64_t slice = MON_SLICE;
 			if (max_insns) {
-				uint64_t done = monitor_total_insns(mon);
+				uint64_t done = monitor_total_progress(mon);
 				if (done >= max_insns)
 					return 1;
 				if (max_insns - done < slice)
@@ -210,7 +210,7 @@ int monitor_run(struct monitor *mon, uint64_t max_insns)
 		fflush(stdout);
 		if (!alive)
 			return 0;
-		if (max_insns && monitor_total_insns(mon) >= max_insns)
+		if (max_insns && monitor_total_progress(mon) >= max_insns)
 			return 1;
 		if (!ran) {
 			/* Everyone waits for a device.  Only VM 0 has input. */
