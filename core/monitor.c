@@ -141,11 +141,11 @@ static enum slice_end monitor_slice(struct monitor *mon, struct vm *vm, uint64_t
 	while (!vm->halted) {
 		monitor_inject(vm);
 		if (v->wfi) {
-			/* Idle: let virtual time run to the timer, if it is on;
-			 * otherwise only a device (the console) can wake us. */
-			if (!(v->csr.sie & SIP_STIP) || csr_cycles_to_timer(&v->csr) == UINT64_MAX)
+			/* Idle: let virtual time run to the timer, by the same
+			 * rule as the hart; otherwise only a device (the
+			 * console) can wake us. */
+			if (!csr_idle_to_timer(&v->csr))
 				return SLICE_BLOCKED;
-			v->csr.idle += csr_cycles_to_timer(&v->csr);
 			continue;
 		}
 		if (csr_progress(&v->csr) >= end)
@@ -186,7 +186,7 @@ int monitor_run(struct monitor *mon, uint64_t max_insns)
 			if (vm->halted)
 				continue;
 			alive = true;
-			uint64_t slice = MON_SLICE;
+			uint64_t slice = PLATFORM_SLICE;
 			if (max_insns) {
 				uint64_t done = monitor_total_progress(mon);
 				if (done >= max_insns)
@@ -200,7 +200,7 @@ int monitor_run(struct monitor *mon, uint64_t max_insns)
 				ran = true;
 			/* The console: look for input between turns; wait a little
 			 * when the guest only idles, so we do not spin. */
-			bool idling = vm->vcpu.csr.idle - idle_before > MON_SLICE;
+			bool idling = vm->vcpu.csr.idle - idle_before > PLATFORM_SLICE;
 			struct platform *p = &vm->plat;
 			if (e == SLICE_BLOCKED)
 				platform_poll_input(p, 0);

@@ -24,7 +24,6 @@
 /* Which monitor: the plain one, with binary translation, or for a
  * paravirtualized guest (the three rows of --mode in core/cmd_run.c). */
 enum mon_kind { MON_KIND_TRAP, MON_KIND_BT, MON_KIND_PV };
-#define MON_SLICE 2000000 /* instructions per turn (also the input poll) */
 
 struct monitor {
 	struct cpu hw; /* the real hart */

@@ -73,20 +73,6 @@ void cpu_set_irq(void *opaque, int irq, int level)
 	cpu->exit_request = true;
 }
 
-/* In wfi with nothing pending: let time pass until the timer fires, if
- * it is enabled.  Returns false if only an outside event (a device) can
- * end the wait. */
-static bool cpu_wfi_idle(struct cpu *cpu)
-{
-	if (!(cpu->csr.sie & SIP_STIP))
-		return false;
-	uint64_t wait = csr_cycles_to_timer(&cpu->csr);
-	if (wait == UINT64_MAX)
-		return false;
-	cpu->csr.idle += wait;
-	return true;
-}
-
 enum cpu_stop cpu_run(struct cpu *cpu, uint64_t max_insns)
 {
 	uint64_t end = csr_progress(&cpu->csr) + max_insns;
@@ -99,7 +85,7 @@ enum cpu_stop cpu_run(struct cpu *cpu, uint64_t max_insns)
 		if (cpu->trap_stop)
 			return CPU_STOP_TRAP;
 		if (cpu->wfi) {
-			if (!cpu_wfi_idle(cpu))
+			if (!csr_idle_to_timer(&cpu->csr))
 				return CPU_STOP_WFI;
 			continue;
 		}

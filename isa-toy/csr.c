@@ -192,6 +192,17 @@ uint64_t csr_cycles_to_timer(const struct csr_file *c)
 	return due > now ? due - now : 0;
 }
 
+bool csr_idle_to_timer(struct csr_file *c)
+{
+	if (!(c->sie & SIP_STIP))
+		return false;
+	uint64_t wait = csr_cycles_to_timer(c);
+	if (wait == UINT64_MAX)
+		return false;
+	c->idle += wait;
+	return true;
+}
+
 bool csr_timer_can_fire(const struct csr_file *c)
 {
 	return (c->sie & SIP_STIP) && (c->priv == PRIV_U || (c->sstatus & SSTATUS_SIE));

@@ -165,6 +165,11 @@ static inline bool csr_wfi_wakes(const struct csr_file *c)
  * UINT64_MAX when the timer is "never". */
 uint64_t csr_cycles_to_timer(const struct csr_file *c);
 
+/* In wfi with nothing pending: let time pass until the timer fires, if it
+ * is enabled (idle cycles count in `cycle` and `time`, not `instret`).
+ * Returns false if only an outside event (a device) can end the wait. */
+bool csr_idle_to_timer(struct csr_file *c);
+
 /* Could a timer interrupt be taken right now if it fired? */
 bool csr_timer_can_fire(const struct csr_file *c);
 

@@ -107,7 +107,8 @@ enum machine_end machine_run(struct machine *m, uint64_t max_insns)
 	for (;;) {
 		uint64_t left = end - csr_progress(&m->cpu.csr);
 		uint64_t idle_before = m->cpu.csr.idle;
-		enum cpu_stop stop = cpu_run(&m->cpu, left < MACHINE_SLICE ? left : MACHINE_SLICE);
+		enum cpu_stop stop =
+		    cpu_run(&m->cpu, left < PLATFORM_SLICE ? left : PLATFORM_SLICE);
 
 		if (m->plat.halted || m->cpu.halted) {
 			m->cpu.halted = true;
@@ -128,7 +129,7 @@ enum machine_end machine_run(struct machine *m, uint64_t max_insns)
 		/* A guest that mostly idles in wfi waiting for its timer
 		 * while the console could still speak: give the host a
 		 * breather instead of spinning through virtual time. */
-		bool idling = m->cpu.csr.idle - idle_before > MACHINE_SLICE;
+		bool idling = m->cpu.csr.idle - idle_before > PLATFORM_SLICE;
 		platform_poll_input(&m->plat, idling && !m->plat.input_eof ? 1 : 0);
 		if (csr_progress(&m->cpu.csr) >= end) {
 			fflush(stdout);

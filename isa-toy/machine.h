@@ -39,9 +39,6 @@ struct machine {
 	uint32_t fdt_addr;
 };
 
-/* Instructions between looks at the console input. */
-#define MACHINE_SLICE 2000000
-
 /* Build the board and load the guest.  Returns 0, or -1 after printing a
  * one-line message (bad ELF, no memory...). */
 int machine_create(struct machine *m, const struct machine_config *cfg);

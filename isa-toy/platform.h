@@ -23,6 +23,12 @@
 
 #define PLATFORM_INPUT_BUF 4096
 
+/* Guest instructions (and traps) between two looks at the console input,
+ * on the bare board and under the monitor alike: the same slice in every
+ * mode is what makes input reach a guest at the same instruction in all
+ * of them (the kernel tests compare instruction counts). */
+#define PLATFORM_SLICE 2000000
+
 struct platform_ops {
 	/* Guest physical memory: 0, or -1 if not all RAM. */
 	int (*read_phys)(void *owner, uint64_t pa, void *buf, uint32_t len);
