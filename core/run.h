@@ -25,14 +25,34 @@ struct run_guest {
 	const char *bootargs;
 };
 
+/* What one run cost, for `trapvisor bench modes` (core/bench_modes.c):
+ * everything counted, except the host time.  Of VM 0 when there are
+ * several. */
+struct run_counts {
+	uint64_t insns;	      /* guest instructions retired */
+	uint64_t traps;	      /* hardware traps taken: into the guest kernel
+			       * (bare, vt) or into the monitor (trap, bt, pv) */
+	uint64_t guest_traps; /* traps the guest kernel's handler received */
+	uint64_t exits;	      /* VM exits (vt) */
+	uint64_t handled;     /* events the monitor handled in software:
+			       * traps to it, or exits */
+	uint64_t walk_refs;   /* page-table entries the hardware walker read */
+	uint64_t tlb_fills;   /* TLB misses that were filled */
+	uint64_t ns;	      /* host time of the run */
+	int status;	      /* the exit status the run returned */
+};
+
 struct run_config {
-	const char *mode; /* "bare", "trap", ... */
+	const char *mode;   /* "bare", "trap", ... */
+	const char *paging; /* --mode=vt: "nested" (default) or "shadow" */
 	struct run_guest guest[RUN_MAX_GUESTS];
 	int nguests;
 	uint64_t max_insns; /* 0 = none */
 	bool legacy;	    /* --isa=legacy */
 	bool stats;
-	const char *trace_path; /* --trace FILE or NULL */
+	const char *trace_path;	   /* --trace FILE or NULL */
+	bool mute;		   /* drop the guest's console output */
+	struct run_counts *counts; /* filled in at the end, if not NULL */
 };
 
 struct run_mode {

@@ -40,6 +40,27 @@ static void run_print_stats(const struct machine *m, double seconds)
 	fprintf(stderr, "decoded pages dropped: %llu\n", (unsigned long long)cpu->code_flushes);
 }
 
+static void run_drop_output(void *ctx, uint8_t byte)
+{
+	(void)ctx;
+	(void)byte;
+}
+
+static void run_bare_counts(const struct machine *m, double seconds, struct run_counts *out)
+{
+	const struct cpu *cpu = &m->cpu;
+	*out = (struct run_counts){ 0 };
+	out->insns = cpu->csr.instret;
+	out->guest_traps = cpu->csr.traps;
+	for (int i = 0; i < 16; i++)
+		out->traps += cpu->exc_count[i] + cpu->irq_count[i];
+	/* An S-mode ecall is answered by the firmware without a trap into
+	 * the kernel: it is a trap all the same (into M-mode, on RISC-V). */
+	out->walk_refs = cpu->walk_refs;
+	out->tlb_fills = cpu->tlb_misses;
+	out->ns = (uint64_t)(seconds * 1e9);
+}
+
 int run_bare(const struct run_config *cfg)
 {
 	if (cfg->nguests != 1) {
@@ -58,6 +79,7 @@ int run_bare(const struct run_config *cfg)
 		.elf_path = cfg->guest[0].elf_path,
 		.input_fd = 0,
 		.legacy = cfg->legacy,
+		.output = cfg->mute ? run_drop_output : NULL,
 	};
 	if (machine_create(m, &mc)) {
 		free(m);
@@ -84,6 +106,10 @@ int run_bare(const struct run_config *cfg)
 	}
 	if (cfg->stats)
 		run_print_stats(m, t1 - t0);
+	if (cfg->counts) {
+		run_bare_counts(m, t1 - t0, cfg->counts);
+		cfg->counts->status = status;
+	}
 	machine_destroy(m);
 	free(m);
 	return status;

@@ -101,6 +101,7 @@ static int run_monitor(const struct run_config *cfg, enum mon_kind kind)
 		goto out;
 	}
 	mon->tracing = cfg->trace_path != NULL;
+	mon->mute = cfg->mute;
 	mon->timing = cfg->stats || mon->tracing;
 	for (int i = 0; i < cfg->nguests; i++) {
 		const struct run_guest *g = &cfg->guest[i];
@@ -144,6 +145,19 @@ static int run_monitor(const struct run_config *cfg, enum mon_kind kind)
 					mon->vm[i]->exit_code);
 	if (cfg->stats)
 		run_trap_stats(mon, seconds);
+	if (cfg->counts) {
+		const struct vm *vm = mon->vm[0];
+		*cfg->counts = (struct run_counts){
+			.insns = vm->vcpu.csr.instret,
+			.traps = vm->stats.traps,
+			.guest_traps = vm->vcpu.csr.traps,
+			.handled = vm->stats.traps,
+			.walk_refs = mon->hw.walk_refs,
+			.tlb_fills = mon->hw.tlb_misses,
+			.ns = (uint64_t)(seconds * 1e9),
+			.status = status,
+		};
+	}
 out:
 	monitor_destroy(mon);
 	free(mon);

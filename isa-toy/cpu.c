@@ -24,10 +24,13 @@ int cpu_init(struct cpu *cpu, uint8_t *ram, uint32_t ram_base, uint32_t ram_size
 		fprintf(stderr, "trapvisor: no memory for the decode cache\n");
 		return -1;
 	}
-	/* Start with every slot invalid: a "full" log makes the first
-	 * flush clear them all. */
-	cpu->tlb[0].nlog = cpu->tlb[1].nlog = TLB_LOG + 1;
-	mmu_flush(cpu);
+	/* Root operation's TLB set (tag 0). */
+	if (mmu_select_tag(cpu, 0)) {
+		fprintf(stderr, "trapvisor: no memory for the TLB\n");
+		free(cpu->code);
+		cpu->code = NULL;
+		return -1;
+	}
 	return 0;
 }
 
@@ -39,11 +42,15 @@ void cpu_destroy(struct cpu *cpu)
 		free(cpu->code[i]);
 	free(cpu->code);
 	cpu->code = NULL;
+	for (int t = 0; t < TLB_TAGS; t++) {
+		free(cpu->tlb_sets[t]);
+		cpu->tlb_sets[t] = NULL;
+	}
 }
 
 /* The hardware's side effects of CSR writes: translations depend on satp
  * and on sstatus.SUM/MXR, and the TLB caches them, so forget them. */
-static void cpu_csr_changed(void *ctx, unsigned csr, uint32_t old)
+void cpu_csr_changed(void *ctx, unsigned csr, uint32_t old)
 {
 	struct cpu *cpu = ctx;
 	if (csr == CSR_satp ||

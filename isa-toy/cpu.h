@@ -71,6 +71,20 @@ struct tlb {
 	unsigned nlog;	       /* > TLB_LOG: too many, flush everything */
 };
 
+/* The TLB is *tagged*: one set of tables per tag.  Tag 0 is root
+ * operation (the machine's own software); TVT gives each guest a tag of
+ * its own (its VPID, isa-toy/tvt.h), so entering and leaving a guest
+ * flushes nothing -- the guest's translations simply live in another
+ * set.  A flush (satp write, sfence.vma) clears the current tag's set. */
+#define TLB_TAGS 9 /* root + TVT_VPID_MAX guests */
+struct tlb_set {
+	struct tlb mode[2]; /* by privilege mode */
+	/* The set holds 4 KiB slices of some 4 MiB megapage: sfence.vma of
+	 * one address must then flush everything (the megapage's other
+	 * slices sit in other slots). */
+	bool mega;
+};
+
 /* Why cpu_run returned. */
 enum cpu_stop {
 	CPU_STOP_LIMIT, /* instruction budget used up */
@@ -87,6 +101,7 @@ struct cpu_trap {
 };
 
 struct cpu;
+struct tvt_vmcs;
 
 /* Firmware: answers an ecall from S-mode (the SBI).  Returns 0 to go on
  * at pc+4, or -1 if the call halted the machine. */
@@ -107,8 +122,10 @@ struct cpu {
 	struct bus *bus;
 
 	/* Translation and predecode caches. */
-	struct tlb tlb[2];	     /* by privilege mode */
-	struct cpu_code_page **code; /* by RAM page: NULL or decoded ops */
+	struct tlb_set *tlb_sets[TLB_TAGS]; /* by tag, made on first use */
+	struct tlb_set *tset;		    /* the current tag's set */
+	struct tlb *tlb;		    /* tset->mode: by privilege mode */
+	struct cpu_code_page **code;	    /* by RAM page: NULL or decoded ops */
 
 	/* Where traps go: false = to stvec (real hardware); true = out of
 	 * cpu_run to the monitor, which owns S-mode (trap-and-emulate). */
@@ -124,14 +141,20 @@ struct cpu {
 	bool exit_request; /* leave the run loop soon (device I/O) */
 	bool trap_stop;	   /* host_traps: a trap is in cpu->trap */
 
+	/* TVT (isa-toy/tvt.h): the VMCS of the guest running in non-root
+	 * operation, or NULL in root operation. */
+	struct tvt_vmcs *tvt;
+
 	/* Statistics. */
 	uint64_t exc_count[16], irq_count[16];
 	uint64_t tlb_misses, code_flushes;
-	/* The TLB holds 4 KiB slices of some 4 MiB megapage: sfence.vma of
-	 * one address must then flush everything (the megapage's other
-	 * slices sit in other slots). */
-	bool tlb_mega;
+	uint64_t walk_refs; /* page-table entries the hardware's walker read */
 };
+
+/* A pseudo cause: "this instruction caused a VM exit (cpu->tvt's exit
+ * fields say why)".  Returned by the MMU like a fault cause so the
+ * instruction stops the same way, but never delivered to anyone. */
+#define CPU_CAUSE_VMEXIT 0x7ffffff0u
 
 /* Set up a hart on `ram` (ram_size bytes at guest physical ram_base) and
  * `bus`.  Returns 0, or -1 with a message if memory is short. */
@@ -168,6 +191,9 @@ void cpu_exec_block(struct cpu *cpu, uint64_t budget);
 bool cpu_exec_memory(struct cpu *cpu, const struct cpu_op *op, uint32_t va);
 bool cpu_exec_atomic(struct cpu *cpu, const struct cpu_op *op);
 
+/* The hardware's side effects of a CSR write (the csr_file hook). */
+void cpu_csr_changed(void *cpu, unsigned csr, uint32_t old);
+
 /* Write x[rd] unless rd is x0. */
 static inline void cpu_set_reg(struct cpu *cpu, unsigned rd, uint32_t v)
 {
@@ -194,10 +220,17 @@ int mmu_store(struct cpu *cpu, uint32_t va, unsigned size, uint32_t val);
  * if [pa, pa+len) is not all RAM. */
 uint8_t *mmu_ram_ptr(struct cpu *cpu, uint64_t pa, uint32_t len);
 
-/* Forget every cached translation (satp, sfence.vma, SUM/MXR changes). */
+/* Forget every cached translation (satp, sfence.vma, SUM/MXR changes)
+ * of the current TLB tag. */
 void mmu_flush(struct cpu *cpu);
-/* Forget the translations of one virtual page. */
+/* Forget the current tag's translations of one virtual page. */
 void mmu_flush_page(struct cpu *cpu, uint32_t va);
+/* The same for tag `tag`, whichever is current (a monitor flushing a
+ * guest's translations from root operation: INVVPID). */
+void mmu_flush_tag(struct cpu *cpu, unsigned tag);
+void mmu_flush_page_tag(struct cpu *cpu, unsigned tag, uint32_t va);
+/* Make `tag`'s set current.  Returns 0, or -1 if out of memory. */
+int mmu_select_tag(struct cpu *cpu, unsigned tag);
 /* Note that the slot of `va` in `t` was filled (so mmu_flush clears it). */
 void mmu_tlb_logged(struct tlb *t, uint32_t va);
 

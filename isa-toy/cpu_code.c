@@ -26,16 +26,21 @@ static void cpu_code_reset_ops(struct cpu_code_page *page)
 	page->ops[CPU_PAGE_OPS].id = CPU_OP_PAGE_END;
 }
 
-/* Mark (or unmark) every write-TLB entry of RAM page `ppage` as code. */
+/* Mark (or unmark) every write-TLB entry of RAM page `ppage` as code,
+ * in every tag's set (a guest's code is RAM like any other). */
 static void cpu_code_mark_tlb(struct cpu *cpu, uint32_t ppage, bool code)
 {
-	for (int m = 0; m < 2; m++)
-		for (int i = 0; i < TLB_SIZE; i++) {
-			struct tlb_entry *e = &cpu->tlb[m].write[i];
-			if (e->tag == TLB_INVALID || e->ppage != ppage)
-				continue;
-			e->tag = code ? (e->tag | TLB_CODE) : (e->tag & ~TLB_CODE);
-		}
+	for (int t = 0; t < TLB_TAGS; t++) {
+		if (!cpu->tlb_sets[t])
+			continue;
+		for (int m = 0; m < 2; m++)
+			for (int i = 0; i < TLB_SIZE; i++) {
+				struct tlb_entry *e = &cpu->tlb_sets[t]->mode[m].write[i];
+				if (e->tag == TLB_INVALID || e->ppage != ppage)
+					continue;
+				e->tag = code ? (e->tag | TLB_CODE) : (e->tag & ~TLB_CODE);
+			}
+	}
 }
 
 struct cpu_code_page *cpu_code_page(struct cpu *cpu, uint32_t ppage)

@@ -8,6 +8,8 @@
 
 #include <string.h>
 
+#include "isa-toy/tvt.h"
+
 /* Retire the current instruction and go on to the next. */
 static void cpu_retire(struct cpu *cpu)
 {
@@ -20,6 +22,8 @@ static void cpu_exec_csr(struct cpu *cpu, enum insn_id id, uint32_t w)
 {
 	uint32_t src = csr_source(id, w, cpu->x);
 	uint32_t old;
+	if (cpu->tvt && tvt_csr_exits(cpu, id, w))
+		return; /* TVT: the monitor asked to see this access */
 	if (csr_exec(&cpu->csr, id, w, src, &old)) {
 		cpu_exception(cpu, EXC_illegal, w);
 		return;
@@ -40,6 +44,12 @@ void cpu_exec_system(struct cpu *cpu, enum insn_id id, uint32_t w)
 	case INSN_csrrsi:
 	case INSN_csrrci: cpu_exec_csr(cpu, id, w); return;
 	case INSN_ecall:
+		if (!user && cpu->tvt) {
+			/* TVT: the guest kernel calls its firmware -- the monitor
+			 * (VT-x's VMCALL always exits too). */
+			tvt_exit(cpu, TVT_EXIT_ecall, 0, w);
+			return;
+		}
 		if (user || cpu->host_traps || !cpu->ecall_s) {
 			cpu_exception(cpu, user ? EXC_ecall_u : EXC_ecall_s, 0);
 			return;
@@ -60,6 +70,10 @@ void cpu_exec_system(struct cpu *cpu, enum insn_id id, uint32_t w)
 	case INSN_wfi:
 		if (user)
 			break;
+		if (cpu->tvt && (cpu->tvt->ctl.insn & TVT_CTL_WFI_EXIT)) {
+			tvt_exit(cpu, TVT_EXIT_wfi, 0, w);
+			return;
+		}
 		cpu_retire(cpu);
 		/* Stall until an interrupt is pending and enabled in sie,
 		 * whatever sstatus.SIE says (cpu_run does the waiting). */
@@ -69,8 +83,12 @@ void cpu_exec_system(struct cpu *cpu, enum insn_id id, uint32_t w)
 	case INSN_sfence_vma:
 		if (user)
 			break;
+		if (cpu->tvt && (cpu->tvt->ctl.insn & TVT_CTL_SFENCE_EXIT)) {
+			tvt_exit(cpu, TVT_EXIT_sfence, 0, w);
+			return;
+		}
 		/* rs1 = x0: every address; else the page of x[rs1].  Our TLB
-		 * is not tagged with ASIDs, so rs2 (the ASID) only narrows
+		 * is tagged with VPIDs (TVT), not ASIDs, so rs2 (the ASID) only narrows
 		 * what the spec requires, and flushing more is always safe. */
 		if (insn_rs1(w) == 0)
 			mmu_flush(cpu);

@@ -18,8 +18,14 @@
  */
 #include "isa-toy/cpu.h"
 
+#include "isa-toy/tvt.h"
+
 static void cpu_trap_enter(struct cpu *cpu, uint32_t cause, uint32_t tval)
 {
+	/* A guest in TVT non-root operation: its traps are its own, unless
+	 * the VMCS's controls make this one exit to the monitor. */
+	if (cpu->tvt && tvt_trap_exits(cpu, cause, tval))
+		return;
 	if (cpu->host_traps) {
 		/* The monitor decides.  The LR reservation stays: a trap the
 		 * guest never sees (a shadow fill between lr.w and sc.w) must
@@ -35,6 +41,8 @@ static void cpu_trap_enter(struct cpu *cpu, uint32_t cause, uint32_t tval)
 
 void cpu_exception(struct cpu *cpu, uint32_t cause, uint32_t tval)
 {
+	if (cause == CPU_CAUSE_VMEXIT)
+		return; /* not a trap: the instruction caused a VM exit */
 	cpu->exc_count[cause & 15]++;
 	cpu_trap_enter(cpu, cause, tval);
 }

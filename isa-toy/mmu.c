@@ -5,7 +5,10 @@
  */
 #include "isa-toy/cpu.h"
 
+#include <stdlib.h>
 #include <string.h>
+
+#include "isa-toy/tvt.h"
 
 uint8_t *mmu_ram_ptr(struct cpu *cpu, uint64_t pa, uint32_t len)
 {
@@ -27,6 +30,10 @@ static uint8_t *mmu_pte_mem(void *ctx, uint64_t pa)
 
 int mmu_translate(struct cpu *cpu, uint32_t va, enum mmu_access access, uint64_t *pa)
 {
+	/* A guest under TVT with second-stage translation: two walks, one
+	 * nested in the other (isa-toy/tvt_mmu.c). */
+	if (cpu->tvt && tvt_stage2_on(cpu->tvt))
+		return tvt_translate(cpu, va, access, pa);
 	if (!(cpu->csr.satp & SATP_MODE_SV32)) {
 		*pa = va; /* paging off: virtual = physical */
 		return 0;
@@ -34,11 +41,12 @@ int mmu_translate(struct cpu *cpu, uint32_t va, enum mmu_access access, uint64_t
 	struct sv32_walk w;
 	int cause = sv32_walk(mmu_pte_mem, cpu, cpu->csr.satp, va, access, cpu->csr.priv,
 			      cpu->csr.sstatus, &w);
+	cpu->walk_refs += (uint64_t)w.steps;
 	if (cause)
 		return cause;
 	cpu_code_written(cpu, w.pte_pa[w.steps - 1], 4);
 	if (w.level == 1)
-		cpu->tlb_mega = true;
+		cpu->tset->mega = true;
 	*pa = w.pa;
 	return 0;
 }
@@ -50,10 +58,10 @@ static void mmu_flush_slot(struct tlb *t, unsigned i)
 	t->exec[i].tag = TLB_INVALID;
 }
 
-void mmu_flush(struct cpu *cpu)
+static void mmu_flush_set(struct tlb_set *set)
 {
 	for (int m = 0; m < 2; m++) {
-		struct tlb *t = &cpu->tlb[m];
+		struct tlb *t = &set->mode[m];
 		if (t->nlog <= TLB_LOG) {
 			for (unsigned i = 0; i < t->nlog; i++)
 				mmu_flush_slot(t, t->log[i]);
@@ -63,7 +71,36 @@ void mmu_flush(struct cpu *cpu)
 		}
 		t->nlog = 0;
 	}
-	cpu->tlb_mega = false;
+	set->mega = false;
+}
+
+void mmu_flush(struct cpu *cpu)
+{
+	mmu_flush_set(cpu->tset);
+}
+
+void mmu_flush_tag(struct cpu *cpu, unsigned tag)
+{
+	if (tag < TLB_TAGS && cpu->tlb_sets[tag])
+		mmu_flush_set(cpu->tlb_sets[tag]);
+}
+
+int mmu_select_tag(struct cpu *cpu, unsigned tag)
+{
+	if (tag >= TLB_TAGS)
+		return -1;
+	if (!cpu->tlb_sets[tag]) {
+		struct tlb_set *set = malloc(sizeof(*set));
+		if (!set)
+			return -1;
+		/* Every slot invalid: a "full" log makes the flush clear all. */
+		set->mode[0].nlog = set->mode[1].nlog = TLB_LOG + 1;
+		mmu_flush_set(set);
+		cpu->tlb_sets[tag] = set;
+	}
+	cpu->tset = cpu->tlb_sets[tag];
+	cpu->tlb = cpu->tset->mode;
+	return 0;
 }
 
 void mmu_tlb_logged(struct tlb *t, uint32_t va)
@@ -74,18 +111,26 @@ void mmu_tlb_logged(struct tlb *t, uint32_t va)
 		t->nlog++;
 }
 
-void mmu_flush_page(struct cpu *cpu, uint32_t va)
+static void mmu_flush_page_set(struct tlb_set *set, uint32_t va)
 {
-	if (cpu->tlb_mega) {
-		mmu_flush(cpu);
+	if (set->mega) {
+		mmu_flush_set(set);
 		return;
 	}
 	unsigned i = (va >> 12) & (TLB_SIZE - 1);
-	for (int m = 0; m < 2; m++) {
-		cpu->tlb[m].read[i].tag = TLB_INVALID;
-		cpu->tlb[m].write[i].tag = TLB_INVALID;
-		cpu->tlb[m].exec[i].tag = TLB_INVALID;
-	}
+	for (int m = 0; m < 2; m++)
+		mmu_flush_slot(&set->mode[m], i);
+}
+
+void mmu_flush_page(struct cpu *cpu, uint32_t va)
+{
+	mmu_flush_page_set(cpu->tset, va);
+}
+
+void mmu_flush_page_tag(struct cpu *cpu, unsigned tag, uint32_t va)
+{
+	if (tag < TLB_TAGS && cpu->tlb_sets[tag])
+		mmu_flush_page_set(cpu->tlb_sets[tag], va);
 }
 
 /* Remember "virtual page of va -> host page of pa" for the fast path.
