@@ -12,6 +12,10 @@
 void uart_init(uintptr_t base);
 /* uart_ready: has uart_init run?  Before that, kprintf uses the SBI. */
 bool uart_ready(void);
+/* uart_lsr_reg: the line status register, for code that wants to read a
+ * device register and nothing else (the mmio microbenchmark, micro.c).
+ * Reading LSR changes nothing in the UART. */
+const volatile uint8_t *uart_lsr_reg(void);
 /* uart_putc: send one byte, waiting until the transmitter has room. */
 void uart_putc(char c);
 /* uart_intr: the UART raised its PLIC line: move received bytes into the

@@ -9,6 +9,7 @@
  */
 #include "kernel/console.h"
 #include "kernel/kernel.h"
+#include "kernel/micro.h"
 #include "kernel/timer.h"
 #include "kernel/trap.h"
 #include "kernel/umem.h"
@@ -181,6 +182,13 @@ static int sys_probe(struct trapframe *tf)
 {
 	(void)tf;
 	return virt_probe();
+}
+
+/* micro(kind, n): n iterations of one microbenchmark that needs the
+ * kernel (kernel/micro.c); 0, or -1 for an unknown kind. */
+static int sys_micro(struct trapframe *tf)
+{
+	return micro_run(sys_arg(tf, 0), sys_arg(tf, 1));
 }
 
 /* The table: syscall_table[number] = function. */

@@ -51,6 +51,11 @@ void uart_init(uintptr_t base)
 	uart_regs[UART_IER] = UART_IER_RDA;
 }
 
+const volatile uint8_t *uart_lsr_reg(void)
+{
+	return &uart_regs[UART_LSR];
+}
+
 bool uart_ready(void)
 {
 	return uart_regs != NULL;

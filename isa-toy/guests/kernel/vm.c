@@ -175,6 +175,11 @@ void vm_unmap(pte_t *root, uint32_t va)
 }
 #endif
 
+void vm_pte_write(pte_t *pte, pte_t val)
+{
+	vm_pte_set(pte, val);
+}
+
 /* vm_kmap_range: map [va, va+size) -> [pa, ...) in the kernel table. */
 static void vm_kmap_range(uint32_t va, uint32_t pa, uint32_t size, uint32_t flags)
 {

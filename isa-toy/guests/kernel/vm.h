@@ -98,6 +98,11 @@ pte_t *vm_walk(pte_t *root, uint32_t va, bool alloc);
 /* vm_map: map one page va -> pa with `flags` (R W X U G ...); 0 on
  * success, -1 if out of memory or va is already mapped. */
 int vm_map(pte_t *root, uint32_t va, uint32_t pa, uint32_t flags);
+/* vm_pte_write: *pte = val, the way this kernel writes its page tables
+ * (a plain store; with PARAVIRT, queued for the monitor).  No TLB flush:
+ * the caller does vm_flush_page() when it is done.  For the ptewrite
+ * microbenchmark (micro.c), which times exactly this write. */
+void vm_pte_write(pte_t *pte, pte_t val);
 /* vm_unmap: remove the page at va (if mapped), free its frame, flush. */
 void vm_unmap(pte_t *root, uint32_t va);
 

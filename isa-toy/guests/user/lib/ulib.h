@@ -22,6 +22,7 @@ int recv(void);
 int uptime(void);
 int critical(int rounds, unsigned result[2]);
 int probe(void);
+int micro(int kind, int n);
 
 /* printf: format (%d %u %x %p %s %c, widths) and print with ONE write
  * call when the result fits in 256 bytes, so a line is never split. */
