@@ -23,6 +23,10 @@ const struct run_mode run_modes[] = {
 	  "as trap, for a kernel built PARAVIRT=1 that makes hypercalls\n"
 	  "                            instead of sensitive instructions",
 	  run_pv },
+	{ "vt",
+	  "the guest kernel runs in its own S-mode under TVT, the hardware\n"
+	  "                            assist; the monitor handles only VM exits (--paging)",
+	  run_vt },
 	{ "bare", "the guest kernel runs in S-mode on the machine itself, no monitor", run_bare },
 	{ NULL, NULL, NULL },
 };
@@ -49,6 +53,8 @@ static void run_usage(FILE *f)
 		"  --stats          print instructions, guest MIPS, traps by cause and\n"
 		"                   the monitor's actions on stderr at the end\n"
 		"  --trace FILE     write every trap as a JSON Lines record to FILE\n"
+		"  --paging=P       with --mode=vt: nested (default; second-stage\n"
+		"                   translation) or shadow (shadow page tables)\n"
 		"  --isa=ISA        strict (default): every sensitive instruction traps in\n"
 		"                   U-mode; legacy: U-mode sstatus reads and writes do not\n"
 		"                   trap (reads show the truth, writes are dropped), as\n"
@@ -95,7 +101,16 @@ int run_parse_size(const char *s, uint64_t *out)
 
 int cmd_run(int argc, char **argv)
 {
-	enum { OPT_MODE = 256, OPT_MEM, OPT_APPEND, OPT_MAX, OPT_STATS, OPT_TRACE, OPT_ISA };
+	enum {
+		OPT_MODE = 256,
+		OPT_MEM,
+		OPT_APPEND,
+		OPT_MAX,
+		OPT_STATS,
+		OPT_TRACE,
+		OPT_ISA,
+		OPT_PAGING
+	};
 	static const struct option opts[] = {
 		{ "mode", required_argument, NULL, OPT_MODE },
 		{ "mem", required_argument, NULL, OPT_MEM },
@@ -104,6 +119,7 @@ int cmd_run(int argc, char **argv)
 		{ "stats", no_argument, NULL, OPT_STATS },
 		{ "trace", required_argument, NULL, OPT_TRACE },
 		{ "isa", required_argument, NULL, OPT_ISA },
+		{ "paging", required_argument, NULL, OPT_PAGING },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -157,6 +173,14 @@ int cmd_run(int argc, char **argv)
 			}
 			cfg.legacy = !strcmp(optarg, "legacy");
 			break;
+		case OPT_PAGING:
+			if (strcmp(optarg, "nested") && strcmp(optarg, "shadow")) {
+				fprintf(stderr, "trapvisor run: --paging %s: nested or shadow\n",
+					optarg);
+				return TV_EXIT_USAGE;
+			}
+			cfg.paging = optarg;
+			break;
 		case 'h': run_usage(stdout); return 0;
 		default:
 			fprintf(stderr,
@@ -167,6 +191,10 @@ int cmd_run(int argc, char **argv)
 	}
 	if (!cfg.nguests) {
 		fprintf(stderr, "trapvisor run: no guest ELF given (try --help)\n");
+		return TV_EXIT_USAGE;
+	}
+	if (cfg.paging && strcmp(cfg.mode, "vt")) {
+		fprintf(stderr, "trapvisor run: --paging is for --mode=vt\n");
 		return TV_EXIT_USAGE;
 	}
 	for (const struct run_mode *m = run_modes; m->name; m++)

@@ -17,6 +17,7 @@
 #include <time.h>
 
 #include "core/pv.h"
+#include "core/vt.h"
 #include "isa-toy/board.h"
 
 /* Shadow tables get this much machine memory beyond the guests'. */
@@ -129,12 +130,12 @@ void monitor_inject(struct vm *vm)
 	monitor_note(vm, MON_inject_irq, &t, cpu_cause_name(t.cause), t0);
 }
 
-enum slice_end { SLICE_DONE, SLICE_BLOCKED, SLICE_HALTED };
-
 /* Run `vm` for up to `slice` of its instructions. */
-static enum slice_end monitor_slice(struct monitor *mon, struct vm *vm, uint64_t slice)
+static enum mon_slice_end monitor_slice(struct monitor *mon, struct vm *vm, uint64_t slice)
 {
 	struct vcpu *v = &vm->vcpu;
+	if (vm->vt)
+		return vt_slice(mon, vm, slice); /* the hardware does most of this */
 	uint64_t end = csr_progress(&v->csr) + slice;
 
 	monitor_load(mon, vm);
@@ -145,11 +146,11 @@ static enum slice_end monitor_slice(struct monitor *mon, struct vm *vm, uint64_t
 			 * rule as the hart; otherwise only a device (the
 			 * console) can wake us. */
 			if (!csr_idle_to_timer(&v->csr))
-				return SLICE_BLOCKED;
+				return MON_SLICE_BLOCKED;
 			continue;
 		}
 		if (csr_progress(&v->csr) >= end)
-			return SLICE_DONE;
+			return MON_SLICE_DONE;
 		uint64_t budget = end - csr_progress(&v->csr);
 		if (csr_timer_can_fire(&v->csr)) {
 			uint64_t t = csr_cycles_to_timer(&v->csr);
@@ -166,14 +167,14 @@ static enum slice_end monitor_slice(struct monitor *mon, struct vm *vm, uint64_t
 			monitor_trap(vm, &mon->hw.trap);
 		}
 	}
-	return SLICE_HALTED;
+	return MON_SLICE_HALTED;
 }
 
 static uint64_t monitor_total_progress(const struct monitor *mon)
 {
 	uint64_t n = 0;
 	for (int i = 0; i < mon->nvm; i++)
-		n += csr_progress(&mon->vm[i]->vcpu.csr);
+		n += csr_progress(vm_csr(mon->vm[i]));
 	return n;
 }
 
@@ -194,15 +195,15 @@ int monitor_run(struct monitor *mon, uint64_t max_insns)
 				if (max_insns - done < slice)
 					slice = max_insns - done;
 			}
-			uint64_t idle_before = vm->vcpu.csr.idle;
-			enum slice_end e = monitor_slice(mon, vm, slice);
-			if (e != SLICE_BLOCKED)
+			uint64_t idle_before = vm_csr(vm)->idle;
+			enum mon_slice_end e = monitor_slice(mon, vm, slice);
+			if (e != MON_SLICE_BLOCKED)
 				ran = true;
 			/* The console: look for input between turns; wait a little
 			 * when the guest only idles, so we do not spin. */
-			bool idling = vm->vcpu.csr.idle - idle_before > PLATFORM_SLICE;
+			bool idling = vm_csr(vm)->idle - idle_before > PLATFORM_SLICE;
 			struct platform *p = &vm->plat;
-			if (e == SLICE_BLOCKED)
+			if (e == MON_SLICE_BLOCKED)
 				platform_poll_input(p, 0);
 			else
 				platform_poll_input(p, idling && !p->input_eof ? 1 : 0);

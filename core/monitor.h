@@ -23,7 +23,13 @@
 
 /* Which monitor: the plain one, with binary translation, or for a
  * paravirtualized guest (the three rows of --mode in core/cmd_run.c). */
-enum mon_kind { MON_KIND_TRAP, MON_KIND_BT, MON_KIND_PV };
+enum mon_kind { MON_KIND_TRAP, MON_KIND_BT, MON_KIND_PV, MON_KIND_VT };
+
+/* How memory is virtualized under --mode=vt (core/vt.h). */
+enum mon_paging { MON_PAGING_NESTED, MON_PAGING_SHADOW };
+
+/* How a VM's time slice ended. */
+enum mon_slice_end { MON_SLICE_DONE, MON_SLICE_BLOCKED, MON_SLICE_HALTED };
 
 struct monitor {
 	struct cpu hw; /* the real hart */
@@ -38,7 +44,8 @@ struct monitor {
 	bool tracing;	/* emit trace events */
 	bool mute;	/* drop guest console output (tests) */
 	enum mon_kind kind;
-	bool legacy; /* the machine is --isa=legacy */
+	bool legacy;		/* the machine is --isa=legacy */
+	enum mon_paging paging; /* MON_KIND_VT only */
 	struct trace trace;
 };
 
@@ -67,5 +74,8 @@ void monitor_reflect(struct vm *vm, uint32_t cause, uint32_t tval);
 void monitor_note(struct vm *vm, enum mon_action action, const struct cpu_trap *t, const char *what,
 		  uint64_t t0_ns);
 uint64_t monitor_now_ns(const struct monitor *mon);
+
+/* The name of SBI extension `eid`, for the trace ("DBCN", "SRST"...). */
+const char *monitor_sbi_name(uint32_t eid);
 
 #endif

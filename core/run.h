@@ -72,6 +72,8 @@ int run_bare(const struct run_config *cfg);
 int run_trap(const struct run_config *cfg);
 int run_bt(const struct run_config *cfg);
 int run_pv(const struct run_config *cfg);
+/* The monitor on TVT, the hardware assist (core/vt.h). */
+int run_vt(const struct run_config *cfg);
 
 /* Parse "64M", "1G", "65536" into bytes; -1 if malformed or huge. */
 int run_parse_size(const char *s, uint64_t *out);

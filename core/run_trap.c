@@ -5,9 +5,11 @@
  */
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "core/monitor.h"
 #include "core/run.h"
+#include "core/vt.h"
 
 static const char *const run_action_text[] = {
 #define ACTION(id, text) [MON_##id] = text,
@@ -15,15 +17,35 @@ static const char *const run_action_text[] = {
 #undef ACTION
 };
 
+/* Under TVT: exits by reason instead of traps by cause. */
+static void run_vt_stats(const struct vm *vm)
+{
+	const struct tvt_vmcs *v = &vm->vtx->vmcs;
+	fprintf(stderr, "VM exits: %llu (entries %llu)\n", (unsigned long long)v->stats.exits,
+		(unsigned long long)v->stats.entries);
+	fprintf(stderr, "exits by reason:\n");
+	for (int r = 0; r < TVT_EXIT_COUNT; r++)
+		if (v->stats.by_reason[r])
+			fprintf(stderr, "  %-32s %llu\n", tvt_exit_name((enum tvt_exit_reason)r),
+				(unsigned long long)v->stats.by_reason[r]);
+	fprintf(stderr, "traps the guest took without the monitor: %llu\n",
+		(unsigned long long)v->guest.csr.traps);
+	fprintf(stderr, "second-stage entries filled: %llu\n",
+		(unsigned long long)vm->vtx->s2_fills);
+}
+
 static void run_trap_stats(const struct monitor *mon, double seconds)
 {
-	static const char *const kind_name[] = { "trap", "bt", "pv" };
-	fprintf(stderr, "--- trapvisor stats (mode %s%s) ---\n", kind_name[mon->kind],
+	static const char *const kind_name[] = { "trap", "bt", "pv", "vt" };
+	fprintf(stderr, "--- trapvisor stats (mode %s%s%s) ---\n", kind_name[mon->kind],
+		mon->kind != MON_KIND_VT	   ? ""
+		: mon->paging == MON_PAGING_NESTED ? ", paging nested"
+						   : ", paging shadow",
 		mon->legacy ? ", isa legacy" : "");
 	for (int i = 0; i < mon->nvm; i++) {
 		const struct vm *vm = mon->vm[i];
 		const struct vm_stats *s = &vm->stats;
-		uint64_t n = vm->vcpu.csr.instret;
+		uint64_t n = vm_csr((struct vm *)vm)->instret;
 		if (mon->nvm > 1)
 			fprintf(stderr, "vm%d (exit status %d):\n", vm->id, vm->exit_code);
 		fprintf(stderr, "instructions retired: %llu\n", (unsigned long long)n);
@@ -36,8 +58,13 @@ static void run_trap_stats(const struct monitor *mon, double seconds)
 		fprintf(stderr, "host seconds: %.3f\n", seconds);
 		fprintf(stderr, "guest MIPS: %.1f\n",
 			seconds > 0 ? (double)n / seconds / 1e6 : 0.0);
-		fprintf(stderr, "traps to the monitor: %llu\n", (unsigned long long)s->traps);
-		fprintf(stderr, "traps by cause:\n");
+		if (vm->vt) {
+			run_vt_stats(vm);
+		} else {
+			fprintf(stderr, "traps to the monitor: %llu\n",
+				(unsigned long long)s->traps);
+			fprintf(stderr, "traps by cause:\n");
+		}
 		for (int c = 0; c < 16; c++)
 			if (s->by_cause[c])
 				fprintf(stderr, "  %-32s %llu\n", cpu_cause_name((uint32_t)c),
@@ -81,7 +108,7 @@ static void run_trap_stats(const struct monitor *mon, double seconds)
 	}
 }
 
-static int run_monitor(const struct run_config *cfg, enum mon_kind kind)
+static int run_monitor(const struct run_config *cfg, enum mon_kind kind, enum mon_paging paging)
 {
 	struct monitor *mon = calloc(1, sizeof(*mon));
 	uint64_t guest_bytes = 0;
@@ -96,6 +123,7 @@ static int run_monitor(const struct run_config *cfg, enum mon_kind kind)
 		free(mon);
 		return TV_EXIT_USAGE;
 	}
+	mon->paging = paging;
 	if (trace_open(&mon->trace, cfg->trace_path)) {
 		status = TV_EXIT_USAGE;
 		goto out;
@@ -125,7 +153,7 @@ static int run_monitor(const struct run_config *cfg, enum mon_kind kind)
 		if (mon->vm[i]->halted && mon->vm[i]->exit_code)
 			status = mon->vm[i]->exit_code;
 	if (end == 1) {
-		const struct csr_file *c = &mon->vm[0]->vcpu.csr;
+		const struct csr_file *c = vm_csr(mon->vm[0]);
 		fprintf(stderr,
 			"trapvisor: guest stopped after %llu instructions and %llu traps "
 			"(--max-insns)\n",
@@ -146,11 +174,14 @@ static int run_monitor(const struct run_config *cfg, enum mon_kind kind)
 	if (cfg->stats)
 		run_trap_stats(mon, seconds);
 	if (cfg->counts) {
-		const struct vm *vm = mon->vm[0];
+		struct vm *vm = mon->vm[0];
 		*cfg->counts = (struct run_counts){
-			.insns = vm->vcpu.csr.instret,
-			.traps = vm->stats.traps,
-			.guest_traps = vm->vcpu.csr.traps,
+			.insns = vm_csr(vm)->instret,
+			/* Under TVT the guest's traps are taken by the hardware,
+			 * and the monitor runs only on exits. */
+			.traps = vm->vt ? vm_csr(vm)->traps : vm->stats.traps,
+			.guest_traps = vm_csr(vm)->traps,
+			.exits = vm->vt ? vm->vtx->vmcs.stats.exits : 0,
 			.handled = vm->stats.traps,
 			.walk_refs = mon->hw.walk_refs,
 			.tlb_fills = mon->hw.tlb_misses,
@@ -166,15 +197,23 @@ out:
 
 int run_trap(const struct run_config *cfg)
 {
-	return run_monitor(cfg, MON_KIND_TRAP);
+	return run_monitor(cfg, MON_KIND_TRAP, MON_PAGING_NESTED);
 }
 
 int run_bt(const struct run_config *cfg)
 {
-	return run_monitor(cfg, MON_KIND_BT);
+	return run_monitor(cfg, MON_KIND_BT, MON_PAGING_NESTED);
 }
 
 int run_pv(const struct run_config *cfg)
 {
-	return run_monitor(cfg, MON_KIND_PV);
+	return run_monitor(cfg, MON_KIND_PV, MON_PAGING_NESTED);
+}
+
+int run_vt(const struct run_config *cfg)
+{
+	enum mon_paging paging = MON_PAGING_NESTED;
+	if (cfg->paging && !strcmp(cfg->paging, "shadow"))
+		paging = MON_PAGING_SHADOW;
+	return run_monitor(cfg, MON_KIND_VT, paging);
 }

@@ -62,12 +62,16 @@ void monitor_note(struct vm *vm, enum mon_action action, const struct cpu_trap *
 	if (!mon->tracing)
 		return;
 	struct trace_event ev = { 0 };
-	ev.icount = vm->vcpu.csr.instret;
+	ev.icount = vm_csr(vm)->instret;
 	ev.vm = vm->id;
 	ev.cause = t->cause;
-	snprintf(ev.cause_name, sizeof(ev.cause_name), "%s", cpu_cause_name(t->cause));
+	if (vm->vt) /* under TVT: what made the VM exit */
+		snprintf(ev.cause_name, sizeof(ev.cause_name), "vmexit %s",
+			 tvt_exit_name(vm->vtx->vmcs.exit.reason));
+	else
+		snprintf(ev.cause_name, sizeof(ev.cause_name), "%s", cpu_cause_name(t->cause));
 	ev.pc = t->pc;
-	if (!(t->cause & CAUSE_INTERRUPT)) {
+	if (!(t->cause & CAUSE_INTERRUPT) && (!vm->vt || vm->trap_insn)) {
 		ev.insn = vm->trap_insn;
 		mon_disasm(ev.insn, t->pc, ev.disasm, sizeof(ev.disasm));
 	}
@@ -181,7 +185,7 @@ static void mon_illegal(struct vm *vm, const struct cpu_trap *t, uint64_t t0)
 
 /* --- ecall: system call or hypercall --- */
 
-static const char *mon_sbi_name(uint32_t eid)
+const char *monitor_sbi_name(uint32_t eid)
 {
 	switch (eid) {
 	case SBI_EXT_LEGACY_SET_TIMER: return "legacy set_timer";
@@ -211,7 +215,7 @@ static void mon_ecall(struct vm *vm, const struct cpu_trap *t, uint64_t t0)
 	platform_sbi(&vm->plat, hw->x);
 	if (!vm->halted)
 		hw->pc += 4;
-	monitor_note(vm, MON_hypercall, t, mon_sbi_name(eid), t0);
+	monitor_note(vm, MON_hypercall, t, monitor_sbi_name(eid), t0);
 }
 
 /* --- loads and stores the hardware could not do --- */

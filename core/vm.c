@@ -12,6 +12,7 @@
 
 #include "core/bt.h"
 #include "core/monitor.h"
+#include "core/vt.h"
 #include "isa-toy/board.h"
 
 int vm_read_phys(struct vm *vm, uint64_t gpa, void *buf, uint32_t len)
@@ -75,13 +76,13 @@ static int vm_plat_write(void *owner, uint64_t pa, const void *buf, uint32_t len
 static void vm_plat_set_timer(void *owner, uint64_t when)
 {
 	struct vm *vm = owner;
-	vm->vcpu.csr.stimecmp = when; /* the *virtual* timer */
+	vm_csr(vm)->stimecmp = when; /* the *virtual* timer */
 }
 
 static void vm_plat_set_seip(void *owner, int level)
 {
 	struct vm *vm = owner;
-	vm->vcpu.csr.seip = level != 0; /* the *virtual* external line */
+	vm_csr(vm)->seip = level != 0; /* the *virtual* external line */
 }
 
 static void vm_plat_halt(void *owner)
@@ -154,7 +155,13 @@ struct vm *vm_create(struct monitor *mon, int id, const struct vm_config *cfg)
 	vm->vcpu.csr.ctx = vm;
 	vm->vcpu.x[11] = fdt_addr;
 	vm->vcpu.pc = vm->elf.entry;
+	if (mon->kind == MON_KIND_VT && vt_vm_init(vm))
+		goto out_vt;
 	return vm;
+
+out_vt:
+	vt_vm_destroy(vm);
+	elf_image_free(&vm->elf);
 
 out_spt:
 	spt_destroy(&vm->spt);
@@ -167,6 +174,7 @@ out_vm:
 
 void vm_destroy(struct vm *vm)
 {
+	vt_vm_destroy(vm);
 	elf_image_free(&vm->elf);
 	spt_destroy(&vm->spt);
 	spt_p2r_destroy(&vm->p2r, &vm->mon->frames);

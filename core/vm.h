@@ -12,6 +12,7 @@
 #include "isa-toy/csr.h"
 #include "isa-toy/elf_load.h"
 #include "isa-toy/platform.h"
+#include "isa-toy/tvt.h"
 #include "shadowpt/p2r.h"
 #include "shadowpt/shadow.h"
 
@@ -50,10 +51,21 @@ struct pv_vm {
 	uint32_t shared; /* guest-physical address of the shared page */
 };
 
+/* --mode=vt (core/vt.c): the VM runs under TVT.  Its vCPU state is the
+ * VMCS's guest-state area, not struct vcpu (vm_csr() picks the right one). */
+struct vt_vm {
+	struct tvt_vmcs vmcs;
+	uint32_t s2_root;	/* machine frame of the second-stage root */
+	uint32_t s2_leaf[1024]; /* ... its leaf tables, or SPT_NO_FRAME */
+	uint32_t gsatp;		/* --paging=shadow: the satp the guest believes in */
+	uint64_t s2_fills;	/* second-stage entries the monitor made */
+};
+
 struct vm {
 	int id;
 	struct monitor *mon;
 	struct vcpu vcpu;
+	bool vt; /* run under TVT: the state is in vt.vmcs.guest */
 	struct platform plat;
 	struct spt_p2r p2r;
 	struct spt spt;
@@ -68,7 +80,14 @@ struct vm {
 	enum cpu_priv trap_mode;
 	struct vm_stats stats;
 	struct pv_vm pv;
+	struct vt_vm *vtx; /* --mode=vt only */
 };
+
+/* The vCPU's privileged state, wherever this VM keeps it. */
+static inline struct csr_file *vm_csr(struct vm *vm)
+{
+	return vm->vt ? &vm->vtx->vmcs.guest.csr : &vm->vcpu.csr;
+}
 
 struct vm_config {
 	const char *elf_path;

@@ -134,6 +134,9 @@ static void tvt_load(struct cpu *cpu, const struct tvt_state *s)
 	cpu->csr.changed = cpu_csr_changed;
 	cpu->csr.ctx = cpu;
 	cpu->csr.legacy = legacy;
+	cpu->resv_valid = s->resv_valid;
+	cpu->resv_pa = s->resv_pa;
+	cpu->resv_val = s->resv_val;
 }
 
 /* ... and off it, keeping the area's own hook (the monitor's, if any). */
@@ -148,6 +151,9 @@ static void tvt_save(const struct cpu *cpu, struct tvt_state *s)
 	s->csr.changed = changed;
 	s->csr.ctx = ctx;
 	s->csr.legacy = legacy;
+	s->resv_valid = cpu->resv_valid;
+	s->resv_pa = cpu->resv_pa;
+	s->resv_val = cpu->resv_val;
 }
 
 enum tvt_exit_reason tvt_run(struct cpu *cpu, struct tvt_vmcs *v)
@@ -170,11 +176,11 @@ enum tvt_exit_reason tvt_run(struct cpu *cpu, struct tvt_vmcs *v)
 	cpu->tvt = v;
 	cpu->host_traps = false; /* the guest's traps are the guest's */
 	cpu->trap_stop = cpu->wfi = false;
-	cpu->resv_valid = false;
 	mmu_select_tag(cpu, v->ctl.vpid); /* cannot fail: tvt_check */
 
 	/* Step 5: the event to inject, delivered as its hardware would. */
 	if (v->inject.valid) {
+		cpu->resv_valid = false; /* as any trap */
 		csr_trap_enter(&cpu->csr, &cpu->pc, v->inject.cause, v->inject.tval);
 		v->inject.valid = false;
 	}
@@ -190,7 +196,6 @@ enum tvt_exit_reason tvt_run(struct cpu *cpu, struct tvt_vmcs *v)
 	tvt_save(cpu, &v->guest);
 	cpu->tvt = NULL;
 	cpu->trap_stop = cpu->wfi = false;
-	cpu->resv_valid = false;
 	cpu->host_traps = host_traps;
 	tvt_load(cpu, &v->host);
 	mmu_select_tag(cpu, 0);

@@ -87,6 +87,8 @@ struct tvt_state {
 	uint32_t x[33];
 	uint32_t pc;
 	struct csr_file csr;
+	bool resv_valid; /* the LR reservation survives an exit */
+	uint32_t resv_pa, resv_val;
 };
 
 struct tvt_controls {

@@ -27,6 +27,7 @@ int spt_init(struct spt *s, struct spt_frames *frames, const struct spt_p2r *p2r
 	s->frames = frames;
 	s->p2r = p2r;
 	s->hw = hw;
+	s->hw_satp = &hw->csr.satp;
 	s->pt_refs = calloc(p2r->npages, sizeof(*s->pt_refs));
 	if (!s->pt_refs) {
 		fprintf(stderr, "trapvisor: no memory for shadow page-table bookkeeping\n");
@@ -59,7 +60,7 @@ static void spt_strip_mappings(struct spt *s, uint32_t rppn, uint32_t keep)
 					leaf[i] &= keep;
 		}
 	}
-	mmu_flush(s->hw);
+	mmu_flush_tag(s->hw, s->tlb_tag);
 }
 
 /* A guest page just became a source of some shadow: no shadow may map it
@@ -178,13 +179,13 @@ void spt_switch(struct spt *s, uint32_t gsatp, enum spt_view view)
 	}
 	tree->stamp = ++s->clock;
 	uint32_t satp = SATP_MODE_SV32 | spt_frame_ppn(s->frames, tree->root);
-	if (s->cur == tree && s->hw->csr.satp == satp)
+	if (s->cur == tree && *s->hw_satp == satp)
 		return; /* already the hardware's: every change to it was flushed */
 	s->stats.switches++;
 	s->cur = tree;
 	/* Hand the shadow to the hardware: a satp write and a TLB flush. */
-	s->hw->csr.satp = satp;
-	mmu_flush(s->hw);
+	*s->hw_satp = satp;
+	mmu_flush_tag(s->hw, s->tlb_tag);
 }
 
 void spt_drop_all(struct spt *s)
@@ -282,7 +283,7 @@ static void spt_install(struct spt *s, uint32_t va, uint32_t rppn, uint32_t flag
 		spt_ref(s, src);
 	}
 	spt_table(s, tree->leaf[j])[i] = (rppn << PTE_PPN_SHIFT) | flags;
-	mmu_flush_page(s->hw, va);
+	mmu_flush_page_tag(s->hw, s->tlb_tag, va);
 }
 
 void spt_fault(struct spt *s, uint32_t va, enum mmu_access access, enum cpu_priv vpriv,
@@ -359,24 +360,41 @@ void spt_fault(struct spt *s, uint32_t va, enum mmu_access access, enum cpu_priv
 	 * is set (so the first write faults here and sets it) and never on
 	 * a protected page. */
 	uint32_t flags = PTE_V | PTE_U | PTE_A | PTE_D;
-	if ((leaf & PTE_R) || ((vsstatus & SSTATUS_MXR) && (leaf & PTE_X)))
-		flags |= PTE_R;
+	if (s->cur->view == SPT_VIEW_NATIVE) {
+		/* The guest runs in its own modes (TVT): copy U, R and X, and
+		 * let the hardware apply U, SUM and MXR as the guest's would. */
+		flags = PTE_V | PTE_A | PTE_D | (leaf & (PTE_U | PTE_R | PTE_X));
+	} else {
+		if ((leaf & PTE_R) || ((vsstatus & SSTATUS_MXR) && (leaf & PTE_X)))
+			flags |= PTE_R;
+		if ((leaf & PTE_X) && !(s->cur->view != SPT_VIEW_U && (leaf & PTE_U)) && !bt)
+			flags |= PTE_X; /* the guest kernel never executes user pages;
+					 * with bt, it executes only translated copies */
+	}
 	if ((leaf & PTE_W) && (leaf & PTE_D) && !s->pt_refs[gpage])
 		flags |= PTE_W;
-	if ((leaf & PTE_X) && !(s->cur->view != SPT_VIEW_U && (leaf & PTE_U)) && !bt)
-		flags |= PTE_X; /* the guest kernel never executes user pages; with
-				 * bt, it executes only translated copies */
 	out->rppn = spt_frame_ppn(s->frames, s->p2r->frame[gpage]);
 	spt_install(s, va, out->rppn, flags, src);
 	out->result = SPT_FILLED;
 	s->stats.fills++;
 }
 
+void spt_use_tvt(struct spt *s, uint32_t *satp, unsigned tag)
+{
+	s->hw_satp = satp;
+	s->tlb_tag = tag;
+}
+
 int spt_guest_translate(struct spt *s, uint32_t va, enum mmu_access access, enum cpu_priv vpriv,
 			uint32_t vsstatus, uint64_t *gpa)
 {
-	uint32_t gsatp = s->cur ? s->cur->gsatp : 0;
-	if (!gsatp) {
+	return spt_guest_walk(s, s->cur ? s->cur->gsatp : 0, va, access, vpriv, vsstatus, gpa);
+}
+
+int spt_guest_walk(struct spt *s, uint32_t gsatp, uint32_t va, enum mmu_access access,
+		   enum cpu_priv vpriv, uint32_t vsstatus, uint64_t *gpa)
+{
+	if (!(gsatp & SATP_MODE_SV32)) {
 		*gpa = va;
 		return 0;
 	}
@@ -423,7 +441,7 @@ void spt_pt_written(struct spt *s, uint64_t gpa, uint32_t len)
 				if (tree->leaf[e] == SPT_NONE)
 					continue;
 				spt_drop_leaf(s, tree, e);
-				mmu_flush(s->hw);
+				mmu_flush_tag(s->hw, s->tlb_tag);
 				s->stats.invalidations++;
 			}
 		}
@@ -442,7 +460,8 @@ void spt_pt_written(struct spt *s, uint64_t gpa, uint32_t len)
 				if (!leaf[e])
 					continue;
 				leaf[e] = 0;
-				mmu_flush_page(s->hw, ((uint32_t)j << 22) | ((uint32_t)e << 12));
+				mmu_flush_page_tag(s->hw, s->tlb_tag,
+						   ((uint32_t)j << 22) | ((uint32_t)e << 12));
 				s->stats.invalidations++;
 			}
 		}

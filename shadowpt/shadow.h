@@ -42,6 +42,10 @@ enum spt_view {
 	SPT_VIEW_U,	/* guest user mode: only U=1 pages */
 	SPT_VIEW_S,	/* guest kernel, SUM=0: only U=0 pages */
 	SPT_VIEW_S_SUM, /* guest kernel, SUM=1: U=0 pages, and U=1 data */
+	/* Under TVT (--mode=vt --paging=shadow) the guest runs in its own S-
+	 * and U-mode, so the hardware can check U and SUM itself: one shadow
+	 * per address space, with the guest's U bits copied. */
+	SPT_VIEW_NATIVE,
 };
 
 /* One shadow table: a root and up to 1024 leaf tables, in machine frames. */
@@ -88,6 +92,9 @@ struct spt {
 	struct spt_frames *frames; /* machine frames: shadows come from here */
 	const struct spt_p2r *p2r; /* this VM's P -> R */
 	struct cpu *hw;		   /* the hart, whose TLB we must flush */
+	unsigned tlb_tag;	   /* ... the entries under this tag (0: root) */
+	uint32_t *hw_satp;	   /* where the shadow's root goes: the hart's
+				    * satp, or a TVT guest-state area's */
 	struct spt_tree trees[SPT_TREES];
 	struct spt_tree *cur;
 	uint16_t *pt_refs; /* per guest page: shadows derived from it */
@@ -126,6 +133,10 @@ void spt_pt_written(struct spt *s, uint64_t gpa, uint32_t len);
 int spt_guest_translate(struct spt *s, uint32_t va, enum mmu_access access, enum cpu_priv vpriv,
 			uint32_t vsstatus, uint64_t *gpa);
 
+/* The same through the guest table of satp `gsatp` (no shadow needed). */
+int spt_guest_walk(struct spt *s, uint32_t gsatp, uint32_t va, enum mmu_access access,
+		   enum cpu_priv vpriv, uint32_t vsstatus, uint64_t *gpa);
+
 /* Is guest page `gpage` write-protected (a shadow was derived from it)? */
 bool spt_protected(const struct spt *s, uint32_t gpage);
 
@@ -134,6 +145,10 @@ int spt_enable_bt(struct spt *s, spt_bt_rewrite_fn rewrite, void *ctx);
 
 /* Forget every shadow (e.g. sstatus.MXR changed what pages may be read). */
 void spt_drop_all(struct spt *s);
+
+/* Shadows for a TVT guest: loaded into `satp` (its VMCS guest-state
+ * satp), flushed from TLB tag `tag` (its VPID); only SPT_VIEW_NATIVE. */
+void spt_use_tvt(struct spt *s, uint32_t *satp, unsigned tag);
 
 /* The view for a guest in mode `vpriv` with sstatus `vsstatus`. */
 static inline enum spt_view spt_view_of(enum cpu_priv vpriv, uint32_t vsstatus)

@@ -191,6 +191,17 @@ int krun_trapvisor_isa(const char *mode, const char *isa, const char *bootargs,
 	return krun_with_input(argv, input_file, timeout_s, r);
 }
 
+int krun_trapvisor_vt(const char *paging, const char *isa, const char *bootargs,
+		      const char *input_file, int timeout_s, struct krun_result *r)
+{
+	char paging_opt[64], isa_opt[64];
+	snprintf(paging_opt, sizeof(paging_opt), "--paging=%s", paging);
+	snprintf(isa_opt, sizeof(isa_opt), "--isa=%s", isa);
+	char *argv[] = { KRUN_TRAPVISOR, "run",	     "--mode=vt",      paging_opt,  isa_opt,
+			 "--stats",	 "--append", (char *)bootargs, KRUN_KERNEL, NULL };
+	return krun_with_input(argv, input_file, timeout_s, r);
+}
+
 int krun_trapvisor(const char *mode, const char *bootargs, const char *input_file, int timeout_s,
 		   struct krun_result *r)
 {

@@ -34,6 +34,9 @@ int krun_trapvisor(const char *mode, const char *bootargs, const char *input_fil
 /* The same with --isa=ISA (strict or legacy). */
 int krun_trapvisor_isa(const char *mode, const char *isa, const char *bootargs,
 		       const char *input_file, int timeout_s, struct krun_result *r);
+/* --mode=vt with --paging=PAGING (nested or shadow) and --isa=ISA. */
+int krun_trapvisor_vt(const char *paging, const char *isa, const char *bootargs,
+		      const char *input_file, int timeout_s, struct krun_result *r);
 int krun_qemu(const char *bootargs, const char *input_file, int timeout_s, struct krun_result *r);
 
 /* krun_verdict: NULL if run `r` (by `who`) printed exactly `want` and

@@ -19,3 +19,10 @@ $(eval $(call criterion_test,kernel,$(KTEST_SRCS),$(B)/guests/kernel.elf))
 LTEST_SRCS := tests/kernel/legacy_test.c tests/kernel/krun.c
 $(B)/tests/kernel/legacy_test.o: CFLAGS += $(KTEST_DEFS)
 $(eval $(call criterion_test,legacy,$(LTEST_SRCS),$(B)/guests/kernel.elf))
+
+# Hardware assist (issue 8): every case under --mode=vt, nested and shadow
+# paging, strict and legacy machine, equal to bare to the instruction; and
+# which exits happen.
+VTEST_SRCS := tests/kernel/vt_test.c tests/kernel/krun.c
+$(B)/tests/kernel/vt_test.o: CFLAGS += $(KTEST_DEFS)
+$(eval $(call criterion_test,vt,$(VTEST_SRCS),$(B)/guests/kernel.elf))
