@@ -25,13 +25,13 @@
 #include "kernel/proc.h"
 
 /*
- * The page ptewrite maps and unmaps: the unmapped guard page right above
- * the user stack (vm.h), which no program uses.  It shares its
- * second-level table with the stack pages below it (VPN[1] = 0x1ff for
- * all of 0x7FC00000..0x7FFFFFFF), so that table exists in every process
- * and the loop never allocates one.
+ * The 4 MiB of user address space ptewrite maps and unmaps: 0x40000000,
+ * far above any heap a micro program grows and far below the stack.  Its
+ * entry is in the *root* table of the caller (VPN[1] = 0x100), which is
+ * in use by whatever runs, kernel included -- so a monitor that keeps
+ * shadow tables must see every write (see micro_ptewrite).
  */
-#define MICRO_PTE_VA VM_USTACK_TOP
+#define MICRO_PTE_VA 0x40000000u
 
 /* micro_mmio: the paper's `in`: read a device register and ignore it.
  * LSR has no side effects on read (unlike RBR, which would take a byte
@@ -60,40 +60,39 @@ static int micro_sstatus(uint32_t n)
 }
 
 /*
- * micro_ptewrite: the paper's PTE write: n stores to one leaf PTE of the
- * caller's page table through vm.c's write path (vm_pte_write), the
- * values alternating valid (user RW, mapping a scratch frame) and
- * invalid.  The alternation is an XOR, not an `if`, so every iteration
- * runs the same instructions.  No sfence.vma inside the loop.  After the
- * loop: the entry invalid whatever n was, one flush of the page, the
- * frame freed -- in that order, so the frame cannot be reached through a
- * stale translation once it is someone else's.
+ * micro_ptewrite: the paper's PTE write: n stores to one page-table entry
+ * of the caller's address space through vm.c's write path (vm_pte_write),
+ * alternating between invalid and a pointer to an empty second-level
+ * table.  The alternation is an XOR, not an `if`, so every iteration runs
+ * the same instructions.  No sfence.vma inside the loop; after it, the
+ * entry invalid whatever n was, one flush, the table freed -- in that
+ * order, so the page cannot be reached through a stale translation once
+ * it is someone else's.
  *
- * Hazard for whoever reads the numbers: this leaf table is a source only
- * of the process's *user-mode* shadow, which is idle while the kernel
- * runs.  trapvisor's shadow code (spt_pt_written) answers the first
- * write by dropping what that idle shadow derived from the table, and
- * the table stops being write-protected: the other n-1 writes do not
- * trap (the user shadow is refilled lazily after the return to user
- * mode).  A monitor that traced every write would trap n times.
+ * Why the root table: it is the one table every shadow of this address
+ * space derives from, the kernel's view included, so under trap-and-
+ * emulate (and TVT with shadow paging) every one of the n writes traps.
+ * A leaf table of user pages would be the source of the user view only,
+ * idle while the kernel runs, and a monitor could stop protecting it
+ * after the first write.
  */
 static int micro_ptewrite(uint32_t n)
 {
-	pte_t *pte = vm_walk(proc_current()->pagetable, MICRO_PTE_VA, false);
+	pte_t *pte = &proc_current()->pagetable[VM_VPN1(MICRO_PTE_VA)];
 
-	if (!pte || (*pte & PTE_V))
+	if (*pte & PTE_V)
 		return -1; /* the layout changed under us: vm.h */
-	void *frame = kalloc();
-	if (!frame)
+	void *table = kalloc(); /* zeroed: every entry invalid */
+	if (!table)
 		return -1;
-	pte_t on = PTE_MAKE(frame, PTE_V | PTE_U | PTE_R | PTE_W), v = 0;
+	pte_t on = PTE_MAKE(table, PTE_V), v = 0;
 	for (uint32_t i = 0; i < n; i++) {
 		v ^= on; /* valid, invalid, valid, ... */
 		vm_pte_write(pte, v);
 	}
 	vm_pte_write(pte, 0);
 	vm_flush_page(MICRO_PTE_VA);
-	kfree(frame);
+	kfree(table);
 	return 0;
 }
 
