@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <criterion/criterion.h>
 
@@ -130,5 +131,42 @@ Test(exits, bad_paging_option_is_refused)
 	cr_assert(krun(argv2, NULL, 0, 10, &r) == 0);
 	cr_assert_eq(r.status, 2);
 	cr_assert(strstr(r.err, "--paging is for --mode=vt"), "%s", r.err);
+	krun_free(&r);
+}
+
+Test(exits, two_vms_under_tvt_each_with_its_own_tag)
+{
+	struct krun_result r;
+	char *argv[] = { KRUN_TRAPVISOR, "run",	     "--mode=vt", "--append",  "run=primes:100",
+			 KRUN_KERNEL,	 "--append", "run=hello", KRUN_KERNEL, NULL };
+	cr_assert(krun(argv, NULL, 0, VT_TIMEOUT, &r) == 0);
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	cr_assert(
+	    strstr(r.out, "[vm0] primes: 25 primes below 100, the largest 97, their sum 1060"),
+	    "%s", r.out);
+	cr_assert(strstr(r.out, "[vm1] hello, world! I am pid 2"), "%s", r.out);
+	krun_free(&r);
+}
+
+Test(exits, trace_records_each_exit)
+{
+	char path[] = "/tmp/trapvisor-vt-trace-XXXXXX";
+	int fd = mkstemp(path);
+	cr_assert(fd >= 0);
+	close(fd);
+	struct krun_result r;
+	char *argv[] = { KRUN_TRAPVISOR, "run",	     "--mode=vt", "--paging=shadow", "--trace",
+			 path,		 "--append", "run=hello", KRUN_KERNEL,	     NULL };
+	cr_assert(krun(argv, NULL, 0, VT_TIMEOUT, &r) == 0);
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	size_t len;
+	char *trace = krun_read_file(path, &len);
+	unlink(path);
+	cr_assert(trace);
+	cr_assert(strstr(trace, "\"cause_name\":\"vmexit ecall\""), "firmware calls exit");
+	cr_assert(strstr(trace, "\"action\":\"hypercall SRST\""), "the shutdown is the last");
+	cr_assert(strstr(trace, "\"disasm\":\"csrrw x0,satp,x10\""), "satp writes exit (shadow)");
+	cr_assert(strstr(trace, "\"cause_name\":\"vmexit exception\""), "page faults exit");
+	free(trace);
 	krun_free(&r);
 }
