@@ -12,6 +12,7 @@ pkgs=(
   qemu-system-x86 qemu-utils busybox-static cpio  # the nested x86 tests
   bochs bochs-term bochsbios vgabios isolinux syslinux-common xorriso  # x86 tests, VT-x venue
   gdb-multiarch tmux device-tree-compiler clang-format
+  libxml2-utils                                   # xmllint: the SVG chart's test
 )
 
 missing=()

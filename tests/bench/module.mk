@@ -84,3 +84,17 @@ bench-modes: $(B)/trapvisor $(BENCH_B)/benchmodes $(B)/guests/kernel.elf
 	$(Q)$(BENCH_B)/benchmodes -n $(BENCH_RUNS) $(B)/guests/kernel.elf $(BENCH_B)/modes \
 		$(BENCH_KERNEL_PROGS)
 BENCH_TARGETS += bench-modes
+
+# bench-compare: `trapvisor bench modes`, every microbenchmark of the
+# teaching kernel's `micro` program in every mode (bare, trap, bt, pv,
+# vt + nested, vt + shadow): software against hardware assist, per
+# iteration, with the chart in build/tests/bench/compare.svg.  More
+# options with BENCH_COMPARE_ARGS, e.g.
+#   make bench-compare BENCH_COMPARE_ARGS="--kinds syscall,ptewrite --csv"
+BENCH_COMPARE_ARGS ?=
+
+bench-compare: $(B)/trapvisor $(B)/guests/kernel.elf $(B)/guests/kernel-pv.elf
+	@mkdir -p $(BENCH_B)
+	$(Q)$(B)/trapvisor bench modes --runs $(BENCH_RUNS) --svg $(BENCH_B)/compare.svg \
+		$(BENCH_COMPARE_ARGS)
+BENCH_TARGETS += bench-compare
