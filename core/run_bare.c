@@ -77,7 +77,7 @@ int run_bare(const struct run_config *cfg)
 		.ram_size = cfg->guest[0].ram_size,
 		.bootargs = cfg->guest[0].bootargs,
 		.elf_path = cfg->guest[0].elf_path,
-		.input_fd = 0,
+		.input_fd = cfg->mute ? -1 : 0, /* a muted run (bench) reads no console */
 		.legacy = cfg->legacy,
 		.output = cfg->mute ? run_drop_output : NULL,
 	};

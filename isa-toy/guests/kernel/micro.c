@@ -81,7 +81,7 @@ static int micro_ptewrite(uint32_t n)
 	pte_t *pte = &proc_current()->pagetable[VM_VPN1(MICRO_PTE_VA)];
 
 	if (*pte & PTE_V)
-		return -1; /* the layout changed under us: vm.h */
+		return -1;	/* the layout changed under us: vm.h */
 	void *table = kalloc(); /* zeroed: every entry invalid */
 	if (!table)
 		return -1;
