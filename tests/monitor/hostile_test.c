@@ -85,11 +85,40 @@ static uint32_t hostile_word(void)
 	}
 }
 
-static void hostile_run(uint32_t seed)
+/* Is machine frame `frame` one of `vm`'s own? */
+static bool hostile_own(const struct vm *vm, uint32_t frame)
+{
+	for (uint32_t g = 0; g < vm->p2r.npages; g++)
+		if (vm->p2r.frame[g] == frame)
+			return true;
+	return false;
+}
+
+/* Under TVT with nested paging: every second-stage leaf maps one of the
+ * VM's own frames. */
+static void hostile_check_stage2(const struct vm *bad, uint32_t seed)
+{
+	const struct spt_frames *f = &bad->mon->frames;
+	for (int j = 0; j < 1024; j++) {
+		if (bad->vtx->s2_leaf[j] == SPT_NO_FRAME)
+			continue;
+		const uint32_t *leaf =
+		    (const uint32_t *)(const void *)spt_frame_ptr(f, bad->vtx->s2_leaf[j]);
+		for (int i = 0; i < 1024; i++)
+			if (leaf[i] & PTE_V)
+				cr_assert(hostile_own(bad, (leaf[i] >> PTE_PPN_SHIFT) -
+							       (uint32_t)(f->ram_base >> 12)),
+					  "seed %u: the second stage maps a frame not the guest's",
+					  seed);
+	}
+}
+
+static void hostile_run(uint32_t seed, enum mon_kind kind, enum mon_paging paging)
 {
 	struct monitor *mon = calloc(1, sizeof(*mon));
 	cr_assert_not_null(mon);
-	cr_assert_eq(monitor_init(mon, 2 * HOSTILE_RAM, 2, MON_KIND_TRAP, false), 0);
+	cr_assert_eq(monitor_init(mon, 2 * HOSTILE_RAM, 2, kind, false), 0);
+	mon->paging = paging;
 	mon->mute = true;
 	for (int i = 0; i < 2; i++) {
 		struct vm_config vc = { "build/tests/guest/spin.elf", HOSTILE_RAM, NULL, -1 };
@@ -123,9 +152,10 @@ static void hostile_run(uint32_t seed)
 			w = rnd();
 		cr_assert_eq(vm_write_phys(bad, BOARD_RAM_BASE + off, &w, 4), 0);
 	}
+	uint32_t *x = bad->vt ? bad->vtx->vmcs.guest.x : bad->vcpu.x;
 	for (int r = 1; r < 32; r++)
-		bad->vcpu.x[r] = rnd() % 3 ? rnd() : BOARD_RAM_BASE + (rnd() % HOSTILE_RAM);
-	bad->vcpu.csr.stvec = BOARD_RAM_BASE + (rnd() % 256) * 4;
+		x[r] = rnd() % 3 ? rnd() : BOARD_RAM_BASE + (rnd() % HOSTILE_RAM);
+	vm_csr(bad)->stvec = BOARD_RAM_BASE + (rnd() % 256) * 4;
 	uint64_t victim_hash = hash_vm(victim);
 
 	monitor_run(mon, HOSTILE_INSNS);
@@ -151,15 +181,14 @@ static void hostile_run(uint32_t seed)
 					continue;
 				uint32_t frame = (leaf[i] >> PTE_PPN_SHIFT) -
 						 (uint32_t)(mon->frames.ram_base >> 12);
-				bool own = false;
-				for (uint32_t g = 0; g < bad->p2r.npages && !own; g++)
-					own = bad->p2r.frame[g] == frame;
-				cr_assert(own,
+				cr_assert(hostile_own(bad, frame),
 					  "seed %u: shadow maps machine frame %u, not the guest's",
 					  seed, frame);
 			}
 		}
 	}
+	if (bad->vt && paging == MON_PAGING_NESTED)
+		hostile_check_stage2(bad, seed);
 	monitor_destroy(mon);
 	free(mon);
 }
@@ -169,9 +198,23 @@ static void hostile_run(uint32_t seed)
 	Test(hostile, seeds_##n)                                                         \
 	{                                                                                \
 		for (uint32_t s = (n)*HOSTILE_SEEDS; s < ((n) + 1) * HOSTILE_SEEDS; s++) \
-			hostile_run(s);                                                  \
+			hostile_run(s, MON_KIND_TRAP, MON_PAGING_NESTED);                \
 	}
 HOSTILE_GROUP(0)
 HOSTILE_GROUP(1)
 HOSTILE_GROUP(2)
 HOSTILE_GROUP(3)
+
+/* The same hostile guests under TVT (--mode=vt): the guest kernel now
+ * runs in a real S-mode and may write its own satp with any root it
+ * likes; the second stage (or the shadow) is what contains it. */
+#define HOSTILE_VT_GROUP(name, paging, n)                                                        \
+	Test(hostile_vt, name##_##n)                                                             \
+	{                                                                                        \
+		for (uint32_t s = (n)*HOSTILE_SEEDS / 2; s < ((n) + 1) * HOSTILE_SEEDS / 2; s++) \
+			hostile_run(s, MON_KIND_VT, paging);                                     \
+	}
+HOSTILE_VT_GROUP(nested, MON_PAGING_NESTED, 0)
+HOSTILE_VT_GROUP(nested, MON_PAGING_NESTED, 1)
+HOSTILE_VT_GROUP(shadow, MON_PAGING_SHADOW, 0)
+HOSTILE_VT_GROUP(shadow, MON_PAGING_SHADOW, 1)
