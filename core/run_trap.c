@@ -82,17 +82,22 @@ static void run_trap_stats(const struct monitor *mon, double seconds)
 			fputc('\n', stderr);
 		}
 		const struct spt_stats *p = &vm->spt.stats;
-		fprintf(stderr, "shadow page tables:\n");
-		fprintf(stderr, "  fills %llu, guest faults reflected %llu, MMIO %llu\n",
-			(unsigned long long)p->fills, (unsigned long long)p->guest_faults,
-			(unsigned long long)p->mmio);
-		fprintf(stderr,
-			"  write-protect traps %llu, invalidations %llu, write revocations %llu\n",
-			(unsigned long long)p->pt_writes, (unsigned long long)p->invalidations,
-			(unsigned long long)p->revokes);
-		fprintf(stderr, "  shadows built %llu, switches %llu, evictions %llu\n",
-			(unsigned long long)p->builds, (unsigned long long)p->switches,
-			(unsigned long long)p->evictions);
+		/* Nested paging has no shadow tables to report. */
+		if (!(vm->vt && mon->paging == MON_PAGING_NESTED)) {
+			fprintf(stderr, "shadow page tables:\n");
+			fprintf(stderr, "  fills %llu, guest faults reflected %llu, MMIO %llu\n",
+				(unsigned long long)p->fills, (unsigned long long)p->guest_faults,
+				(unsigned long long)p->mmio);
+			fprintf(stderr,
+				"  write-protect traps %llu, invalidations %llu, write revocations "
+				"%llu\n",
+				(unsigned long long)p->pt_writes,
+				(unsigned long long)p->invalidations,
+				(unsigned long long)p->revokes);
+			fprintf(stderr, "  shadows built %llu, switches %llu, evictions %llu\n",
+				(unsigned long long)p->builds, (unsigned long long)p->switches,
+				(unsigned long long)p->evictions);
+		}
 		if (mon->kind == MON_KIND_BT) {
 			fprintf(stderr, "binary translation:\n");
 			fprintf(stderr, "  pages scanned %llu, instructions rewritten %llu\n",

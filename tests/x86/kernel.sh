@@ -21,9 +21,13 @@ x86_fetch_kernel() {
 		deb=$(ls "$B"/deb/linux-image-*-cloud-amd64_*.deb | head -1)
 	fi
 	kdir=$B/kernel
-	if [ ! -d "$kdir/boot" ] || [ "$deb" -nt "$kdir/boot" ]; then
+	# A stamp, not boot/'s own time: dpkg-deb gives unpacked folders the
+	# package's (old) times, which would unpack it again on every run --
+	# under the feet of a venue running at the same time.
+	if [ ! -f "$kdir/.unpacked" ] || [ "$deb" -nt "$kdir/.unpacked" ]; then
 		rm -rf "$kdir"
 		dpkg-deb -x "$deb" "$kdir" || return 1
+		touch "$kdir/.unpacked"
 	fi
 	vmlinuz=$(ls "$kdir"/boot/vmlinuz-* | head -1)
 	kver=${vmlinuz##*/vmlinuz-}

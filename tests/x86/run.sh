@@ -38,6 +38,10 @@ bochs) TIMEOUT=${X86_TEST_TIMEOUT:-3000} ;;
 esac
 L2_TIMEOUT=${X86_L2_TIMEOUT:-600}
 mkdir -p "$B"
+# Each venue builds its initramfs trees in a folder of its own, so that
+# `make -j test` can run both venues at once.
+W=$B/run-$venue
+mkdir -p "$W"
 
 now_ms() { echo $(($(date +%s%N) / 1000000)); }
 secs() { printf '%d.%d' $(($1 / 1000)) $(($1 % 1000 / 100)); } # ms -> "12.3"
@@ -61,13 +65,16 @@ done
 
 # 1. Debian's cloud kernel package, downloaded once into build/ and kept.
 . tests/x86/kernel.sh
+exec 9>"$B/.kernel.lock" # the venues share the package: one unpacks it
+flock 9
 x86_fetch_kernel || die "cannot get Debian's cloud kernel package"
+flock -u 9
 stage "kernel package ($kver)"
 
 # 2. The L2 initramfs: busybox and an init that prints the marker and
 #    powers off (ACPI S5 through trapvisor's PM1 control register), or,
 #    with trapvisor_reboot on its command line, reboots (i8042 reset).
-l2=$B/l2-root
+l2=$W/l2-root
 rm -rf "$l2" && mkdir -p "$l2/bin"
 cp "$(command -v busybox)" "$l2/bin/busybox"
 cat >"$l2/init" <<'EOF'
@@ -79,12 +86,12 @@ if /bin/busybox grep -q trapvisor_reboot /proc/cmdline; then /bin/busybox reboot
 /bin/busybox poweroff -f
 EOF
 chmod +x "$l2/init"
-(cd "$l2" && find . | cpio -o -H newc --quiet | gzip -1) >"$B/l2.cpio.gz"
+(cd "$l2" && find . | cpio -o -H newc --quiet | gzip -1) >"$W/l2.cpio.gz"
 stage "L2 initramfs"
 
 # 3. The L1 initramfs: busybox, kvm modules, trapvisor and the libraries
 #    it links (ldd), the explorer's guest programs, the L2 kernel + initrd.
-l1=$B/l1-root
+l1=$W/l1-root
 rm -rf "$l1" && mkdir -p "$l1"/{bin,proc,sys,dev,tmp,mod,x86}
 cp "$(command -v busybox)" "$l1/bin/busybox"
 cp "$moddir/virt/lib/irqbypass.ko" "$moddir/arch/x86/kvm/kvm.ko" \
@@ -98,7 +105,7 @@ ldd "$TV" | awk '/=>/ {print $3} /^\t\/lib/ {print $1}' | while read -r lib; do
 	cp -L "$lib" "$l1$lib"
 done
 cp "$vmlinuz" "$l1/x86/bzImage"
-cp "$B/l2.cpio.gz" "$l1/x86/l2.cpio.gz"
+cp "$W/l2.cpio.gz" "$l1/x86/l2.cpio.gz"
 L2_APPEND="trapvisor_test=1 ignore_loglevel${X86_L2_APPEND:+ $X86_L2_APPEND}"
 cat >"$l1/init" <<EOF
 #!/bin/busybox sh
@@ -143,22 +150,22 @@ sleep $([ "$venue" = bochs ] && echo 15 || echo 1) # let the console drain: Boch
 poweroff -f
 EOF
 chmod +x "$l1/init"
-(cd "$l1" && find . | cpio -o -H newc --quiet | gzip -1) >"$B/l1.cpio.gz"
+(cd "$l1" && find . | cpio -o -H newc --quiet | gzip -1) >"$W/l1.cpio.gz"
 stage "L1 initramfs"
 
 # 4. Boot L1: under QEMU's TCG with AMD-V emulated, or under Bochs with
 #    VT-x emulated (tests/x86/bochs.sh).  No network, no disk.
-log=$B/l1-console.log
+log=$W/l1-console.log
 set +e
 if [ "$venue" = tcg ]; then
 	timeout "$TIMEOUT" qemu-system-x86_64 -accel tcg -cpu max -m 2G -smp 1 -nographic \
 		-no-reboot -nodefaults -serial stdio -monitor none \
-		-kernel "$vmlinuz" -initrd "$B/l1.cpio.gz" \
+		-kernel "$vmlinuz" -initrd "$W/l1.cpio.gz" \
 		-append "console=ttyS0 panic=-1 quiet" </dev/null >"$log" 2>&1
 	rc=$?
 else
 	. tests/x86/bochs.sh
-	x86_bochs_run "$vmlinuz" "$B/l1.cpio.gz" "$log" "$TIMEOUT"
+	x86_bochs_run "$vmlinuz" "$W/l1.cpio.gz" "$log" "$TIMEOUT"
 	rc=$?
 fi
 set -e
