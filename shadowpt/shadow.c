@@ -29,11 +29,50 @@ int spt_init(struct spt *s, struct spt_frames *frames, const struct spt_p2r *p2r
 	s->hw = hw;
 	s->hw_satp = &hw->csr.satp;
 	s->pt_refs = calloc(p2r->npages, sizeof(*s->pt_refs));
-	if (!s->pt_refs) {
+	s->rmap_head = malloc(p2r->npages * sizeof(*s->rmap_head));
+	if (!s->pt_refs || !s->rmap_head) {
 		fprintf(stderr, "trapvisor: no memory for shadow page-table bookkeeping\n");
+		free(s->pt_refs);
+		free(s->rmap_head);
 		return -1;
 	}
+	for (uint32_t g = 0; g < p2r->npages; g++)
+		s->rmap_head[g] = -1;
 	return 0;
+}
+
+/* --- the reverse map --- */
+
+static int32_t spt_slot(const struct spt *s, const struct spt_tree *tree, int j)
+{
+	return (int32_t)(tree - s->trees) * 1024 + j;
+}
+
+/* Leaf j of `tree` now mirrors guest page `gpage`. */
+static void spt_rmap_add(struct spt *s, struct spt_tree *tree, int j, uint32_t gpage)
+{
+	if (gpage == SPT_NONE)
+		return;
+	int32_t n = spt_slot(s, tree, j), head = s->rmap_head[gpage];
+	s->rmap_prev[n] = -1;
+	s->rmap_next[n] = head;
+	if (head >= 0)
+		s->rmap_prev[head] = n;
+	s->rmap_head[gpage] = n;
+}
+
+/* ... and no longer does. */
+static void spt_rmap_del(struct spt *s, struct spt_tree *tree, int j, uint32_t gpage)
+{
+	if (gpage == SPT_NONE)
+		return;
+	int32_t n = spt_slot(s, tree, j), prev = s->rmap_prev[n], next = s->rmap_next[n];
+	if (prev >= 0)
+		s->rmap_next[prev] = next;
+	else
+		s->rmap_head[gpage] = next;
+	if (next >= 0)
+		s->rmap_prev[next] = prev;
 }
 
 bool spt_protected(const struct spt *s, uint32_t gpage)
@@ -100,6 +139,7 @@ static void spt_drop_leaf(struct spt *s, struct spt_tree *tree, int j)
 		return;
 	spt_table(s, tree->root)[j] = 0;
 	spt_frame_free(s->frames, tree->leaf[j]);
+	spt_rmap_del(s, tree, j, tree->src[j]);
 	spt_unref(s, tree->src[j]);
 	tree->leaf[j] = SPT_NONE;
 	tree->src[j] = SPT_NONE;
@@ -207,6 +247,8 @@ void spt_destroy(struct spt *s)
 	free(s->bt_frame);
 	free(s->pt_refs);
 	s->pt_refs = NULL;
+	free(s->rmap_head);
+	s->rmap_head = NULL;
 }
 
 int spt_enable_bt(struct spt *s, spt_bt_rewrite_fn rewrite, void *ctx)
@@ -278,6 +320,7 @@ static void spt_install(struct spt *s, uint32_t va, uint32_t rppn, uint32_t flag
 		tree = s->cur; /* (eviction never takes the current tree) */
 		tree->leaf[j] = f;
 		tree->src[j] = src;
+		spt_rmap_add(s, tree, j, src);
 		spt_table(s, tree->root)[j] =
 		    (spt_frame_ppn(s->frames, f) << PTE_PPN_SHIFT) | PTE_V;
 		spt_ref(s, src);
@@ -445,25 +488,27 @@ void spt_pt_written(struct spt *s, uint64_t gpa, uint32_t len)
 				s->stats.invalidations++;
 			}
 		}
-		/* A guest leaf entry changed: the page it mapped, in every shadow
-		 * leaf that mirrors this guest leaf table. */
-		for (int j = 0; j < 1024; j++) {
-			if (tree->src[j] != gpage || tree->leaf[j] == SPT_NONE)
+	}
+	/* A guest leaf entry changed: the page it mapped, in every shadow leaf
+	 * that mirrors this guest leaf table -- found through the reverse map,
+	 * not by scanning every tree. */
+	for (int32_t n = s->rmap_head[gpage], next; n >= 0; n = next) {
+		next = s->rmap_next[n]; /* n may leave the list below */
+		struct spt_tree *tree = &s->trees[n / 1024];
+		int j = n % 1024;
+		if (tree != s->cur) {
+			spt_drop_leaf(s, tree, j); /* idle: see above */
+			s->stats.invalidations++;
+			continue;
+		}
+		uint32_t *leaf = spt_table(s, tree->leaf[j]);
+		for (int e = first; e <= last; e++) {
+			if (!leaf[e])
 				continue;
-			if (idle) {
-				spt_drop_leaf(s, tree, j);
-				s->stats.invalidations++;
-				continue;
-			}
-			uint32_t *leaf = spt_table(s, tree->leaf[j]);
-			for (int e = first; e <= last; e++) {
-				if (!leaf[e])
-					continue;
-				leaf[e] = 0;
-				mmu_flush_page_tag(s->hw, s->tlb_tag,
-						   ((uint32_t)j << 22) | ((uint32_t)e << 12));
-				s->stats.invalidations++;
-			}
+			leaf[e] = 0;
+			mmu_flush_page_tag(s->hw, s->tlb_tag,
+					   ((uint32_t)j << 22) | ((uint32_t)e << 12));
+			s->stats.invalidations++;
 		}
 	}
 }

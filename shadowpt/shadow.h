@@ -98,6 +98,13 @@ struct spt {
 	struct spt_tree trees[SPT_TREES];
 	struct spt_tree *cur;
 	uint16_t *pt_refs; /* per guest page: shadows derived from it */
+	/* The reverse map: for each guest page, the shadow leaves that mirror
+	 * it as a list of slots (slot = tree * 1024 + root entry j), so that a
+	 * write to a guest leaf table finds what to invalidate without
+	 * scanning every tree.  rmap_head[gpage], and per slot next/prev;
+	 * -1 ends a list. */
+	int32_t *rmap_head;
+	int32_t rmap_next[SPT_TREES * 1024], rmap_prev[SPT_TREES * 1024];
 	uint64_t clock;
 	struct spt_stats stats;
 

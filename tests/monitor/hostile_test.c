@@ -113,6 +113,28 @@ static void hostile_check_stage2(const struct vm *bad, uint32_t seed)
 	}
 }
 
+/* The shadow code's reverse map lists exactly the leaves with a source:
+ * every (tree, j) mirroring guest page g is on g's list, once, and the
+ * lists hold nothing else. */
+static void hostile_check_rmap(const struct spt *s, uint32_t seed)
+{
+	int listed = 0, sourced = 0;
+	for (uint32_t g = 0; g < s->p2r->npages; g++)
+		for (int32_t n = s->rmap_head[g]; n >= 0; n = s->rmap_next[n]) {
+			const struct spt_tree *tree = &s->trees[n / 1024];
+			cr_assert(tree->used && tree->leaf[n % 1024] != SPT_NONE &&
+				      tree->src[n % 1024] == g,
+				  "seed %u: reverse map slot %d is stale", seed, (int)n);
+			cr_assert_lt(++listed, SPT_TREES * 1024 + 1, "seed %u: a loop", seed);
+		}
+	for (int t = 0; t < SPT_TREES; t++)
+		for (int j = 0; j < 1024 && s->trees[t].used; j++)
+			sourced +=
+			    s->trees[t].leaf[j] != SPT_NONE && s->trees[t].src[j] != SPT_NONE;
+	cr_assert_eq(listed, sourced, "seed %u: %d listed, %d leaves with a source", seed, listed,
+		     sourced);
+}
+
 static void hostile_run(uint32_t seed, enum mon_kind kind, enum mon_paging paging)
 {
 	struct monitor *mon = calloc(1, sizeof(*mon));
@@ -189,6 +211,7 @@ static void hostile_run(uint32_t seed, enum mon_kind kind, enum mon_paging pagin
 	}
 	if (bad->vt && paging == MON_PAGING_NESTED)
 		hostile_check_stage2(bad, seed);
+	hostile_check_rmap(&bad->spt, seed);
 	monitor_destroy(mon);
 	free(mon);
 }
