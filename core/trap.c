@@ -220,48 +220,12 @@ static void mon_ecall(struct vm *vm, const struct cpu_trap *t, uint64_t t0)
 
 /* --- loads and stores the hardware could not do --- */
 
-/* Guest access of `size` bytes at guest-virtual `va`, through the guest's
- * translation: RAM (keeping shadows right) or a device on the VM's bus.
- * Misaligned accesses go byte by byte, as on the bare machine.  0 or the
- * exception cause. */
+/* A guest access through the current shadow's guest table (vm.c). */
 static int mon_guest_rw(struct vm *vm, uint32_t va, unsigned size, bool write, uint32_t *val)
 {
-	struct csr_file *c = &vm->vcpu.csr;
-	unsigned chunk = (va & (size - 1)) ? 1 : size;
-	uint32_t v = write ? *val : 0;
-	for (unsigned done = 0; done < size; done += chunk) {
-		uint64_t gpa;
-		int cause =
-		    spt_guest_translate(&vm->spt, va + done, write ? ACCESS_WRITE : ACCESS_READ,
-					c->priv, c->sstatus, &gpa);
-		if (cause)
-			return cause;
-		uint8_t *p = spt_p2r_ptr(&vm->p2r, &vm->mon->frames, gpa, chunk);
-		uint32_t part =
-		    (v >> (8 * done)) & (chunk == 4 ? 0xffffffffu : (1u << (8 * chunk)) - 1);
-		if (p && write) {
-			memcpy(p, &part, chunk);
-			spt_pt_written(&vm->spt, gpa, chunk);
-			cpu_code_written(
-			    &vm->mon->hw,
-			    vm->mon->frames.ram_base + (uint64_t)(p - vm->mon->frames.ram), chunk);
-		} else if (p) {
-			part = 0;
-			memcpy(&part, p, chunk);
-			v |= part << (8 * done);
-		} else if (write) {
-			if (bus_write(&vm->plat.bus, gpa, chunk, part) != BUS_OK)
-				return EXC_store_access;
-		} else {
-			uint64_t x;
-			if (bus_read(&vm->plat.bus, gpa, chunk, &x) != BUS_OK)
-				return EXC_load_access;
-			v |= (uint32_t)x << (8 * done);
-		}
-	}
-	if (!write)
-		*val = v;
-	return 0;
+	const struct csr_file *c = &vm->vcpu.csr;
+	uint32_t gsatp = vm->spt.cur ? vm->spt.cur->gsatp : 0;
+	return vm_guest_rw(vm, gsatp, c->priv, c->sstatus, va, size, write, val);
 }
 
 /* Perform the faulting load/store/atomic at the guest's pc for it. */

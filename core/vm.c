@@ -55,6 +55,38 @@ int vm_write_phys(struct vm *vm, uint64_t gpa, const void *buf, uint32_t len)
 	return 0;
 }
 
+int vm_guest_rw(struct vm *vm, uint32_t gsatp, enum cpu_priv priv, uint32_t sstatus, uint32_t va,
+		unsigned size, bool write, uint32_t *val)
+{
+	unsigned chunk = (va & (size - 1)) ? 1 : size;
+	uint32_t v = write ? *val : 0;
+	for (unsigned done = 0; done < size; done += chunk) {
+		uint64_t gpa;
+		int cause = spt_guest_walk(&vm->spt, gsatp, va + done,
+					   write ? ACCESS_WRITE : ACCESS_READ, priv, sstatus, &gpa);
+		if (cause)
+			return cause;
+		uint32_t mask = chunk == 4 ? 0xffffffffu : (1u << (8 * chunk)) - 1;
+		uint32_t part = (v >> (8 * done)) & mask;
+		uint64_t x = 0;
+		/* RAM through P -> R (keeping shadows and decoded code right),
+		 * else a device on the VM's bus. */
+		if (write) {
+			if (vm_write_phys(vm, gpa, &part, chunk) &&
+			    bus_write(&vm->plat.bus, gpa, chunk, part) != BUS_OK)
+				return EXC_store_access;
+		} else {
+			if (vm_read_phys(vm, gpa, &x, chunk) &&
+			    bus_read(&vm->plat.bus, gpa, chunk, &x) != BUS_OK)
+				return EXC_load_access;
+			v |= ((uint32_t)x & mask) << (8 * done);
+		}
+	}
+	if (!write)
+		*val = v;
+	return 0;
+}
+
 void vm_switch_shadow(struct vm *vm)
 {
 	const struct csr_file *c = &vm->vcpu.csr;

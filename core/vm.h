@@ -106,6 +106,14 @@ void vm_destroy(struct vm *vm);
 int vm_read_phys(struct vm *vm, uint64_t gpa, void *buf, uint32_t len);
 int vm_write_phys(struct vm *vm, uint64_t gpa, const void *buf, uint32_t len);
 
+/* A guest load or store of `size` bytes at guest-virtual `va`, done by
+ * the monitor: translated through the guest's table of satp `gsatp` as
+ * the hardware would for mode `priv` with `sstatus`, then RAM or a device
+ * on the VM's bus.  Misaligned accesses go byte by byte, as on the bare
+ * machine.  0, or the exception cause. */
+int vm_guest_rw(struct vm *vm, uint32_t gsatp, enum cpu_priv priv, uint32_t sstatus, uint32_t va,
+		unsigned size, bool write, uint32_t *val);
+
 /* Make the shadow for the vCPU's current satp and mode current (after a
  * satp write, a mode change, SUM changing). */
 void vm_switch_shadow(struct vm *vm);

@@ -58,40 +58,13 @@ static void vt_inject(struct vm *vm, uint32_t cause, uint32_t tval, uint64_t t0)
 
 /* --- loads and stores the hardware could not do --- */
 
-/* Guest access of `size` bytes at guest-virtual `va`, through the guest's
- * own page tables (walked in software): RAM, or a device on the VM's bus.
- * Misaligned accesses go byte by byte, as on the bare machine.  0 or the
- * exception cause. */
+/* A guest access through the guest's own page tables (vm.c): the satp
+ * it believes in, which under shadow paging is not the hardware's. */
 static int vt_guest_rw(struct vm *vm, uint32_t va, unsigned size, bool write, uint32_t *val)
 {
 	const struct csr_file *c = &vt_vmcs(vm)->guest.csr;
 	uint32_t gsatp = vm->mon->paging == MON_PAGING_SHADOW ? vm->vtx->gsatp : c->satp;
-	unsigned chunk = (va & (size - 1)) ? 1 : size;
-	uint32_t v = write ? *val : 0;
-	for (unsigned done = 0; done < size; done += chunk) {
-		uint64_t gpa;
-		int cause =
-		    spt_guest_walk(&vm->spt, gsatp, va + done, write ? ACCESS_WRITE : ACCESS_READ,
-				   c->priv, c->sstatus, &gpa);
-		if (cause)
-			return cause;
-		uint32_t mask = chunk == 4 ? 0xffffffffu : (1u << (8 * chunk)) - 1;
-		uint32_t part = (v >> (8 * done)) & mask;
-		uint64_t x = 0;
-		if (write) {
-			if (vm_write_phys(vm, gpa, &part, chunk) &&
-			    bus_write(&vm->plat.bus, gpa, chunk, part) != BUS_OK)
-				return EXC_store_access;
-		} else {
-			if (vm_read_phys(vm, gpa, &x, chunk) &&
-			    bus_read(&vm->plat.bus, gpa, chunk, &x) != BUS_OK)
-				return EXC_load_access;
-			v |= ((uint32_t)x & mask) << (8 * done);
-		}
-	}
-	if (!write)
-		*val = v;
-	return 0;
+	return vm_guest_rw(vm, gsatp, c->priv, c->sstatus, va, size, write, val);
 }
 
 /* Perform the load, store or atomic that exited, for the guest. */
