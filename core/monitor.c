@@ -152,7 +152,11 @@ static enum mon_slice_end monitor_slice(struct monitor *mon, struct vm *vm, uint
 		if (csr_progress(&v->csr) >= end)
 			return MON_SLICE_DONE;
 		uint64_t budget = end - csr_progress(&v->csr);
-		if (csr_timer_can_fire(&v->csr)) {
+		/* Stop at the timer's deadline, to deliver it on time -- unless
+		 * an interrupt is already due and was held back (a paravirtual
+		 * kernel's mask): the guest calls us when it unmasks, and
+		 * stepping it one instruction at a time would only burn time. */
+		if (csr_timer_can_fire(&v->csr) && csr_interrupt(&v->csr) < 0) {
 			uint64_t t = csr_cycles_to_timer(&v->csr);
 			if (t < budget)
 				budget = t ? t : 1;
