@@ -75,6 +75,9 @@ void monitor_note(struct vm *vm, enum mon_action action, const struct cpu_trap *
 		  uint64_t t0_ns);
 uint64_t monitor_now_ns(const struct monitor *mon);
 
+/* The disassembly of `w` at `pc` on one line ("csrrw x0,satp,x10"). */
+void monitor_disasm(uint32_t w, uint32_t pc, char *buf, size_t len);
+
 /* The name of SBI extension `eid`, for the trace ("DBCN", "SRST"...). */
 const char *monitor_sbi_name(uint32_t eid);
 

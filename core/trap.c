@@ -43,8 +43,7 @@ static uint32_t mon_fetch(struct vm *vm)
 	return w;
 }
 
-/* The disassembly of `w` at `pc` on one line ("csrrw x0,satp,x10"). */
-static void mon_disasm(uint32_t w, uint32_t pc, char *buf, size_t len)
+void monitor_disasm(uint32_t w, uint32_t pc, char *buf, size_t len)
 {
 	insn_disasm(w, pc, buf, len);
 	char *tab = strchr(buf, '\t');
@@ -73,7 +72,7 @@ void monitor_note(struct vm *vm, enum mon_action action, const struct cpu_trap *
 	ev.pc = t->pc;
 	if (!(t->cause & CAUSE_INTERRUPT) && (!vm->vt || vm->trap_insn)) {
 		ev.insn = vm->trap_insn;
-		mon_disasm(ev.insn, t->pc, ev.disasm, sizeof(ev.disasm));
+		monitor_disasm(ev.insn, t->pc, ev.disasm, sizeof(ev.disasm));
 	}
 	snprintf(ev.vmode, sizeof(ev.vmode), "%s", vm->trap_mode == PRIV_S ? "S" : "U");
 	snprintf(ev.action, sizeof(ev.action), "%s%s%s", mon_action_text[action],
@@ -142,7 +141,7 @@ static void mon_illegal(struct vm *vm, const struct cpu_trap *t, uint64_t t0)
 		mon_retire(vm);
 		text[0] = 0;
 		if (vm->mon->tracing) { /* the words cost more than the emulation */
-			mon_disasm(w, t->pc, text, sizeof(text) - 16);
+			monitor_disasm(w, t->pc, text, sizeof(text) - 16);
 			strcat(text, how);
 		}
 		monitor_note(vm, MON_emulate_csr, t, text, t0);

@@ -18,7 +18,6 @@
  */
 #include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
 
 #include "core/vt.h"
 
@@ -200,12 +199,8 @@ static void vt_on_csr(struct vm *vm, uint64_t t0)
 	}
 	vt_retire(vm);
 	char text[TRACE_TEXT] = "";
-	if (vm->mon->tracing) {
-		insn_disasm(w, v->exit.pc, text, sizeof(text));
-		char *tab = strchr(text, '\t');
-		if (tab)
-			*tab = ' ';
-	}
+	if (vm->mon->tracing) /* the words cost more than the emulation */
+		monitor_disasm(w, v->exit.pc, text, sizeof(text));
 	vt_note(vm, MON_emulate_csr, text, t0);
 }
 
