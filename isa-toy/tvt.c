@@ -51,7 +51,7 @@ void tvt_flush_page(struct cpu *cpu, const struct tvt_vmcs *vmcs, uint32_t gva)
 /* The word of the instruction at the hart's pc, through the execute TLB
  * (it is there: the hart is executing it).  The "decode assist" of AMD-V:
  * the monitor gets the instruction without walking the guest's tables. */
-static uint32_t tvt_current_insn(const struct cpu *cpu)
+uint32_t tvt_current_insn(const struct cpu *cpu)
 {
 	const struct tlb_code_entry *e =
 	    &cpu->tlb[cpu->csr.priv].exec[(cpu->pc >> 12) & (TLB_SIZE - 1)];
@@ -67,7 +67,7 @@ void tvt_exit(struct cpu *cpu, enum tvt_exit_reason reason, uint32_t qual, uint3
 	e->reason = reason;
 	e->qual = qual;
 	e->pc = cpu->pc;
-	e->insn = insn ? insn : tvt_current_insn(cpu);
+	e->insn = insn;
 	cpu->trap_stop = true; /* leave the run loop at once */
 }
 
@@ -79,13 +79,13 @@ bool tvt_trap_exits(struct cpu *cpu, uint32_t cause, uint32_t tval)
 		if (!(ctl->intr_exit & (1u << code)))
 			return false;
 		/* The interrupt stays pending: the monitor decides. */
-		tvt_exit(cpu, TVT_EXIT_interrupt, code, 0);
-		cpu->tvt->exit.insn = 0;
+		tvt_exit(cpu, TVT_EXIT_interrupt, code, 0); /* no instruction */
 		return true;
 	}
 	if (cause >= 32 || !(ctl->exc_exit & (1u << cause)))
 		return false;
-	tvt_exit(cpu, TVT_EXIT_exception, cause, cause == EXC_illegal ? tval : 0);
+	tvt_exit(cpu, TVT_EXIT_exception, cause,
+		 cause == EXC_illegal ? tval : tvt_current_insn(cpu));
 	cpu->tvt->exit.gva = tval;
 	return true;
 }

@@ -179,7 +179,11 @@ bool tvt_trap_exits(struct cpu *cpu, uint32_t cause, uint32_t tval);
 /* Does CSR instruction `w` (id `id`) exit?  If so the exit is recorded. */
 bool tvt_csr_exits(struct cpu *cpu, enum insn_id id, uint32_t w);
 
-/* Record an exit of `reason` at the current instruction `insn`. */
+/* Record an exit of `reason` at the current instruction, whose word is
+ * `insn` (0 for an exit that is no instruction's, an interrupt). */
 void tvt_exit(struct cpu *cpu, enum tvt_exit_reason reason, uint32_t qual, uint32_t insn);
+
+/* The word of the instruction at the hart's pc (decode assist). */
+uint32_t tvt_current_insn(const struct cpu *cpu);
 
 #endif

@@ -63,7 +63,7 @@ static uint8_t *tvt_guest_pte(void *ctx, uint64_t gpa)
 
 static int tvt_npf(struct cpu *cpu, uint32_t gva, uint32_t gpa, uint32_t qual)
 {
-	tvt_exit(cpu, TVT_EXIT_npf, qual, 0);
+	tvt_exit(cpu, TVT_EXIT_npf, qual, tvt_current_insn(cpu));
 	cpu->tvt->exit.gva = gva;
 	cpu->tvt->exit.gpa = gpa;
 	return (int)CPU_CAUSE_VMEXIT;
