@@ -397,17 +397,18 @@ void spt_fault(struct spt *s, uint32_t va, enum mmu_access access, enum cpu_priv
 		return;
 	}
 
-	/* Step 2b: compose with P -> R.  The hardware runs the guest in
-	 * U-mode, so every shadow entry has U=1; what the guest's mode may
-	 * do is decided by which view this is.  W only once the guest's D
-	 * is set (so the first write faults here and sets it) and never on
-	 * a protected page. */
-	uint32_t flags = PTE_V | PTE_U | PTE_A | PTE_D;
+	/* Step 2b: compose with P -> R.  Under trap-and-emulate the hardware
+	 * runs the guest in U-mode, so every shadow entry has U=1, and what
+	 * the guest's mode may do is decided by which view this is.  Under
+	 * TVT (the native view) the guest runs in its own modes: copy U, R
+	 * and X, and let the hardware apply U, SUM and MXR as the guest's
+	 * would.  Either way, W only once the guest's D is set (so the first
+	 * write faults here and sets it) and never on a protected page. */
+	uint32_t flags;
 	if (s->cur->view == SPT_VIEW_NATIVE) {
-		/* The guest runs in its own modes (TVT): copy U, R and X, and
-		 * let the hardware apply U, SUM and MXR as the guest's would. */
 		flags = PTE_V | PTE_A | PTE_D | (leaf & (PTE_U | PTE_R | PTE_X));
 	} else {
+		flags = PTE_V | PTE_U | PTE_A | PTE_D;
 		if ((leaf & PTE_R) || ((vsstatus & SSTATUS_MXR) && (leaf & PTE_X)))
 			flags |= PTE_R;
 		if ((leaf & PTE_X) && !(s->cur->view != SPT_VIEW_U && (leaf & PTE_U)) && !bt)
