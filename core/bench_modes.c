@@ -451,13 +451,20 @@ static int bench_find_kernels(struct bench_opts *o, char **own1, char **own2)
 
 /* --- the runs --- */
 
+#define BENCH_N_DIGITS 10 /* N fits: it is at most INT_MAX (bench_parse) */
+
 /* bench_run: one run of `n` iterations of kind k in row r, muted;
  * *counts filled in.  Returns the run's exit status. */
 static int bench_run(const struct bench_opts *o, const struct bench_row *r,
 		     const struct bench_kind *k, uint64_t n, struct run_counts *counts)
 {
+	/* N zero-padded to a fixed width: the kernel copies argv byte by
+	 * byte, so N and 2N written with different numbers of digits would
+	 * differ by more than the N extra iterations (about 190 instructions
+	 * a digit). */
 	char bootargs[96];
-	snprintf(bootargs, sizeof(bootargs), "run=micro:%s:%llu", k->name, (unsigned long long)n);
+	snprintf(bootargs, sizeof(bootargs), "run=micro:%s:%0*llu", k->name, BENCH_N_DIGITS,
+		 (unsigned long long)n);
 	struct run_config cfg = {
 		.mode = r->mode,
 		.paging = r->paging,
@@ -503,11 +510,11 @@ static void bench_failed(const struct bench_opts *o, const struct bench_row *r,
 {
 	fprintf(stderr,
 		"trapvisor bench modes: row %s, kind %s, N %llu: %s (exit status %d); see "
-		"trapvisor run --mode=%s%s%s%s --append run=micro:%s:%llu %s\n",
+		"trapvisor run --mode=%s%s%s%s --append run=micro:%s:%0*llu %s\n",
 		r->name, k->name, (unsigned long long)n,
 		no_counts && !status ? "the mode reported no counts" : "the run failed", status,
 		r->mode, r->paging ? " --paging=" : "", r->paging ? r->paging : "",
-		r->legacy ? " --isa=legacy" : "", k->name, (unsigned long long)n,
+		r->legacy ? " --isa=legacy" : "", k->name, BENCH_N_DIGITS, (unsigned long long)n,
 		r->pv_kernel ? o->pv_kernel : o->kernel);
 }
 
