@@ -295,14 +295,6 @@ static int bench_need_file(const char *opt, const char *path)
 	return -1;
 }
 
-static const struct run_mode *bench_find_mode(const char *name)
-{
-	for (const struct run_mode *m = run_modes; m->name; m++)
-		if (!strcmp(m->name, name))
-			return m;
-	return NULL;
-}
-
 /* bench_parse: fill *o from the command line.  0; 1 for --help (done);
  * -1 after one line on stderr. */
 static int bench_parse(int argc, char **argv, struct bench_opts *o)
@@ -417,7 +409,7 @@ static int bench_parse(int argc, char **argv, struct bench_opts *o)
 	 * note (mode vt is newer than this command). */
 	for (int i = 0; i < nrows; i++) {
 		const struct bench_row *r = &bench_rows[rows[i]];
-		if (!bench_find_mode(r->mode)) {
+		if (!run_find_mode(r->mode)) {
 			fprintf(stderr,
 				"trapvisor bench modes: row %s skipped: this trapvisor has no "
 				"--mode=%s\n",
@@ -476,7 +468,7 @@ static int bench_run(const struct bench_opts *o, const struct bench_row *r,
 	cfg.guest[0] = (struct run_guest){ r->pv_kernel ? o->pv_kernel : o->kernel,
 					   BOARD_RAM_DEFAULT, bootargs };
 	*counts = (struct run_counts){ .status = -1 }; /* -1: not filled in */
-	return bench_find_mode(r->mode)->run(&cfg);
+	return run_find_mode(r->mode)->run(&cfg);
 }
 
 static uint64_t bench_count(const struct run_counts *c, int f)

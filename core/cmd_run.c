@@ -31,6 +31,14 @@ const struct run_mode run_modes[] = {
 	{ NULL, NULL, NULL },
 };
 
+const struct run_mode *run_find_mode(const char *name)
+{
+	for (const struct run_mode *m = run_modes; m->name; m++)
+		if (!strcmp(m->name, name))
+			return m;
+	return NULL;
+}
+
 static void run_usage(FILE *f)
 {
 	fprintf(f, "usage: trapvisor run [OPTIONS] guest.elf [[OPTIONS] guest2.elf ...]\n"
@@ -197,9 +205,9 @@ int cmd_run(int argc, char **argv)
 		fprintf(stderr, "trapvisor run: --paging is for --mode=vt\n");
 		return TV_EXIT_USAGE;
 	}
-	for (const struct run_mode *m = run_modes; m->name; m++)
-		if (!strcmp(m->name, cfg.mode))
-			return m->run(&cfg);
+	const struct run_mode *m = run_find_mode(cfg.mode);
+	if (m)
+		return m->run(&cfg);
 	fprintf(stderr, "trapvisor run: unknown mode '%s' (try --help)\n", cfg.mode);
 	return TV_EXIT_USAGE;
 }

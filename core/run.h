@@ -65,6 +65,9 @@ struct run_mode {
 /* The modes, ending with a row whose name is NULL. */
 extern const struct run_mode run_modes[];
 
+/* The row of mode `name`, or NULL. */
+const struct run_mode *run_find_mode(const char *name);
+
 /* The bare board (isa-toy, no monitor). */
 int run_bare(const struct run_config *cfg);
 /* The trap-and-emulate monitor with shadow page tables (core/), plain,
