@@ -465,8 +465,9 @@ static int bench_run(const struct bench_opts *o, const struct bench_row *r,
 		.mute = true,
 		.counts = counts,
 	};
-	cfg.guest[0] = (struct run_guest){ r->pv_kernel ? o->pv_kernel : o->kernel,
-					   BOARD_RAM_DEFAULT, bootargs };
+	cfg.guest[0] = (struct run_guest){ .elf_path = r->pv_kernel ? o->pv_kernel : o->kernel,
+					   .ram_size = BOARD_RAM_DEFAULT,
+					   .bootargs = bootargs };
 	*counts = (struct run_counts){ .status = -1 }; /* -1: not filled in */
 	return run_find_mode(r->mode)->run(&cfg);
 }

@@ -61,6 +61,9 @@ static void run_usage(FILE *f)
 		"  --stats          print instructions, guest MIPS, traps by cause and\n"
 		"                   the monitor's actions on stderr at the end\n"
 		"  --trace FILE     write every trap as a JSON Lines record to FILE\n"
+		"  --disk FILE[,format=raw][,ro][,if=virtio]\n"
+		"                   a disk image for the next guest (virtio-blk in the\n"
+		"                   next free virtio-mmio slot); repeat for more disks\n"
 		"  --paging=P       with --mode=vt: nested (default; second-stage\n"
 		"                   translation) or shadow (shadow page tables)\n"
 		"  --isa=ISA        strict (default): every sensitive instruction traps in\n"
@@ -117,7 +120,8 @@ int cmd_run(int argc, char **argv)
 		OPT_STATS,
 		OPT_TRACE,
 		OPT_ISA,
-		OPT_PAGING
+		OPT_PAGING,
+		OPT_DISK
 	};
 	static const struct option opts[] = {
 		{ "mode", required_argument, NULL, OPT_MODE },
@@ -128,12 +132,15 @@ int cmd_run(int argc, char **argv)
 		{ "trace", required_argument, NULL, OPT_TRACE },
 		{ "isa", required_argument, NULL, OPT_ISA },
 		{ "paging", required_argument, NULL, OPT_PAGING },
+		{ "disk", required_argument, NULL, OPT_DISK },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct run_config cfg = { .mode = "trap" };
 	uint32_t ram_size = BOARD_RAM_DEFAULT;
 	const char *bootargs = NULL;
+	struct disk_spec disks[RUN_MAX_DISKS] = { 0 };
+	int ndisks = 0;
 	uint64_t v;
 	int c;
 
@@ -149,7 +156,22 @@ int cmd_run(int argc, char **argv)
 					RUN_MAX_GUESTS);
 				return TV_EXIT_USAGE;
 			}
-			cfg.guest[cfg.nguests++] = (struct run_guest){ optarg, ram_size, bootargs };
+			cfg.guest[cfg.nguests] = (struct run_guest){ .elf_path = optarg,
+								     .ram_size = ram_size,
+								     .bootargs = bootargs };
+			memcpy(cfg.guest[cfg.nguests].disks, disks, sizeof(disks));
+			cfg.guest[cfg.nguests++].ndisks = ndisks;
+			ndisks = 0; /* the next guest gets its own */
+			break;
+		case OPT_DISK:
+			if (ndisks == RUN_MAX_DISKS) {
+				fprintf(stderr, "trapvisor run: at most %d disks per guest\n",
+					RUN_MAX_DISKS);
+				return TV_EXIT_USAGE;
+			}
+			if (disk_parse_spec(optarg, &disks[ndisks]))
+				return TV_EXIT_USAGE;
+			ndisks++;
 			break;
 		case OPT_MODE: cfg.mode = optarg; break;
 		case OPT_MEM:
@@ -196,6 +218,11 @@ int cmd_run(int argc, char **argv)
 				argv[optind - 1]);
 			return TV_EXIT_USAGE;
 		}
+	}
+	if (ndisks) {
+		fprintf(stderr, "trapvisor run: --disk %s comes after the last guest\n",
+			disks[0].path);
+		return TV_EXIT_USAGE;
 	}
 	if (!cfg.nguests) {
 		fprintf(stderr, "trapvisor run: no guest ELF given (try --help)\n");

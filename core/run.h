@@ -9,6 +9,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "devices/disk.h"
+
 /* Exit statuses trapvisor itself uses (the guest's own are 0..255 and
  * pass through unchanged). */
 #define TV_EXIT_USAGE 2	  /* bad command line or bad input file */
@@ -16,6 +18,7 @@
 #define TV_EXIT_STUCK 125 /* guest waits for an interrupt that cannot come */
 
 #define RUN_MAX_GUESTS 8
+#define RUN_MAX_DISKS  8 /* per guest: the board's virtio slots */
 
 /* One guest: options before its ELF on the command line apply to it (and
  * to the guests after it, unless they are given again). */
@@ -23,6 +26,10 @@ struct run_guest {
 	const char *elf_path;
 	uint32_t ram_size;
 	const char *bootargs;
+	/* --disk options given before this guest (and only those: a disk
+	 * belongs to one VM). */
+	struct disk_spec disks[RUN_MAX_DISKS];
+	int ndisks;
 };
 
 /* What one run cost, for `trapvisor bench modes` (core/bench_modes.c):

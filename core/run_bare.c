@@ -38,6 +38,7 @@ static void run_print_stats(const struct machine *m, double seconds)
 				(unsigned long long)cpu->irq_count[i]);
 	fprintf(stderr, "tlb fills: %llu\n", (unsigned long long)cpu->tlb_misses);
 	fprintf(stderr, "decoded pages dropped: %llu\n", (unsigned long long)cpu->code_flushes);
+	platform_print_stats(&m->plat, stderr);
 }
 
 static void run_drop_output(void *ctx, uint8_t byte)
@@ -79,6 +80,8 @@ int run_bare(const struct run_config *cfg)
 		.elf_path = cfg->guest[0].elf_path,
 		.input_fd = cfg->mute ? -1 : 0, /* a muted run (bench) reads no console */
 		.legacy = cfg->legacy,
+		.disks = cfg->guest[0].disks,
+		.ndisks = cfg->guest[0].ndisks,
 		.output = cfg->mute ? run_drop_output : NULL,
 	};
 	if (machine_create(m, &mc)) {

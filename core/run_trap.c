@@ -81,6 +81,7 @@ static void run_trap_stats(const struct monitor *mon, double seconds)
 					(double)s->ns_by_action[a] / (double)s->by_action[a]);
 			fputc('\n', stderr);
 		}
+		platform_print_stats(&vm->plat, stderr);
 		const struct spt_stats *p = &vm->spt.stats;
 		/* Nested paging has no shadow tables to report. */
 		if (!(vm->vt && mon->paging == MON_PAGING_NESTED)) {
@@ -148,6 +149,10 @@ static int run_monitor(const struct run_config *cfg, enum mon_kind kind, enum mo
 			goto out;
 		}
 		mon->nvm = i + 1;
+		if (platform_add_disks(&mon->vm[i]->plat, g->disks, g->ndisks)) {
+			status = TV_EXIT_USAGE;
+			goto out;
+		}
 	}
 
 	uint64_t t0 = monitor_now_ns(mon);

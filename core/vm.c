@@ -177,7 +177,7 @@ struct vm *vm_create(struct monitor *mon, int id, const struct vm_config *cfg)
 		goto out_spt;
 	if (platform_load(&vm->plat, cfg->elf_path, cfg->ram_size, cfg->bootargs, &vm->elf,
 			  &fdt_addr))
-		goto out_spt;
+		goto out_plat;
 
 	/* The vCPU starts as a real hart would: S-mode at the entry, a0 =
 	 * hart id, a1 = the device tree. */
@@ -194,6 +194,8 @@ struct vm *vm_create(struct monitor *mon, int id, const struct vm_config *cfg)
 out_vt:
 	vt_vm_destroy(vm);
 	elf_image_free(&vm->elf);
+out_plat:
+	platform_destroy(&vm->plat);
 
 out_spt:
 	spt_destroy(&vm->spt);
@@ -208,6 +210,7 @@ void vm_destroy(struct vm *vm)
 {
 	vt_vm_destroy(vm);
 	elf_image_free(&vm->elf);
+	platform_destroy(&vm->plat);
 	spt_destroy(&vm->spt);
 	spt_p2r_destroy(&vm->p2r, &vm->mon->frames);
 	free(vm);

@@ -97,7 +97,9 @@ struct vm_config {
 };
 
 /* Create VM `id` on the monitor: frames for its memory (scattered), its
- * devices, the guest loaded.  Returns NULL after a one-line message. */
+ * devices, the guest loaded.  Returns NULL after a one-line message.
+ * Disks come after (platform_add_disks on vm->plat): the device tree
+ * lists every virtio slot whether or not a disk fills it. */
 struct vm *vm_create(struct monitor *mon, int id, const struct vm_config *cfg);
 void vm_destroy(struct vm *vm);
 

@@ -72,9 +72,11 @@ int machine_create(struct machine *m, const struct machine_config *cfg)
 	if (platform_init(&m->plat, &machine_platform_ops, m, cfg->output, cfg->output_ctx,
 			  cfg->input_fd))
 		goto out_ram;
+	if (platform_add_disks(&m->plat, cfg->disks, cfg->ndisks))
+		goto out_plat;
 	/* The hart's bus is the platform's: MMIO goes straight to devices. */
 	if (cpu_init(&m->cpu, m->ram, BOARD_RAM_BASE, cfg->ram_size, &m->plat.bus))
-		goto out_ram;
+		goto out_plat;
 	m->cpu.ecall_s = machine_ecall;
 	m->cpu.ecall_ctx = m;
 	if (platform_load(&m->plat, cfg->elf_path, cfg->ram_size, cfg->bootargs, &m->elf,
@@ -86,6 +88,8 @@ int machine_create(struct machine *m, const struct machine_config *cfg)
 
 out_cpu:
 	cpu_destroy(&m->cpu);
+out_plat:
+	platform_destroy(&m->plat);
 out_ram:
 	free(m->ram);
 	m->ram = NULL;
@@ -96,6 +100,7 @@ void machine_destroy(struct machine *m)
 {
 	elf_image_free(&m->elf);
 	cpu_destroy(&m->cpu);
+	platform_destroy(&m->plat);
 	free(m->ram);
 	m->ram = NULL;
 }

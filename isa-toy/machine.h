@@ -13,11 +13,13 @@
 #include "isa-toy/platform.h"
 
 struct machine_config {
-	uint32_t ram_size;    /* bytes, multiple of 4 KiB */
-	const char *bootargs; /* /chosen/bootargs, may be NULL */
-	const char *elf_path; /* the guest */
-	int input_fd;	      /* console input (stdin), -1 for none */
-	bool legacy;	      /* --isa=legacy */
+	uint32_t ram_size;	       /* bytes, multiple of 4 KiB */
+	const char *bootargs;	       /* /chosen/bootargs, may be NULL */
+	const char *elf_path;	       /* the guest */
+	int input_fd;		       /* console input (stdin), -1 for none */
+	bool legacy;		       /* --isa=legacy */
+	const struct disk_spec *disks; /* --disk, ndisks of them */
+	int ndisks;
 	/* Console output, one byte at a time; NULL = stdout. */
 	void (*output)(void *ctx, uint8_t byte);
 	void *output_ctx;

@@ -152,6 +152,14 @@ int platform_init(struct platform *p, const struct platform_ops *ops, void *owne
 	    bus_register(&p->bus, "uart", BOARD_UART_BASE, BOARD_UART_SIZE, &p->uart,
 			 &uart_bus_ops))
 		return -1;
+	virtio_dev_init(&p->virtio_none, NULL, NULL, VIRTIO_ID_NONE, 0, 0, NULL, NULL);
+	for (int n = 0; n < BOARD_VIRTIO_SLOTS; n++) {
+		virtio_mmio_init(&p->virtio[n], &p->virtio_none);
+		if (bus_register(&p->bus, "virtio-mmio",
+				 BOARD_VIRTIO_BASE + (uint64_t)n * BOARD_VIRTIO_SIZE,
+				 BOARD_VIRTIO_SIZE, &p->virtio[n], &virtio_mmio_bus_ops))
+			return -1;
+	}
 	p->sbi = (struct sbi_platform){ platform_sbi_putchar,
 					platform_sbi_getchar,
 					platform_sbi_set_timer,
@@ -160,6 +168,69 @@ int platform_init(struct platform *p, const struct platform_ops *ops, void *owne
 					platform_sbi_write,
 					p };
 	return 0;
+}
+
+/* A virtio device's DMA: guest physical memory through the owner, which
+ * refuses anything outside the guest's RAM. */
+static int platform_dma_read(void *ctx, uint64_t gpa, void *buf, uint32_t len)
+{
+	struct platform *p = ctx;
+	return p->ops->read_phys(p->owner, gpa, buf, len);
+}
+
+static int platform_dma_write(void *ctx, uint64_t gpa, const void *buf, uint32_t len)
+{
+	struct platform *p = ctx;
+	return p->ops->write_phys(p->owner, gpa, buf, len);
+}
+
+int platform_add_disks(struct platform *p, const struct disk_spec *specs, int n)
+{
+	const struct virtio_mem mem = { platform_dma_read, platform_dma_write, p };
+	for (int i = 0; i < n; i++) {
+		int slot = p->ndisks;
+		if (slot == BOARD_VIRTIO_SLOTS) {
+			fprintf(stderr, "trapvisor: --disk %s: the board has %d virtio slots\n",
+				specs[i].path, BOARD_VIRTIO_SLOTS);
+			return -1;
+		}
+		if (disk_open(&p->disks[slot], &specs[i]))
+			return -1;
+		p->ndisks++;
+		struct irq_line irq = { plic_set_irq, &p->plic, BOARD_VIRTIO_IRQ + slot };
+		virtio_blk_init(&p->vblk[slot], &p->disks[slot], &mem, &irq);
+		virtio_mmio_init(&p->virtio[slot], &p->vblk[slot].dev);
+	}
+	return 0;
+}
+
+void platform_destroy(struct platform *p)
+{
+	for (int i = 0; i < p->ndisks; i++)
+		disk_close(&p->disks[i]);
+	p->ndisks = 0;
+}
+
+void platform_print_stats(const struct platform *p, FILE *f)
+{
+	for (int i = 0; i < p->ndisks; i++) {
+		const struct virtio_blk *b = &p->vblk[i];
+		const struct virtio_dev *d = &b->dev;
+		fprintf(f,
+			"disk %d (virtio-blk, slot %d): %llu reads, %llu writes, %llu flushes, "
+			"%llu KiB read, %llu KiB written; %llu notifies, %llu interrupts",
+			i, i, (unsigned long long)b->stats.reads,
+			(unsigned long long)b->stats.writes, (unsigned long long)b->stats.flushes,
+			(unsigned long long)(p->disks[i].read_bytes >> 10),
+			(unsigned long long)(p->disks[i].written_bytes >> 10),
+			(unsigned long long)d->stats.notifies,
+			(unsigned long long)d->stats.interrupts);
+		if (b->stats.ioerr)
+			fprintf(f, ", %llu I/O errors", (unsigned long long)b->stats.ioerr);
+		if (d->error)
+			fprintf(f, "; stopped: %s", d->error);
+		fprintf(f, "\n");
+	}
 }
 
 /* ELF segments go to guest physical memory through the owner. */
@@ -186,7 +257,7 @@ int platform_load(struct platform *p, const char *elf_path, uint32_t ram_size, c
 		return -1;
 	/* The device tree goes at the top of RAM, 4 KiB aligned. */
 	uint8_t fdt[FDT_MAX];
-	struct board_fdt_params fp = { BOARD_RAM_BASE, ram_size, bootargs, 0 };
+	struct board_fdt_params fp = { BOARD_RAM_BASE, ram_size, bootargs, BOARD_VIRTIO_SLOTS };
 	int size = board_fdt_build(fdt, sizeof(fdt), &fp);
 	if (size < 0) {
 		elf_image_free(img);

@@ -13,11 +13,15 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "devices/bus.h"
+#include "devices/disk.h"
 #include "devices/finisher.h"
 #include "devices/plic.h"
 #include "devices/uart16550.h"
+#include "devices/virtio_blk.h"
+#include "devices/virtio_mmio.h"
 #include "isa-toy/elf_load.h"
 #include "isa-toy/sbi.h"
 
@@ -44,6 +48,15 @@ struct platform {
 	struct plic plic;
 	struct finisher finisher;
 	struct sbi_platform sbi;
+	/* The eight virtio-mmio slots of the board, in the device tree
+	 * whether or not a device sits behind them (as on QEMU virt); an
+	 * empty slot answers device ID 0.  Disk n (the n-th --disk) is
+	 * virtio-blk in slot n. */
+	struct virtio_mmio virtio[BOARD_VIRTIO_SLOTS];
+	struct virtio_dev virtio_none; /* behind every empty slot */
+	struct virtio_blk vblk[BOARD_VIRTIO_SLOTS];
+	struct disk disks[BOARD_VIRTIO_SLOTS];
+	int ndisks;
 	const struct platform_ops *ops;
 	void *owner;
 
@@ -63,6 +76,18 @@ struct platform {
 /* Wire up the devices.  Returns 0, or -1 with a message. */
 int platform_init(struct platform *p, const struct platform_ops *ops, void *owner,
 		  void (*output)(void *ctx, uint8_t byte), void *output_ctx, int input_fd);
+
+/* Attach `n` disks: open each image and put it behind the next free
+ * slot of its interface.  Call between platform_init and platform_load.
+ * Returns 0, or -1 after a one-line message (bad image, too many). */
+int platform_add_disks(struct platform *p, const struct disk_spec *specs, int n);
+
+/* Close the disks (the rest of the platform holds no resources). */
+void platform_destroy(struct platform *p);
+
+/* Print the devices' counters (disk requests and bytes) for --stats;
+ * nothing if the platform has no disks. */
+void platform_print_stats(const struct platform *p, FILE *f);
 
 /* Load the guest ELF into RAM [RAM base, +ram_size) through write_phys,
  * build the device tree at the top of RAM.  Returns 0 and the entry and
