@@ -10,7 +10,6 @@
  */
 #include "devices/virtio.h"
 
-#include <stddef.h>
 #include <string.h>
 
 /* Little-endian loads and stores of guest memory (the rings are LE by
@@ -184,8 +183,9 @@ int virtq_pop(struct virtio_dev *d, unsigned qi, struct virtq_chain *c)
 	if (head >= q->num)
 		return virtio_dev_fail(d, "chain head out of the descriptor table");
 
-	memset(c, 0, offsetof(struct virtq_chain, seg));
 	c->head = (uint16_t)head;
+	c->nseg = c->nread = 0;
+	c->read_len = c->write_len = 0;
 	uint16_t i = (uint16_t)head, flags = 0, next = 0;
 	/* A chain visits each descriptor at most once: more links than the
 	 * table has entries means a loop. */

@@ -8,6 +8,7 @@
 #include "kernel/types.h"
 
 #define FDT_BOOTARGS_MAX 256
+#define FDT_VIRTIO_MAX	 8 /* virtio,mmio nodes remembered */
 
 struct fdt_info {
 	uint32_t size;			 /* the blob's totalsize */
@@ -16,6 +17,9 @@ struct fdt_info {
 	uint32_t timebase_hz;		 /* /cpus/timebase-frequency */
 	uint32_t uart_base, uart_irq;	 /* the "ns16550a" node: reg, interrupts */
 	uint32_t plic_base;		 /* the "riscv,plic0" node: reg */
+	/* The "virtio,mmio" nodes, in the tree's order: reg, interrupts. */
+	uint32_t virtio_base[FDT_VIRTIO_MAX], virtio_irq[FDT_VIRTIO_MAX];
+	uint32_t nvirtio;
 };
 
 /* fdt_parse: read the blob at `blob` into *info.  0, or -1 with a

@@ -4,7 +4,8 @@
  *   1. read the device tree: RAM, UART, PLIC, timebase, bootargs
  *   2. give the free RAM to the page allocator
  *   3. build the kernel page table and turn paging on
- *   4. start the devices, the trap vector and the timer
+ *   4. start the devices (UART, PLIC, a virtio disk if there is one),
+ *      the trap vector and the timer
  *   5. spawn init (pid 1) with the programs named in `run=`, and
  *      schedule forever.  When init exits, the machine powers off with
  *      init's exit status (proc_exit).
@@ -16,6 +17,7 @@
  * them one after another (so their output never interleaves).
  */
 #include "kernel/console.h"
+#include "kernel/disk.h"
 #include "kernel/fdt.h"
 #include "kernel/kalloc.h"
 #include "kernel/kernel.h"
@@ -98,12 +100,14 @@ void kmain(uint32_t hartid, uintptr_t dtb)
 		panic("PLIC at %p is not 4 MiB aligned", (void *)main_fdt.plic_base);
 	vm_kernel_init(ram_base, ram_end, PAGE_ROUND_DOWN(main_fdt.uart_base), main_fdt.plic_base,
 		       NPROC);
+	disk_map(&main_fdt);
 	vm_switch(vm_kernel_root());
 
 	uart_init(VM_UART + main_fdt.uart_base % PAGE_SIZE);
 	plic_init(VM_PLIC, main_fdt.uart_irq);
 	kprintf("kernel: %u MiB RAM, bootargs \"%s\"\n", main_fdt.mem_size >> 20,
 		main_fdt.bootargs);
+	disk_init(&main_fdt);
 	trap_init();
 	timer_init(main_fdt.timebase_hz);
 	proc_init();

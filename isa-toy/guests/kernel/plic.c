@@ -42,3 +42,9 @@ void plic_complete(uint32_t irq)
 {
 	*plic_reg(PLIC_CLAIM) = irq;
 }
+
+void plic_enable(uint32_t irq)
+{
+	*plic_reg(PLIC_PRIORITY(irq)) = 1;
+	*plic_reg(PLIC_ENABLE + 4 * (irq / 32)) |= 1u << (irq % 32);
+}

@@ -10,6 +10,8 @@
 /* plic_init: PLIC at (kernel virtual) `base`; give source `irq` priority 1
  * and enable it for our context, threshold 0. */
 void plic_init(uintptr_t base, uint32_t irq);
+/* plic_enable: let source `irq` interrupt us too (priority 1). */
+void plic_enable(uint32_t irq);
 /* plic_claim: the highest-priority pending source (0 if none); the PLIC
  * will not raise it again until plic_complete(). */
 uint32_t plic_claim(void);

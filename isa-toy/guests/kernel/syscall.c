@@ -8,6 +8,8 @@
  * before the kernel uses it.
  */
 #include "kernel/console.h"
+#include "kernel/disk.h"
+#include "kernel/kalloc.h"
 #include "kernel/kernel.h"
 #include "kernel/micro.h"
 #include "kernel/timer.h"
@@ -182,6 +184,56 @@ static int sys_probe(struct trapframe *tf)
 {
 	(void)tf;
 	return virt_probe();
+}
+
+#define SYSCALL_DISK_MAX 128 /* sectors per diskread/diskwrite */
+
+static int sys_diskinfo(struct trapframe *tf)
+{
+	(void)tf;
+	return (int)disk_sectors();
+}
+
+/* diskread/diskwrite(sector, buf, n): a page at a time through a kernel
+ * buffer (the device reaches only RAM the kernel owns, never a
+ * program's page directly). */
+static int sys_disk_rw(struct trapframe *tf, bool write)
+{
+	uint32_t sector = sys_arg(tf, 0), va = sys_arg(tf, 1), n = sys_arg(tf, 2);
+	uint32_t per_page = PAGE_SIZE / DISK_SECTOR;
+
+	if (n > SYSCALL_DISK_MAX || sector > disk_sectors() || n > disk_sectors() - sector)
+		return -1;
+	uint8_t *page = kalloc();
+	if (!page)
+		return -1;
+	int rc = 0;
+	for (uint32_t done = 0; done < n && rc == 0; done += per_page) {
+		uint32_t k = n - done < per_page ? n - done : per_page;
+		uint32_t uva = va + done * DISK_SECTOR, bytes = k * DISK_SECTOR;
+		if (write)
+			rc = umem_copyin(proc_current(), page, uva, bytes) < 0 ||
+				     disk_rw(sector + done, page, k, true)
+				 ? -1
+				 : 0;
+		else
+			rc = disk_rw(sector + done, page, k, false) ||
+				     umem_copyout(proc_current(), uva, page, bytes) < 0
+				 ? -1
+				 : 0;
+	}
+	kfree(page);
+	return rc;
+}
+
+static int sys_diskread(struct trapframe *tf)
+{
+	return sys_disk_rw(tf, false);
+}
+
+static int sys_diskwrite(struct trapframe *tf)
+{
+	return sys_disk_rw(tf, true);
 }
 
 /* micro(kind, n): n iterations of one microbenchmark that needs the

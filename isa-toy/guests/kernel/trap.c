@@ -14,6 +14,7 @@
  *   hw:   pc = sepc, mode = U (SPP was 0), SIE = SPIE (1)
  */
 #include "kernel/console.h"
+#include "kernel/disk.h"
 #include "kernel/intr.h"
 #include "kernel/kernel.h"
 #include "kernel/plic.h"
@@ -68,7 +69,8 @@ static void trap_interrupt(uint32_t irq)
 		 * so it can raise that source again. */
 		uint32_t src = plic_claim();
 		if (src) {
-			uart_intr(); /* the UART is our only device */
+			if (!disk_intr(src))
+				uart_intr(); /* not the disk: the UART */
 			plic_complete(src);
 		}
 	} else {

@@ -188,6 +188,11 @@ static void vm_kmap_range(uint32_t va, uint32_t pa, uint32_t size, uint32_t flag
 			panic("vm: cannot map kernel page %p", (void *)(va + off));
 }
 
+void vm_kernel_map_mmio(uint32_t va, uint32_t pa)
+{
+	vm_kmap_range(va, pa, PAGE_SIZE, PTE_R | PTE_W);
+}
+
 void vm_kernel_init(uint32_t ram_base, uint32_t ram_end, uint32_t uart_pa, uint32_t plic_pa,
 		    int nkstacks)
 {

@@ -8,6 +8,8 @@
  *
  *   0xFFFFFFFF +----------------------------+
  *              | PLIC (4 MiB megapage)      | VM_PLIC = 0xF0400000
+ *              | virtio-mmio slots, a page   | VM_VIRTIO(n) = 0xF0001000
+ *              | each (up to 8)             |   + n * 4096
  *              | UART (one page)            | VM_UART = 0xF0000000
  *   0xF0000000 +----------------------------+
  *              | kernel stacks, one per     | VM_KSTACK(i): 2 pages each,
@@ -68,6 +70,7 @@ typedef uint32_t pte_t;
 #define VM_KSTACK(i) \
 	(VM_KSTACK_BASE + (uint32_t)(i) * (VM_KSTACK_PAGES + 1) * PAGE_SIZE + PAGE_SIZE)
 #define VM_UART		0xF0000000u
+#define VM_VIRTIO(n)	(0xF0001000u + (uint32_t)(n)*PAGE_SIZE) /* n < 8 */
 #define VM_PLIC		0xF0400000u
 #define VM_USER_BASE	0x00001000u
 #define VM_USTACK_TOP	0x7FFFF000u
@@ -78,6 +81,9 @@ typedef uint32_t pte_t;
  * the UART and PLIC windows, `nkstacks` kernel stacks.  Paging stays off. */
 void vm_kernel_init(uint32_t ram_base, uint32_t ram_end, uint32_t uart_pa, uint32_t plic_pa,
 		    int nkstacks);
+/* vm_kernel_map_mmio: map one page of device registers at `va` -> `pa`
+ * in the kernel table (after vm_kernel_init, before vm_switch). */
+void vm_kernel_map_mmio(uint32_t va, uint32_t pa);
 /* vm_kernel_root: the kernel's own page table. */
 pte_t *vm_kernel_root(void);
 /* vm_switch: make `root` the current page table (satp, then sfence.vma). */

@@ -23,6 +23,9 @@ int uptime(void);
 int critical(int rounds, unsigned result[2]);
 int probe(void);
 int micro(int kind, int n);
+int diskinfo(void);
+int diskread(unsigned sector, void *buf, int n);
+int diskwrite(unsigned sector, const void *buf, int n);
 
 /* printf: format (%d %u %x %p %s %c, widths) and print with ONE write
  * call when the result fits in 256 bytes, so a line is never split. */

@@ -1,0 +1,32 @@
+/*
+ * disk.h -- the kernel's disk: one block device, found at boot, read and
+ * written in 512-byte sectors by the disk system calls.  The driver is
+ * virtio-blk (virtio_blk.c); the calls below do not care which.
+ */
+#ifndef KERNEL_DISK_H
+#define KERNEL_DISK_H
+
+#include "kernel/fdt.h"
+#include "kernel/types.h"
+
+#define DISK_SECTOR 512u
+
+/* disk_map: map the registers of the device tree's virtio-mmio slots in
+ * the kernel page table (at VM_VIRTIO(n); before paging is on). */
+void disk_map(const struct fdt_info *fdt);
+/* disk_init: look for a block device among the virtio-mmio slots of the
+ * device tree and set the first one found up.
+ * Prints nothing when there is none (most runs have no disk). */
+void disk_init(const struct fdt_info *fdt);
+/* disk_sectors: the disk's size in sectors, 0 if there is no disk. */
+uint32_t disk_sectors(void);
+/* disk_rw: move `n` sectors (n * 512 <= PAGE_SIZE) between sector
+ * `sector` and kernel buffer `buf` (in RAM: its address is also the one
+ * the device uses); sleeps until the device is done.  0, or -1 (no disk,
+ * out of range, or the device reported an error). */
+int disk_rw(uint32_t sector, void *buf, uint32_t n, bool write);
+/* disk_intr: PLIC source `irq` fired: if it is the disk's, take its
+ * completions and return true. */
+bool disk_intr(uint32_t irq);
+
+#endif
