@@ -26,3 +26,9 @@ $(eval $(call criterion_test,legacy,$(LTEST_SRCS),$(B)/guests/kernel.elf))
 VTEST_SRCS := tests/kernel/vt_test.c tests/kernel/krun.c
 $(B)/tests/kernel/vt_test.o: CFLAGS += $(KTEST_DEFS)
 $(eval $(call criterion_test,vt,$(VTEST_SRCS),$(B)/guests/kernel.elf))
+
+# Disks (issue 14): the kernel's virtio-blk driver and the disk program on
+# a scratch image, in every mode, the image checked afterwards.
+DTEST_SRCS := tests/kernel/disk_test.c tests/kernel/krun.c
+$(B)/tests/kernel/disk_test.o: CFLAGS += $(KTEST_DEFS)
+$(eval $(call criterion_test,disk,$(DTEST_SRCS),$(B)/guests/kernel.elf $(B)/guests/kernel-pv.elf))

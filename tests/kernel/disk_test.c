@@ -1,0 +1,159 @@
+/*
+ * disk_test.c -- the teaching kernel's virtio-blk driver and the `disk`
+ * program on a real image file, in every mode:
+ *   virtio/MODE    a fresh 1 MiB raw image: the transcript of
+ *                  expected/disk.out, exit 0, the pattern in the file
+ *                  afterwards (and nothing else), and -- but for pv,
+ *                  whose kernel is another build -- exactly the
+ *                  instructions the bare machine retired;
+ *   readonly/MODE  the same image given with ,ro: the write fails
+ *                  (expected/disk_ro.out) and the file stays all zeros.
+ * The same runs on QEMU are in tests/peer.
+ * Run one alone with  build/tests/bin/disk --filter 'virtio/trap'
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <criterion/criterion.h>
+
+#include "tests/kernel/diskimg.h"
+#include "tests/kernel/krun.h"
+
+#define DISK_TIMEOUT   60 /* seconds per run */
+#define DISK_PV_KERNEL KRUN_BUILD "/guests/kernel-pv.elf"
+
+struct disk_mode {
+	const char *name;
+	const char *opts[2]; /* --mode=..., --paging=... or NULL */
+	const char *kernel;
+};
+
+static const struct disk_mode disk_modes[] = {
+	{ "bare", { "--mode=bare", NULL }, KRUN_KERNEL },
+	{ "trap", { "--mode=trap", NULL }, KRUN_KERNEL },
+	{ "bt", { "--mode=bt", NULL }, KRUN_KERNEL },
+	{ "pv", { "--mode=pv", NULL }, DISK_PV_KERNEL },
+	{ "vt_nested", { "--mode=vt", "--paging=nested" }, KRUN_KERNEL },
+	{ "vt_shadow", { "--mode=vt", "--paging=shadow" }, KRUN_KERNEL },
+};
+
+static const struct disk_mode *disk_mode(const char *name)
+{
+	for (size_t i = 0; i < sizeof(disk_modes) / sizeof(disk_modes[0]); i++)
+		if (!strcmp(disk_modes[i].name, name))
+			return &disk_modes[i];
+	cr_assert_fail("no mode %s", name);
+	return NULL;
+}
+
+/* `trapvisor run MODE --stats --disk SPEC --append run=disk KERNEL`. */
+static void disk_run(const struct disk_mode *m, const char *spec, struct krun_result *r)
+{
+	char *argv[12];
+	int n = 0;
+	argv[n++] = KRUN_TRAPVISOR;
+	argv[n++] = "run";
+	for (int i = 0; i < 2; i++)
+		if (m->opts[i])
+			argv[n++] = (char *)m->opts[i];
+	argv[n++] = "--stats";
+	argv[n++] = "--disk";
+	argv[n++] = (char *)spec;
+	argv[n++] = "--append";
+	argv[n++] = "run=disk";
+	argv[n++] = (char *)m->kernel;
+	argv[n] = NULL;
+	cr_assert(krun(argv, NULL, 0, DISK_TIMEOUT, r) == 0, "cannot start %s", KRUN_TRAPVISOR);
+}
+
+static unsigned long long disk_retired(const struct krun_result *r)
+{
+	const char *p = strstr(r->err, "instructions retired: ");
+	cr_assert(p, "no --stats in:\n%s", r->err);
+	return strtoull(p + strlen("instructions retired: "), NULL, 10);
+}
+
+static void disk_virtio(const char *mode)
+{
+	const struct disk_mode *m = disk_mode(mode);
+	char img[64], who[96];
+	struct krun_result r, b;
+
+	cr_assert(diskimg_create(img) == 0, "cannot create a scratch image");
+	disk_run(m, img, &r);
+	snprintf(who, sizeof(who), "trapvisor %s --disk (virtio-blk)", mode);
+	krun_check(who, &r, "disk", 0);
+	const char *why = diskimg_check(img, true);
+	cr_assert(!why, "%s: the image after the run: %s", mode, why);
+	cr_assert(strstr(r.err, "16 reads, 16 writes"), "%s: --stats:\n%s", mode, r.err);
+	if (strcmp(mode, "pv") && strcmp(mode, "bare")) {
+		/* The same guest on the bare machine, on a fresh image. */
+		cr_assert(truncate(img, 0) == 0 && truncate(img, DISKIMG_SIZE) == 0);
+		disk_run(disk_mode("bare"), img, &b);
+		cr_assert_eq(disk_retired(&r), disk_retired(&b),
+			     "%s retired %llu instructions, bare %llu", mode, disk_retired(&r),
+			     disk_retired(&b));
+		krun_free(&b);
+	}
+	krun_free(&r);
+	unlink(img);
+}
+
+static void disk_readonly(const char *mode)
+{
+	const struct disk_mode *m = disk_mode(mode);
+	char img[64], spec[96], who[96];
+	struct krun_result r;
+
+	cr_assert(diskimg_create(img) == 0, "cannot create a scratch image");
+	snprintf(spec, sizeof(spec), "%s,ro", img);
+	disk_run(m, spec, &r);
+	snprintf(who, sizeof(who), "trapvisor %s --disk ...,ro", mode);
+	krun_check(who, &r, "disk_ro", 1);
+	const char *why = diskimg_check(img, false);
+	cr_assert(!why, "%s: a read-only image changed: %s", mode, why);
+	krun_free(&r);
+	unlink(img);
+}
+
+#define DISK_MODE(name)               \
+	Test(virtio, name)            \
+	{                             \
+		disk_virtio(#name);   \
+	}                             \
+	Test(readonly, name)          \
+	{                             \
+		disk_readonly(#name); \
+	}
+DISK_MODE(bare)
+DISK_MODE(trap)
+DISK_MODE(bt)
+DISK_MODE(pv)
+DISK_MODE(vt_nested)
+DISK_MODE(vt_shadow)
+
+/* Bad --disk options: one line on stderr, exit 2, the guest never runs. */
+static void disk_refused(const char *spec, const char *says)
+{
+	struct krun_result r;
+	char *argv[] = { KRUN_TRAPVISOR, "run",	      "--disk",	   (char *)spec,
+			 "--append",	 "run=hello", KRUN_KERNEL, NULL };
+	cr_assert(krun(argv, NULL, 0, DISK_TIMEOUT, &r) == 0);
+	cr_assert_eq(r.status, 2, "--disk %s: status %d\n%s", spec, r.status, r.err);
+	cr_assert(strstr(r.err, says), "--disk %s: stderr says:\n%s", spec, r.err);
+	cr_assert(strchr(r.err, '\n') == r.err + strlen(r.err) - 1, "not one line:\n%s", r.err);
+	cr_assert_str_empty(r.out, "the guest ran:\n%s", r.out);
+	krun_free(&r);
+}
+
+Test(options, bad)
+{
+	disk_refused("/nonexistent/disk.img", "No such file");
+	disk_refused("/tmp", "Is a directory");
+	disk_refused("/tmp,ro", "not a regular file");
+	disk_refused("x.img,format=vmdk", "unknown format");
+	disk_refused(",ro", "no file name");
+	disk_refused("x.img,bogus", "unknown option 'bogus'");
+}
