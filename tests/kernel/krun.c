@@ -215,9 +215,10 @@ int krun_trapvisor(const char *mode, const char *bootargs, const char *input_fil
  * the kernel ELF loaded at its addresses by -kernel, bootargs by -append,
  * the UART on stdin/stdout and nothing else on the terminal.
  */
-int krun_qemu(const char *bootargs, const char *input_file, int timeout_s, struct krun_result *r)
+int krun_qemu_with(const char *bootargs, char *const extra[], const char *input_file, int timeout_s,
+		   struct krun_result *r)
 {
-	char *argv[] = { "/usr/bin/qemu-system-riscv32",
+	char *base[] = { "/usr/bin/qemu-system-riscv32",
 			 "-machine",
 			 "virt",
 			 "-bios",
@@ -238,9 +239,25 @@ int krun_qemu(const char *bootargs, const char *input_file, int timeout_s, struc
 			 "stdio",
 			 "-monitor",
 			 "none",
-			 "-no-reboot",
-			 NULL };
+			 "-no-reboot" };
+	char *argv[sizeof(base) / sizeof(base[0]) + 16];
+	size_t n = 0;
+	for (; n < sizeof(base) / sizeof(base[0]); n++)
+		argv[n] = base[n];
+	for (size_t i = 0; extra && extra[i]; i++) {
+		if (n == sizeof(argv) / sizeof(argv[0]) - 1) {
+			fprintf(stderr, "krun: too many QEMU arguments\n");
+			return -1;
+		}
+		argv[n++] = extra[i];
+	}
+	argv[n] = NULL;
 	return krun_with_input(argv, input_file, timeout_s, r);
+}
+
+int krun_qemu(const char *bootargs, const char *input_file, int timeout_s, struct krun_result *r)
+{
+	return krun_qemu_with(bootargs, NULL, input_file, timeout_s, r);
 }
 
 /* krun_printf: a freshly allocated formatted string. */

@@ -38,6 +38,10 @@ int krun_trapvisor_isa(const char *mode, const char *isa, const char *bootargs,
 int krun_trapvisor_vt(const char *paging, const char *isa, const char *bootargs,
 		      const char *input_file, int timeout_s, struct krun_result *r);
 int krun_qemu(const char *bootargs, const char *input_file, int timeout_s, struct krun_result *r);
+/* The same with more QEMU arguments (`extra`, NULL-terminated; NULL for
+ * none), e.g. a drive and a device. */
+int krun_qemu_with(const char *bootargs, char *const extra[], const char *input_file, int timeout_s,
+		   struct krun_result *r);
 
 /* krun_verdict: NULL if run `r` (by `who`) printed exactly `want` and
  * exited with `status`; otherwise a message (malloc'd) that names the
