@@ -157,3 +157,28 @@ Test(options, bad)
 	disk_refused(",ro", "no file name");
 	disk_refused("x.img,bogus", "unknown option 'bogus'");
 }
+
+/* Two VMs, a disk each: each finds its own and only its own (its DMA
+ * goes through its own guest-physical map), and both images end up
+ * holding exactly the pattern. */
+Test(virtio, two_vms)
+{
+	char a[64], b[64];
+	struct krun_result r;
+
+	cr_assert(diskimg_create(a) == 0 && diskimg_create(b) == 0);
+	char *argv[] = { KRUN_TRAPVISOR, "run",	      "--disk", a, "--append",
+			 "run=disk",	 KRUN_KERNEL, "--disk", b, "--append",
+			 "run=disk",	 KRUN_KERNEL, NULL };
+	cr_assert(krun(argv, NULL, 0, DISK_TIMEOUT, &r) == 0);
+	cr_assert_eq(r.status, 0, "status %d:\n%s%s", r.status, r.out, r.err);
+	cr_assert(strstr(r.out, "[vm0] disk: ok\n") && strstr(r.out, "[vm1] disk: ok\n"), "%s",
+		  r.out);
+	const char *why = diskimg_check(a, true);
+	cr_assert(!why, "vm0's image: %s", why);
+	why = diskimg_check(b, true);
+	cr_assert(!why, "vm1's image: %s", why);
+	krun_free(&r);
+	unlink(a);
+	unlink(b);
+}
