@@ -108,14 +108,12 @@ int disk_parse_spec(char *arg, struct disk_spec *spec)
 			spec->ro = true;
 		else if (!strcmp(opt, "if=virtio"))
 			spec->iface = DISK_IF_VIRTIO;
-		else if (!strcmp(opt, "if=emulated")) {
-			fprintf(stderr,
-				"trapvisor: --disk %s: if=emulated is not implemented yet\n", arg);
-			return -1;
-		} else {
+		else if (!strcmp(opt, "if=emulated"))
+			spec->iface = DISK_IF_EMULATED;
+		else {
 			fprintf(stderr,
 				"trapvisor: --disk %s: unknown option '%s' (format=raw, ro, "
-				"if=virtio)\n",
+				"if=virtio|emulated)\n",
 				arg, opt);
 			return -1;
 		}

@@ -19,6 +19,10 @@
  *              |  virtio-mmio slots 0..7   |  IRQ 1..8, 4 KiB each
  *   0x10009000 +---------------------------+
  *              |  (unmapped)               |
+ *   0x10010000 +---------------------------+ BOARD_PIODISK_BASE
+ *              |  emulated PIO disk (4 KiB)|  no IRQ (polled); not on QEMU
+ *   0x10011000 +---------------------------+
+ *              |  (unmapped)               |
  *   0x80000000 +---------------------------+ BOARD_RAM_BASE
  *              |  RAM (--mem, 64 MiB)      |  kernel loaded from its ELF;
  *              |                           |  the device tree at the top
@@ -39,6 +43,8 @@
 #define BOARD_VIRTIO_BASE   0x10001000u /* virtio,mmio slot 0 */
 #define BOARD_VIRTIO_SIZE   0x1000u	/* one slot */
 #define BOARD_VIRTIO_SLOTS  8
+#define BOARD_PIODISK_BASE  0x10010000u /* trapvisor,pio-disk (devices/pio_disk.h) */
+#define BOARD_PIODISK_SIZE  0x1000u
 #define BOARD_RAM_BASE	    0x80000000u
 #define BOARD_RAM_DEFAULT   (64u << 20)	  /* 64 MiB */
 #define BOARD_RAM_MAX	    (1024u << 20) /* 1 GiB: RAM must end below 4 GiB */

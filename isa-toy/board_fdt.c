@@ -184,6 +184,14 @@ static int board_fdt_soc(struct board_fdt_ctx *c, const struct board_fdt_params 
 	FDT_TRY(fdt_property_string(fdt, "compatible", "ns16550a"));
 	FDT_TRY(fdt_end_node(fdt));
 
+	/* The emulated disk: trapvisor's own, so QEMU's tree has no such
+	 * node, and a kernel that finds none simply has no emulated disk. */
+	c->node = "/soc/disk";
+	FDT_TRY(board_fdt_begin_at(fdt, "disk", BOARD_PIODISK_BASE));
+	FDT_TRY(board_fdt_reg(fdt, BOARD_PIODISK_BASE, BOARD_PIODISK_SIZE));
+	FDT_TRY(fdt_property_string(fdt, "compatible", "trapvisor,pio-disk"));
+	FDT_TRY(fdt_end_node(fdt));
+
 	for (int n = 0; n < p->virtio_slots; n++) {
 		uint64_t base = BOARD_VIRTIO_BASE + (uint64_t)n * BOARD_VIRTIO_SIZE;
 		c->node = "/soc/virtio_mmio";

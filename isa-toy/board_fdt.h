@@ -18,6 +18,7 @@
  *       |-- test@100000          the finisher
  *       |-- plic@c000000         contexts: <&cpu_intc 11> (M), <&cpu_intc 9> (S)
  *       |-- serial@10000000      ns16550a, PLIC source 10
+ *       |-- disk@10010000        trapvisor,pio-disk: the emulated disk
  *       `-- virtio_mmio@10001000 ... only as many as asked for
  */
 #ifndef ISA_TOY_BOARD_FDT_H

@@ -152,6 +152,10 @@ int platform_init(struct platform *p, const struct platform_ops *ops, void *owne
 	    bus_register(&p->bus, "uart", BOARD_UART_BASE, BOARD_UART_SIZE, &p->uart,
 			 &uart_bus_ops))
 		return -1;
+	pio_disk_init(&p->pio, NULL);
+	if (bus_register(&p->bus, "pio-disk", BOARD_PIODISK_BASE, BOARD_PIODISK_SIZE, &p->pio,
+			 &pio_disk_bus_ops))
+		return -1;
 	virtio_dev_init(&p->virtio_none, NULL, NULL, VIRTIO_ID_NONE, 0, 0, NULL, NULL);
 	for (int n = 0; n < BOARD_VIRTIO_SLOTS; n++) {
 		virtio_mmio_init(&p->virtio[n], &p->virtio_none);
@@ -184,22 +188,45 @@ static int platform_dma_write(void *ctx, uint64_t gpa, const void *buf, uint32_t
 	return p->ops->write_phys(p->owner, gpa, buf, len);
 }
 
-int platform_add_disks(struct platform *p, const struct disk_spec *specs, int n)
+/* Put disk `d` behind the emulated controller or the next virtio slot. */
+static int platform_attach(struct platform *p, struct disk *d, enum disk_if iface)
 {
-	const struct virtio_mem mem = { platform_dma_read, platform_dma_write, p };
-	for (int i = 0; i < n; i++) {
-		int slot = p->ndisks;
-		if (slot == BOARD_VIRTIO_SLOTS) {
-			fprintf(stderr, "trapvisor: --disk %s: the board has %d virtio slots\n",
-				specs[i].path, BOARD_VIRTIO_SLOTS);
+	if (iface == DISK_IF_EMULATED) {
+		if (p->pio.disk) {
+			fprintf(stderr, "trapvisor: --disk %s: the board has one emulated disk\n",
+				d->path);
 			return -1;
 		}
-		if (disk_open(&p->disks[slot], &specs[i]))
+		pio_disk_init(&p->pio, d);
+		return 0;
+	}
+	int slot = p->nvirtio;
+	if (slot == BOARD_VIRTIO_SLOTS) {
+		fprintf(stderr, "trapvisor: --disk %s: the board has %d virtio slots\n", d->path,
+			BOARD_VIRTIO_SLOTS);
+		return -1;
+	}
+	const struct virtio_mem mem = { platform_dma_read, platform_dma_write, p };
+	struct irq_line irq = { plic_set_irq, &p->plic, BOARD_VIRTIO_IRQ + slot };
+	virtio_blk_init(&p->vblk[slot], d, &mem, &irq);
+	virtio_mmio_init(&p->virtio[slot], &p->vblk[slot].dev);
+	p->nvirtio++;
+	return 0;
+}
+
+int platform_add_disks(struct platform *p, const struct disk_spec *specs, int n)
+{
+	for (int i = 0; i < n; i++) {
+		if (p->ndisks == PLATFORM_MAX_DISKS) {
+			fprintf(stderr, "trapvisor: --disk %s: too many disks\n", specs[i].path);
+			return -1;
+		}
+		struct disk *d = &p->disks[p->ndisks];
+		if (disk_open(d, &specs[i]))
 			return -1;
 		p->ndisks++;
-		struct irq_line irq = { plic_set_irq, &p->plic, BOARD_VIRTIO_IRQ + slot };
-		virtio_blk_init(&p->vblk[slot], &p->disks[slot], &mem, &irq);
-		virtio_mmio_init(&p->virtio[slot], &p->vblk[slot].dev);
+		if (platform_attach(p, d, specs[i].iface))
+			return -1;
 	}
 	return 0;
 }
@@ -213,16 +240,16 @@ void platform_destroy(struct platform *p)
 
 void platform_print_stats(const struct platform *p, FILE *f)
 {
-	for (int i = 0; i < p->ndisks; i++) {
+	for (int i = 0; i < p->nvirtio; i++) {
 		const struct virtio_blk *b = &p->vblk[i];
 		const struct virtio_dev *d = &b->dev;
 		fprintf(f,
-			"disk %d (virtio-blk, slot %d): %llu reads, %llu writes, %llu flushes, "
+			"disk %s (virtio-blk, slot %d): %llu reads, %llu writes, %llu flushes, "
 			"%llu KiB read, %llu KiB written; %llu notifies, %llu interrupts",
-			i, i, (unsigned long long)b->stats.reads,
+			b->disk->path, i, (unsigned long long)b->stats.reads,
 			(unsigned long long)b->stats.writes, (unsigned long long)b->stats.flushes,
-			(unsigned long long)(p->disks[i].read_bytes >> 10),
-			(unsigned long long)(p->disks[i].written_bytes >> 10),
+			(unsigned long long)(b->disk->read_bytes >> 10),
+			(unsigned long long)(b->disk->written_bytes >> 10),
 			(unsigned long long)d->stats.notifies,
 			(unsigned long long)d->stats.interrupts);
 		if (b->stats.ioerr)
@@ -231,6 +258,15 @@ void platform_print_stats(const struct platform *p, FILE *f)
 			fprintf(f, "; stopped: %s", d->error);
 		fprintf(f, "\n");
 	}
+	const struct pio_disk *c = &p->pio;
+	if (c->disk)
+		fprintf(f,
+			"disk %s (emulated): %llu commands, %llu data words, %llu errors, %llu KiB "
+			"read, %llu KiB written\n",
+			c->disk->path, (unsigned long long)c->stats.commands,
+			(unsigned long long)c->stats.words, (unsigned long long)c->stats.errors,
+			(unsigned long long)(c->disk->read_bytes >> 10),
+			(unsigned long long)(c->disk->written_bytes >> 10));
 }
 
 /* ELF segments go to guest physical memory through the owner. */

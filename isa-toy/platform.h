@@ -18,6 +18,7 @@
 #include "devices/bus.h"
 #include "devices/disk.h"
 #include "devices/finisher.h"
+#include "devices/pio_disk.h"
 #include "devices/plic.h"
 #include "devices/uart16550.h"
 #include "devices/virtio_blk.h"
@@ -26,6 +27,7 @@
 #include "isa-toy/sbi.h"
 
 #define PLATFORM_INPUT_BUF 4096
+#define PLATFORM_MAX_DISKS (BOARD_VIRTIO_SLOTS + 1) /* virtio, and one emulated */
 
 /* Guest instructions (and traps) between two looks at the console input,
  * on the bare board and under the monitor alike: the same slice in every
@@ -50,12 +52,16 @@ struct platform {
 	struct sbi_platform sbi;
 	/* The eight virtio-mmio slots of the board, in the device tree
 	 * whether or not a device sits behind them (as on QEMU virt); an
-	 * empty slot answers device ID 0.  Disk n (the n-th --disk) is
+	 * empty slot answers device ID 0.  The n-th virtio disk is
 	 * virtio-blk in slot n. */
 	struct virtio_mmio virtio[BOARD_VIRTIO_SLOTS];
 	struct virtio_dev virtio_none; /* behind every empty slot */
 	struct virtio_blk vblk[BOARD_VIRTIO_SLOTS];
-	struct disk disks[BOARD_VIRTIO_SLOTS];
+	int nvirtio;
+	/* The emulated disk controller, always on the bus (empty: 0
+	 * sectors), with at most one disk. */
+	struct pio_disk pio;
+	struct disk disks[PLATFORM_MAX_DISKS]; /* in --disk order */
 	int ndisks;
 	const struct platform_ops *ops;
 	void *owner;

@@ -7,7 +7,9 @@
  *                  whose kernel is another build -- exactly the
  *                  instructions the bare machine retired;
  *   readonly/MODE  the same image given with ,ro: the write fails
- *                  (expected/disk_ro.out) and the file stays all zeros.
+ *                  (expected/disk_ro.out) and the file stays all zeros;
+ *   emulated/MODE, emulated_ro/MODE: the same on the emulated PIO disk
+ *                  (,if=emulated), 128 data-register accesses a sector.
  * The same runs on QEMU are in tests/peer.
  * Run one alone with  build/tests/bin/disk --filter 'virtio/trap'
  */
@@ -75,23 +77,26 @@ static unsigned long long disk_retired(const struct krun_result *r)
 	return strtoull(p + strlen("instructions retired: "), NULL, 10);
 }
 
-static void disk_virtio(const char *mode)
+/* `opts` is what follows the file name in --disk ("" or ",if=..."), and
+ * `stats` a piece of --stats that says the right controller worked. */
+static void disk_rw_case(const char *mode, const char *opts, const char *stats)
 {
 	const struct disk_mode *m = disk_mode(mode);
-	char img[64], who[96];
+	char img[64], spec[96], who[160];
 	struct krun_result r, b;
 
 	cr_assert(diskimg_create(img) == 0, "cannot create a scratch image");
-	disk_run(m, img, &r);
-	snprintf(who, sizeof(who), "trapvisor %s --disk (virtio-blk)", mode);
+	snprintf(spec, sizeof(spec), "%s%s", img, opts);
+	disk_run(m, spec, &r);
+	snprintf(who, sizeof(who), "trapvisor %s --disk %s", mode, spec);
 	krun_check(who, &r, "disk", 0);
 	const char *why = diskimg_check(img, true);
 	cr_assert(!why, "%s: the image after the run: %s", mode, why);
-	cr_assert(strstr(r.err, "16 reads, 16 writes"), "%s: --stats:\n%s", mode, r.err);
+	cr_assert(strstr(r.err, stats), "%s: --stats lacks '%s':\n%s", mode, stats, r.err);
 	if (strcmp(mode, "pv") && strcmp(mode, "bare")) {
 		/* The same guest on the bare machine, on a fresh image. */
 		cr_assert(truncate(img, 0) == 0 && truncate(img, DISKIMG_SIZE) == 0);
-		disk_run(disk_mode("bare"), img, &b);
+		disk_run(disk_mode("bare"), spec, &b);
 		cr_assert_eq(disk_retired(&r), disk_retired(&b),
 			     "%s retired %llu instructions, bare %llu", mode, disk_retired(&r),
 			     disk_retired(&b));
@@ -101,14 +106,14 @@ static void disk_virtio(const char *mode)
 	unlink(img);
 }
 
-static void disk_readonly(const char *mode)
+static void disk_readonly(const char *mode, const char *opts)
 {
 	const struct disk_mode *m = disk_mode(mode);
-	char img[64], spec[96], who[96];
+	char img[64], spec[96], who[160];
 	struct krun_result r;
 
 	cr_assert(diskimg_create(img) == 0, "cannot create a scratch image");
-	snprintf(spec, sizeof(spec), "%s,ro", img);
+	snprintf(spec, sizeof(spec), "%s,ro%s", img, opts);
 	disk_run(m, spec, &r);
 	snprintf(who, sizeof(who), "trapvisor %s --disk ...,ro", mode);
 	krun_check(who, &r, "disk_ro", 1);
@@ -118,14 +123,22 @@ static void disk_readonly(const char *mode)
 	unlink(img);
 }
 
-#define DISK_MODE(name)               \
-	Test(virtio, name)            \
-	{                             \
-		disk_virtio(#name);   \
-	}                             \
-	Test(readonly, name)          \
-	{                             \
-		disk_readonly(#name); \
+#define DISK_MODE(name)                                                            \
+	Test(virtio, name)                                                         \
+	{                                                                          \
+		disk_rw_case(#name, "", "16 reads, 16 writes");                    \
+	}                                                                          \
+	Test(readonly, name)                                                       \
+	{                                                                          \
+		disk_readonly(#name, "");                                          \
+	}                                                                          \
+	Test(emulated, name)                                                       \
+	{                                                                          \
+		disk_rw_case(#name, ",if=emulated", "32768 data words, 0 errors"); \
+	}                                                                          \
+	Test(emulated_ro, name)                                                    \
+	{                                                                          \
+		disk_readonly(#name, ",if=emulated");                              \
 	}
 DISK_MODE(bare)
 DISK_MODE(trap)
@@ -181,4 +194,21 @@ Test(virtio, two_vms)
 	krun_free(&r);
 	unlink(a);
 	unlink(b);
+}
+
+/* The board has one emulated disk controller. */
+Test(options, two_emulated)
+{
+	char a[64], sa[96], sb[96];
+	struct krun_result r;
+	cr_assert(diskimg_create(a) == 0);
+	snprintf(sa, sizeof(sa), "%s,if=emulated", a);
+	snprintf(sb, sizeof(sb), "%s,ro,if=emulated", a);
+	char *argv[] = { KRUN_TRAPVISOR, "run",	      "--disk",	   sa,	"--disk", sb,
+			 "--append",	 "run=hello", KRUN_KERNEL, NULL };
+	cr_assert(krun(argv, NULL, 0, DISK_TIMEOUT, &r) == 0);
+	cr_assert_eq(r.status, 2, "status %d\n%s", r.status, r.err);
+	cr_assert(strstr(r.err, "one emulated disk"), "%s", r.err);
+	krun_free(&r);
+	unlink(a);
 }

@@ -1,7 +1,8 @@
 /*
  * disk.h -- the kernel's disk: one block device, found at boot, read and
- * written in 512-byte sectors by the disk system calls.  The driver is
- * virtio-blk (virtio_blk.c); the calls below do not care which.
+ * written in 512-byte sectors by the disk system calls.  Two drivers can
+ * provide it -- virtio-blk (virtio_blk.c), else the emulated PIO disk
+ * (pio_disk.c) -- and the calls below do not care which (disk.c).
  */
 #ifndef KERNEL_DISK_H
 #define KERNEL_DISK_H
@@ -28,5 +29,18 @@ int disk_rw(uint32_t sector, void *buf, uint32_t n, bool write);
 /* disk_intr: PLIC source `irq` fired: if it is the disk's, take its
  * completions and return true. */
 bool disk_intr(uint32_t irq);
+
+/* A driver, as disk.c sees it.  sectors/rw/intr as disk_sectors,
+ * disk_rw and disk_intr below, once probe() said the device is there. */
+struct disk_driver {
+	const char *name;
+	uint32_t (*sectors)(void);
+	int (*rw)(uint32_t sector, void *buf, uint32_t n, bool write);
+	bool (*intr)(uint32_t irq);
+};
+extern const struct disk_driver vblk_driver, pio_driver;
+/* vblk_probe, pio_probe: find and set up the device; false if absent. */
+bool vblk_probe(const struct fdt_info *fdt);
+bool pio_probe(const struct fdt_info *fdt);
 
 #endif

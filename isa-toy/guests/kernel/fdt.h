@@ -20,6 +20,7 @@ struct fdt_info {
 	/* The "virtio,mmio" nodes, in the tree's order: reg, interrupts. */
 	uint32_t virtio_base[FDT_VIRTIO_MAX], virtio_irq[FDT_VIRTIO_MAX];
 	uint32_t nvirtio;
+	uint32_t piodisk_base; /* "trapvisor,pio-disk": reg (0: none, as on QEMU) */
 };
 
 /* fdt_parse: read the blob at `blob` into *info.  0, or -1 with a

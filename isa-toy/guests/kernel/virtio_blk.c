@@ -119,12 +119,6 @@ static void vio_write(volatile uint32_t *regs, uint32_t off, uint32_t val)
 	regs[off / 4] = val;
 }
 
-void disk_map(const struct fdt_info *fdt)
-{
-	for (uint32_t n = 0; n < fdt->nvirtio; n++)
-		vm_kernel_map_mmio(VM_VIRTIO(n), fdt->virtio_base[n]);
-}
-
 /* vblk_setup: bring the device in slot `regs` up; false if it will not
  * speak virtio 1.x with us. */
 static bool vblk_setup(volatile uint32_t *regs)
@@ -169,7 +163,7 @@ static bool vblk_setup(volatile uint32_t *regs)
 	return true;
 }
 
-void disk_init(const struct fdt_info *fdt)
+bool vblk_probe(const struct fdt_info *fdt)
 {
 	for (uint32_t n = 0; n < fdt->nvirtio && !vblk.regs; n++) {
 		volatile uint32_t *regs = (volatile uint32_t *)VM_VIRTIO(n);
@@ -190,18 +184,16 @@ void disk_init(const struct fdt_info *fdt)
 		vblk.irq = fdt->virtio_irq[n];
 		plic_enable(vblk.irq);
 	}
+	return vblk.regs != NULL;
 }
 
-uint32_t disk_sectors(void)
+static uint32_t vblk_sectors(void)
 {
-	return vblk.regs ? vblk.sectors : 0;
+	return vblk.sectors;
 }
 
-int disk_rw(uint32_t sector, void *buf, uint32_t n, bool write)
+static int vblk_rw(uint32_t sector, void *buf, uint32_t n, bool write)
 {
-	if (!vblk.regs || n == 0 || n > PAGE_SIZE / DISK_SECTOR || sector > vblk.sectors ||
-	    n > vblk.sectors - sector)
-		return -1;
 	/* The ring and the flags are shared with disk_intr(): interrupts off
 	 * from here until we have our answer (proc_sleep keeps them off). */
 	uint32_t s = intr_save();
@@ -233,9 +225,9 @@ int disk_rw(uint32_t sector, void *buf, uint32_t n, bool write)
 	return rc;
 }
 
-bool disk_intr(uint32_t irq)
+static bool vblk_intr(uint32_t irq)
 {
-	if (!vblk.regs || irq != vblk.irq)
+	if (irq != vblk.irq)
 		return false;
 	uint32_t why = vio_read(vblk.regs, VIO_INT_STATUS);
 	vio_write(vblk.regs, VIO_INT_ACK, why);
@@ -249,3 +241,5 @@ bool disk_intr(uint32_t irq)
 	proc_wakeup(&vblk);
 	return true;
 }
+
+const struct disk_driver vblk_driver = { "virtio-blk", vblk_sectors, vblk_rw, vblk_intr };
