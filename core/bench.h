@@ -94,4 +94,13 @@ int bench_svg_write(FILE *f, const struct bench_table *t, const struct bench_cos
 /* `trapvisor bench modes [OPTIONS]` (core/cmd_bench.c calls it). */
 int bench_modes_main(int argc, char **argv);
 
+/* `trapvisor bench disks [OPTIONS]` (core/bench_disks.c): emulated disk
+ * against virtio-blk, per KiB moved, in each mode. */
+int bench_disks_main(int argc, char **argv);
+
+/* bench_beside_exe: "DIR/guests/NAME" for the directory of this
+ * executable (build/trapvisor -> build/guests/NAME): where the default
+ * kernels are.  malloc'd, or NULL. */
+char *bench_beside_exe(const char *name);
+
 #endif

@@ -267,9 +267,7 @@ bad:
 	return -1;
 }
 
-/* bench_beside_exe: "DIR/guests/NAME" for the directory of this
- * executable (build/trapvisor -> build/guests/NAME).  malloc'd, or NULL. */
-static char *bench_beside_exe(const char *name)
+char *bench_beside_exe(const char *name)
 {
 	char exe[PATH_MAX];
 	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);

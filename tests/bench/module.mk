@@ -98,3 +98,12 @@ bench-compare: $(B)/trapvisor $(B)/guests/kernel.elf $(B)/guests/kernel-pv.elf
 	$(Q)$(B)/trapvisor bench modes --runs $(BENCH_RUNS) --svg $(BENCH_B)/compare.svg \
 		$(BENCH_COMPARE_ARGS)
 BENCH_TARGETS += bench-compare
+
+# bench-disks: `trapvisor bench disks`, the emulated disk against
+# virtio-blk per KiB moved, bare and in modes trap, pv and vt (issue 14;
+# docs/devices.md).  More options with BENCH_DISKS_ARGS, e.g. --kib 1024.
+BENCH_DISKS_ARGS ?=
+
+bench-disks: $(B)/trapvisor $(B)/guests/kernel.elf $(B)/guests/kernel-pv.elf
+	$(Q)$(B)/trapvisor bench disks --runs $(BENCH_RUNS) $(BENCH_DISKS_ARGS)
+BENCH_TARGETS += bench-disks

@@ -8,7 +8,8 @@
 # krun.c (the process runner) comes from tests/kernel.
 
 CMPTEST_DEFS := -DKRUN_ROOT='"$(CURDIR)"' -DKRUN_BUILD='"$(abspath $(B))"'
-CMPTEST_SRCS := tests/compare/cmp.c tests/compare/kinds_test.c tests/compare/options_test.c
+CMPTEST_SRCS := tests/compare/cmp.c tests/compare/kinds_test.c tests/compare/options_test.c \
+                tests/compare/disks_test.c
 $(CMPTEST_SRCS:%.c=$(B)/%.o): CFLAGS += $(CMPTEST_DEFS)
 $(CMPTEST_SRCS:%.c=$(B)/%.o): tests/compare/module.mk
 
