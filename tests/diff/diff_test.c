@@ -15,7 +15,7 @@
  * Environment (all optional):
  *   DIFF_SEEDS=N   how many seeds (default 1000)     DIFF_FIRST=S  first seed (1)
  *   DIFF_CHUNK=K   bodies per program (50)           DIFF_LEN=L    items per body (200)
- *   DIFF_QEMU, DIFF_TRAPVISOR  the two peers' programs (qemu-riscv32, build/trapvisor)
+ *   DIFF_QEMU, DIFF_TRAPVISOR  the two peers' programs (qemu-riscv32, this build's trapvisor)
  *   DIFF_MODE      trapvisor's --mode (bare; `trap` runs the same programs as a
  *                  deprivileged guest kernel under the monitor)
  *   RV_PREFIX      the cross tools' prefix (riscv64-unknown-elf-)
@@ -270,7 +270,7 @@ static int diff_trapvisor(const struct diff_chunk *c, const char *dir, const cha
 	snprintf(mode, sizeof(mode), "--mode=%s", diff_getenv("DIFF_MODE", "bare"));
 	snprintf(label, sizeof(label), "trapvisor(%s)", variant);
 
-	char *tv[] = { (char *)diff_getenv("DIFF_TRAPVISOR", "build/trapvisor"),
+	char *tv[] = { (char *)diff_getenv("DIFF_TRAPVISOR", TV_BIN),
 		       "run",
 		       mode,
 		       "--max-insns",

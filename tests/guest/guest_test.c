@@ -19,8 +19,8 @@ static void guest_case(const char *mode, const char *name, const char *args, con
 {
 	char cmd[512];
 	struct runner_result r;
-	snprintf(cmd, sizeof(cmd), "build/trapvisor run --mode=%s %s build/tests/guest/%s.elf",
-		 mode, args, name);
+	snprintf(cmd, sizeof(cmd), TV_BIN " run --mode=%s %s build/tests/guest/%s.elf", mode, args,
+		 name);
 	runner_run(cmd, input, &r);
 	cr_expect_str_eq(r.out, want_out, "%s: stderr: %s", cmd, r.err);
 	cr_expect_eq(r.status, want_status, "%s: stderr: %s", cmd, r.err);
@@ -59,8 +59,8 @@ GUEST_TEST(trapstorm, "--max-insns 5000", "", "storm\n", 124)
 Test(guest, max_insns_stops_a_runaway)
 {
 	struct runner_result r;
-	runner_run("build/trapvisor run --mode=bare --max-insns 100000 --stats "
-		   "build/tests/guest/spin.elf",
+	runner_run(TV_BIN " run --mode=bare --max-insns 100000 --stats "
+			  "build/tests/guest/spin.elf",
 		   "", &r);
 	cr_expect_str_eq(r.out, "spinning\n");
 	cr_expect_eq(r.status, 124);
@@ -72,7 +72,7 @@ Test(guest, max_insns_stops_a_runaway)
 Test(guest, stats_count_traps_by_cause)
 {
 	struct runner_result r;
-	runner_run("build/trapvisor run --mode=bare --stats build/tests/guest/timer.elf", "", &r);
+	runner_run(TV_BIN " run --mode=bare --stats build/tests/guest/timer.elf", "", &r);
 	cr_expect_eq(r.status, 0);
 	/* Three timer interrupts, and ecalls for the 16 characters printed. */
 	cr_expect(strstr(r.err, "supervisor-timer-interrupt       3\n"), "stderr: %s", r.err);
@@ -88,11 +88,10 @@ Test(guest, bootargs_reach_the_device_tree)
 	 * it with a guest-independent tool is overkill -- the kernel tests
 	 * read it; here, check the CLI accepts and rejects sizes. */
 	struct runner_result r;
-	runner_run("build/trapvisor run --mem 3M --append 'a b' build/tests/guest/hello.elf", "",
-		   &r);
+	runner_run(TV_BIN " run --mem 3M --append 'a b' build/tests/guest/hello.elf", "", &r);
 	cr_expect_eq(r.status, 0);
 	runner_free(&r);
-	runner_run("build/trapvisor run --mem 12345 build/tests/guest/hello.elf", "", &r);
+	runner_run(TV_BIN " run --mem 12345 build/tests/guest/hello.elf", "", &r);
 	cr_expect_eq(r.status, 2);
 	cr_expect(strstr(r.err, "--mem 12345"), "stderr: %s", r.err);
 	runner_free(&r);

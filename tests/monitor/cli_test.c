@@ -32,8 +32,8 @@ static char *lines_of(const char *text, const char *prefix)
 Test(vms, two_kernels_each_with_its_own_console)
 {
 	struct runner_result r;
-	runner_run("build/trapvisor run --append run=hello " KERNEL
-		   " --mem 32M --append run=primes:100 " KERNEL,
+	runner_run(TV_BIN " run --append run=hello " KERNEL
+			  " --mem 32M --append run=primes:100 " KERNEL,
 		   "", &r);
 	cr_assert_eq(r.status, 0, "stderr: %s", r.err);
 	char *a = lines_of(r.out, "[vm0] "), *b = lines_of(r.out, "[vm1] ");
@@ -58,9 +58,8 @@ Test(vms, a_failing_vm_does_not_disturb_the_other)
 	 * after it on the same machine, runs to its normal end.  The run's
 	 * status is the failing VM's. */
 	struct runner_result r;
-	runner_run("build/trapvisor run --append run=fault " KERNEL
-		   " --append run=memtouch:4 " KERNEL,
-		   "", &r);
+	runner_run(TV_BIN " run --append run=fault " KERNEL " --append run=memtouch:4 " KERNEL, "",
+		   &r);
 	cr_expect_eq(r.status, 255, "stderr: %s", r.err);
 	char *b = lines_of(r.out, "[vm1] ");
 	cr_expect(strstr(b, "init exited with status 0"), "vm1 said:\n%s", b);
@@ -73,7 +72,7 @@ Test(vms, a_failing_vm_does_not_disturb_the_other)
 Test(vms, bare_mode_refuses_two_guests)
 {
 	struct runner_result r;
-	runner_run("build/trapvisor run --mode=bare " KERNEL " " KERNEL, "", &r);
+	runner_run(TV_BIN " run --mode=bare " KERNEL " " KERNEL, "", &r);
 	cr_expect_eq(r.status, 2);
 	cr_expect(strstr(r.err, "bare runs one guest"), "%s", r.err);
 	runner_free(&r);
@@ -107,7 +106,7 @@ Test(trace, every_trap_is_one_json_line)
 	close(fd);
 	char cmd[256];
 	snprintf(cmd, sizeof(cmd),
-		 "build/trapvisor run --stats --trace %s --append run=syscalls:50 " KERNEL, path);
+		 TV_BIN " run --stats --trace %s --append run=syscalls:50 " KERNEL, path);
 	struct runner_result r;
 	runner_run(cmd, "", &r);
 	cr_assert_eq(r.status, 0, "%s", r.err);

@@ -11,7 +11,7 @@
 #include "tests/guest/runner.h"
 
 #define KERNEL "build/guests/kernel.elf"
-#define TV     "build/trapvisor"
+#define TV     TV_BIN /* from the Makefile: this build's trapvisor */
 
 /* The address of `sym` in `elf` by riscv64-unknown-elf-nm; 0 if absent. */
 uint32_t viz_t_sym(const char *elf, const char *sym);
