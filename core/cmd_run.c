@@ -2,6 +2,8 @@
  * cmd_run.c -- `trapvisor run [OPTIONS] guest.elf`: parse the options,
  * pick the mode from the table, run.
  */
+#include <ctype.h>
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -48,6 +50,8 @@ static void run_usage(FILE *f)
 		   "(test finisher or SBI shutdown code).  Several guests run as VMs\n"
 		   "time-sliced on one machine (trap mode), each line of console output\n"
 		   "prefixed by its VM; --mem and --append apply to the guests after them.\n"
+		   "After \"--\" every word is a guest ELF, even one starting with '-'.\n"
+		   "Numbers are decimal or 0x-hex; SIZE takes K, M or G (KiB, MiB, GiB).\n"
 		   "\n"
 		   "options:\n"
 		   "  --mode=MODE      how to run the guest kernel (default trap):\n");
@@ -75,35 +79,77 @@ static void run_usage(FILE *f)
 		TV_EXIT_LIMIT, TV_EXIT_USAGE, TV_EXIT_LIMIT, TV_EXIT_STUCK);
 }
 
+/* The digits at the start of `s` as a number: decimal, or hexadecimal
+ * after "0x".  Stricter than strtoull alone, which would skip leading
+ * blanks, take a sign (" -5" is 2^64 - 5 to it) and clamp an overflow to
+ * ULLONG_MAX: here the first character must be a digit, and a number too
+ * big for 64 bits is an error.  *end is left after the last digit. */
+static int run_parse_digits(const char *s, uint64_t *out, const char **end)
+{
+	int base = 10;
+	if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
+		base = 16;
+		s += 2;
+	}
+	if (!(base == 16 ? isxdigit((unsigned char)*s) : isdigit((unsigned char)*s)))
+		return -1;
+	char *e;
+	errno = 0;
+	unsigned long long v = strtoull(s, &e, base);
+	if (errno)
+		return -1;
+	*out = v;
+	*end = e;
+	return 0;
+}
+
+int run_parse_u64(const char *s, uint64_t *out)
+{
+	const char *end;
+	uint64_t v;
+	if (run_parse_digits(s, &v, &end) || *end)
+		return -1;
+	*out = v;
+	return 0;
+}
+
 int run_parse_size(const char *s, uint64_t *out)
 {
-	char *end;
-	if (!*s || *s == '-')
+	const char *end;
+	uint64_t v;
+	unsigned shift = 0;
+	if (run_parse_digits(s, &v, &end))
 		return -1;
-	unsigned long long v = strtoull(s, &end, 0);
-	uint64_t mul = 1;
 	switch (*end) {
 	case 'k':
-	case 'K':
-		mul = 1ull << 10;
-		end++;
-		break;
+	case 'K': shift = 10; break;
 	case 'm':
-	case 'M':
-		mul = 1ull << 20;
-		end++;
-		break;
+	case 'M': shift = 20; break;
 	case 'g':
-	case 'G':
-		mul = 1ull << 30;
-		end++;
-		break;
+	case 'G': shift = 30; break;
 	}
-	if (*end == 'i' || *end == 'B')
-		end += (*end == 'i' && end[1] == 'B') ? 2 : 1;
-	if (*end || v > UINT64_MAX / mul)
+	/* After K, M or G: nothing, "B" or "iB" (64M, 64MB, 64MiB). */
+	if (shift) {
+		end++;
+		if (!strcmp(end, "B") || !strcmp(end, "iB"))
+			end += strlen(end);
+	}
+	if (*end || v > (UINT64_MAX >> shift))
 		return -1;
-	*out = v * mul;
+	*out = v << shift;
+	return 0;
+}
+
+/* One more guest for cfg; -1 (and the reason on stderr) if there are
+ * too many. */
+static int run_add_guest(struct run_config *cfg, const char *elf, uint32_t ram_size,
+			 const char *bootargs)
+{
+	if (cfg->nguests == RUN_MAX_GUESTS) {
+		fprintf(stderr, "trapvisor run: at most %d guests\n", RUN_MAX_GUESTS);
+		return -1;
+	}
+	cfg->guest[cfg->nguests++] = (struct run_guest){ elf, ram_size, bootargs };
 	return 0;
 }
 
@@ -144,12 +190,8 @@ int cmd_run(int argc, char **argv)
 	while ((c = getopt_long(argc, argv, "-h", opts, NULL)) != -1) {
 		switch (c) {
 		case 1:
-			if (cfg.nguests == RUN_MAX_GUESTS) {
-				fprintf(stderr, "trapvisor run: at most %d guests\n",
-					RUN_MAX_GUESTS);
+			if (run_add_guest(&cfg, optarg, ram_size, bootargs))
 				return TV_EXIT_USAGE;
-			}
-			cfg.guest[cfg.nguests++] = (struct run_guest){ optarg, ram_size, bootargs };
 			break;
 		case OPT_MODE: cfg.mode = optarg; break;
 		case OPT_MEM:
@@ -197,6 +239,11 @@ int cmd_run(int argc, char **argv)
 			return TV_EXIT_USAGE;
 		}
 	}
+	/* "--" ends the options: every word after it is a guest ELF (with the
+	 * --mem and --append given before), even one that starts with '-'. */
+	for (; optind < argc; optind++)
+		if (run_add_guest(&cfg, argv[optind], ram_size, bootargs))
+			return TV_EXIT_USAGE;
 	if (!cfg.nguests) {
 		fprintf(stderr, "trapvisor run: no guest ELF given (try --help)\n");
 		return TV_EXIT_USAGE;

@@ -78,7 +78,13 @@ int run_pv(const struct run_config *cfg);
 /* The monitor on TVT, the hardware assist (core/vt.h). */
 int run_vt(const struct run_config *cfg);
 
-/* Parse "64M", "1G", "65536" into bytes; -1 if malformed or huge. */
+/* Numbers on the command line, strictly: the whole string, decimal or
+ * 0x-hex, no blanks, no sign, no overflow; -1 otherwise (the caller names
+ * the option on stderr and exits 2).
+ * run_parse_u64: a plain number ("1000", "0x80000000").
+ * run_parse_size: a number with an optional K, M or G (powers of 1024),
+ * which may be spelt KB/KiB, MB/MiB, GB/GiB: "64M", "1G", "65536". */
+int run_parse_u64(const char *s, uint64_t *out);
 int run_parse_size(const char *s, uint64_t *out);
 
 #endif

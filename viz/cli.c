@@ -3,6 +3,7 @@
  */
 #include "viz/cli.h"
 
+#include <getopt.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -57,8 +58,11 @@ int viz_cli_option(struct viz_cli *c, int code, const char *arg, const char *cmd
 	return 0;
 }
 
-int viz_cli_done(struct viz_cli *c, const char *cmd)
+int viz_cli_done(struct viz_cli *c, int argc, char **argv, const char *cmd)
 {
+	for (; optind < argc; optind++)
+		if (viz_cli_option(c, 1, argv[optind], cmd) < 0)
+			return -1;
 	if (!c->cfg.nguests) {
 		fprintf(stderr, "trapvisor %s: no guest ELF given (try --help)\n", cmd);
 		return -1;

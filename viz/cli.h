@@ -51,7 +51,9 @@ void viz_cli_init(struct viz_cli *c);
  * was handled, 0 if it is not ours, -1 after a message if it is bad. */
 int viz_cli_option(struct viz_cli *c, int code, const char *arg, const char *cmd);
 
-/* After parsing: -1 with a message if no guest was given. */
-int viz_cli_done(struct viz_cli *c, const char *cmd);
+/* After the getopt_long loop: the words left from optind on (those after
+ * "--") are guest ELFs too; -1 with a message if there are too many or no
+ * guest was given at all. */
+int viz_cli_done(struct viz_cli *c, int argc, char **argv, const char *cmd);
 
 #endif

@@ -78,16 +78,16 @@ int dbg_main(int argc, char **argv)
 			return TV_EXIT_USAGE;
 		if (r)
 			continue;
-		char *end;
+		uint64_t v;
 		switch (c) {
 		case VIZ_OPT_OWN: batch = optarg; break;
 		case VIZ_OPT_OWN + 1:
-			port = strtol(optarg, &end, 10);
-			if (*end || port < 1 || port > 65535) {
+			if (run_parse_u64(optarg, &v) || v < 1 || v > 65535) {
 				fprintf(stderr, "trapvisor debug: --gdb %s: need a port 1..65535\n",
 					optarg);
 				return TV_EXIT_USAGE;
 			}
+			port = (long)v;
 			break;
 		case 'h': dbg_usage(stdout); return 0;
 		default:
@@ -97,7 +97,7 @@ int dbg_main(int argc, char **argv)
 			return TV_EXIT_USAGE;
 		}
 	}
-	if (viz_cli_done(&cli, "debug"))
+	if (viz_cli_done(&cli, argc, argv, "debug"))
 		return TV_EXIT_USAGE;
 	if (!batch && port < 0 && (!isatty(0) || !isatty(1))) {
 		fprintf(stderr, "trapvisor debug: the curses interface needs a terminal "

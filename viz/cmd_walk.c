@@ -103,7 +103,7 @@ int viz_walk_main(int argc, char **argv)
 			return TV_EXIT_USAGE;
 		}
 	}
-	if (viz_cli_done(&cli, "walk"))
+	if (viz_cli_done(&cli, argc, argv, "walk"))
 		return TV_EXIT_USAGE;
 	if (!va_s && !all) {
 		fprintf(stderr, "trapvisor walk: which address? --va ADDR (or --all)\n");

@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/run.h"
 #include "viz/dbg.h"
 
 #define DBG_CHUNK 100000 /* steps per chunk when nothing needs a look */
@@ -299,13 +300,13 @@ int dbg_parse_addr(const struct dbg *d, const char *s, uint32_t *addr)
 	char name[128];
 	const char *plus = strchr(s, '+');
 	uint32_t off = 0;
-	char *end;
 
 	if (!*s)
 		return -1;
 	if (plus) { /* SYM+OFF */
-		unsigned long v = strtoul(plus + 1, &end, 0);
-		if (*end || plus == s || (size_t)(plus - s) >= sizeof(name) || v > UINT32_MAX)
+		uint64_t v;
+		if (run_parse_u64(plus + 1, &v) || plus == s ||
+		    (size_t)(plus - s) >= sizeof(name) || v > UINT32_MAX)
 			return -1;
 		off = (uint32_t)v;
 		memcpy(name, s, (size_t)(plus - s));
@@ -323,8 +324,8 @@ int dbg_parse_addr(const struct dbg *d, const char *s, uint32_t *addr)
 		return 0;
 	}
 	if (isdigit((unsigned char)name[0])) {
-		unsigned long long v = strtoull(name, &end, 0);
-		if (*end || v > UINT32_MAX)
+		uint64_t v;
+		if (run_parse_u64(name, &v) || v > UINT32_MAX)
 			return -1;
 		*addr = (uint32_t)v + off;
 		return 0;
