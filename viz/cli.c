@@ -3,6 +3,7 @@
  */
 #include "viz/cli.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -64,4 +65,43 @@ int viz_cli_done(struct viz_cli *c, const char *cmd)
 		return -1;
 	}
 	return 0;
+}
+
+int viz_parse_uint(const char *s, uint64_t max, uint64_t *v)
+{
+	unsigned base = 10;
+	uint64_t x = 0;
+	if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
+		base = 16;
+		s += 2;
+	}
+	if (!*s)
+		return -1; /* "" or a bare "0x" */
+	for (; *s; s++) {
+		unsigned dig;
+		if (*s >= '0' && *s <= '9')
+			dig = (unsigned)(*s - '0');
+		else if (base == 16 && *s >= 'a' && *s <= 'f')
+			dig = (unsigned)(*s - 'a' + 10);
+		else if (base == 16 && *s >= 'A' && *s <= 'F')
+			dig = (unsigned)(*s - 'A' + 10);
+		else
+			return -1;
+		/* x * base + dig > max, asked without overflowing. */
+		if (x > (max - dig) / base)
+			return -1;
+		x = x * base + dig;
+	}
+	*v = x;
+	return 0;
+}
+
+int viz_stdout_check(const char *cmd)
+{
+	errno = 0;
+	if (fflush(stdout) == 0 && !ferror(stdout))
+		return 0;
+	fprintf(stderr, "trapvisor %s: standard output: cannot write: %s\n", cmd,
+		errno ? strerror(errno) : "write error");
+	return -1;
 }

@@ -159,7 +159,7 @@ int viz_walk_main(int argc, char **argv)
 		viz_map_runs(&d->t, satp, walk_add_run, &map);
 		for (int i = 0; i < nout; i++)
 			if (viz_draw_map(&map, satp, out[i].path, out[i].fmt))
-				status = 1;
+				status = TV_EXIT_USAGE; /* a file not written */
 		viz_map_free(&map);
 	} else {
 		struct viz_xlate x;
@@ -167,10 +167,12 @@ int viz_walk_main(int argc, char **argv)
 		dbg_print_xlate(d, &x);
 		for (int i = 0; i < nout; i++)
 			if (viz_draw_walk(&x, out[i].path, out[i].fmt))
-				status = 1;
+				status = TV_EXIT_USAGE; /* a file not written */
 	}
 	for (int i = 0; i < nout && !status; i++)
 		printf("wrote %s\n", out[i].path);
+	if (viz_stdout_check("walk"))
+		status = TV_EXIT_USAGE;
 out_close:
 	dbg_close(d);
 out:
