@@ -33,7 +33,8 @@ static void walk_usage(FILE *f)
 		   "  --va ADDR        the virtual address (or symbol) to translate\n"
 		   "  --all            the whole address space instead of one address\n"
 		   "  --dot F, --png F, --svg F   write the drawing (several allowed)\n"
-		   "  -h, --help       this text\n");
+		   "  -h, --help       this text\n"
+		   "\n" DBG_ADDR_HELP "\n");
 }
 
 static void walk_add_run(void *ctx, const struct viz_run *r)

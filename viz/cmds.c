@@ -283,5 +283,7 @@ int dbg_cmd_help(struct dbg *d, int argc, char **argv)
 	for (const struct dbg_command *c = dbg_commands; c->name; c++)
 		if (argc < 2 || !strcmp(argv[1], c->name))
 			fprintf(d->out, "  %s\n", c->help);
+	if (argc < 2)
+		fprintf(d->out, "%s\n", DBG_ADDR_HELP);
 	return 0;
 }

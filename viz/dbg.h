@@ -109,6 +109,13 @@ int dbg_exec(struct dbg *d, const char *line);
  * command-line parser's entry point for fuzzing. */
 int dbg_split_line(char *buf, char **argv, int max);
 
+/* What SYM and ADDR mean, for help texts (one paragraph, no final newline). */
+#define DBG_ADDR_HELP                                                                    \
+	"  SYM is a function, object or label of the ELF, global or local (a local\n"    \
+	"  assembly label such as back2 too); when a global and a local share a name,\n" \
+	"  the global wins.  ADDR is a number (0x.. or decimal), SYM, SYM+OFF or a\n"    \
+	"  register ($pc, $sp, $a0, $x5)."
+
 /* Parse an address: a number (0x.. or decimal), a symbol, SYM+OFF, or a
  * register ($pc, $sp, $a0, $x5).  0, or -1 if it is none of those. */
 int dbg_parse_addr(const struct dbg *d, const char *s, uint32_t *addr);

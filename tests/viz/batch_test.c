@@ -380,7 +380,8 @@ Test(batch, local_symbols)
 	cr_assert(back2 && twin_g && twin_l && spot && twin_g != twin_l, "nm: %x %x %x %x", back2,
 		  twin_g, twin_l, spot);
 	viz_t_batch("--mode=bare " LOCALS,
-		    "break back2\ncontinue\ncontinue\nbreak twin\nx/2i local_twin_call\n", &r);
+		    "break back2\ncontinue\ncontinue\nbreak twin\nx/2i local_twin_call\nhelp\n",
+		    &r);
 	cr_expect_eq(r.status, 0, "%s\n%s", r.out, r.err);
 	snprintf(want, sizeof(want), "Breakpoint 1 at 0x%08x", back2);
 	expect_has(&r, want);
@@ -396,5 +397,7 @@ Test(batch, local_symbols)
 	expect_has(&r, want);
 	snprintf(want, sizeof(want), "0x%08x <spot>:", spot);
 	expect_has(&r, want);
+	expect_has(&r, "global or local");
+	expect_has(&r, "the global wins");
 	runner_free(&r);
 }
