@@ -19,6 +19,11 @@
  *                gdb-multiarch knows it talks to riscv:rv32
  *   k / D        kill / detach
  * Anything else gets the empty reply: "not supported".
+ *
+ * Three layers: gdb_rx_feed turns bytes into packets and acks (no
+ * socket), gdb_answer turns one packet into a reply (no socket), and the
+ * connection below moves bytes, acknowledges, resends, and keeps what
+ * arrives while the guest runs.
  */
 #include "viz/gdb.h"
 
@@ -316,12 +321,12 @@ static bool gdb_get_word(const char *s, uint32_t *v)
 }
 
 /* The stop reply for how the last resume ended. */
-static void gdb_stop_reply(struct gdb_conn *c, char *out)
+static void gdb_stop_reply(struct dbg *d, char *out)
 {
 	int code = 0;
-	switch (c->d->last_stop) {
+	switch (d->last_stop) {
 	case DBG_STOP_EXIT:
-		c->d->t.ops->halted(&c->d->t, &code);
+		d->t.ops->halted(&d->t, &code);
 		sprintf(out, "W%02x", code & 0xff);
 		break;
 	case DBG_STOP_INTERRUPT:
@@ -331,17 +336,17 @@ static void gdb_stop_reply(struct gdb_conn *c, char *out)
 	}
 }
 
-static void gdb_regs(struct gdb_conn *c, char *out)
+static void gdb_regs(struct dbg *d, char *out)
 {
 	uint32_t x[32], pc;
-	c->d->t.ops->guest_regs(&c->d->t, x, &pc);
+	d->t.ops->guest_regs(&d->t, x, &pc);
 	for (int r = 0; r < 32; r++)
 		gdb_put_word(out + 8 * r, x[r]);
 	gdb_put_word(out + 8 * 32, pc);
 	out[8 * 33] = 0;
 }
 
-static void gdb_read_mem(struct gdb_conn *c, const char *args, char *out)
+static void gdb_read_mem(struct dbg *d, const char *args, char *out)
 {
 	uint32_t addr, len;
 	uint8_t buf[GDB_PACKET / 2];
@@ -351,10 +356,10 @@ static void gdb_read_mem(struct gdb_conn *c, const char *args, char *out)
 	}
 	/* Byte by byte past the first failure: gdb wants what is readable. */
 	uint32_t n = 0;
-	if (viz_read_virt(&c->d->t, addr, buf, len) == 0)
+	if (viz_read_virt(&d->t, addr, buf, len) == 0)
 		n = len;
 	else
-		while (n < len && viz_read_virt(&c->d->t, addr + n, buf + n, 1) == 0)
+		while (n < len && viz_read_virt(&d->t, addr + n, buf + n, 1) == 0)
 			n++;
 	if (!n && len) {
 		strcpy(out, "E14"); /* EFAULT */
@@ -365,7 +370,7 @@ static void gdb_read_mem(struct gdb_conn *c, const char *args, char *out)
 	out[2 * n] = 0;
 }
 
-static void gdb_write_mem(struct gdb_conn *c, const char *args, char *out)
+static void gdb_write_mem(struct dbg *d, const char *args, char *out)
 {
 	uint32_t addr, len;
 	uint8_t buf[GDB_PACKET / 2];
@@ -382,11 +387,11 @@ static void gdb_write_mem(struct gdb_conn *c, const char *args, char *out)
 		}
 		buf[i] = (uint8_t)(h << 4 | l);
 	}
-	strcpy(out, dbg_write_virt(c->d, addr, buf, len) ? "E14" : "OK");
+	strcpy(out, dbg_write_virt(d, addr, buf, len) ? "E14" : "OK");
 }
 
 /* Z0/Z1 (insert) and z0/z1 (remove) at a,kind.  Watchpoints: not here. */
-static void gdb_breakpoint(struct gdb_conn *c, const char *pkt, char *out)
+static void gdb_breakpoint(struct dbg *d, const char *pkt, char *out)
 {
 	uint32_t addr, kind;
 	if ((pkt[1] != '0' && pkt[1] != '1') || pkt[2] != ',' ||
@@ -395,9 +400,9 @@ static void gdb_breakpoint(struct gdb_conn *c, const char *pkt, char *out)
 		return;
 	}
 	if (pkt[0] == 'Z')
-		strcpy(out, dbg_break_add(c->d, addr, false) > 0 ? "OK" : "E28");
+		strcpy(out, dbg_break_add(d, addr, false) > 0 ? "OK" : "E28");
 	else
-		strcpy(out, dbg_break_delete_at(c->d, addr) ? "E01" : "OK");
+		strcpy(out, dbg_break_delete_at(d, addr) ? "E01" : "OK");
 }
 
 static void gdb_xfer(const char *args, char *out)
@@ -421,16 +426,14 @@ static void gdb_xfer(const char *args, char *out)
 	out[1 + n] = 0;
 }
 
-/* Handle one packet; returns 1 to go on, 0 when the session ends. */
-static int gdb_handle(struct gdb_conn *c, char *pkt, char *out)
+enum gdb_action gdb_answer(struct dbg *d, const char *pkt, char *out)
 {
-	struct dbg *d = c->d;
 	uint32_t r, v;
 	const char *p;
 	out[0] = 0;
 	switch (pkt[0]) {
 	case '?': strcpy(out, "S05"); break;
-	case 'g': gdb_regs(c, out); break;
+	case 'g': gdb_regs(d, out); break;
 	case 'G':
 		for (unsigned i = 1; i <= 32 && strlen(pkt + 1) >= 8 * (i + 1); i++)
 			if (gdb_get_word(pkt + 1 + 8 * i, &v))
@@ -456,10 +459,10 @@ static int gdb_handle(struct gdb_conn *c, char *pkt, char *out)
 		d->t.ops->set_reg(&d->t, r, v);
 		strcpy(out, "OK");
 		break;
-	case 'm': gdb_read_mem(c, pkt + 1, out); break;
-	case 'M': gdb_write_mem(c, pkt + 1, out); break;
+	case 'm': gdb_read_mem(d, pkt + 1, out); break;
+	case 'M': gdb_write_mem(d, pkt + 1, out); break;
 	case 'Z':
-	case 'z': gdb_breakpoint(c, pkt, out); break;
+	case 'z': gdb_breakpoint(d, pkt, out); break;
 	case 's':
 	case 'c':
 		if (pkt[1]) { /* s ADDR / c ADDR: resume at ADDR */
@@ -470,15 +473,12 @@ static int gdb_handle(struct gdb_conn *c, char *pkt, char *out)
 			d->t.ops->set_reg(&d->t, 32, v);
 		}
 		dbg_resume(d, pkt[0] == 's' ? 1 : UINT64_MAX);
-		gdb_stop_reply(c, out);
+		gdb_stop_reply(d, out);
 		break;
 	case 'H':
 	case 'T': strcpy(out, "OK"); break;
-	case 'k': c->client_ended = true; return 0;
-	case 'D':
-		c->client_ended = true;
-		gdb_send(c, "OK");
-		return 0;
+	case 'k': return GDB_END;
+	case 'D': strcpy(out, "OK"); return GDB_REPLY_END;
 	case 'q':
 		if (!strncmp(pkt, "qSupported", 10))
 			snprintf(out, GDB_PACKET, "PacketSize=%x;qXfer:features:read+;swbreak+",
@@ -498,20 +498,33 @@ static int gdb_handle(struct gdb_conn *c, char *pkt, char *out)
 		break;
 	case 'Q':
 		if (!strcmp(pkt, "QStartNoAckMode")) {
-			gdb_send(c, "OK");
-			c->noack = true;
-			return 1;
+			strcpy(out, "OK");
+			return GDB_REPLY_NOACK;
 		}
 		break;
 	case 'v':
 		if (!strncmp(pkt, "vKill", 5)) {
-			c->client_ended = true;
-			gdb_send(c, "OK");
-			return 0;
+			strcpy(out, "OK");
+			return GDB_REPLY_END;
 		}
 		break; /* vCont? and the rest: not supported, gdb uses s/c */
 	}
-	return gdb_send(c, out) == 0;
+	return GDB_REPLY;
+}
+
+/* Handle one packet; returns 1 to go on, 0 when the session ends. */
+static int gdb_handle(struct gdb_conn *c, const char *pkt, char *out)
+{
+	enum gdb_action a = gdb_answer(c->d, pkt, out);
+	if (a == GDB_END || a == GDB_REPLY_END)
+		c->client_ended = true;
+	if (a == GDB_END)
+		return 0;
+	if (gdb_send(c, out))
+		return 0;
+	if (a == GDB_REPLY_NOACK)
+		c->noack = true; /* from the packet after this reply's ack */
+	return a != GDB_REPLY_END;
 }
 
 int gdb_serve(struct dbg *d, int port)

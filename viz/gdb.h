@@ -54,6 +54,19 @@ struct gdb_rx {
 void gdb_rx_init(struct gdb_rx *rx);
 enum gdb_rx_event gdb_rx_feed(struct gdb_rx *rx, uint8_t byte);
 
+/* Answer one packet body `pkt` (NUL-terminated, from gdb_rx_feed) on the
+ * session d: the reply body goes to out (room for 2 * GDB_PACKET + 16
+ * bytes; "" = not supported), and the result says what the connection
+ * does next.  No socket: the packet handler's entry point for fuzzing
+ * ('c' and 's' run the guest, so a fuzzer may want to skip them). */
+enum gdb_action {
+	GDB_REPLY,	 /* send out, go on */
+	GDB_REPLY_NOACK, /* send out, then stop using '+'/'-' (QStartNoAckMode) */
+	GDB_REPLY_END,	 /* send out, then end the session (D, vKill) */
+	GDB_END,	 /* end the session, no reply (k) */
+};
+enum gdb_action gdb_answer(struct dbg *d, const char *pkt, char *out);
+
 /* The target description gdb-multiarch asks for (riscv:rv32, x0..x31, pc). */
 extern const char gdb_target_xml[];
 

@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "tests/viz/util.h"
+#include "viz/cli.h"
 #include "viz/gdb.h"
 
 static pid_t stub_pid = -1;
@@ -322,6 +323,32 @@ Test(gdb, receiver)
 	snprintf(tail, sizeof(tail), "#%02x", sum & 0xff);
 	cr_expect_eq(feed(&rx, tail, 3), GDB_RX_BAD);
 	cr_expect_eq(feed(&rx, "$?#3f", 5), GDB_RX_PACKET, "fine again after it");
+}
+
+/* The packet handler without a socket, on a real session (the kernel,
+ * stopped at its entry): replies and what the connection does next. */
+Test(gdb, answer_without_a_socket)
+{
+	static struct dbg d;
+	static char out[2 * GDB_PACKET + 16];
+	struct viz_cli cli;
+	viz_cli_init(&cli);
+	cr_assert_eq(viz_cli_option(&cli, 1, KERNEL, "test"), 1);
+	cr_assert_eq(dbg_open(&d, &cli.cfg, NULL, NULL), 0);
+	cr_expect_eq(gdb_answer(&d, "p20", out), GDB_REPLY);
+	cr_expect_str_eq(out, "00000080", "pc 0x80000000, little-endian");
+	cr_expect_eq(gdb_answer(&d, "m0,4", out), GDB_REPLY);
+	cr_expect_str_eq(out, "E14");
+	cr_expect_eq(gdb_answer(&d, "Zx", out), GDB_REPLY);
+	cr_expect_str_eq(out, "", "unknown breakpoint kinds: not supported");
+	cr_expect_eq(gdb_answer(&d, "", out), GDB_REPLY);
+	cr_expect_str_eq(out, "");
+	cr_expect_eq(gdb_answer(&d, "QStartNoAckMode", out), GDB_REPLY_NOACK);
+	cr_expect_str_eq(out, "OK");
+	cr_expect_eq(gdb_answer(&d, "D", out), GDB_REPLY_END);
+	cr_expect_eq(gdb_answer(&d, "vKill;1", out), GDB_REPLY_END);
+	cr_expect_eq(gdb_answer(&d, "k", out), GDB_END);
+	dbg_close(&d);
 }
 
 Test(gdb, helpers)
