@@ -294,8 +294,11 @@ static int gdb_send(struct gdb_conn *c, const char *body)
 static bool gdb_interrupted(void *ctx)
 {
 	struct gdb_conn *c = ctx;
-	while (!c->pending_03 && gdb_pump(c, false) >= 0)
-		;
+	/* A bounded look each time, so a client that never stops sending
+	 * cannot keep the guest from running. */
+	for (int n = 0; n < GDB_PACKET && !c->pending_03; n++)
+		if (gdb_pump(c, false) < 0)
+			break;
 	bool r = c->pending_03 || c->hangup; /* a hang-up stops the guest too */
 	c->pending_03 = false;
 	return r;
