@@ -69,3 +69,22 @@ int viz_cli_done(struct viz_cli *c, int argc, char **argv, const char *cmd)
 	}
 	return 0;
 }
+
+int viz_parse_uint(const char *s, uint64_t max, uint64_t *v)
+{
+	uint64_t x;
+	if (run_parse_u64(s, &x) || x > max)
+		return -1;
+	*v = x;
+	return 0;
+}
+
+int viz_stdout_check(const char *cmd)
+{
+	errno = 0;
+	if (fflush(stdout) == 0 && !ferror(stdout))
+		return 0;
+	fprintf(stderr, "trapvisor %s: standard output: cannot write: %s\n", cmd,
+		errno ? strerror(errno) : "write error");
+	return -1;
+}

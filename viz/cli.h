@@ -56,4 +56,14 @@ int viz_cli_option(struct viz_cli *c, int code, const char *arg, const char *cmd
  * guest was given at all. */
 int viz_cli_done(struct viz_cli *c, int argc, char **argv, const char *cmd);
 
+/* Parse an unsigned number strictly: decimal or 0x hex digits and nothing
+ * else (no sign, no spaces, no trailing text), at most `max`.  0 with *v
+ * set, or -1.  The debugger's counts, VM numbers and addresses use it. */
+int viz_parse_uint(const char *s, uint64_t max, uint64_t *v);
+
+/* Flush stdout and check that everything printed to it was written (a
+ * full disk, /dev/full, a closed pipe).  0, or -1 after one line naming
+ * `cmd` on stderr. */
+int viz_stdout_check(const char *cmd);
+
 #endif
