@@ -3,6 +3,7 @@
  */
 #include "viz/cli.h"
 
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <string.h>
