@@ -63,6 +63,12 @@ int monitor_run(struct monitor *mon, uint64_t max_insns);
 /* Handle the trap the hart just stopped with (core/trap.c). */
 void monitor_trap(struct vm *vm, const struct cpu_trap *t);
 
+/* Is `w` a load or store whose bytes, at the effective address it
+ * computes from registers `x`, lie on two pages?  Such a misaligned
+ * access faults with stval = its first byte, whichever page is missing,
+ * so the monitor performs it instead of filling a shadow (trap.c). */
+bool monitor_access_splits(uint32_t w, const uint32_t *x);
+
 /* Deliver a pending virtual interrupt, if the guest can take one now. */
 void monitor_inject(struct vm *vm);
 
