@@ -89,6 +89,26 @@ void hg_probe_jump(const char *name, uint32_t va)
 	hg_report(name, 0);
 }
 
+void hg_probe_three(const char *what, uint32_t va)
+{
+	static const char *const kinds[] = { " load", " store", " fetch" };
+	for (int k = 0; k < 3; k++) {
+		char name[64];
+		int n = 0;
+		for (const char *s = what; *s && n < 48; s++)
+			name[n++] = *s;
+		for (const char *s = kinds[k]; *s; s++)
+			name[n++] = *s;
+		name[n] = 0;
+		if (k == 0)
+			hg_probe_load(name, va);
+		else if (k == 1)
+			hg_probe_store(name, va, 0x5a5a5a5a);
+		else
+			hg_probe_jump(name, va);
+	}
+}
+
 static uint32_t hg_be32(const uint8_t *p)
 {
 	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];

@@ -49,6 +49,9 @@ void hg_report(const char *name, uint32_t value);
 void hg_probe_load(const char *name, uint32_t va);
 void hg_probe_store(const char *name, uint32_t va, uint32_t v);
 void hg_probe_jump(const char *name, uint32_t va);
+/* All three at `va`, reported as "what load", "what store", "what fetch"
+ * (the store writes 0x5a5a5a5a). */
+void hg_probe_three(const char *what, uint32_t va);
 
 /* Interrupts go to this hook, if set (scause without its top bit). */
 extern void (*hg_irq)(uint32_t code, uint32_t *regs);

@@ -11,26 +11,6 @@
 static uint32_t root[1024] __attribute__((aligned(4096)));
 static volatile uint32_t scratch[4];
 
-static void three(const char *what, uint32_t va)
-{
-	char name[48];
-	const char *kinds[] = { " load", " store", " fetch" };
-	for (int k = 0; k < 3; k++) {
-		int n = 0;
-		for (const char *s = what; *s; s++)
-			name[n++] = *s;
-		for (const char *s = kinds[k]; *s; s++)
-			name[n++] = *s;
-		name[n] = 0;
-		if (k == 0)
-			hg_probe_load(name, va);
-		else if (k == 1)
-			hg_probe_store(name, va, 0);
-		else
-			hg_probe_jump(name, va);
-	}
-}
-
 #define MB4(j) ((uint32_t)(j) << 22)
 
 void hg_main(void)
@@ -51,16 +31,16 @@ void hg_main(void)
 	puts_("megapage\n");
 
 	uint32_t off = (uint32_t)(uintptr_t)&scratch[0] - RAM;
-	three("ppn0=1", MB4(0x101) + off);
-	three("ppn0=0x200", MB4(0x102) + off);
-	three("read-only", MB4(0x103) + off);
-	three("invalid", MB4(0x104) + off);
-	three("w without r", MB4(0x105) + off);
-	three("user page", MB4(0x106) + off);
+	hg_probe_three("ppn0=1", MB4(0x101) + off);
+	hg_probe_three("ppn0=0x200", MB4(0x102) + off);
+	hg_probe_three("read-only", MB4(0x103) + off);
+	hg_probe_three("invalid", MB4(0x104) + off);
+	hg_probe_three("w without r", MB4(0x105) + off);
+	hg_probe_three("user page", MB4(0x106) + off);
 	csr_set(sstatus, SSTATUS_SUM);
 	hg_probe_load("user page with SUM", MB4(0x106) + off);
 	csr_clear(sstatus, SSTATUS_SUM);
-	three("past everything", MB4(0x109));
+	hg_probe_three("past everything", MB4(0x109));
 	/* Straddling: bytes 0-1 in the good megapage, 2-3 in the bad one. */
 	scratch[0] = 0xa1b2c3d4;
 	uint32_t edge = MB4(0x108) - 2, v = 0;

@@ -19,26 +19,6 @@ static uint32_t leaf[1024] __attribute__((aligned(4096)));
 #define PAST_RAM   0xc0000000u	  /* past the largest RAM (1 GiB) */
 #define TOP_PA	   0x3fffff000ull /* the last page of the 34-bit space */
 
-static void three(const char *what, uint32_t va)
-{
-	char name[48];
-	const char *kinds[] = { " load", " store", " fetch" };
-	for (int k = 0; k < 3; k++) {
-		int n = 0;
-		for (const char *s = what; *s; s++)
-			name[n++] = *s;
-		for (const char *s = kinds[k]; *s; s++)
-			name[n++] = *s;
-		name[n] = 0;
-		if (k == 0)
-			hg_probe_load(name, va);
-		else if (k == 1)
-			hg_probe_store(name, va, 0x5a5a5a5a);
-		else
-			hg_probe_jump(name, va);
-	}
-}
-
 void hg_main(void)
 {
 	root[0] = PTE(0, PTE_RW); /* the finisher, for the end */
@@ -62,10 +42,10 @@ void hg_main(void)
 	hg_sfence();
 	puts_("pt_mmio\n");
 
-	three("table at uart", 0x00400000u);
-	three("table at nothing", 0x00800000u);
-	three("table past ram", 0x00c00000u);
-	three("table at top", 0x01000000u);
+	hg_probe_three("table at uart", 0x00400000u);
+	hg_probe_three("table at nothing", 0x00800000u);
+	hg_probe_three("table past ram", 0x00c00000u);
+	hg_probe_three("table at top", 0x01000000u);
 	uint32_t l = 0x01400000u;
 	uint32_t b;
 	hg_cause = 0;
@@ -83,16 +63,16 @@ void hg_main(void)
 	hg_cause = 0;
 	__asm__ volatile("li %0, 0\n lr.w %0, (%1)" : "=&r"(old) : "r"(l) : "memory");
 	hg_report("leaf uart lr.w", old);
-	three("leaf nothing", l + 0x1000);
-	three("leaf past ram", l + 0x2000);
-	three("leaf top", l + 0x3000);
+	hg_probe_three("leaf nothing", l + 0x1000);
+	hg_probe_three("leaf past ram", l + 0x2000);
+	hg_probe_three("leaf top", l + 0x3000);
 	hg_probe_load("leaf plic priority 10", l + 0x4000 + 40);
 	hg_cause = 0;
 	__asm__ volatile("li %0, 0\n lbu %0, 5(%1)" : "=&r"(b) : "r"(0x01800000u) : "memory");
 	hg_report("mega uart lsr", b);
 	hg_probe_load("mega uart+1M", 0x01800000u + 0x100000u);
 	hg_probe_jump("mega uart fetch", 0x01800000u);
-	three("mega past ram", 0x01c00000u);
+	hg_probe_three("mega past ram", 0x01c00000u);
 	csr_write(satp, 0);
 	puts_("done\n");
 }
