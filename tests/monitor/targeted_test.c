@@ -28,6 +28,7 @@
 #include <sys/wait.h>
 
 #include "tests/guest/runner.h"
+#include "tests/monitor/contain.h"
 
 #define HG_DIR "build/tests/monitor/hostile/"
 
@@ -193,7 +194,8 @@ Test(targeted, megapage)
 		"user page fetch: cause 12|user page with SUM: value|"
 		"past everything load: cause 5 stval 0x42400000|"
 		"straddle load: cause 13 stval 0x41fffffe|"
-		"straddle store: cause 15 stval 0x41fffffe|straddle store wrote nothing");
+		"straddle store: cause 15 stval 0x41fffffe|straddle store wrote nothing|"
+		"good straddle store: value 0x00000000|good straddle load: value 0xcafef00d");
 }
 
 Test(targeted, pt_code)
@@ -284,4 +286,36 @@ Test(targeted, ptchurn_memory_is_bounded)
 		cr_expect_leq(n4, n1 + 2048, "%s: peak RSS %ld KiB at N, %ld KiB at 4N", modes[m],
 			      n1, n4);
 	}
+}
+
+/* The same guests inside the test process, beside a victim VM that
+ * never runs and canary frames (contain.h): nothing outside the hostile
+ * VM's own memory changes, and its shadows map only its own frames. */
+Test(targeted, contained)
+{
+	static const struct {
+		const char *elf, *bootargs;
+	} guests[] = {
+		{ HG_DIR "pt_mmio.elf", NULL },
+		{ HG_DIR "pt_self.elf", NULL },
+		{ HG_DIR "megapage.elf", NULL },
+		{ HG_DIR "pt_code.elf", NULL },
+		{ HG_DIR "smc.elf", NULL },
+		{ HG_DIR "irqstorm.elf", NULL },
+		{ HG_DIR "stvec_forever.elf", "v=1" },
+		{ HG_DIR "stvec_forever.elf", "v=4" },
+		{ HG_DIR "ptchurn.elf", "n=300" },
+	};
+	static const struct {
+		enum mon_kind kind;
+		enum mon_paging paging;
+	} modes[] = {
+		{ MON_KIND_TRAP, MON_PAGING_NESTED }, { MON_KIND_BT, MON_PAGING_NESTED },
+		{ MON_KIND_PV, MON_PAGING_NESTED },   { MON_KIND_VT, MON_PAGING_NESTED },
+		{ MON_KIND_VT, MON_PAGING_SHADOW },
+	};
+	for (size_t g = 0; g < sizeof(guests) / sizeof(guests[0]); g++)
+		for (size_t m = 0; m < sizeof(modes) / sizeof(modes[0]); m++)
+			hostile_contain(guests[g].elf, guests[g].bootargs, -1, modes[m].kind,
+					modes[m].paging, 1000000);
 }

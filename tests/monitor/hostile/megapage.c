@@ -26,6 +26,8 @@ void hg_main(void)
 	root[0x107] = PTE(RAM, PTE_RW);		       /* good, then ... */
 	root[0x108] = PTE(RAM + 0x3000u, PTE_RW);      /* ... misaligned */
 	root[0x109] = PTE(0x3ffc00000ull, PTE_RW);     /* aligned, past everything */
+	root[0x10a] = PTE(RAM, PTE_RW);		       /* two good ones, */
+	root[0x10b] = PTE(RAM, PTE_RW);		       /* side by side */
 	csr_write(satp, SATP_SV32 | ((uint32_t)(uintptr_t)root >> 12));
 	hg_sfence();
 	puts_("megapage\n");
@@ -52,6 +54,13 @@ void hg_main(void)
 	volatile uint8_t *tail = (volatile uint8_t *)(RAM + 0x400000u - 2);
 	puts_(tail[0] != 0xff || tail[1] != 0xff ? "straddle store wrote nothing\n"
 						 : "straddle store wrote its first half\n");
+	/* Straddling two good megapages, neither touched yet: bytes 0-1 are
+	 * the top of RAM's first 4 MiB, bytes 2-3 its first word. */
+	edge = MB4(0x10b) - 2;
+	hg_probe_store("good straddle store", edge, 0xcafef00du);
+	hg_cause = 0;
+	__asm__ volatile("li %0, 0\n lw %0, 0(%1)" : "=&r"(v) : "r"(edge) : "memory");
+	hg_report("good straddle load", v);
 	csr_write(satp, 0);
 	puts_("done\n");
 }
