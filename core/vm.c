@@ -60,8 +60,17 @@ int vm_guest_rw(struct vm *vm, uint32_t gsatp, enum cpu_priv priv, uint32_t ssta
 {
 	unsigned chunk = (va & (size - 1)) ? 1 : size;
 	uint32_t v = write ? *val : 0;
+	uint64_t gpa;
+	/* A misaligned store checks every byte's translation before it
+	 * writes any, as the hardware does: a fault on its second page must
+	 * leave the first untouched. */
+	for (unsigned done = 0; write && chunk == 1 && done < size; done++) {
+		int cause =
+		    spt_guest_walk(&vm->spt, gsatp, va + done, ACCESS_WRITE, priv, sstatus, &gpa);
+		if (cause)
+			return cause;
+	}
 	for (unsigned done = 0; done < size; done += chunk) {
-		uint64_t gpa;
 		int cause = spt_guest_walk(&vm->spt, gsatp, va + done,
 					   write ? ACCESS_WRITE : ACCESS_READ, priv, sstatus, &gpa);
 		if (cause)
