@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "core/run.h"
+#include "isa-toy/platform.h"
 #include "isa-toy/board.h"
 
 const struct run_mode run_modes[] = {
@@ -206,8 +207,10 @@ int cmd_run(int argc, char **argv)
 		return TV_EXIT_USAGE;
 	}
 	const struct run_mode *m = run_find_mode(cfg.mode);
-	if (m)
+	if (m) {
+		platform_catch_signals();
 		return m->run(&cfg);
+	}
 	fprintf(stderr, "trapvisor run: unknown mode '%s' (try --help)\n", cfg.mode);
 	return TV_EXIT_USAGE;
 }
