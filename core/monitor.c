@@ -255,6 +255,8 @@ int monitor_run(struct monitor *mon, uint64_t max_insns)
 				platform_poll_input(p, idling && !p->input_eof ? 1 : 0);
 		}
 		fflush(stdout);
+		if (mon->trace.failed)
+			return 3; /* said so already */
 		if (!alive)
 			return 0;
 		if (max_insns && monitor_total_progress(mon) >= max_insns)

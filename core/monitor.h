@@ -57,7 +57,8 @@ void monitor_destroy(struct monitor *mon);
 
 /* Run every VM to its end, or until max_insns guest instructions in all
  * (0 = no limit).  Returns 0, 1 if the limit stopped it, 2 if every VM
- * left waits for an interrupt that cannot come. */
+ * left waits for an interrupt that cannot come, 3 if writing the trace
+ * failed (with a message). */
 int monitor_run(struct monitor *mon, uint64_t max_insns);
 
 /* A VM's progress for time slices and --max-insns: its instructions and
