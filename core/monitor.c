@@ -211,6 +211,8 @@ static enum mon_slice_end monitor_slice(struct monitor *mon, struct vm *vm, uint
 			mon->hw.trap_stop = false;
 			monitor_trap(vm, &mon->hw.trap);
 			monitor_worked(vm);
+			if (platform_signal_pending())
+				return MON_SLICE_DONE; /* monitor_run acts on it */
 		}
 	}
 	return MON_SLICE_HALTED;

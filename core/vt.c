@@ -170,6 +170,8 @@ enum mon_slice_end vt_slice(struct monitor *mon, struct vm *vm, uint64_t slice)
 		vt_exit(vm, r);
 		if (r != TVT_EXIT_preempt)
 			monitor_worked(vm);
+		if (platform_signal_pending())
+			return MON_SLICE_DONE; /* monitor_run acts on it */
 	}
 	return MON_SLICE_HALTED;
 }

@@ -55,6 +55,11 @@ void platform_catch_signals(void)
 		sigaction(platform_signals[i], &sa, NULL);
 }
 
+bool platform_signal_pending(void)
+{
+	return platform_signal != 0;
+}
+
 /* A signal arrived: write out every stream's buffer, then die of it. */
 static void platform_check_signal(void)
 {

@@ -83,6 +83,10 @@ void platform_poll_input(struct platform *p, int timeout_ms);
  * then the process dies of the signal, as it would have. */
 void platform_catch_signals(void);
 
+/* True once such a signal arrived: a run loop doing much work between
+ * time slices (a trap storm) should end its slice early. */
+bool platform_signal_pending(void);
+
 /* True if no console input can ever arrive any more. */
 bool platform_input_done(const struct platform *p);
 
