@@ -60,6 +60,10 @@ GUEST_TEST(timer, "", "", "ticks 3 time ok\n", 0)
  * U-mode and wants the trap, so not on the legacy ISA. */
 GUEST_TEST_STRICT(user_mode, "", "",
 		  "trap cause 8 from U a7=5\ntrap cause 2 from U stval 0x10002573\n", 0)
+/* S and U take turns on the same pages with the MMU off, SUM off and on:
+ * a shadow entry made for one mode must be remade for the other. */
+GUEST_TEST(user_mmu_off, "", "",
+	   "round 0 0x00007be2\nround 1 0x01d10b85\nround 2 0xd1bc3e90\nround 3 0x53a6db15\n", 0)
 GUEST_TEST(paging, "", "",
 	   "data[5] 0x1234abcd\nA/D clear at first\nA after read\nA+D after write\n"
 	   "fault cause 13 stval 0x40001000\n",
