@@ -78,7 +78,8 @@ static void run_usage(FILE *f)
 		"                   IA-32's PUSHF/POPF -- not strictly virtualizable\n"
 		"  -h, --help       this text\n"
 		"\n"
-		"exit status: the guest's code; %d for a bad option or guest file;\n"
+		"exit status: the guest's code; %d for a bad option or guest file, or\n"
+		"console or trace output that could not be written;\n"
 		"%d when --max-insns stops the guest; %d when the guest waits for an\n"
 		"interrupt that can never come.\n",
 		TV_EXIT_LIMIT, TV_EXIT_USAGE, TV_EXIT_USAGE, TV_EXIT_LIMIT, TV_EXIT_STUCK);
@@ -229,7 +230,15 @@ int cmd_run(int argc, char **argv)
 	const struct run_mode *m = run_find_mode(cfg.mode);
 	if (m) {
 		platform_catch_signals();
-		return m->run(&cfg);
+		int status = m->run(&cfg);
+		/* The console is the run's output: lost lines fail the run.
+		 * (The failing write may have been long ago: errno is gone.) */
+		if (fflush(stdout) != 0 || ferror(stdout)) {
+			fprintf(stderr, "trapvisor: console output (stdout): a write failed, "
+					"output was lost\n");
+			return TV_EXIT_USAGE;
+		}
+		return status;
 	}
 	fprintf(stderr, "trapvisor run: unknown mode '%s' (try --help)\n", cfg.mode);
 	return TV_EXIT_USAGE;

@@ -296,6 +296,17 @@ Test(output, an_unwritable_trace_fails_the_run)
 	}
 }
 
+Test(output, an_unwritable_console_fails_the_run)
+{
+	struct runner_result r;
+	/* (An inner shell: the runner redirects stdout itself.)  The guest's
+	 * own status, 42, gives way to the lost output's. */
+	runner_run("sh -c 'build/trapvisor run " GUEST("exit_code") " >/dev/full'", "", &r);
+	cr_expect_eq(r.status, 2, "stderr: %s", r.err);
+	cr_expect(strstr(r.err, "console output (stdout)"), "stderr: %s", r.err);
+	runner_free(&r);
+}
+
 Test(output, the_trace_stops_at_its_cap_and_the_run_goes_on)
 {
 	char path[] = "/tmp/tvcaptraceXXXXXX";
