@@ -10,6 +10,8 @@
 #include <string.h>
 
 #include "core/run.h"
+#include "core/trace.h"
+#include "isa-toy/platform.h"
 #include "isa-toy/board.h"
 
 const struct run_mode run_modes[] = {
@@ -61,10 +63,17 @@ static void run_usage(FILE *f)
 		"  --mem SIZE       guest RAM, e.g. 64M (default 64M, at most 1G)\n"
 		"  --append ARGS    kernel command line (/chosen/bootargs)\n"
 		"  --max-insns N    stop after N guest instructions (exit status %d);\n"
-		"                   a trap counts as one, so trap loops stop too\n"
+		"                   a trap counts as one, so trap loops stop too, and\n"
+		"                   so does a run of monitor work without guest progress\n"
 		"  --stats          print instructions, guest MIPS, traps by cause and\n"
 		"                   the monitor's actions on stderr at the end\n"
-		"  --trace FILE     write every trap as a JSON Lines record to FILE\n"
+		"  --trace FILE     write every trap as a JSON Lines record to FILE;\n"
+		"                   a write that fails ends the run (exit status %d)\n"
+		"  --trace-limit SIZE  cap FILE at SIZE bytes (default 256M, 0 = no\n"
+		"                   cap): the record that would pass the cap and all\n"
+		"                   after it are left out, one last record\n"
+		"                   {\"seq\":N,\"truncated\":true,\"limit\":SIZE} says so\n"
+		"                   (N: the first one left out), and the run goes on\n"
 		"  --paging=P       with --mode=vt: nested (default; second-stage\n"
 		"                   translation) or shadow (shadow page tables)\n"
 		"  --isa=ISA        strict (default): every sensitive instruction traps in\n"
@@ -73,10 +82,11 @@ static void run_usage(FILE *f)
 		"                   IA-32's PUSHF/POPF -- not strictly virtualizable\n"
 		"  -h, --help       this text\n"
 		"\n"
-		"exit status: the guest's code; %d for a bad option or guest file;\n"
+		"exit status: the guest's code; %d for a bad option or guest file, or\n"
+		"console or trace output that could not be written;\n"
 		"%d when --max-insns stops the guest; %d when the guest waits for an\n"
 		"interrupt that can never come.\n",
-		TV_EXIT_LIMIT, TV_EXIT_USAGE, TV_EXIT_LIMIT, TV_EXIT_STUCK);
+		TV_EXIT_LIMIT, TV_EXIT_USAGE, TV_EXIT_USAGE, TV_EXIT_LIMIT, TV_EXIT_STUCK);
 }
 
 /* The digits at the start of `s` as a number: decimal, or hexadecimal
@@ -162,6 +172,7 @@ int cmd_run(int argc, char **argv)
 		OPT_MAX,
 		OPT_STATS,
 		OPT_TRACE,
+		OPT_TRACE_LIMIT,
 		OPT_ISA,
 		OPT_PAGING
 	};
@@ -172,12 +183,13 @@ int cmd_run(int argc, char **argv)
 		{ "max-insns", required_argument, NULL, OPT_MAX },
 		{ "stats", no_argument, NULL, OPT_STATS },
 		{ "trace", required_argument, NULL, OPT_TRACE },
+		{ "trace-limit", required_argument, NULL, OPT_TRACE_LIMIT },
 		{ "isa", required_argument, NULL, OPT_ISA },
 		{ "paging", required_argument, NULL, OPT_PAGING },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct run_config cfg = { .mode = "trap" };
+	struct run_config cfg = { .mode = "trap", .trace_limit = TRACE_LIMIT_DEFAULT };
 	uint32_t ram_size = BOARD_RAM_DEFAULT;
 	const char *bootargs = NULL;
 	uint64_t v;
@@ -215,6 +227,16 @@ int cmd_run(int argc, char **argv)
 			break;
 		case OPT_STATS: cfg.stats = true; break;
 		case OPT_TRACE: cfg.trace_path = optarg; break;
+		case OPT_TRACE_LIMIT:
+			if (run_parse_size(optarg, &cfg.trace_limit) ||
+			    (cfg.trace_limit && cfg.trace_limit < TRACE_LIMIT_MIN)) {
+				fprintf(stderr,
+					"trapvisor: --trace-limit %s: need 0 (no cap) or a size "
+					"of at least %uK\n",
+					optarg, TRACE_LIMIT_MIN >> 10);
+				return TV_EXIT_USAGE;
+			}
+			break;
 		case OPT_ISA:
 			if (strcmp(optarg, "strict") && strcmp(optarg, "legacy")) {
 				fprintf(stderr, "trapvisor run: --isa %s: strict or legacy\n",
@@ -253,8 +275,18 @@ int cmd_run(int argc, char **argv)
 		return TV_EXIT_USAGE;
 	}
 	const struct run_mode *m = run_find_mode(cfg.mode);
-	if (m)
-		return m->run(&cfg);
+	if (m) {
+		platform_catch_signals();
+		int status = m->run(&cfg);
+		/* The console is the run's output: lost lines fail the run.
+		 * (The failing write may have been long ago: errno is gone.) */
+		if (fflush(stdout) != 0 || ferror(stdout)) {
+			fprintf(stderr, "trapvisor: console output (stdout): a write failed, "
+					"output was lost\n");
+			return TV_EXIT_USAGE;
+		}
+		return status;
+	}
 	fprintf(stderr, "trapvisor run: unknown mode '%s' (try --help)\n", cfg.mode);
 	return TV_EXIT_USAGE;
 }

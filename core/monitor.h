@@ -57,8 +57,18 @@ void monitor_destroy(struct monitor *mon);
 
 /* Run every VM to its end, or until max_insns guest instructions in all
  * (0 = no limit).  Returns 0, 1 if the limit stopped it, 2 if every VM
- * left waits for an interrupt that cannot come. */
+ * left waits for an interrupt that cannot come, 3 if writing the trace
+ * failed (with a message). */
 int monitor_run(struct monitor *mon, uint64_t max_insns);
+
+/* A VM's progress for time slices and --max-insns: its instructions and
+ * traps, plus the monitor work that made none, past a few in a row. */
+uint64_t monitor_vm_progress(struct vm *vm);
+
+/* Call after handling each trap or VM exit of `vm`: keeps the count of
+ * work without guest progress (monitor.c), and panics on an endless run
+ * of it. */
+void monitor_worked(struct vm *vm);
 
 /* Handle the trap the hart just stopped with (core/trap.c). */
 void monitor_trap(struct vm *vm, const struct cpu_trap *t);

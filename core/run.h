@@ -51,6 +51,7 @@ struct run_config {
 	bool legacy;	    /* --isa=legacy */
 	bool stats;
 	const char *trace_path;	   /* --trace FILE or NULL */
+	uint64_t trace_limit;	   /* --trace-limit: cap on its bytes, 0 = none */
 	bool mute;		   /* drop the guest's console output */
 	struct run_counts *counts; /* filled in at the end, if not NULL */
 };

@@ -353,9 +353,19 @@ void spt_fault(struct spt *s, uint32_t va, enum mmu_access access, enum cpu_priv
 		if (out->walk.steps == 2 && !spt_p2r_page(s->p2r, out->walk.table[1], &src))
 			src = SPT_NONE;
 	} else {
-		/* Guest MMU off: V = P, everything allowed. */
+		/* Guest MMU off: V = P, everything allowed -- in whichever mode
+		 * the guest is.  The trap-and-emulate views make their own U
+		 * bit below, but the native view copies this leaf's U, and
+		 * there the hardware applies it to the guest's real mode: an
+		 * S-mode guest may not execute a U page, a U-mode guest may
+		 * not touch a non-U one.  So the leaf pretends to be a user
+		 * page exactly when the guest runs in U-mode.  When it changes
+		 * mode, its next access to the page faults once more, and the
+		 * fill rewrites the entry for the new mode. */
 		gpa = va;
 		leaf = PTE_V | PTE_R | PTE_W | PTE_X | PTE_A | PTE_D;
+		if (vpriv == PRIV_U)
+			leaf |= PTE_U;
 	}
 	out->gpa = gpa;
 

@@ -102,9 +102,7 @@ static bool json_field(const char *line, const char *key, char *out, size_t len)
 Test(trace, every_trap_is_one_json_line)
 {
 	char path[] = "/tmp/tvtraceXXXXXX";
-	int fd = mkstemp(path);
-	cr_assert_geq(fd, 0);
-	close(fd);
+	cr_assert_eq(runner_tmpfile(path), 0);
 	char cmd[256];
 	snprintf(cmd, sizeof(cmd),
 		 TV_BIN " run --stats --trace %s --append run=syscalls:50 " KERNEL, path);
