@@ -79,12 +79,6 @@ void monitor_trap(struct vm *vm, const struct cpu_trap *t);
  * so the monitor performs it instead of filling a shadow (trap.c). */
 bool monitor_access_splits(uint32_t w, const uint32_t *x);
 
-/* After a shadow fault: the guest walk may have set A or D in the guest's
- * leaf PTE, a write to guest memory that the hart's decode cache (and a
- * binary-translated copy of the page) must see like any other store: the
- * PTE's page may hold code. */
-void monitor_walk_wrote(struct vm *vm, const struct spt_fault *f);
-
 /* Deliver a pending virtual interrupt, if the guest can take one now. */
 void monitor_inject(struct vm *vm);
 

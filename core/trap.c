@@ -313,39 +313,6 @@ bool monitor_access_splits(uint32_t w, const uint32_t *x)
 	return (va & 0xfff) + insn_mem_width(id, &sign) > SPT_PAGE;
 }
 
-/* The machine address of host pointer `p` into machine RAM. */
-static uint64_t mon_machine_addr(const struct spt_frames *fr, const uint8_t *p)
-{
-	return fr->ram_base + (uint64_t)(p - fr->ram);
-}
-
-void monitor_walk_wrote(struct vm *vm, const struct spt_fault *f)
-{
-	if (!f->walked || !f->walk.steps)
-		return;
-	struct spt_frames *fr = &vm->mon->frames;
-	uint64_t gpa = f->walk.pte_pa[f->walk.steps - 1];
-	uint8_t *p = spt_p2r_ptr(&vm->p2r, fr, gpa, 4);
-	uint32_t gpage;
-	if (!p || !spt_p2r_page(&vm->p2r, gpa, &gpage))
-		return;
-	cpu_code_written(&vm->mon->hw, mon_machine_addr(fr, p), 4);
-	/* Binary translation runs the page from a translated copy: bring
-	 * the copy's word up to date (translated again if it is now a
-	 * sensitive instruction). */
-	if (!vm->spt.bt_frame || vm->spt.bt_frame[gpage] == SPT_NONE)
-		return;
-	uint8_t *copy = spt_frame_ptr(fr, vm->spt.bt_frame[gpage]) + (gpa & 0xffc);
-	uint32_t w;
-	memcpy(&w, p, 4);
-	if (bt_sensitive(w)) {
-		w = BT_MARKER;
-		vm->stats.bt_rewritten++;
-	}
-	memcpy(copy, &w, 4);
-	cpu_code_written(&vm->mon->hw, mon_machine_addr(fr, copy), 4);
-}
-
 static void mon_page_fault(struct vm *vm, const struct cpu_trap *t, uint64_t t0)
 {
 	enum mmu_access access = t->cause == EXC_insn_page_fault   ? ACCESS_EXEC
@@ -363,7 +330,6 @@ static void mon_page_fault(struct vm *vm, const struct cpu_trap *t, uint64_t t0)
 	}
 	struct spt_fault f;
 	spt_fault(&vm->spt, t->tval, access, vm->vcpu.csr.priv, vm->vcpu.csr.sstatus, &f);
-	monitor_walk_wrote(vm, &f);
 	switch (f.result) {
 	case SPT_FILLED:
 		monitor_note(vm, MON_shadow_fill, t, NULL, t0); /* retry the insn */

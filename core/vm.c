@@ -44,10 +44,8 @@ int vm_write_phys(struct vm *vm, uint64_t gpa, const void *buf, uint32_t len)
 		if (!p)
 			return -1;
 		memcpy(p, in, n);
-		/* The page may be a protected page table, or hold decoded code. */
+		/* The page may be a protected page table, or hold code. */
 		spt_pt_written(&vm->spt, gpa, n);
-		cpu_code_written(&vm->mon->hw,
-				 vm->mon->frames.ram_base + (uint64_t)(p - vm->mon->frames.ram), n);
 		in += n;
 		gpa += n;
 		len -= n;

@@ -226,7 +226,6 @@ static void vt_on_exception(struct vm *vm, uint64_t t0)
 	}
 	struct spt_fault f;
 	spt_fault(&vm->spt, e->gva, access, v->guest.csr.priv, v->guest.csr.sstatus, &f);
-	monitor_walk_wrote(vm, &f);
 	switch (f.result) {
 	case SPT_FILLED: vt_note(vm, MON_shadow_fill, NULL, t0); return;
 	case SPT_GUEST_FAULT: vt_inject(vm, f.cause, e->gva, t0); return;
