@@ -56,7 +56,8 @@ static void vtx_usage(FILE *f)
 	       "Boots a Linux bzImage on KVM (VT-x or AMD-V) with COM1 on the terminal.\n"
 	       "The kernel command line is \"" VTX_DEFAULT_CMDLINE "\" followed by --append.\n"
 	       "SIZE takes K, M or G (default 512M).  Exit status: 0 when the guest powers\n"
-	       "off or resets, 1 on a VM failure, 2 on bad input or no /dev/kvm.\n");
+	       "off or resets, 1 on a VM failure, 2 on bad input, no /dev/kvm or a\n"
+	       "--trace write that failed (which ends the run).\n");
 }
 
 static int vtx_parse_opts(int argc, char **argv, struct vtx_opts *o)
@@ -282,9 +283,11 @@ static int vtx_boot_main(struct vtx_opts *o)
 	if (wd_started)
 		pthread_join(wd, NULL);
 
-	fprintf(stderr, "\nx86: %s after %" PRIu64 " exits to user space\n", vm->stop_why,
-		atomic_load(&vm->exits));
-	status = why == VTX_STOP_ERROR ? 1 : 0;
+	/* A failed trace write is reported by one line of its own. */
+	if (why != VTX_STOP_TRACE)
+		fprintf(stderr, "\nx86: %s after %" PRIu64 " exits to user space\n", vm->stop_why,
+			atomic_load(&vm->exits));
+	status = why == VTX_STOP_ERROR ? 1 : why == VTX_STOP_TRACE ? 2 : 0;
 	if (why == VTX_STOP_ERROR)
 		vtx_dump_regs(vm, stderr);
 	if (o->walk && vtx_walk(vm, &vm->vcpus[0], o->va, o->dot, stdout) < 0)
@@ -293,7 +296,11 @@ static int vtx_boot_main(struct vtx_opts *o)
 		vtx_stats_print(vm, stdout);
 	fflush(stdout);
 out_trace:
-	trace_close(&vm->trace);
+	/* The trace is output too: a file that could not be written whole
+	 * fails the run, exit 2, as in `trapvisor run` (trace_close said
+	 * why). */
+	if (trace_close(&vm->trace))
+		status = 2;
 out_vm:
 	vtx_vm_destroy(vm);
 out_free:
