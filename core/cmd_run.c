@@ -150,6 +150,19 @@ int run_parse_size(const char *s, uint64_t *out)
 	return 0;
 }
 
+int run_parse_trace_limit(const char *s, uint64_t *bytes)
+{
+	uint64_t v;
+	if (run_parse_size(s, &v) || (v && v < TRACE_LIMIT_MIN)) {
+		fprintf(stderr,
+			"trapvisor: --trace-limit %s: need 0 (no cap) or a size of at least %uK\n",
+			s, TRACE_LIMIT_MIN >> 10);
+		return -1;
+	}
+	*bytes = v;
+	return 0;
+}
+
 /* One more guest for cfg; -1 (and the reason on stderr) if there are
  * too many. */
 static int run_add_guest(struct run_config *cfg, const char *elf, uint32_t ram_size,
@@ -228,14 +241,8 @@ int cmd_run(int argc, char **argv)
 		case OPT_STATS: cfg.stats = true; break;
 		case OPT_TRACE: cfg.trace_path = optarg; break;
 		case OPT_TRACE_LIMIT:
-			if (run_parse_size(optarg, &cfg.trace_limit) ||
-			    (cfg.trace_limit && cfg.trace_limit < TRACE_LIMIT_MIN)) {
-				fprintf(stderr,
-					"trapvisor: --trace-limit %s: need 0 (no cap) or a size "
-					"of at least %uK\n",
-					optarg, TRACE_LIMIT_MIN >> 10);
+			if (run_parse_trace_limit(optarg, &cfg.trace_limit))
 				return TV_EXIT_USAGE;
-			}
 			break;
 		case OPT_ISA:
 			if (strcmp(optarg, "strict") && strcmp(optarg, "legacy")) {

@@ -88,4 +88,9 @@ int run_vt(const struct run_config *cfg);
 int run_parse_u64(const char *s, uint64_t *out);
 int run_parse_size(const char *s, uint64_t *out);
 
+/* --trace-limit SIZE, for every command that takes --trace: 0 (no cap) or
+ * a size of at least TRACE_LIMIT_MIN.  0 with *bytes set, or -1 after one
+ * line on stderr naming the option. */
+int run_parse_trace_limit(const char *s, uint64_t *bytes);
+
 #endif

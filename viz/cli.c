@@ -9,11 +9,13 @@
 #include <string.h>
 
 #include "core/run.h"
+#include "core/trace.h"
 #include "isa-toy/board.h"
 
 void viz_cli_init(struct viz_cli *c)
 {
-	*c = (struct viz_cli){ .cfg = { .mode = "trap" }, .ram_size = BOARD_RAM_DEFAULT };
+	*c = (struct viz_cli){ .cfg = { .mode = "trap", .trace_limit = TRACE_LIMIT_DEFAULT },
+			       .ram_size = BOARD_RAM_DEFAULT };
 }
 
 int viz_cli_option(struct viz_cli *c, int code, const char *arg, const char *cmd)
@@ -55,6 +57,7 @@ int viz_cli_option(struct viz_cli *c, int code, const char *arg, const char *cmd
 		c->cfg.legacy = !strcmp(arg, "legacy");
 		return 1;
 	case VIZ_OPT_TRACE: c->cfg.trace_path = arg; return 1;
+	case VIZ_OPT_TRACE_LIMIT: return run_parse_trace_limit(arg, &c->cfg.trace_limit) ? -1 : 1;
 	}
 	return 0;
 }

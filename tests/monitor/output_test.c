@@ -307,6 +307,40 @@ Test(output, an_unwritable_console_fails_the_run)
 	runner_free(&r);
 }
 
+/* The trace file at `path` was capped at 8 KiB: it stays under the cap,
+ * uses it, holds only whole JSON records, and its last record says where
+ * it was cut (the first record left out is the one after the last
+ * written). */
+static void check_capped_trace(const char *path)
+{
+	struct stat sb;
+	cr_assert_eq(stat(path, &sb), 0);
+	cr_expect_leq(sb.st_size, 8192);
+	cr_expect_gt(sb.st_size, 4096, "the cap is used, not wasted");
+	int tail;
+	long lines = check_json_lines(path, &tail);
+	cr_expect(!tail);
+	FILE *f = fopen(path, "r");
+	char line[1024], last[1024] = "";
+	while (fgets(line, sizeof(line), f))
+		strcpy(last, line);
+	fclose(f);
+	char want[128];
+	snprintf(want, sizeof(want), "{\"seq\":%ld,\"truncated\":true,\"limit\":8192}\n",
+		 lines - 1);
+	cr_expect_str_eq(last, want);
+}
+
+/* `cmd` asks for a cap below TRACE_LIMIT_MIN: one line naming it, exit 2. */
+static void refuses_a_tiny_cap(const char *cmd)
+{
+	struct runner_result r;
+	runner_run(cmd, "", &r);
+	cr_expect_eq(r.status, 2, "%s: stderr: %s", cmd, r.err);
+	cr_expect(strstr(r.err, "--trace-limit 1K"), "%s: stderr: %s", cmd, r.err);
+	runner_free(&r);
+}
+
 Test(output, the_trace_stops_at_its_cap_and_the_run_goes_on)
 {
 	char path[] = "/tmp/tvcaptraceXXXXXX";
@@ -324,29 +358,28 @@ Test(output, the_trace_stops_at_its_cap_and_the_run_goes_on)
 	cr_assert_not_null(t, "stderr: %s", r.err);
 	cr_expect_gt(strtoull(t + strlen("traps to the monitor: "), NULL, 10), 99000, "stderr: %s",
 		     r.err);
-	struct stat sb;
-	cr_assert_eq(stat(path, &sb), 0);
-	cr_expect_leq(sb.st_size, 8192);
-	cr_expect_gt(sb.st_size, 4096, "the cap is used, not wasted");
-	int tail;
-	long lines = check_json_lines(path, &tail);
-	cr_expect(!tail);
-	/* The last record says where the trace was cut: the first record left
-	 * out is the one after the last written. */
-	FILE *f = fopen(path, "r");
-	char line[1024], last[1024] = "";
-	while (fgets(line, sizeof(line), f))
-		strcpy(last, line);
-	fclose(f);
-	char want[128];
-	snprintf(want, sizeof(want), "{\"seq\":%ld,\"truncated\":true,\"limit\":8192}\n",
-		 lines - 1);
-	cr_expect_str_eq(last, want);
+	check_capped_trace(path);
 	runner_free(&r);
 	unlink(path);
 
-	runner_run("build/trapvisor run --trace-limit 1K " GUEST("hello"), "", &r);
-	cr_expect_eq(r.status, 2);
-	cr_expect(strstr(r.err, "--trace-limit 1K"), "stderr: %s", r.err);
+	refuses_a_tiny_cap("build/trapvisor run --trace-limit 1K " GUEST("hello"));
+}
+
+/* `trapvisor debug` takes --trace-limit as `run` does. */
+Test(output, the_debugger_caps_its_trace_too)
+{
+	char path[] = "/tmp/tvcaptraceXXXXXX";
+	cr_assert_eq(runner_tmpfile(path), 0);
+	char cmd[256];
+	snprintf(cmd, sizeof(cmd),
+		 "build/trapvisor debug --batch - --trace %s --trace-limit 8K " GUEST("trapstorm"),
+		 path);
+	struct runner_result r;
+	runner_run(cmd, "stepi 20000\n", &r);
+	cr_expect_eq(r.status, 0, "stderr: %s", r.err);
+	check_capped_trace(path);
 	runner_free(&r);
+	unlink(path);
+
+	refuses_a_tiny_cap("build/trapvisor debug --batch - --trace-limit 1K " GUEST("hello"));
 }
