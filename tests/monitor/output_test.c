@@ -171,15 +171,16 @@ static long check_json_lines(const char *path, int *tail)
 /* --- killing a run --- */
 
 /* Start `trapvisor run ARGS` (a NULL-ended list) with its stdout to a pipe,
- * send it `sig` after `ms` milliseconds, and collect what came through the
- * pipe and how the process ended (waitpid's status). */
-static char *run_and_kill(const char *const *args, int sig, int ms, int *wstatus)
+ * as a shell would start it (SIGPIPE at its default action).  Returns the
+ * pid; *rd is the pipe's end to read. */
+static pid_t spawn_run(const char *const *args, int *rd)
 {
 	int fds[2];
 	cr_assert_eq(pipe(fds), 0);
 	pid_t pid = fork();
 	cr_assert_geq(pid, 0);
 	if (pid == 0) {
+		signal(SIGPIPE, SIG_DFL);
 		dup2(fds[1], 1);
 		close(fds[0]);
 		close(fds[1]);
@@ -192,6 +193,17 @@ static char *run_and_kill(const char *const *args, int sig, int ms, int *wstatus
 		_exit(127);
 	}
 	close(fds[1]);
+	*rd = fds[0];
+	return pid;
+}
+
+/* Start `trapvisor run ARGS`, send it `sig` after `ms` milliseconds, and
+ * collect what came through its stdout's pipe and how the process ended
+ * (waitpid's status). */
+static char *run_and_kill(const char *const *args, int sig, int ms, int *wstatus)
+{
+	int rd;
+	pid_t pid = spawn_run(args, &rd);
 	struct timespec ts = { ms / 1000, (long)(ms % 1000) * 1000000L };
 	nanosleep(&ts, NULL);
 	kill(pid, sig);
@@ -200,13 +212,13 @@ static char *run_and_kill(const char *const *args, int sig, int ms, int *wstatus
 	ssize_t n;
 	/* The pipe ends when the process does: a run that did not die of
 	 * the signal would block here, and the suite's timeout shows it. */
-	while ((n = read(fds[0], out + len, cap - len - 1)) > 0) {
+	while ((n = read(rd, out + len, cap - len - 1)) > 0) {
 		len += (size_t)n;
 		if (cap - len < 2)
 			out = realloc(out, cap *= 2);
 	}
 	out[len] = 0;
-	close(fds[0]);
+	close(rd);
 	cr_assert_eq(waitpid(pid, wstatus, 0), pid);
 	return out;
 }
@@ -242,18 +254,27 @@ Test(output, a_killed_run_delivered_its_console_lines, .timeout = 60)
 	killed_spin("--mode=vt", "--paging=shadow", SIGINT);
 }
 
+/* The arguments `MODE [PAGING] --trace PATH GUEST`, NULL-ended. */
+static void traced_args(const char *args[6], const char *mode, const char *paging, const char *path,
+			const char *guest)
+{
+	int n = 0;
+	args[n++] = mode;
+	if (paging)
+		args[n++] = paging;
+	args[n++] = "--trace";
+	args[n++] = path;
+	args[n++] = guest;
+	args[n] = NULL;
+}
+
 /* A trace file from a run killed mid-storm: complete records only. */
 static void killed_trace(const char *mode, const char *paging, int sig)
 {
 	char path[] = "/tmp/tvkilltraceXXXXXX";
 	cr_assert_eq(runner_tmpfile(path), 0);
-	const char *args[] = { mode, "--trace", path, GUEST("trapstorm"), NULL, NULL };
-	if (paging) {
-		args[1] = paging;
-		args[2] = "--trace";
-		args[3] = path;
-		args[4] = GUEST("trapstorm");
-	}
+	const char *args[6];
+	traced_args(args, mode, paging, path, GUEST("trapstorm"));
 	int st, tail;
 	char *out = run_and_kill(args, sig, 300, &st);
 	cr_expect_str_eq(out, "storm\n");
@@ -272,6 +293,43 @@ Test(output, a_killed_run_leaves_only_complete_json_records, .timeout = 60)
 	killed_trace("--mode=bt", NULL, SIGHUP);
 	/* No chance to flush: the last line may be cut, the others are whole. */
 	killed_trace("--mode=trap", NULL, SIGKILL);
+}
+
+/* `trapvisor run --trace F chatter.elf | head -1`: the reader takes one
+ * line and goes away while the guest prints on.  The run must end -- of
+ * SIGPIPE, as the shell expects, or by exiting -- and not hang (the
+ * suite's timeout), and the trace must end on a complete record. */
+static void piped_to_head(const char *mode, const char *paging)
+{
+	char path[] = "/tmp/tvpipetraceXXXXXX";
+	cr_assert_eq(runner_tmpfile(path), 0);
+	const char *args[6];
+	traced_args(args, mode, paging, path, GUEST("chatter"));
+	int rd, st, tail;
+	pid_t pid = spawn_run(args, &rd);
+	char line[64];
+	size_t len = 0;
+	/* head -1: a byte at a time up to the first newline, then close. */
+	while (len < sizeof(line) - 1 && read(rd, line + len, 1) == 1 && line[len++] != '\n')
+		;
+	line[len] = 0;
+	close(rd);
+	cr_assert_eq(waitpid(pid, &st, 0), pid);
+	cr_expect_str_eq(line, "line 0\n", "%s: the first line", mode);
+	cr_expect((WIFSIGNALED(st) && WTERMSIG(st) == SIGPIPE) || WIFEXITED(st),
+		  "%s %s: status %#x after its reader went away", mode, paging ? paging : "", st);
+	long lines = check_json_lines(path, &tail);
+	cr_expect_gt(lines, 0, "%s: an empty trace", mode);
+	cr_expect(!tail, "%s: the trace ends in a partial line", mode);
+	unlink(path);
+}
+
+Test(output, a_run_whose_reader_goes_away_ends_with_a_whole_trace, .timeout = 60)
+{
+	piped_to_head("--mode=trap", NULL);
+	piped_to_head("--mode=pv", NULL);
+	piped_to_head("--mode=bt", NULL);
+	piped_to_head("--mode=vt", "--paging=shadow");
 }
 
 /* --- a trace that cannot be written, and the trace's cap --- */
