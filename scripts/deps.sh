@@ -13,6 +13,7 @@ pkgs=(
   bochs bochs-term bochsbios vgabios isolinux syslinux-common xorriso  # x86 tests, VT-x venue
   gdb-multiarch tmux device-tree-compiler clang-format
   libxml2-utils                                   # xmllint: the SVG chart's test
+  clang libclang-rt-14-dev python3                # make fuzz: libFuzzer targets, their seeds
 )
 
 missing=()
