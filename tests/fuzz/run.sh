@@ -8,7 +8,8 @@ b=$1 t=$2 secs=$3
 bin=$b/bin/$t corpus=$b/corpus/$t crashes=$b/crashes/$t log=$b/log/$t.log
 mkdir -p "$corpus" "$crashes" "$(dirname "$log")"
 regress=tests/fuzz/regress/$t
-inputs=$(find "$regress" -type f ! -name README 2>/dev/null | sort)
+inputs=
+[ -d "$regress" ] && inputs=$(find "$regress" -type f | sort)
 if [ -n "$inputs" ]; then
   # shellcheck disable=SC2086
   if ! "$bin" $inputs >"$log" 2>&1; then

@@ -70,5 +70,12 @@ k
 PKTS
   printf '\003$g#67+$?#3f' >"$dir/ctrl-c"
   printf '$m0,4#00-$m0,4#fd' >"$dir/bad-checksum" ;;
+dbgcmd) # the debugger sessions docs/debugger.md shows (its "(tv) " lines), one
+  # script per example, plus one line of every command of the command table
+  sed -n 's/^(tv) //p' docs/debugger.md >"$dir/docs-session"
+  sed -n 's/^\t{ "\([a-z]*\)".*/\1/p' viz/cmds.c | while read -r cmd; do
+    printf '%s\n' "$cmd" >"$dir/cmd-$cmd"; done
+  printf 'break main\nstepi 3\nx/4i $pc\ninfo regs\nwalk $sp\nvm 0\ntrace 2\ndelete\n' >"$dir/mix"
+  printf 'catch trap ecall-from-U\ncontinue\ninfo shadow\nwatch 0x80001000\nnext\n' >"$dir/mix2" ;;
 *) echo "seeds: no seeds for fuzz target '$t'" >&2; exit 2 ;;
 esac
