@@ -21,4 +21,4 @@ if ! "$bin" -max_total_time="$secs" -timeout=10 -rss_limit_mb=1024 -print_final_
   tail -n 40 "$log"; echo "fuzz $t: crashed, input in $crashes/"; exit 1
 fi
 runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log")
-echo "fuzz $t: $(echo $inputs | wc -w) regression inputs, ${runs:-?} runs in ${secs} s, no crash"
+echo "fuzz $t: $(echo "$inputs" | wc -w) regression inputs, ${runs:-?} runs in ${secs} s, no crash"

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # seeds.sh TARGET DIR BUILD: write the seed corpus of fuzz target TARGET into
 # DIR, from the project's own files (BUILD is the gcc build folder).
+# shellcheck disable=SC2016  # the $ in the GDB packets and debugger lines is literal
 set -euo pipefail
 t=$1 dir=$2 b=$3
 rm -rf "$dir" && mkdir -p "$dir"
