@@ -14,6 +14,7 @@ pkgs=(
   gdb-multiarch tmux device-tree-compiler clang-format
   libxml2-utils                                   # xmllint: the SVG chart's test
   valgrind                                        # the drawings' memory test
+  clang libclang-rt-14-dev python3                # make fuzz: libFuzzer targets, their seeds
 )
 
 missing=()
