@@ -21,6 +21,8 @@
 #ifndef TESTS_CONF_CONF_H
 #define TESTS_CONF_CONF_H
 
+/* The macros below are assembly, not C: clang-format leaves them alone. */
+/* clang-format off */
 #define CONF_ENV_S	0 /* S-mode, satp = 0 */
 #define CONF_ENV_U	1 /* U-mode, satp = 0 */
 #define CONF_ENV_S_VM	2 /* S-mode, Sv32 on: identity megapage */
@@ -99,4 +101,5 @@
 	CHECK_WORD(conf_trap_cause, t6)
 
 #endif /* __ASSEMBLER__ */
+/* clang-format on */
 #endif
