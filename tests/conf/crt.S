@@ -98,7 +98,8 @@ conf_report_s:
 	call conf_report
 
 	/* The trap handler.  A trap the body announced with EXPECT_TRAP is
-	 * recorded and resumed; an ecall from U with a7 = CONF_EXIT_A7 is the
+	 * recorded and resumed (an
+	 * interrupt also clears sie); an ecall from U with a7 = CONF_EXIT_A7 is the
 	 * body's end; anything else fails the case in gp. */
 	.align 2
 conf_vector:
@@ -118,6 +119,9 @@ conf_vector:
 	csrr t2, scause
 	la t1, conf_trap_cause
 	sw t2, 0(t1)
+	bgez t2, 1f
+	csrw sie, zero /* an interrupt: mask it, or sret would take it again */
+1:
 	csrr t2, stval
 	la t1, conf_trap_tval
 	sw t2, 0(t1)
