@@ -4,9 +4,12 @@
  */
 #include "devices/disk.h"
 
+#include "devices/qcow2.h"
+
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -16,44 +19,37 @@
 static int disk_raw_open(struct disk *d)
 {
 	struct stat st;
-	d->fd = open(d->path, d->ro ? O_RDONLY : O_RDWR);
-	if (d->fd < 0) {
-		fprintf(stderr, "trapvisor: disk %s: %s\n", d->path, strerror(errno));
+	if (fstat(d->fd, &st))
 		return -1;
-	}
-	if (fstat(d->fd, &st) || !S_ISREG(st.st_mode)) {
-		fprintf(stderr, "trapvisor: disk %s: not a regular file\n", d->path);
-		close(d->fd);
-		d->fd = -1;
-		return -1;
-	}
 	/* A trailing partial sector is not part of the disk (as QEMU). */
 	d->size = (uint64_t)st.st_size / DISK_SECTOR * DISK_SECTOR;
 	return 0;
 }
 
-/* pread/pwrite until done: they may move fewer bytes than asked. */
-static int disk_raw_io(struct disk *d, uint64_t off, void *buf, size_t len, bool write)
+int disk_file_io(int fd, uint64_t off, void *buf, size_t len, bool write)
 {
 	uint8_t *p = buf;
 	while (len) {
-		ssize_t n =
-		    write ? pwrite(d->fd, p, len, (off_t)off) : pread(d->fd, p, len, (off_t)off);
+		ssize_t n = write ? pwrite(fd, p, len, (off_t)off) : pread(fd, p, len, (off_t)off);
 		if (n < 0 && errno == EINTR)
 			continue;
-		if (n < 0) {
-			fprintf(stderr, "trapvisor: disk %s: %s\n", d->path, strerror(errno));
+		if (n <= 0) {
+			if (n == 0)
+				errno = EIO; /* the file ended (shrank under us) */
 			return -1;
-		}
-		if (n == 0) { /* the file shrank under us: the rest reads as 0 */
-			if (write)
-				return -1;
-			memset(p, 0, len);
-			return 0;
 		}
 		p += n;
 		off += (uint64_t)n;
 		len -= (size_t)n;
+	}
+	return 0;
+}
+
+static int disk_raw_io(struct disk *d, uint64_t off, void *buf, size_t len, bool write)
+{
+	if (disk_file_io(d->fd, off, buf, len, write)) {
+		fprintf(stderr, "trapvisor: disk %s: %s\n", d->path, strerror(errno));
+		return -1;
 	}
 	return 0;
 }
@@ -68,7 +64,7 @@ static int disk_raw_write(struct disk *d, uint64_t off, const void *buf, size_t 
 	return disk_raw_io(d, off, (void *)buf, len, true);
 }
 
-static int disk_raw_flush(struct disk *d)
+int disk_file_flush(struct disk *d)
 {
 	if (fdatasync(d->fd)) {
 		fprintf(stderr, "trapvisor: disk %s: flush: %s\n", d->path, strerror(errno));
@@ -79,12 +75,14 @@ static int disk_raw_flush(struct disk *d)
 
 static void disk_raw_close(struct disk *d)
 {
-	close(d->fd);
+	(void)d; /* disk_close closes the file */
 }
 
-static const struct disk_format disk_formats[] = {
-	{ "raw", disk_raw_open, disk_raw_read, disk_raw_write, disk_raw_flush, disk_raw_close },
+static const struct disk_format disk_raw_format = {
+	"raw", disk_raw_open, disk_raw_read, disk_raw_write, disk_file_flush, disk_raw_close,
 };
+
+static const struct disk_format *const disk_formats[] = { &disk_raw_format, &qcow2_format };
 
 /* --- the command line --- */
 
@@ -112,7 +110,7 @@ int disk_parse_spec(char *arg, struct disk_spec *spec)
 			spec->iface = DISK_IF_EMULATED;
 		else {
 			fprintf(stderr,
-				"trapvisor: --disk %s: unknown option '%s' (format=raw, ro, "
+				"trapvisor: --disk %s: unknown option '%s' (format=raw|qcow2, ro, "
 				"if=virtio|emulated)\n",
 				arg, opt);
 			return -1;
@@ -122,25 +120,81 @@ int disk_parse_spec(char *arg, struct disk_spec *spec)
 	return 0;
 }
 
-int disk_open(struct disk *d, const struct disk_spec *spec)
+/* The format named `name`, or, for NULL, the one the file's first bytes
+ * say (qcow2's magic, else raw). */
+static const struct disk_format *disk_find_format(struct disk *d, const char *name)
 {
+	if (!name) {
+		uint8_t head[4] = { 0 };
+		ssize_t n = pread(d->fd, head, sizeof(head), 0);
+		return qcow2_is_magic(head, n > 0 ? (size_t)n : 0) ? &qcow2_format
+								   : &disk_raw_format;
+	}
+	for (size_t i = 0; i < sizeof(disk_formats) / sizeof(disk_formats[0]); i++)
+		if (!strcmp(disk_formats[i]->name, name))
+			return disk_formats[i];
+	fprintf(stderr, "trapvisor: disk %s: unknown format '%s' (raw, qcow2)\n", d->path, name);
+	return NULL;
+}
+
+/* Open the file, check it is a regular one not already in the chain of
+ * `parent`, and hand it to its format. */
+static int disk_open_file(struct disk *d, const struct disk_spec *spec, const struct disk *parent)
+{
+	struct stat st;
+	int depth = 0;
+
 	memset(d, 0, sizeof(*d));
 	d->fd = -1;
 	d->path = spec->path;
 	d->ro = spec->ro;
-	for (size_t i = 0; i < sizeof(disk_formats) / sizeof(disk_formats[0]); i++)
-		if (!strcmp(disk_formats[i].name, spec->format))
-			d->fmt = &disk_formats[i];
-	if (!d->fmt) {
-		fprintf(stderr, "trapvisor: disk %s: unknown format '%s' (raw)\n", spec->path,
-			spec->format);
+	d->parent = parent;
+	if (spec->format && strcmp(spec->format, "raw") && strcmp(spec->format, "qcow2")) {
+		fprintf(stderr, "trapvisor: disk %s: unknown format '%s' (raw, qcow2)\n",
+			spec->path, spec->format);
 		return -1;
 	}
-	if (d->fmt->open(d)) {
-		d->fmt = NULL;
+	d->fd = open(d->path, d->ro ? O_RDONLY : O_RDWR);
+	if (d->fd < 0) {
+		fprintf(stderr, "trapvisor: disk %s: %s\n", d->path, strerror(errno));
 		return -1;
 	}
+	if (fstat(d->fd, &st) || !S_ISREG(st.st_mode)) {
+		fprintf(stderr, "trapvisor: disk %s: not a regular file\n", d->path);
+		goto out_fd;
+	}
+	d->dev = (uint64_t)st.st_dev;
+	d->ino = (uint64_t)st.st_ino;
+	for (const struct disk *p = parent; p; p = p->parent, depth++)
+		if (p->dev == d->dev && p->ino == d->ino) {
+			fprintf(stderr, "trapvisor: disk %s: backing chain loops (back to %s)\n",
+				d->path, p->path);
+			goto out_fd;
+		}
+	if (depth >= 16) {
+		fprintf(stderr, "trapvisor: disk %s: backing chain deeper than 16\n", d->path);
+		goto out_fd;
+	}
+	d->fmt = disk_find_format(d, spec->format);
+	if (!d->fmt || d->fmt->open(d))
+		goto out_fd;
 	return 0;
+
+out_fd:
+	d->fmt = NULL;
+	close(d->fd);
+	d->fd = -1;
+	return -1;
+}
+
+int disk_open(struct disk *d, const struct disk_spec *spec)
+{
+	return disk_open_file(d, spec, NULL);
+}
+
+int disk_open_backing(struct disk *d, const struct disk_spec *spec, const struct disk *parent)
+{
+	return disk_open_file(d, spec, parent);
 }
 
 void disk_close(struct disk *d)
@@ -149,6 +203,10 @@ void disk_close(struct disk *d)
 		return;
 	d->fmt->close(d);
 	d->fmt = NULL;
+	close(d->fd);
+	d->fd = -1;
+	free(d->own_path);
+	d->own_path = NULL;
 }
 
 /* [off, off+len) inside the disk, without overflow. */

@@ -25,7 +25,7 @@ enum disk_if {
 /* What --disk said. */
 struct disk_spec {
 	const char *path;
-	const char *format; /* "raw" (the default) */
+	const char *format; /* "raw" (the default), "qcow2"; NULL: by the magic */
 	bool ro;
 	enum disk_if iface;
 };
@@ -36,7 +36,7 @@ struct disk;
  * message naming the file and what failed. */
 struct disk_format {
 	const char *name;
-	/* Open d->path (d->ro says how) and set d->size. */
+	/* d->fd is open (read-only if d->ro): check the image, set d->size. */
 	int (*open)(struct disk *d);
 	/* `len` bytes at `off`; the caller keeps [off, off+len) inside
 	 * d->size. */
@@ -51,8 +51,11 @@ struct disk {
 	const char *path;
 	bool ro;
 	int fd;
-	uint64_t size; /* bytes the guest sees */
-	void *priv;    /* the format's own state */
+	uint64_t size;		   /* bytes the guest sees */
+	void *priv;		   /* the format's own state */
+	char *own_path;		   /* path, when it was allocated (backing files) */
+	const struct disk *parent; /* the overlay this is the backing file of */
+	uint64_t dev, ino;	   /* of the file, to find loops in backing chains */
 	/* Counters for --stats and bench disks. */
 	uint64_t read_bytes, written_bytes;
 };
@@ -64,6 +67,17 @@ int disk_parse_spec(char *arg, struct disk_spec *spec);
 /* Open the image `spec` names.  0, or -1 after a one-line message (no
  * such file, unknown or unsupported format, corrupt image). */
 int disk_open(struct disk *d, const struct disk_spec *spec);
+
+/* For the formats: pread (write false) or pwrite `len` bytes at `off`
+ * until done; 0, or -1 with errno (EIO if the file ended). */
+int disk_file_io(int fd, uint64_t off, void *buf, size_t len, bool write);
+/* fdatasync the image file; 0, or -1 after a one-line message. */
+int disk_file_flush(struct disk *d);
+
+/* Open the backing file of `parent` (read-only), refusing a chain that
+ * loops back to a file already in it or is deeper than 16.  For the
+ * formats' open functions; 0 or -1 after a one-line message. */
+int disk_open_backing(struct disk *d, const struct disk_spec *spec, const struct disk *parent);
 
 /* Close it (flushing what the format buffers).  Safe on a closed disk. */
 void disk_close(struct disk *d);
