@@ -9,13 +9,19 @@
  *   readonly/MODE  the same image given with ,ro: the write fails
  *                  (expected/disk_ro.out) and the file stays all zeros;
  *   emulated/MODE, emulated_ro/MODE: the same on the emulated PIO disk
- *                  (,if=emulated), 128 data-register accesses a sector.
+ *                  (,if=emulated), 128 data-register accesses a sector;
+ *   qcow2/MODE     on a qcow2 image qemu-img made: the transcript, then
+ *                  `qemu-img check` clean and the image, converted to raw
+ *                  by qemu-img, holding the pattern; qcow2/overlay: the
+ *                  same on an overlay, its base byte-identical after.
  * The same runs on QEMU are in tests/peer.
  * Run one alone with  build/tests/bin/disk --filter 'virtio/trap'
  */
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <criterion/criterion.h>
@@ -123,6 +129,66 @@ static void disk_readonly(const char *mode, const char *opts)
 	unlink(img);
 }
 
+/* A shell command's exit status (output dropped). */
+static int disk_sh(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static int disk_sh(const char *fmt, ...)
+{
+	char cmd[1024], full[1100];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(cmd, sizeof(cmd), fmt, ap);
+	va_end(ap);
+	snprintf(full, sizeof(full), "( %s ) >/dev/null 2>&1", cmd);
+	int st = system(full);
+	return WIFEXITED(st) ? WEXITSTATUS(st) : 128;
+}
+
+/* The disk program on `image` (qcow2) in `mode`; then qemu-img's view. */
+static void disk_qcow2_run(const char *mode, const char *image)
+{
+	char spec[160], who[200], raw[64];
+	struct krun_result r;
+	snprintf(spec, sizeof(spec), "%s,format=qcow2", image);
+	disk_run(disk_mode(mode), spec, &r);
+	snprintf(who, sizeof(who), "trapvisor %s --disk %s", mode, spec);
+	krun_check(who, &r, "disk", 0);
+	krun_free(&r);
+	cr_assert_eq(disk_sh("qemu-img check %s", image), 0, "qemu-img check %s", image);
+	cr_assert(diskimg_create(raw) == 0);
+	cr_assert_eq(disk_sh("qemu-img convert -O raw %s %s", image, raw), 0);
+	const char *why = diskimg_check(raw, true);
+	cr_assert(!why, "%s: the image, as qemu-img reads it: %s", mode, why);
+	unlink(raw);
+}
+
+static void disk_qcow2(const char *mode)
+{
+	char img[64];
+	cr_assert(diskimg_create(img) == 0);
+	cr_assert_eq(disk_sh("qemu-img create -f qcow2 %s 1M", img), 0);
+	disk_qcow2_run(mode, img);
+	unlink(img);
+}
+
+Test(qcow2, overlay)
+{
+	char base[64], ov[64];
+	size_t n0, n1;
+	cr_assert(diskimg_create(base) == 0 && diskimg_create(ov) == 0);
+	cr_assert_eq(disk_sh("qemu-img create -f qcow2 %s 1M && "
+			     "qemu-img create -f qcow2 -b %s -F qcow2 %s",
+			     base, base, ov),
+		     0);
+	char *b0 = krun_read_file(base, &n0);
+	disk_qcow2_run("trap", ov);
+	char *b1 = krun_read_file(base, &n1);
+	cr_assert(b0 && b1 && n0 == n1 && !memcmp(b0, b1, n0), "the base changed");
+	free(b0);
+	free(b1);
+	unlink(base);
+	unlink(ov);
+}
+
 #define DISK_MODE(name)                                                            \
 	Test(virtio, name)                                                         \
 	{                                                                          \
@@ -139,6 +205,10 @@ static void disk_readonly(const char *mode, const char *opts)
 	Test(emulated_ro, name)                                                    \
 	{                                                                          \
 		disk_readonly(#name, ",if=emulated");                              \
+	}                                                                          \
+	Test(qcow2, name)                                                          \
+	{                                                                          \
+		disk_qcow2(#name);                                                 \
 	}
 DISK_MODE(bare)
 DISK_MODE(trap)
@@ -163,6 +233,11 @@ static void disk_refused(const char *spec, const char *says)
 
 Test(options, bad)
 {
+	char raw[64], spec[96];
+	cr_assert(diskimg_create(raw) == 0);
+	snprintf(spec, sizeof(spec), "%s,format=qcow2", raw);
+	disk_refused(spec, "not a qcow2 image (bad magic)");
+	unlink(raw);
 	disk_refused("/nonexistent/disk.img", "No such file");
 	disk_refused("/tmp", "Is a directory");
 	disk_refused("/tmp,ro", "not a regular file");

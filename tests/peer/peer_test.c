@@ -126,3 +126,35 @@ Test(disk, readonly)
 {
 	peer_disk(",readonly=on", "disk_ro", 1, false);
 }
+
+/* qcow2: the program writes the same bytes through QEMU's qcow2 driver
+ * and through ours; qemu-img finds both images clean and equal. */
+Test(disk, qcow2)
+{
+	char a[64], b[64], drive[160], cmd[400];
+	struct krun_result r;
+
+	cr_assert(diskimg_create(a) == 0 && diskimg_create(b) == 0);
+	snprintf(cmd, sizeof(cmd),
+		 "qemu-img create -q -f qcow2 %s 1M && qemu-img create -q -f qcow2 %s 1M", a, b);
+	cr_assert_eq(system(cmd), 0);
+	snprintf(drive, sizeof(drive), "file=%s,format=qcow2,if=none,id=d0", a);
+	char *extra[] = { "-global", "virtio-mmio.force-legacy=false", "-drive", drive,
+			  "-device", "virtio-blk-device,drive=d0",     NULL };
+	cr_assert(krun_qemu_with("run=disk", extra, NULL, PEER_TIMEOUT, &r) == 0);
+	krun_check("QEMU (virtio-blk-device, qcow2)", &r, "disk", 0);
+	krun_free(&r);
+	char spec[96];
+	snprintf(spec, sizeof(spec), "%s,format=qcow2", b);
+	char *argv[] = { KRUN_TRAPVISOR, "run",	     "--disk",	  spec,
+			 "--append",	 "run=disk", KRUN_KERNEL, NULL };
+	cr_assert(krun(argv, NULL, 0, PEER_TIMEOUT, &r) == 0);
+	krun_check("trapvisor (qcow2)", &r, "disk", 0);
+	krun_free(&r);
+	snprintf(cmd, sizeof(cmd),
+		 "qemu-img check -q %s && qemu-img check -q %s && qemu-img compare -q %s %s", a, b,
+		 a, b);
+	cr_assert_eq(system(cmd), 0, "qemu-img: %s", cmd);
+	unlink(a);
+	unlink(b);
+}
