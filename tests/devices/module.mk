@@ -40,3 +40,4 @@ $(eval $(call criterion_test,devices,$(DEVTEST_SRCS),$(DEVTEST_ELFS)))
 # an absolute path compiled in, so they run from any directory.
 $(B)/tests/bin/devices: | $(DEVTEST_ELFS)
 $(B)/tests/devices/elf_test.o: CFLAGS += -DDEVTEST_DIR='"$(abspath $(DEVTEST_DIR))"'
+$(B)/tests/devices/virtio_vm_test.o: CFLAGS += -DDEVTEST_DIR='"$(abspath $(DEVTEST_DIR))"'
