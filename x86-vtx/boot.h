@@ -48,7 +48,7 @@ struct vtx_boot_place {
 	uint64_t kernel, kernel_end;	 /* 1 MiB + init_size: the decompressor's room */
 	uint64_t zeropage, zeropage_end; /* struct boot_params */
 	uint64_t cmdline, cmdline_end;	 /* the command line and its NUL */
-	uint64_t initrd, initrd_end;	 /* 0, 0 when there is no initrd */
+	uint64_t initrd, initrd_end;	 /* 0, 0 when there is no (or an empty) initrd */
 	size_t hdr_len;			 /* bytes of the setup header to copy to the zero page */
 };
 
@@ -56,7 +56,7 @@ struct vtx_boot_place {
  * the initrd's size, the command line's length, --mem) in one pure
  * function, so that they can be unit-tested and fuzzed without KVM.
  * `mem_size` is the guest's RAM; `has_initrd` says whether there is an
- * initrd (of `initrd_size` bytes, possibly 0).  The initrd goes as high as
+ * initrd (of `initrd_size` bytes; an empty one is placed as none).  The initrd goes as high as
  * initrd_addr_max and low RAM allow, page aligned, above the kernel.
  * Returns 0 and fills `p`, or -1 with a one-line reason (no newline,
  * no "x86: " prefix) in `err`.  Overflow-safe for any sizes. */

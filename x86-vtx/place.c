@@ -80,8 +80,8 @@ int vtx_boot_place(const struct vtx_bzimage *bz, uint64_t mem_size, uint64_t cmd
 	/* 4. The initrd, as high as allowed: its last byte at most
 	 * initrd_addr_max, inside low RAM, page aligned, above the kernel's
 	 * init_size (the kernel decompresses itself in there). */
-	if (!has_initrd)
-		return 0;
+	if (!has_initrd || initrd_size == 0)
+		return 0; /* an empty initrd is no initrd: ramdisk_size 0 */
 	uint64_t top = (uint64_t)bz->initrd_addr_max + 1; /* a u32 + 1 in 64 bits */
 	if (top <= p->kernel_end) {
 		snprintf(err, errlen,

@@ -84,7 +84,7 @@ int vtx_boot_load(struct vtx_vm *vm, const struct vtx_bzimage *bz, const struct 
 	memcpy(vtx_boot_at(vm, p.kernel, bz->kernel_size), bz->kernel, bz->kernel_size);
 	memcpy(vtx_boot_at(vm, p.cmdline, p.cmdline_end - p.cmdline), a->cmdline,
 	       p.cmdline_end - p.cmdline);
-	if (a->initrd)
+	if (p.initrd_end > p.initrd)
 		memcpy(vtx_boot_at(vm, p.initrd, a->initrd_size), a->initrd, a->initrd_size);
 
 	/* 4. The zero page: start from zeros and the kernel's own header. */

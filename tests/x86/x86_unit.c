@@ -274,7 +274,12 @@ Test(x86_place, initrd_addr_max_below_the_kernel_is_refused)
 	place_bz.initrd_addr_max = 0x1fffff; /* the kernel's init_size ends at 2 MiB */
 	place_refused(64 << 20, 0, 1, 1, "initrd_addr_max 0x1fffff lies below the end of");
 	place_bz.initrd_addr_max = 0xfffff; /* below the kernel itself */
-	place_refused(64 << 20, 0, 1, 0, "no place for an initrd");
+	place_refused(64 << 20, 0, 1, 1, "no place for an initrd");
+	/* an empty initrd is no initrd: placed nowhere, refused never */
+	struct vtx_boot_place p;
+	char err[200];
+	cr_assert_eq(vtx_boot_place(&place_bz, 64 << 20, 0, 1, 0, &p, err, sizeof(err)), 0);
+	cr_assert_eq(p.initrd_end, 0);
 }
 
 Test(x86_place, overflow_prone_sizes_are_refused_not_wrapped)
