@@ -1,8 +1,8 @@
 /*
- * zeropage.c -- lay the kernel out in guest RAM and fill the "zero page"
- * (struct boot_params), the one page through which a boot loader tells
- * Linux about the machine: where RAM is (the e820 map), where the command
- * line and initrd are, where ACPI's tables are.
+ * zeropage.c -- copy the kernel, command line and initrd where place.c says
+ * and fill the "zero page" (struct boot_params), the one page through
+ * which a boot loader tells Linux about the machine: where RAM is (the e820
+ * map), where the command line and initrd are, where ACPI's tables are.
  *
  * boot_params, the fields we write (offsets from boot.rst / bootparam.h):
  *
@@ -87,7 +87,7 @@ int vtx_boot_load(struct vtx_vm *vm, const struct vtx_bzimage *bz, const struct 
 	if (p.initrd_end > p.initrd)
 		memcpy(vtx_boot_at(vm, p.initrd, a->initrd_size), a->initrd, a->initrd_size);
 
-	/* 4. The zero page: start from zeros and the kernel's own header. */
+	/* 3. The zero page: start from zeros and the kernel's own header. */
 	struct boot_params *bp = vtx_boot_at(vm, p.zeropage, sizeof(*bp));
 	memset(bp, 0, sizeof(*bp));
 	memcpy(&bp->hdr, bz->hdr, p.hdr_len);
@@ -101,7 +101,7 @@ int vtx_boot_load(struct vtx_vm *vm, const struct vtx_bzimage *bz, const struct 
 	bp->hdr.setup_data = 0; /* no linked list of extra data */
 	vtx_e820_build(vm, bp);
 
-	/* 5. ACPI tables: how Linux finds the IOAPIC, the CPUs and the PM
+	/* 4. ACPI tables: how Linux finds the IOAPIC, the CPUs and the PM
 	 * registers (the Debian kernel has no MP-table parser). */
 	if (a->use_acpi) {
 		uint64_t rsdp = vtx_acpi_build(vm);
