@@ -260,3 +260,14 @@ int virtq_chain_write(struct virtio_dev *d, const struct virtq_chain *c, uint64_
 {
 	return virtq_chain_copy(d, c, c->nread, c->nseg, off, (uint8_t *)buf, len, true);
 }
+
+bool virtio_config_bytes(const uint8_t *cfg, uint32_t cfglen, uint32_t off, unsigned size,
+			 uint32_t *val)
+{
+	if (size > 4 || off > cfglen || size > cfglen - off)
+		return false;
+	*val = 0;
+	for (unsigned i = 0; i < size; i++)
+		*val |= (uint32_t)cfg[off + i] << (8 * i);
+	return true;
+}

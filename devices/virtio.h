@@ -191,6 +191,12 @@ int virtq_chain_read(struct virtio_dev *d, const struct virtq_chain *c, uint64_t
 int virtq_chain_write(struct virtio_dev *d, const struct virtq_chain *c, uint64_t off,
 		      const void *buf, uint32_t len);
 
+/* A config-space read of `size` bytes at `off` from the model's config
+ * bytes `cfg` (cfglen of them, in the spec's little-endian layout): true
+ * and *val, or false if out of range or wider than 4 bytes. */
+bool virtio_config_bytes(const uint8_t *cfg, uint32_t cfglen, uint32_t off, unsigned size,
+			 uint32_t *val);
+
 /* Give up on the driver: DEVICE_NEEDS_RESET, a config interrupt, and
  * `why` remembered for --stats.  Returns -1 for the caller to pass on. */
 int virtio_dev_fail(struct virtio_dev *d, const char *why);

@@ -132,14 +132,9 @@ static bool virtio_blk_config_read(struct virtio_dev *d, uint32_t off, unsigned 
 	struct virtio_blk *b = d->model;
 	uint8_t cfg[VIRTIO_BLK_CONFIG_SIZE] = { 0 };
 	uint64_t cap = b->disk->size / DISK_SECTOR;
-	if (size > 4 || off > sizeof(cfg) || size > sizeof(cfg) - off)
-		return false;
 	for (int i = 0; i < 8; i++)
 		cfg[i] = (uint8_t)(cap >> (8 * i)); /* capacity, little-endian */
-	*val = 0;
-	for (unsigned i = 0; i < size; i++)
-		*val |= (uint32_t)cfg[off + i] << (8 * i);
-	return true;
+	return virtio_config_bytes(cfg, sizeof(cfg), off, size, val);
 }
 
 static const struct virtio_dev_ops virtio_blk_ops = {
