@@ -78,6 +78,8 @@ static void run_usage(FILE *f)
 		"                   a disk image for the next guest: virtio-blk in the\n"
 		"                   next free virtio-mmio slot, or the emulated disk\n"
 		"                   controller; repeat for more disks\n"
+		"  --net switch     a virtio-net card for the next guest, on the switch\n"
+		"                   (a learning bridge) that joins the VMs of this run\n"
 		"  --paging=P       with --mode=vt: nested (default; second-stage\n"
 		"                   translation) or shadow (shadow page tables)\n"
 		"  --isa=ISA        strict (default): every sensitive instruction traps in\n"
@@ -171,7 +173,8 @@ int run_parse_trace_limit(const char *s, uint64_t *bytes)
  * the last guest (which then belong to it: *ndisks becomes 0); -1 (and
  * the reason on stderr) if there are too many. */
 static int run_add_guest(struct run_config *cfg, const char *elf, uint32_t ram_size,
-			 const char *bootargs, const struct disk_spec *disks, int *ndisks)
+			 const char *bootargs, const struct disk_spec *disks, int *ndisks,
+			 bool *net)
 {
 	if (cfg->nguests == RUN_MAX_GUESTS) {
 		fprintf(stderr, "trapvisor run: at most %d guests\n", RUN_MAX_GUESTS);
@@ -182,6 +185,8 @@ static int run_add_guest(struct run_config *cfg, const char *elf, uint32_t ram_s
 	memcpy(g->disks, disks, sizeof(g->disks));
 	g->ndisks = *ndisks;
 	*ndisks = 0;
+	g->net = *net;
+	*net = false;
 	return 0;
 }
 
@@ -197,7 +202,8 @@ int cmd_run(int argc, char **argv)
 		OPT_TRACE_LIMIT,
 		OPT_ISA,
 		OPT_PAGING,
-		OPT_DISK
+		OPT_DISK,
+		OPT_NET
 	};
 	static const struct option opts[] = {
 		{ "mode", required_argument, NULL, OPT_MODE },
@@ -210,6 +216,7 @@ int cmd_run(int argc, char **argv)
 		{ "isa", required_argument, NULL, OPT_ISA },
 		{ "paging", required_argument, NULL, OPT_PAGING },
 		{ "disk", required_argument, NULL, OPT_DISK },
+		{ "net", required_argument, NULL, OPT_NET },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -218,6 +225,7 @@ int cmd_run(int argc, char **argv)
 	const char *bootargs = NULL;
 	struct disk_spec disks[RUN_MAX_DISKS] = { 0 };
 	int ndisks = 0;
+	bool net = false;
 	uint64_t v;
 	int c;
 
@@ -228,8 +236,17 @@ int cmd_run(int argc, char **argv)
 	while ((c = getopt_long(argc, argv, "-h", opts, NULL)) != -1) {
 		switch (c) {
 		case 1:
-			if (run_add_guest(&cfg, optarg, ram_size, bootargs, disks, &ndisks))
+			if (run_add_guest(&cfg, optarg, ram_size, bootargs, disks, &ndisks, &net))
 				return TV_EXIT_USAGE;
+			break;
+		case OPT_NET:
+			if (strcmp(optarg, "switch")) {
+				fprintf(stderr,
+					"trapvisor run: --net %s: the one network is 'switch'\n",
+					optarg);
+				return TV_EXIT_USAGE;
+			}
+			net = true;
 			break;
 		case OPT_DISK:
 			if (ndisks == RUN_MAX_DISKS) {
@@ -294,11 +311,11 @@ int cmd_run(int argc, char **argv)
 	/* "--" ends the options: every word after it is a guest ELF (with the
 	 * --mem and --append given before), even one that starts with '-'. */
 	for (; optind < argc; optind++)
-		if (run_add_guest(&cfg, argv[optind], ram_size, bootargs, disks, &ndisks))
+		if (run_add_guest(&cfg, argv[optind], ram_size, bootargs, disks, &ndisks, &net))
 			return TV_EXIT_USAGE;
-	if (ndisks) {
-		fprintf(stderr, "trapvisor run: --disk %s comes after the last guest\n",
-			disks[0].path);
+	if (ndisks || net) {
+		fprintf(stderr, "trapvisor run: --%s comes after the last guest\n",
+			ndisks ? "disk" : "net");
 		return TV_EXIT_USAGE;
 	}
 	if (!cfg.nguests) {

@@ -30,6 +30,7 @@ struct run_guest {
 	 * belongs to one VM). */
 	struct disk_spec disks[RUN_MAX_DISKS];
 	int ndisks;
+	bool net; /* --net switch: a virtio-net port on the run's switch */
 };
 
 /* What one run cost, for `trapvisor bench modes` (core/bench_modes.c):

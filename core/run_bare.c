@@ -88,6 +88,15 @@ int run_bare(const struct run_config *cfg)
 		free(m);
 		return TV_EXIT_USAGE;
 	}
+	/* --net switch on the bare machine: a switch with one port, its own. */
+	static struct netswitch sw;
+	static const uint8_t mac[6] = { 0x52, 0x54, 0x00, 0x12, 0x34, 0x56 };
+	netswitch_init(&sw);
+	if (cfg->guest[0].net && platform_add_net(&m->plat, &sw, mac, "vm0")) {
+		machine_destroy(m);
+		free(m);
+		return TV_EXIT_USAGE;
+	}
 	double t0 = run_now();
 	enum machine_end end = machine_run(m, cfg->max_insns);
 	double t1 = run_now();

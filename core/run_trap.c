@@ -114,8 +114,25 @@ static void run_trap_stats(const struct monitor *mon, double seconds)
 	}
 }
 
+/* --stats: the switch's ports. */
+static void run_switch_stats(const struct netswitch *sw)
+{
+	fprintf(stderr, "switch: %llu frames flooded, %llu filtered\n",
+		(unsigned long long)sw->flooded, (unsigned long long)sw->filtered);
+	for (int p = 0; p < sw->nports; p++)
+		fprintf(stderr, "  port %d (%s): %llu frames in, %llu out\n", p, sw->port[p].name,
+			(unsigned long long)sw->port[p].frames_in,
+			(unsigned long long)sw->port[p].frames_out);
+}
+
 static int run_monitor(const struct run_config *cfg, enum mon_kind kind, enum mon_paging paging)
 {
+	static const char *const port_names[RUN_MAX_GUESTS] = { "vm0", "vm1", "vm2", "vm3",
+								"vm4", "vm5", "vm6", "vm7" };
+	/* The switch of this run, joining the VMs given --net switch; MAC
+	 * addresses 52:54:00:12:34:56 for vm0 (QEMU's default), :57, ... */
+	static struct netswitch sw;
+	netswitch_init(&sw);
 	struct monitor *mon = calloc(1, sizeof(*mon));
 	uint64_t guest_bytes = 0;
 	int status = 0;
@@ -150,7 +167,9 @@ static int run_monitor(const struct run_config *cfg, enum mon_kind kind, enum mo
 			goto out;
 		}
 		mon->nvm = i + 1;
-		if (platform_add_disks(&mon->vm[i]->plat, g->disks, g->ndisks)) {
+		uint8_t mac[6] = { 0x52, 0x54, 0x00, 0x12, 0x34, (uint8_t)(0x56 + i) };
+		if (platform_add_disks(&mon->vm[i]->plat, g->disks, g->ndisks) ||
+		    (g->net && platform_add_net(&mon->vm[i]->plat, &sw, mac, port_names[i]))) {
 			status = TV_EXIT_USAGE;
 			goto out;
 		}
@@ -190,8 +209,11 @@ static int run_monitor(const struct run_config *cfg, enum mon_kind kind, enum mo
 	 * a failed run (trace_close said why). */
 	if (trace_close(&mon->trace))
 		status = TV_EXIT_USAGE;
-	if (cfg->stats)
+	if (cfg->stats) {
 		run_trap_stats(mon, seconds);
+		if (sw.nports)
+			run_switch_stats(&sw);
+	}
 	if (cfg->counts) {
 		struct vm *vm = mon->vm[0];
 		*cfg->counts = (struct run_counts){

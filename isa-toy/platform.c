@@ -196,6 +196,7 @@ int platform_init(struct platform *p, const struct platform_ops *ops, void *owne
 			 &uart_bus_ops))
 		return -1;
 	pio_disk_init(&p->pio, NULL);
+	p->vnet_slot = -1;
 	if (bus_register(&p->bus, "pio-disk", BOARD_PIODISK_BASE, BOARD_PIODISK_SIZE, &p->pio,
 			 &pio_disk_bus_ops))
 		return -1;
@@ -257,6 +258,24 @@ static int platform_attach(struct platform *p, struct disk *d, enum disk_if ifac
 	return 0;
 }
 
+int platform_add_net(struct platform *p, struct netswitch *sw, const uint8_t mac[6],
+		     const char *name)
+{
+	int slot = p->nvirtio;
+	if (slot == BOARD_VIRTIO_SLOTS || p->vnet_slot >= 0) {
+		fprintf(stderr, "trapvisor: --net: no free virtio slot\n");
+		return -1;
+	}
+	const struct virtio_mem mem = { platform_dma_read, platform_dma_write, p };
+	struct irq_line irq = { plic_set_irq, &p->plic, BOARD_VIRTIO_IRQ + slot };
+	if (virtio_net_init(&p->vnet, mac, sw, name, &mem, &irq))
+		return -1;
+	virtio_mmio_init(&p->virtio[slot], &p->vnet.dev);
+	p->vnet_slot = slot;
+	p->nvirtio++;
+	return 0;
+}
+
 int platform_add_disks(struct platform *p, const struct disk_spec *specs, int n)
 {
 	for (int i = 0; i < n; i++) {
@@ -284,6 +303,8 @@ void platform_destroy(struct platform *p)
 void platform_print_stats(const struct platform *p, FILE *f)
 {
 	for (int i = 0; i < p->nvirtio; i++) {
+		if (i == p->vnet_slot)
+			continue;
 		const struct virtio_blk *b = &p->vblk[i];
 		const struct virtio_dev *d = &b->dev;
 		fprintf(f,
@@ -299,6 +320,18 @@ void platform_print_stats(const struct platform *p, FILE *f)
 			fprintf(f, ", %llu I/O errors", (unsigned long long)b->stats.ioerr);
 		if (d->error)
 			fprintf(f, "; stopped: %s", d->error);
+		fprintf(f, "\n");
+	}
+	if (p->vnet_slot >= 0) {
+		const struct virtio_net *n = &p->vnet;
+		fprintf(f,
+			"net (virtio-net, slot %d, switch port %d): %llu frames sent, %llu "
+			"received, %llu dropped",
+			p->vnet_slot, n->port, (unsigned long long)n->stats.tx_frames,
+			(unsigned long long)n->stats.rx_frames,
+			(unsigned long long)(n->stats.tx_dropped + n->stats.rx_dropped));
+		if (n->dev.error)
+			fprintf(f, "; stopped: %s", n->dev.error);
 		fprintf(f, "\n");
 	}
 	const struct pio_disk *c = &p->pio;

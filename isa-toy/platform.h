@@ -23,6 +23,7 @@
 #include "devices/uart16550.h"
 #include "devices/virtio_blk.h"
 #include "devices/virtio_mmio.h"
+#include "devices/virtio_net.h"
 #include "isa-toy/elf_load.h"
 #include "isa-toy/sbi.h"
 
@@ -58,6 +59,8 @@ struct platform {
 	struct virtio_dev virtio_none; /* behind every empty slot */
 	struct virtio_blk vblk[BOARD_VIRTIO_SLOTS];
 	int nvirtio;
+	struct virtio_net vnet; /* --net switch, in the next free slot */
+	int vnet_slot;		/* -1: none */
 	/* The emulated disk controller, always on the bus (empty: 0
 	 * sectors), with at most one disk. */
 	struct pio_disk pio;
@@ -87,6 +90,12 @@ int platform_init(struct platform *p, const struct platform_ops *ops, void *owne
  * slot of its interface.  Call between platform_init and platform_load.
  * Returns 0, or -1 after a one-line message (bad image, too many). */
 int platform_add_disks(struct platform *p, const struct disk_spec *specs, int n);
+
+/* Give the board a virtio-net card with address `mac` on a new port of
+ * `sw` (named `name`), in the next free virtio slot.  0, or -1 after a
+ * one-line message. */
+int platform_add_net(struct platform *p, struct netswitch *sw, const uint8_t mac[6],
+		     const char *name);
 
 /* Close the disks (the rest of the platform holds no resources). */
 void platform_destroy(struct platform *p);
