@@ -31,65 +31,12 @@
 #include "kernel/kernel.h"
 #include "kernel/plic.h"
 #include "kernel/proc.h"
+#include "kernel/virtio.h"
 #include "kernel/vm.h"
-
-/* Registers (byte offsets; all 32 bits). */
-#define VIO_MAGIC	    0x000 /* "virt" */
-#define VIO_VERSION	    0x004 /* 2 */
-#define VIO_DEVICE_ID	    0x008 /* 2 = block */
-#define VIO_DEVICE_FEAT	    0x010
-#define VIO_DEVICE_FEAT_SEL 0x014
-#define VIO_DRIVER_FEAT	    0x020
-#define VIO_DRIVER_FEAT_SEL 0x024
-#define VIO_QUEUE_SEL	    0x030
-#define VIO_QUEUE_NUM_MAX   0x034
-#define VIO_QUEUE_NUM	    0x038
-#define VIO_QUEUE_READY	    0x044
-#define VIO_QUEUE_NOTIFY    0x050
-#define VIO_INT_STATUS	    0x060
-#define VIO_INT_ACK	    0x064
-#define VIO_STATUS	    0x070
-#define VIO_QUEUE_DESC_LO   0x080
-#define VIO_QUEUE_DESC_HI   0x084
-#define VIO_QUEUE_DRIVER_LO 0x090
-#define VIO_QUEUE_DRIVER_HI 0x094
-#define VIO_QUEUE_DEVICE_LO 0x0a0
-#define VIO_QUEUE_DEVICE_HI 0x0a4
-#define VIO_CONFIG	    0x100 /* virtio-blk: u64 capacity */
-
-#define VIO_MAGIC_VALUE	  0x74726976u
-#define VIO_ID_BLOCK	  2
-#define VIO_S_ACK	  1u /* ACKNOWLEDGE */
-#define VIO_S_DRIVER	  2u
-#define VIO_S_DRIVER_OK	  4u
-#define VIO_S_FEATURES_OK 8u
-#define VIO_S_NEEDS_RESET 64u
-#define VIO_F_VERSION_1	  (1u << 0) /* bit 32: word 1, bit 0 */
-
-#define VQ_NUM	      8
-#define VQ_DESC_NEXT  1u
-#define VQ_DESC_WRITE 2u
-#define VQ_AVAIL_OFF  128
-#define VQ_USED_OFF   512
 
 #define BLK_T_IN  0u
 #define BLK_T_OUT 1u
 
-struct vq_desc {
-	uint64_t addr;
-	uint32_t len;
-	uint16_t flags, next;
-};
-struct vq_avail {
-	uint16_t flags, idx;
-	uint16_t ring[VQ_NUM];
-};
-struct vq_used {
-	uint16_t flags, idx;
-	struct {
-		uint32_t id, len;
-	} ring[VQ_NUM];
-};
 struct blk_req {
 	uint32_t type, reserved;
 	uint64_t sector;
@@ -99,64 +46,21 @@ static struct {
 	volatile uint32_t *regs; /* NULL: no disk */
 	uint32_t irq;
 	uint32_t sectors;
-	struct vq_desc *desc;
-	struct vq_avail *avail;
-	volatile struct vq_used *used;
-	uint16_t used_seen; /* used->idx we have consumed up to */
-	bool busy;	    /* a request is in flight (one at a time) */
-	bool done;	    /* ... and the device has finished it */
+	struct vq q;
+	bool busy; /* a request is in flight (one at a time) */
+	bool done; /* ... and the device has finished it */
 	struct blk_req req;
 	volatile uint8_t status;
 } vblk;
-
-static uint32_t vio_read(volatile uint32_t *regs, uint32_t off)
-{
-	return regs[off / 4];
-}
-
-static void vio_write(volatile uint32_t *regs, uint32_t off, uint32_t val)
-{
-	regs[off / 4] = val;
-}
 
 /* vblk_setup: bring the device in slot `regs` up; false if it will not
  * speak virtio 1.x with us. */
 static bool vblk_setup(volatile uint32_t *regs)
 {
-	vio_write(regs, VIO_STATUS, 0);
-	vio_write(regs, VIO_STATUS, VIO_S_ACK | VIO_S_DRIVER);
-	vio_write(regs, VIO_DEVICE_FEAT_SEL, 1);
-	if (!(vio_read(regs, VIO_DEVICE_FEAT) & VIO_F_VERSION_1))
-		return false;
 	/* Nothing but VERSION_1: not read-only awareness, not flush. */
-	vio_write(regs, VIO_DRIVER_FEAT_SEL, 0);
-	vio_write(regs, VIO_DRIVER_FEAT, 0);
-	vio_write(regs, VIO_DRIVER_FEAT_SEL, 1);
-	vio_write(regs, VIO_DRIVER_FEAT, VIO_F_VERSION_1);
-	vio_write(regs, VIO_STATUS, VIO_S_ACK | VIO_S_DRIVER | VIO_S_FEATURES_OK);
-	if (!(vio_read(regs, VIO_STATUS) & VIO_S_FEATURES_OK))
+	if (!vio_begin(regs, 0) || !vio_queue(regs, 0, &vblk.q))
 		return false;
-
-	vio_write(regs, VIO_QUEUE_SEL, 0);
-	if (vio_read(regs, VIO_QUEUE_READY) || vio_read(regs, VIO_QUEUE_NUM_MAX) < VQ_NUM)
-		return false;
-	uint8_t *page = kalloc();
-	if (!page)
-		panic("virtio-blk: no memory for the queue");
-	memset(page, 0, PAGE_SIZE);
-	vblk.desc = (struct vq_desc *)page;
-	vblk.avail = (struct vq_avail *)(page + VQ_AVAIL_OFF);
-	vblk.used = (volatile struct vq_used *)(page + VQ_USED_OFF);
-	vio_write(regs, VIO_QUEUE_NUM, VQ_NUM);
-	vio_write(regs, VIO_QUEUE_DESC_LO, (uint32_t)vblk.desc);
-	vio_write(regs, VIO_QUEUE_DESC_HI, 0);
-	vio_write(regs, VIO_QUEUE_DRIVER_LO, (uint32_t)vblk.avail);
-	vio_write(regs, VIO_QUEUE_DRIVER_HI, 0);
-	vio_write(regs, VIO_QUEUE_DEVICE_LO, (uint32_t)vblk.used);
-	vio_write(regs, VIO_QUEUE_DEVICE_HI, 0);
-	vio_write(regs, VIO_QUEUE_READY, 1);
-	vio_write(regs, VIO_STATUS, VIO_S_ACK | VIO_S_DRIVER | VIO_S_FEATURES_OK | VIO_S_DRIVER_OK);
-
+	vio_live(regs, 0);
 	/* Capacity: a 64-bit sector count; we handle up to 2^32 - 1. */
 	uint32_t hi = vio_read(regs, VIO_CONFIG + 4);
 	vblk.sectors = hi ? 0xffffffffu : vio_read(regs, VIO_CONFIG);
@@ -165,26 +69,18 @@ static bool vblk_setup(volatile uint32_t *regs)
 
 bool vblk_probe(const struct fdt_info *fdt)
 {
-	for (uint32_t n = 0; n < fdt->nvirtio && !vblk.regs; n++) {
-		volatile uint32_t *regs = (volatile uint32_t *)VM_VIRTIO(n);
-		if (vio_read(regs, VIO_MAGIC) != VIO_MAGIC_VALUE ||
-		    vio_read(regs, VIO_DEVICE_ID) != VIO_ID_BLOCK)
-			continue;
-		if (vio_read(regs, VIO_VERSION) != 2) {
-			kprintf("virtio-blk: transport version %u, need 2 (QEMU: "
-				"-global virtio-mmio.force-legacy=false)\n",
-				vio_read(regs, VIO_VERSION));
-			continue;
-		}
-		if (!vblk_setup(regs)) {
-			kprintf("virtio-blk: the device refused our setup\n");
-			continue;
-		}
-		vblk.regs = regs;
-		vblk.irq = fdt->virtio_irq[n];
-		plic_enable(vblk.irq);
+	uint32_t irq;
+	volatile uint32_t *regs = vio_find(fdt, VIO_ID_BLOCK, &irq);
+	if (!regs)
+		return false;
+	if (!vblk_setup(regs)) {
+		kprintf("virtio-blk: the device refused our setup\n");
+		return false;
 	}
-	return vblk.regs != NULL;
+	vblk.regs = regs;
+	vblk.irq = irq;
+	plic_enable(irq);
+	return true;
 }
 
 static uint32_t vblk_sectors(void)
@@ -204,16 +100,11 @@ static int vblk_rw(uint32_t sector, void *buf, uint32_t n, bool write)
 	vblk.req = (struct blk_req){ write ? BLK_T_OUT : BLK_T_IN, 0, sector };
 	vblk.status = 0xff;
 
-	vblk.desc[0] = (struct vq_desc){ (uint32_t)&vblk.req, sizeof(vblk.req), VQ_DESC_NEXT, 1 };
-	vblk.desc[1] = (struct vq_desc){ (uint32_t)buf, n * DISK_SECTOR,
-					 VQ_DESC_NEXT | (write ? 0 : VQ_DESC_WRITE), 2 };
-	vblk.desc[2] = (struct vq_desc){ (uint32_t)&vblk.status, 1, VQ_DESC_WRITE, 0 };
-	vblk.avail->ring[vblk.avail->idx % VQ_NUM] = 0;
-	/* The device must see the chain before the index that publishes
-	 * it, and the index before the notification. */
-	__sync_synchronize();
-	vblk.avail->idx++;
-	__sync_synchronize();
+	vblk.q.desc[0] = (struct vq_desc){ (uint32_t)&vblk.req, sizeof(vblk.req), VQ_DESC_NEXT, 1 };
+	vblk.q.desc[1] = (struct vq_desc){ (uint32_t)buf, n * DISK_SECTOR,
+					   VQ_DESC_NEXT | (write ? 0 : VQ_DESC_WRITE), 2 };
+	vblk.q.desc[2] = (struct vq_desc){ (uint32_t)&vblk.status, 1, VQ_DESC_WRITE, 0 };
+	vio_post(&vblk.q, 0);
 	vio_write(vblk.regs, VIO_QUEUE_NOTIFY, 0);
 
 	while (!vblk.done)
@@ -232,8 +123,8 @@ static bool vblk_intr(uint32_t irq)
 	uint32_t why = vio_read(vblk.regs, VIO_INT_STATUS);
 	vio_write(vblk.regs, VIO_INT_ACK, why);
 	__sync_synchronize();
-	while (vblk.used_seen != vblk.used->idx) {
-		vblk.used_seen++;
+	while (vblk.q.used_seen != vblk.q.used->idx) {
+		vblk.q.used_seen++;
 		vblk.done = true; /* one request in flight: it is ours */
 	}
 	if (vio_read(vblk.regs, VIO_STATUS) & VIO_S_NEEDS_RESET)
