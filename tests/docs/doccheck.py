@@ -86,9 +86,9 @@ def parse(path):
         line = text[i]
         if line.startswith("```"):
             if not in_fence:
-                body = text[i + 1 : i + 3]
+                head = text[i + 1] if i + 1 < len(text) else ""
                 marked = i > 0 and MARK.match(text[i - 1])
-                if not marked and body and (body[0].startswith("$ ") or body[0].startswith("(tv) ")):
+                if not marked and head.startswith(("$ ", "(tv) ")):
                     raise DocError(f"{path}:{i + 2}: a quoted transcript without a doc-check marker")
             in_fence = not in_fence
             i += 1
@@ -137,7 +137,7 @@ def parse(path):
             cmd = cmd or sessions[name]
             sessions[name] = cmd
             if not lines or not lines[0].startswith("(tv) "):
-                raise DocError(f"{where}: a session block starts with a `(tv) ` line")
+                raise DocError(f"{where}: a session block must start with a `(tv) ` line")
             blk = Block(path, i + 1, first, last, lines, "session", cmd, name)
         blocks.append(blk)
         i = last + 1 if text[i + 1].startswith("```") else last

@@ -6,6 +6,7 @@ table).  Every figure is a count (instructions, traps, fills), never a time.
 
   figures.py traps   docs/monitor.md: traps per program, --mode=trap
   figures.py bt      docs/pushf-popf.md: traps under trap and under bt
+  figures.py pv      docs/pushf-popf.md: traps and emulations under pv
   figures.py modes   docs/comparison.md: `bench modes`, per iteration
   figures.py paper   docs/comparison.md: beside the paper's cycles
   figures.py gdb     docs/debugger.md: a gdb-multiarch session on the stub
@@ -26,9 +27,15 @@ KERNEL = f"{B}/guests/kernel.elf"
 PROGRAMS = ["hello", "primes", "memtouch", "syscalls", "ptchurn", "spawnloop", "pingpong"]
 
 
-def stats(prog, *opts):
-    """The --stats counters of one run of the teaching kernel, as a dict."""
-    cmd = [TRAPVISOR, "run", *opts, "--stats", "--append", "run=" + prog, KERNEL]
+# Monitor actions that are plain loads and stores, not sensitive instructions.
+NOT_SENSITIVE = ("emulate MMIO", "emulate write to write-protected page", "emulate access across")
+
+
+def stats(prog, *opts, kernel=KERNEL):
+    """The --stats counters of one run of the teaching kernel, as a dict;
+    "emulations" counts the sensitive instructions the monitor emulated,
+    "hypercalls" every hypercall row."""
+    cmd = [TRAPVISOR, "run", *opts, "--stats", "--append", "run=" + prog, kernel]
     out = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
                          timeout=120).stdout
     pats = {
@@ -42,15 +49,19 @@ def stats(prog, *opts):
     for key, pat in pats.items():
         m = re.search(pat, out, re.M)
         got[key] = int(m.group(1)) if m else None
+    actions = re.findall(r"^  ([a-z].*?)\s+(\d+)\s+\d+$", out, re.M)
+    got["emulations"] = sum(int(c) for a, c in actions
+                            if a.startswith("emulate") and not a.startswith(NOT_SENSITIVE))
+    got["hypercalls"] = sum(int(c) for a, c in actions if a.startswith("hypercall"))
     if got["insns"] is None:
         sys.exit(f"figures: `{' '.join(cmd)}` printed no stats:\n{out}")
     return got
 
 
-def runs(specs):
+def runs(specs, kernel=KERNEL):
     """stats() of every (prog, opts...) in SPECS, two at a time."""
     with concurrent.futures.ThreadPoolExecutor(max_workers=2) as pool:
-        return list(pool.map(lambda s: stats(*s), specs))
+        return list(pool.map(lambda s: stats(*s, kernel=kernel), specs))
 
 
 def n(v):
@@ -73,6 +84,18 @@ def bt():
     for k, prog in enumerate(progs):
         t, b = got[k], got[len(progs) + k]
         print(f"| {prog} | {n(t['traps'])} | {n(b['traps'])} | {n(b['rewritten'])} |")
+
+
+def pv():
+    progs = PROGRAMS + ["critical", "detect"]
+    trap = runs([(p,) for p in progs])
+    para = runs([(p, "--mode=pv") for p in progs], kernel=f"{B}/guests/kernel-pv.elf")
+    print("| program | traps, strict + trap | traps, PV + pv | emulations, trap | emulations, pv "
+          "| hypercalls, pv | of pv's traps: shadow fills |")
+    print("|---|---|---|---|---|---|---|")
+    for prog, t, v in zip(progs, trap, para):
+        print(f"| {prog} | {n(t['traps'])} | {n(v['traps'])} | {n(t['emulations'])} | "
+              f"{n(v['emulations'])} | {n(v['hypercalls'])} | {n(v['fills'])} |")
 
 
 def bench_modes(*opts):
@@ -157,7 +180,7 @@ def trace():
     print(rec)
 
 
-TABLES = {"traps": traps, "bt": bt, "modes": modes, "paper": paper, "gdb": gdb, "trace": trace}
+TABLES = {"traps": traps, "bt": bt, "pv": pv, "modes": modes, "paper": paper, "gdb": gdb, "trace": trace}
 
 if __name__ == "__main__":
     if len(sys.argv) != 2 or sys.argv[1] not in TABLES:
