@@ -21,9 +21,10 @@ pipe, under a timeout.  In a block, `…` matches any text within one line,
 `≈1,682` (a figure measured once, shown to the reader) matches any
 number, and a line that is only `⋮` matches any number of whole lines:
 use them for what varies from run to run (host ns, MIPS, seconds, temp
-paths) or for output left out.  Everything else -- counts, addresses, disassembly --
-must match exactly.  A fenced block that starts with `$ ` or `(tv) ` and
-has no marker is an error: a quoted transcript is checked or says why not.
+paths) or for output left out.  Everything else -- counts, addresses,
+disassembly -- must match exactly.  A fenced block that starts with `$ `,
+`(tv) ` or `(gdb) ` and has no marker is an error: a quoted transcript is
+checked or says why not.
 
   doccheck.py [FILE.md...]       check (default: README.md docs/*.md);
                                  a mismatch prints the doc, the line and a
@@ -88,7 +89,7 @@ def parse(path):
             if not in_fence:
                 head = text[i + 1] if i + 1 < len(text) else ""
                 marked = i > 0 and MARK.match(text[i - 1])
-                if not marked and head.startswith(("$ ", "(tv) ")):
+                if not marked and head.startswith(("$ ", "(tv) ", "(gdb) ")):
                     raise DocError(f"{path}:{i + 2}: a quoted transcript without a doc-check marker")
             in_fence = not in_fence
             i += 1
@@ -308,6 +309,37 @@ def check(paths, build, update=False, out=sys.stdout):
     return 0
 
 
+def drift(doc, kind, needle, tmp, build, expect):
+    """Copy DOC to TMP, add one to the first number of the line with NEEDLE
+    in a block of KIND: the check must fail there, --update must restore it."""
+    copy = os.path.join(tmp, os.path.basename(doc))
+    shutil.copy(doc, copy)
+    _, blocks = parse(copy)
+    hit = [b for b in blocks if b.kind == kind and any(needle in l for l in b.lines)]
+    expect(f"{doc} quotes a checked {kind} block with `{needle}`", bool(hit))
+    if not hit:
+        return
+    with open(copy, encoding="utf-8") as f:
+        text = f.read().split("\n")
+    ln = next(k for k in range(hit[0].first, hit[0].last) if needle in text[k])
+    good = text[ln]
+    text[ln] = re.sub(r"\d+", lambda m: str(int(m.group()) + 1), good, count=1)
+    with open(copy, "w", encoding="utf-8") as f:
+        f.write("\n".join(text))
+    log = os.path.join(tmp, "log")
+    with open(log, "w") as lf:
+        st = check([copy], build, out=lf)
+    with open(log) as lf:
+        report = lf.read()
+    expect(f"{doc}: one changed count fails the check", st == 1)
+    expect(f"{doc}: the report names the doc and the block's line", f"{copy}:{hit[0].first + 1}:" in report)
+    expect(f"{doc}: the diff shows the doc's line and today's", f"-{text[ln]}" in report and f"+{good}" in report)
+    with open(log, "w") as lf:
+        check([copy], build, update=True, out=lf)
+    with open(copy, encoding="utf-8") as f, open(doc, encoding="utf-8") as g:
+        expect(f"{doc}: --update restores the doc exactly", f.read() == g.read())
+
+
 def self_test(build):
     """Drift must fail the check and --update must repair it; the placeholders
     must match what they say and nothing more.  Returns 0 or 1."""
@@ -329,35 +361,12 @@ def self_test(build):
     expect("update keeps `…` and `≈N` where they still fit",
            align(["n 1   …   ≈5"], ["n 2   77   6"])[2] == ["n 2   …   ≈5"])
 
-    doc = "docs/monitor.md"
-    with tempfile.TemporaryDirectory(prefix="doccheck.") as tmp:
-        copy = os.path.join(tmp, "monitor.md")
-        shutil.copy(doc, copy)
-        _, blocks = parse(copy)
-        stats = [b for b in blocks if b.kind == "dollar" and any("instructions retired" in l for l in b.lines)]
-        expect(f"{doc} quotes a checked --stats transcript", bool(stats))
-        if stats:
-            with open(copy, encoding="utf-8") as f:
-                text = f.read().split("\n")
-            ln = next(k for k in range(stats[0].first, stats[0].last) if "instructions retired" in text[k])
-            good = text[ln]
-            text[ln] = re.sub(r"\d+", lambda m: str(int(m.group()) + 1), good, count=1)
-            with open(copy, "w", encoding="utf-8") as f:
-                f.write("\n".join(text))
-            log = os.path.join(tmp, "log")
-            with open(log, "w") as lf:
-                st = check([copy], build, out=lf)
-            with open(log) as lf:
-                report = lf.read()
-            expect("one changed count fails the check", st == 1)
-            expect("the report names the doc and the block's line",
-                   f"{copy}:{stats[0].first + 1}:" in report)
-            expect("the diff shows the doc's line and today's",
-                   f"-{text[ln]}" in report and f"+{good}" in report)
-            with open(log, "w") as lf:
-                check([copy], build, update=True, out=lf)
-            with open(copy, encoding="utf-8") as f, open(doc, encoding="utf-8") as g:
-                expect("--update restores the doc exactly", f.read() == g.read())
+    # Real docs, one count changed in a copy: a --stats transcript, and a
+    # line in the middle of a debugger session spread over several blocks.
+    for doc, kind, needle in [("docs/monitor.md", "dollar", "instructions retired"),
+                              ("docs/debugger.md", "session", "Breakpoint 1 at")]:
+        with tempfile.TemporaryDirectory(prefix="doccheck.") as tmp:
+            drift(doc, kind, needle, tmp, build, expect)
     print(f"doccheck self-test: {'FAILED: ' + ', '.join(fails) if fails else 'all passed'}")
     return 1 if fails else 0
 
