@@ -188,6 +188,13 @@ static enum mon_slice_end monitor_slice(struct monitor *mon, struct vm *vm, uint
 			 * console) can wake us. */
 			if (!csr_idle_to_timer(&v->csr))
 				return MON_SLICE_BLOCKED;
+			/* With other VMs, an idle one hands them the hart at
+			 * each of its timer ticks: its clock must not run ahead
+			 * of theirs by more than a tick and a slice, or what it
+			 * waits for from them (a frame on the switch) could
+			 * only come after its own timeouts. */
+			if (mon->nvm > 1)
+				return MON_SLICE_DONE;
 			continue;
 		}
 		if (monitor_vm_progress(vm) >= end)

@@ -178,6 +178,8 @@ static int run_monitor(const struct run_config *cfg, enum mon_kind kind, enum mo
 	uint64_t t0 = monitor_now_ns(mon);
 	int end = monitor_run(mon, cfg->max_insns);
 	double seconds = (double)(monitor_now_ns(mon) - t0) * 1e-9;
+	for (int i = 0; i < mon->nvm; i++)
+		vm_flush_output(mon->vm[i]); /* a last line without its newline */
 	fflush(stdout);
 
 	/* The exit status: the first VM that failed, else 0. */

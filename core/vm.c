@@ -135,14 +135,27 @@ static const struct platform_ops vm_platform_ops = {
 	vm_plat_read, vm_plat_write, vm_plat_set_timer, vm_plat_set_seip, vm_plat_halt,
 };
 
-/* With several VMs, each console line is prefixed by its VM. */
+void vm_flush_output(struct vm *vm)
+{
+	if (!vm->line_len)
+		return;
+	printf("[vm%d] %.*s", vm->id, (int)vm->line_len, vm->line);
+	vm->line_len = 0;
+}
+
+/* With several VMs, each console line is prefixed by its VM, and goes out
+ * whole: a time slice can end in the middle of a line. */
 static void vm_output(void *ctx, uint8_t c)
 {
 	struct vm *vm = ctx;
 	if (vm->mon->mute)
 		return;
-	if (vm->mon->nvm > 1 && vm->at_line_start)
-		printf("[vm%d] ", vm->id);
+	if (vm->mon->nvm > 1) {
+		vm->line[vm->line_len++] = (char)c;
+		if (c == '\n' || vm->line_len == sizeof(vm->line))
+			vm_flush_output(vm);
+		return;
+	}
 	putchar(c);
 	vm->at_line_start = c == '\n';
 }

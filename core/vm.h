@@ -87,6 +87,11 @@ struct vm {
 	} stall;
 	struct pv_vm pv;
 	struct vt_vm *vtx; /* --mode=vt only */
+	/* With several VMs: the console line being written, printed whole
+	 * (with its [vmN] prefix) at its newline, so that VMs that share the
+	 * hart at instruction granularity never mix their lines. */
+	char line[256];
+	unsigned line_len;
 };
 
 /* The vCPU's privileged state, wherever this VM keeps it. */
@@ -108,6 +113,9 @@ struct vm_config {
  * lists every virtio slot whether or not a disk fills it. */
 struct vm *vm_create(struct monitor *mon, int id, const struct vm_config *cfg);
 void vm_destroy(struct vm *vm);
+
+/* Print what is left of the VM's console line (several VMs only). */
+void vm_flush_output(struct vm *vm);
 
 /* Guest-physical memory through P -> R: 0, or -1 if not all guest RAM.
  * Writes keep the shadows and the decode cache right. */

@@ -157,6 +157,8 @@ enum mon_slice_end vt_slice(struct monitor *mon, struct vm *vm, uint64_t slice)
 				vm->vcpu.wfi = false;
 			else if (!csr_idle_to_timer(c))
 				return MON_SLICE_BLOCKED;
+			else if (mon->nvm > 1)
+				return MON_SLICE_DONE; /* as monitor_slice: let the others run */
 			continue;
 		}
 		if (monitor_vm_progress(vm) >= end)

@@ -32,3 +32,9 @@ $(eval $(call criterion_test,vt,$(VTEST_SRCS),$(B)/guests/kernel.elf))
 DTEST_SRCS := tests/kernel/disk_test.c tests/kernel/krun.c
 $(B)/tests/kernel/disk_test.o: CFLAGS += $(KTEST_DEFS)
 $(eval $(call criterion_test,disk,$(DTEST_SRCS),$(B)/guests/kernel.elf $(B)/guests/kernel-pv.elf))
+
+# The network (issue 14): two VMs on the switch, ping and a UDP file
+# transfer, in every mode that runs several VMs.
+NTEST_SRCS := tests/kernel/net_test.c tests/kernel/krun.c
+$(B)/tests/kernel/net_test.o: CFLAGS += $(KTEST_DEFS)
+$(eval $(call criterion_test,net,$(NTEST_SRCS),$(B)/guests/kernel.elf $(B)/guests/kernel-pv.elf))

@@ -4,7 +4,8 @@
  *   1. read the device tree: RAM, UART, PLIC, timebase, bootargs
  *   2. give the free RAM to the page allocator
  *   3. build the kernel page table and turn paging on
- *   4. start the devices (UART, PLIC, a virtio disk if there is one),
+ *   4. start the devices (UART, PLIC, a disk and a network card if
+ *      there are),
  *      the trap vector and the timer
  *   5. spawn init (pid 1) with the programs named in `run=`, and
  *      schedule forever.  When init exits, the machine powers off with
@@ -21,6 +22,7 @@
 #include "kernel/fdt.h"
 #include "kernel/kalloc.h"
 #include "kernel/kernel.h"
+#include "kernel/net.h"
 #include "kernel/plic.h"
 #include "kernel/proc.h"
 #include "kernel/pv.h"
@@ -108,6 +110,7 @@ void kmain(uint32_t hartid, uintptr_t dtb)
 	kprintf("kernel: %u MiB RAM, bootargs \"%s\"\n", main_fdt.mem_size >> 20,
 		main_fdt.bootargs);
 	disk_init(&main_fdt);
+	net_init(&main_fdt);
 	trap_init();
 	timer_init(main_fdt.timebase_hz);
 	proc_init();

@@ -10,6 +10,7 @@
 #include "kernel/console.h"
 #include "kernel/disk.h"
 #include "kernel/kalloc.h"
+#include "kernel/net.h"
 #include "kernel/kernel.h"
 #include "kernel/micro.h"
 #include "kernel/timer.h"
@@ -234,6 +235,46 @@ static int sys_diskread(struct trapframe *tf)
 static int sys_diskwrite(struct trapframe *tf)
 {
 	return sys_disk_rw(tf, true);
+}
+
+static int sys_netinfo(struct trapframe *tf)
+{
+	(void)tf;
+	return (int)net_ip();
+}
+
+static int sys_ping(struct trapframe *tf)
+{
+	return net_ping(sys_arg(tf, 0), sys_arg(tf, 1));
+}
+
+static int sys_echoes(struct trapframe *tf)
+{
+	(void)tf;
+	return (int)net_echoes_answered();
+}
+
+/* udpsend/udprecv: the datagram goes through a kernel buffer. */
+static int sys_udpsend(struct trapframe *tf)
+{
+	static uint8_t buf[NET_UDP_MAX];
+	uint32_t n = sys_arg(tf, 4);
+	if (n > sizeof(buf) || umem_copyin(proc_current(), buf, sys_arg(tf, 3), n) < 0)
+		return -1;
+	return net_udp_send(sys_arg(tf, 0), (uint16_t)sys_arg(tf, 1), (uint16_t)sys_arg(tf, 2), buf,
+			    n);
+}
+
+static int sys_udprecv(struct trapframe *tf)
+{
+	static uint8_t buf[NET_UDP_MAX];
+	uint32_t n = sys_arg(tf, 2), ticks = sys_arg(tf, 3);
+	if (n > sizeof(buf) || ticks > 100000)
+		return -1;
+	int got = net_udp_recv((uint16_t)sys_arg(tf, 0), buf, n, ticks);
+	if (got > 0 && umem_copyout(proc_current(), sys_arg(tf, 1), buf, (uint32_t)got) < 0)
+		return -1;
+	return got;
 }
 
 /* micro(kind, n): n iterations of one microbenchmark that needs the

@@ -17,6 +17,7 @@
 #include "kernel/disk.h"
 #include "kernel/intr.h"
 #include "kernel/kernel.h"
+#include "kernel/net.h"
 #include "kernel/plic.h"
 #include "kernel/pv.h"
 #include "kernel/timer.h"
@@ -69,8 +70,8 @@ static void trap_interrupt(uint32_t irq)
 		 * so it can raise that source again. */
 		uint32_t src = plic_claim();
 		if (src) {
-			if (!disk_intr(src))
-				uart_intr(); /* not the disk: the UART */
+			if (!disk_intr(src) && !net_intr(src))
+				uart_intr(); /* not the disk or the card: the UART */
 			plic_complete(src);
 		}
 	} else {

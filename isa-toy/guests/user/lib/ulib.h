@@ -26,6 +26,11 @@ int micro(int kind, int n);
 int diskinfo(void);
 int diskread(unsigned sector, void *buf, int n);
 int diskwrite(unsigned sector, const void *buf, int n);
+unsigned netinfo(void);
+int ping(unsigned ip, unsigned seq);
+int echoes(void);
+int udpsend(unsigned ip, unsigned dport, unsigned sport, const void *buf, int n);
+int udprecv(unsigned port, void *buf, int n, unsigned ticks);
 
 /* printf: format (%d %u %x %p %s %c, widths) and print with ONE write
  * call when the result fits in 256 bytes, so a line is never split. */
