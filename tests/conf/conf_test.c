@@ -82,25 +82,40 @@ static void conf_case(const char *prog, const char *variant)
 	{                                   \
 		conf_case(#prog, #variant); \
 	}
-#define CONF_PROG(prog)          \
-	CONF_VARIANT(prog, s)    \
-	CONF_VARIANT(prog, u)    \
-	CONF_VARIANT(prog, s_vm) \
-	CONF_VARIANT(prog, u_4k) \
-	CONF_VARIANT(prog, u_mega)
+#include "tests/conf/programs.def"
+#undef CONF_VARIANT
 
-/* One row per program in tests/conf/prog (conf_programs_all_listed checks
- * none is forgotten). */
-CONF_PROG(add)
-CONF_PROG(addi)
-CONF_PROG(lui)
-CONF_PROG(branch)
-CONF_PROG(jal)
-CONF_PROG(load)
-CONF_PROG(store)
-CONF_PROG(mul)
-CONF_PROG(amo)
-CONF_PROG(fence)
-CONF_PROG(csr)
-CONF_PROG(ebreak)
-CONF_PROG(timer)
+/* Every tests/conf/prog/NAME.S and tests/conf/priv/NAME.S has its row in
+ * programs.def: a program left out there would never run. */
+static const char *const conf_listed[] = {
+#define CONF_VARIANT(prog, variant) #prog,
+#include "tests/conf/programs.def"
+#undef CONF_VARIANT
+};
+
+static void conf_check_listed(const char *dir)
+{
+	char cmd[256];
+	struct runner_result r;
+	int n = 0;
+
+	snprintf(cmd, sizeof(cmd), "ls %s", dir);
+	runner_run(cmd, "", &r);
+	cr_assert_eq(r.status, 0, "cannot list %s: %s", dir, r.err);
+	for (char *save = NULL, *f = strtok_r(r.out, "\n", &save); f;
+	     f = strtok_r(NULL, "\n", &save), n++) {
+		*strrchr(f, '.') = 0;
+		int found = 0;
+		for (size_t i = 0; i < sizeof(conf_listed) / sizeof(conf_listed[0]); i++)
+			found |= !strcmp(conf_listed[i], f);
+		cr_expect(found, "%s/%s.S is not in tests/conf/programs.def", dir, f);
+	}
+	cr_expect_gt(n, 0, "no programs in %s", dir);
+	runner_free(&r);
+}
+
+Test(conf, programs_all_listed)
+{
+	conf_check_listed("tests/conf/prog");
+	conf_check_listed("tests/conf/priv");
+}

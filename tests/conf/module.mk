@@ -10,18 +10,24 @@ CONF_ENV_u := 1
 CONF_ENV_s_vm := 2
 CONF_ENV_u_4k := 3
 CONF_ENV_u_mega := 4
-CONF_ELFS     := $(foreach p,$(CONF_PROGS),$(foreach v,$(CONF_VARIANTS),$(CONF_B)/$(p).$(v).elf))
+# tests/conf/priv: programs that build their own page tables and switch
+# privilege themselves; they start in variant s only.
+CONF_PRIVS    := $(basename $(notdir $(wildcard tests/conf/priv/*.S)))
+CONF_ELFS     := $(foreach p,$(CONF_PROGS),$(foreach v,$(CONF_VARIANTS),$(CONF_B)/$(p).$(v).elf)) \
+		 $(foreach p,$(CONF_PRIVS),$(CONF_B)/$(p).s.elf)
 CONF_RT       := tests/conf/crt.S tests/conf/report.c
 
-# build/tests/conf/PROG.VARIANT.elf, one rule per program and variant.
+# build/tests/conf/PROG.VARIANT.elf, one rule per program and variant
+# ($(3): the folder of the source).
 define conf_elf
-$(CONF_B)/$(1).$(2).elf: tests/conf/prog/$(1).S $(CONF_RT) tests/conf/conf.h tests/conf/link.ld
+$(CONF_B)/$(1).$(2).elf: tests/conf/$(3)/$(1).S $(CONF_RT) tests/conf/conf.h tests/conf/link.ld
 	@mkdir -p $$(dir $$@)
 	@$$(if $(Q),echo "  RVCC    $$@")
 	$(Q)$(RV_CC) $(RV_CFLAGS) -MF $$@.d -I. $(RV_LDFLAGS) -Wl,--no-warn-rwx-segments \
 		-DCONF_ENV=$(CONF_ENV_$(2)) -DCONF_NAME='"$(1)"' \
 		-T tests/conf/link.ld -o $$@ $(CONF_RT) $$<
 endef
-$(foreach p,$(CONF_PROGS),$(foreach v,$(CONF_VARIANTS),$(eval $(call conf_elf,$(p),$(v)))))
+$(foreach p,$(CONF_PROGS),$(foreach v,$(CONF_VARIANTS),$(eval $(call conf_elf,$(p),$(v),prog))))
+$(foreach p,$(CONF_PRIVS),$(eval $(call conf_elf,$(p),s,priv)))
 
 $(eval $(call criterion_test,conf,tests/conf/conf_test.c tests/guest/runner.c,$(CONF_ELFS)))
