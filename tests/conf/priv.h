@@ -13,8 +13,8 @@
  *
  * A snippet is a label of code that does one thing (a load, a store, a
  * jump) and then executes ebreak.  Whatever happens, a trap ends the
- * probe: priv_vector records scause, stval and sepc in priv_cause,
- * priv_tval and priv_epc and returns, in S-mode, behind the probe, which
+ * probe: priv_vector records scause, stval, sepc and sstatus in
+ * priv_cause, priv_tval, priv_epc and priv_status and returns, in S-mode, behind the probe, which
  * then checks that scause was `want_cause` (3, the ebreak, means the
  * access itself went through).
  *
@@ -134,12 +134,18 @@
 	90 : li t6, want;                  \
 	CHECK_WORD(priv_cause, t6)
 
-/* The snippets most programs need (PRIV_SNIPPETS puts them in the body). */
+/* The snippets most programs need (PRIV_SNIPPETS puts them in the body):
+ * a load from a1, a store of a2 to a1, a jump to a1, a bounded wait (an
+ * interrupt ends it with its cause; if none comes, the ebreak does). */
 #define PRIV_SNIPPETS                      \
 	.align 2;                          \
 	snip_load : lw a0, 0(a1); ebreak;  \
 	snip_store : sw a2, 0(a1); ebreak; \
-	snip_exec : jr a1
+	snip_exec : jr a1;                 \
+	snip_wait : li a0, 1000;           \
+	1 : addi a0, a0, -1;               \
+	bnez a0, 1b;                       \
+	ebreak
 
 /* The trap handler and its records.  Every trap ends a probe: record
  * scause, stval and sepc, mask an interrupt (sie = 0, or it would be
@@ -156,6 +162,8 @@
 	sw t5, 4(t4);                      \
 	csrr t5, sepc;                     \
 	sw t5, 8(t4);                      \
+	csrr t5, sstatus;                  \
+	sw t5, 16(t4);                     \
 	lw t5, 12(t4);                     \
 	csrw sepc, t5;                     \
 	li t5, SSTATUS_SPP;                \
@@ -169,6 +177,7 @@
 	priv_tval : .word 0;               \
 	priv_epc : .word 0;                \
 	priv_resume : .word 0;             \
+	priv_status : .word 0;             \
 	.bss;                              \
 	.align 12;                         \
 	priv_root : .space 4096;           \
