@@ -50,6 +50,20 @@
 #define SSTATUS_SPP (1 << 8)
 #define SSTATUS_SUM (1 << 18)
 #define SSTATUS_MXR (1 << 19)
+#define SIP_SSIP (1 << 1)
+#define SIP_STIP (1 << 5)
+#define SIP_SEIP (1 << 9)
+#define INTR(n) (0x80000000 | (n)) /* scause of interrupt n */
+/* The PLIC and the UART (both boards: QEMU virt and trapvisor's), for an
+ * external interrupt: the UART (source 10) raises its line when its
+ * "transmitter empty" interrupt is enabled; the S-mode context is 1. */
+#define PLIC_PRIORITY(src) (0x0c000000 + 4 * (src))
+#define PLIC_ENABLE_S 0x0c002080
+#define PLIC_THRESHOLD_S 0x0c201000
+#define PLIC_CLAIM_S 0x0c201004
+#define UART_SRC 10
+#define UART_IER 0x10000001
+#define UART_IIR 0x10000002
 
 #ifdef __ASSEMBLER__
 
@@ -104,6 +118,32 @@
 	csrw satp, t6;                                                  \
 	sfence.vma
 
+/* The UART's line through the PLIC to S-mode: priority 1, enabled,
+ * threshold 0, then IER.ETBEI raises the line (the THR is empty). */
+#define UART_IRQ_ON                       \
+	li t4, PLIC_PRIORITY(UART_SRC);   \
+	li t5, 1;                         \
+	sw t5, 0(t4);                     \
+	li t4, PLIC_ENABLE_S;             \
+	li t5, 1 << UART_SRC;             \
+	sw t5, 0(t4);                     \
+	li t4, PLIC_THRESHOLD_S;          \
+	sw zero, 0(t4);                   \
+	li t4, UART_IER;                  \
+	li t5, 2;                         \
+	sb t5, 0(t4)
+/* ... and down again: a0 := the claimed source; reading IIR clears the
+ * UART's one-shot "THR empty" interrupt, IER = 0, complete the claim. */
+#define UART_IRQ_OFF                      \
+	li t4, PLIC_CLAIM_S;              \
+	lw a0, 0(t4);                     \
+	li t4, UART_IIR;                  \
+	lb t5, 0(t4);                     \
+	li t4, UART_IER;                  \
+	sb zero, 0(t4);                   \
+	li t4, PLIC_CLAIM_S;              \
+	sw a0, 0(t4)
+
 /* Arm the handler: the next trap returns to `resume` (in S-mode). */
 #define PRIV_ARM(resume)           \
 	li t5, -1;                 \
@@ -136,16 +176,18 @@
 
 /* The snippets most programs need (PRIV_SNIPPETS puts them in the body):
  * a load from a1, a store of a2 to a1, a jump to a1, a bounded wait (an
- * interrupt ends it with its cause; if none comes, the ebreak does). */
+ * interrupt ends it with its cause; if none comes, the ebreak does), the
+ * same with sstatus.SIE set first, a lone ebreak. */
 #define PRIV_SNIPPETS                      \
 	.align 2;                          \
 	snip_load : lw a0, 0(a1); ebreak;  \
 	snip_store : sw a2, 0(a1); ebreak; \
 	snip_exec : jr a1;                 \
+	snip_sie_wait : csrsi sstatus, SSTATUS_SIE; \
 	snip_wait : li a0, 1000;           \
 	1 : addi a0, a0, -1;               \
 	bnez a0, 1b;                       \
-	ebreak
+	snip_ebreak : ebreak
 
 /* The trap handler and its records.  Every trap ends a probe: record
  * scause, stval and sepc, mask an interrupt (sie = 0, or it would be
