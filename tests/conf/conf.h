@@ -29,6 +29,11 @@
 #define CONF_ENV_U_4K	3 /* U-mode, Sv32 on: alias made of 4 KiB pages */
 #define CONF_ENV_U_MEGA 4 /* U-mode, Sv32 on: alias made of one megapage */
 
+/* Built for --isa=legacy's U-mode sstatus semantics (docs/isa.md): the
+ * PROG.VARIANT.legacy.elf files of tests/conf/module.mk. */
+#ifndef CONF_EXPECT_LEGACY
+#define CONF_EXPECT_LEGACY 0
+#endif
 #define CONF_IN_U     (CONF_ENV == CONF_ENV_U || CONF_ENV == CONF_ENV_U_4K || CONF_ENV == CONF_ENV_U_MEGA)
 #define CONF_ALIASED  (CONF_ENV == CONF_ENV_U_4K || CONF_ENV == CONF_ENV_U_MEGA)
 #define CONF_PAGING   (CONF_ENV >= CONF_ENV_S_VM)

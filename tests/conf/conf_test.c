@@ -31,6 +31,8 @@ static const char *const conf_modes[] = {
 #define CONF_MAX_INSNS "2000000"
 #define CONF_TIMEOUT   "timeout 5 "
 
+/* Run build/tests/conf/PROG.VARIANT.elf (VARIANT may carry the .legacy
+ * suffix) under `mode`; cmd gets the command line. */
 static void conf_run(const char *mode, const char *prog, const char *variant,
 		     struct runner_result *r, char *cmd, size_t cmd_size)
 {
@@ -42,13 +44,46 @@ static void conf_run(const char *mode, const char *prog, const char *variant,
 }
 
 /* Whether `prog` behaves differently on --isa=legacy by design: there,
- * U-mode reads of sstatus do not trap (docs/isa.md), which csr.S does not
- * test, so no program differs today; listed here when one does. */
+ * U-mode plain reads and writes of sstatus do not trap (docs/isa.md).
+ * CONF_LEGACY_PROGS (from tests/conf/module.mk, which also builds their
+ * PROG.VARIANT.legacy.elf) names them; only the U-mode variants differ. */
 static int conf_legacy_differs(const char *prog, const char *variant)
 {
-	(void)prog;
-	(void)variant;
+	const char *all = CONF_LEGACY_PROGS, *p = all;
+	size_t n = strlen(prog);
+
+	if (variant[0] != 'u')
+		return 0;
+	while ((p = strstr(p, prog))) {
+		if ((p == all || p[-1] == ' ') && (p[n] == ' ' || !p[n]))
+			return 1;
+		p += n;
+	}
 	return 0;
+}
+
+/* A legacy mode on a program that differs there: the strict build must
+ * fail (the difference is real: "NAME: FAIL case 1", status 1) and the
+ * build for the legacy semantics must pass. */
+static void conf_legacy_case(const char *mode, const char *prog, const char *variant)
+{
+	char cmd[512], want[128], legacy_variant[64];
+	struct runner_result r;
+
+	conf_run(mode, prog, variant, &r, cmd, sizeof(cmd));
+	snprintf(want, sizeof(want), "%s: FAIL case 1\n", prog);
+	cr_expect_str_eq(r.out, want, "mode %s, variant %s (strict build): %s: stderr: %s", mode,
+			 variant, cmd, r.err);
+	cr_expect_eq(r.status, 1, "mode %s, variant %s (strict build): %s", mode, variant, cmd);
+	runner_free(&r);
+
+	snprintf(legacy_variant, sizeof(legacy_variant), "%s.legacy", variant);
+	conf_run(mode, prog, legacy_variant, &r, cmd, sizeof(cmd));
+	snprintf(want, sizeof(want), "%s: pass\n", prog);
+	cr_expect_str_eq(r.out, want, "mode %s, variant %s (legacy build): %s: stderr: %s", mode,
+			 variant, cmd, r.err);
+	cr_expect_eq(r.status, 0, "mode %s, variant %s (legacy build): %s", mode, variant, cmd);
+	runner_free(&r);
 }
 
 static void conf_case(const char *prog, const char *variant)
@@ -65,8 +100,10 @@ static void conf_case(const char *prog, const char *variant)
 
 	for (size_t i = 0; i < sizeof(conf_modes) / sizeof(conf_modes[0]); i++) {
 		struct runner_result r;
-		if (strstr(conf_modes[i], "legacy") && conf_legacy_differs(prog, variant))
+		if (strstr(conf_modes[i], "legacy") && conf_legacy_differs(prog, variant)) {
+			conf_legacy_case(conf_modes[i], prog, variant);
 			continue;
+		}
 		conf_run(conf_modes[i], prog, variant, &r, cmd, sizeof(cmd));
 		cr_expect_str_eq(r.out, ref.out, "mode %s, variant %s: %s: stderr: %s",
 				 conf_modes[i], variant, cmd, r.err);
