@@ -62,28 +62,33 @@ static int conf_legacy_differs(const char *prog, const char *variant)
 	return 0;
 }
 
+/* Run PROG.VARIANT.elf under `mode`: it must print `want` and exit with
+ * `status` (`what` names the build in a failure message). */
+static void conf_expect(const char *mode, const char *prog, const char *variant, const char *what,
+			const char *want, int status)
+{
+	char cmd[512];
+	struct runner_result r;
+
+	conf_run(mode, prog, variant, &r, cmd, sizeof(cmd));
+	cr_expect_str_eq(r.out, want, "mode %s, variant %s (%s): %s: stderr: %s", mode, variant,
+			 what, cmd, r.err);
+	cr_expect_eq(r.status, status, "mode %s, variant %s (%s): %s", mode, variant, what, cmd);
+	runner_free(&r);
+}
+
 /* A legacy mode on a program that differs there: the strict build must
  * fail (the difference is real: "NAME: FAIL case 1", status 1) and the
  * build for the legacy semantics must pass. */
 static void conf_legacy_case(const char *mode, const char *prog, const char *variant)
 {
-	char cmd[512], want[128], legacy_variant[64];
-	struct runner_result r;
+	char want[128], legacy_variant[64];
 
-	conf_run(mode, prog, variant, &r, cmd, sizeof(cmd));
 	snprintf(want, sizeof(want), "%s: FAIL case 1\n", prog);
-	cr_expect_str_eq(r.out, want, "mode %s, variant %s (strict build): %s: stderr: %s", mode,
-			 variant, cmd, r.err);
-	cr_expect_eq(r.status, 1, "mode %s, variant %s (strict build): %s", mode, variant, cmd);
-	runner_free(&r);
-
+	conf_expect(mode, prog, variant, "strict build", want, 1);
 	snprintf(legacy_variant, sizeof(legacy_variant), "%s.legacy", variant);
-	conf_run(mode, prog, legacy_variant, &r, cmd, sizeof(cmd));
 	snprintf(want, sizeof(want), "%s: pass\n", prog);
-	cr_expect_str_eq(r.out, want, "mode %s, variant %s (legacy build): %s: stderr: %s", mode,
-			 variant, cmd, r.err);
-	cr_expect_eq(r.status, 0, "mode %s, variant %s (legacy build): %s", mode, variant, cmd);
-	runner_free(&r);
+	conf_expect(mode, prog, legacy_variant, "legacy build", want, 0);
 }
 
 static void conf_case(const char *prog, const char *variant)
