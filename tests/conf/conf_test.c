@@ -37,7 +37,7 @@ static void conf_run(const char *mode, const char *prog, const char *variant,
 		     struct runner_result *r, char *cmd, size_t cmd_size)
 {
 	snprintf(cmd, cmd_size,
-		 CONF_TIMEOUT "build/trapvisor run %s --mem 4M --max-insns " CONF_MAX_INSNS
+		 CONF_TIMEOUT "build/trapvisor run %s --mem 1M --max-insns " CONF_MAX_INSNS
 			      " build/tests/conf/%s.%s.elf",
 		 mode, prog, variant);
 	runner_run(cmd, "", r);

@@ -27,12 +27,11 @@ struct conf_deviation {
 	int qemu_status;
 };
 static const struct conf_deviation conf_qemu_deviations[] = {
-	/* amo case 19: sc.w on a misaligned address must raise a
+	/* lrsc case 11: sc.w on a misaligned address must raise a
 	 * store-address-misaligned exception (unprivileged spec, "A"
 	 * extension: LR/SC); QEMU 7.2 compares the address with its
-	 * reservation first and, finding none, just fails the sc.w.  (Case
-	 * 20, the last, would differ too: see causes case 13.) */
-	{ "amo", "amo: FAIL case 19\n", 19 },
+	 * reservation first and, finding none, just fails the sc.w. */
+	{ "lrsc", "lrsc: FAIL case 11\n", 11 },
 	/* pagefault case 85: S-mode must never fetch from a user page, SUM
 	 * or not; QEMU 7.2 checks that on its page walk only, so once a
 	 * load with SUM has put the page in its TLB, the fetch goes
@@ -66,7 +65,7 @@ static void conf_peer_case(const char *prog, const char *variant)
 	snprintf(name, sizeof(name), "%s.%s", prog, variant);
 	snprintf(pass, sizeof(pass), "%s: pass\n", prog);
 
-	char *bare[] = { KRUN_TRAPVISOR, "run",	    "--mode=bare", "--mem", "4M",
+	char *bare[] = { KRUN_TRAPVISOR, "run",	    "--mode=bare", "--mem", "1M",
 			 "--max-insns",	 "2000000", elf,	   NULL };
 	struct krun_result q, t;
 
