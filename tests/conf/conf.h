@@ -28,14 +28,15 @@
 #define CONF_ENV_S_VM	2 /* S-mode, Sv32 on: identity megapage */
 #define CONF_ENV_U_4K	3 /* U-mode, Sv32 on: alias made of 4 KiB pages */
 #define CONF_ENV_U_MEGA 4 /* U-mode, Sv32 on: alias made of one megapage */
+#define CONF_ENV_PV	5 /* as U_4K, set up through paravirtual hypercalls */
 
 /* Built for --isa=legacy's U-mode sstatus semantics (docs/isa.md): the
  * PROG.VARIANT.legacy.elf files of tests/conf/module.mk. */
 #ifndef CONF_EXPECT_LEGACY
 #define CONF_EXPECT_LEGACY 0
 #endif
-#define CONF_IN_U     (CONF_ENV == CONF_ENV_U || CONF_ENV == CONF_ENV_U_4K || CONF_ENV == CONF_ENV_U_MEGA)
-#define CONF_ALIASED  (CONF_ENV == CONF_ENV_U_4K || CONF_ENV == CONF_ENV_U_MEGA)
+#define CONF_IN_U     (CONF_ENV == CONF_ENV_U || CONF_ENV == CONF_ENV_U_4K || CONF_ENV == CONF_ENV_U_MEGA || CONF_ENV == CONF_ENV_PV)
+#define CONF_ALIASED  (CONF_ENV == CONF_ENV_U_4K || CONF_ENV == CONF_ENV_U_MEGA || CONF_ENV == CONF_ENV_PV)
 #define CONF_PAGING   (CONF_ENV >= CONF_ENV_S_VM)
 #define CONF_ALIAS_VA 0x40000000 /* where U-mode sees RAM in the aliased variants */
 #define CONF_EXIT_A7  93	 /* the ecall a U-mode body ends with */

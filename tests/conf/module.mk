@@ -4,12 +4,13 @@
 # and the Criterion table that runs every program x variant in every mode.
 CONF_B        := $(B)/tests/conf
 CONF_PROGS    := $(basename $(notdir $(wildcard tests/conf/prog/*.S)))
-CONF_VARIANTS := s u s_vm u_4k u_mega
+CONF_VARIANTS := s u s_vm u_4k u_mega pv
 CONF_ENV_s := 0
 CONF_ENV_u := 1
 CONF_ENV_s_vm := 2
 CONF_ENV_u_4k := 3
 CONF_ENV_u_mega := 4
+CONF_ENV_pv := 5
 # tests/conf/priv: programs that build their own page tables and switch
 # privilege themselves; they start in variant s only.
 CONF_PRIVS    := $(basename $(notdir $(wildcard tests/conf/priv/*.S)))
@@ -21,7 +22,7 @@ CONF_RT       := tests/conf/crt.S tests/conf/report.c
 # touch sstatus from U): also built as PROG.VARIANT.legacy.elf with
 # CONF_EXPECT_LEGACY=1, the expectation the legacy modes are held to.
 CONF_LEGACY_PROGS := sstatus
-CONF_U_VARIANTS   := u u_4k u_mega
+CONF_U_VARIANTS   := u u_4k u_mega pv
 CONF_ELFS += $(foreach p,$(CONF_LEGACY_PROGS),$(foreach v,$(CONF_U_VARIANTS),$(CONF_B)/$(p).$(v).legacy.elf))
 
 # build/tests/conf/PROG.VARIANT$(4).elf, one rule per program and variant

@@ -91,4 +91,7 @@ static void conf_peer_case(const char *prog, const char *variant)
 	{                                        \
 		conf_peer_case(#prog, #variant); \
 	}
+/* The pv variant runs only under trapvisor's --mode=pv (its hypercalls
+ * mean nothing to QEMU's firmware). */
+#define CONF_VARIANT_PV(prog)
 #include "tests/conf/programs.def"
