@@ -6,7 +6,9 @@
  * line and end with the same status.  A failure message names the mode,
  * the variant and the command, so one case can be rerun by hand.
  *
- * Run one program: build/tests/bin/conf --filter 'conf/amo_u_4k'.
+ * Run one program: build/tests/bin/conf --filter 'conf/amoadd_u_4k'.
+ * The trapvisor run is that of the test's own build folder (TV_BIN), and
+ * so are the ELFs (CONF_ELF_DIR, from tests/conf/module.mk).
  */
 #include <criterion/criterion.h>
 #include <stdio.h>
@@ -36,14 +38,14 @@ static const char *const conf_pv_modes[] = {
 #define CONF_MAX_INSNS "2000000"
 #define CONF_TIMEOUT   "timeout 5 "
 
-/* Run build/tests/conf/PROG.VARIANT.elf (VARIANT may carry the .legacy
+/* Run CONF_ELF_DIR/PROG.VARIANT.elf (VARIANT may carry the .legacy
  * suffix) under `mode`; cmd gets the command line. */
 static void conf_run(const char *mode, const char *prog, const char *variant,
 		     struct runner_result *r, char *cmd, size_t cmd_size)
 {
 	snprintf(cmd, cmd_size,
-		 CONF_TIMEOUT "build/trapvisor run %s --mem 1M --max-insns " CONF_MAX_INSNS
-			      " build/tests/conf/%s.%s.elf",
+		 CONF_TIMEOUT TV_BIN " run %s --mem 1M --max-insns " CONF_MAX_INSNS " " CONF_ELF_DIR
+				     "/%s.%s.elf",
 		 mode, prog, variant);
 	runner_run(cmd, "", r);
 }

@@ -41,6 +41,7 @@ $(foreach p,$(CONF_PRIVS),$(eval $(call conf_elf,$(p),s,priv)))
 $(foreach p,$(CONF_LEGACY_PROGS),$(foreach v,$(CONF_U_VARIANTS),\
 	$(eval $(call conf_elf,$(p),$(v),prog,.legacy,-DCONF_EXPECT_LEGACY=1))))
 
-$(B)/tests/conf/conf_test.o: CFLAGS += -DCONF_LEGACY_PROGS='"$(CONF_LEGACY_PROGS)"'
+$(B)/tests/conf/conf_test.o: CFLAGS += -DCONF_LEGACY_PROGS='"$(CONF_LEGACY_PROGS)"' \
+	-DCONF_ELF_DIR='"$(CONF_B)"'
 $(B)/tests/conf/conf_test.o: tests/conf/module.mk
 $(eval $(call criterion_test,conf,tests/conf/conf_test.c tests/guest/runner.c,$(CONF_ELFS)))
