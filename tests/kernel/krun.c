@@ -215,30 +215,32 @@ int krun_trapvisor(const char *mode, const char *bootargs, const char *input_fil
  * the kernel ELF loaded at its addresses by -kernel, bootargs by -append,
  * the UART on stdin/stdout and nothing else on the terminal.
  */
-int krun_qemu_elf(const char *elf, const char *cpu, const char *bootargs, const char *input_file,
-		  int timeout_s, struct krun_result *r)
+/* krun_qemu_argv: fill argv (room for 32) with that command line. */
+static void krun_qemu_argv(char *argv[32], const char *elf, const char *cpu, const char *bootargs)
 {
-	char *argv[32] = { "/usr/bin/qemu-system-riscv32",
-			   "-machine",
-			   "virt",
-			   "-bios",
-			   "none",
-			   "-m",
-			   "64M",
-			   "-smp",
-			   "1",
-			   "-drive",
-			   "if=pflash,unit=0,format=raw,readonly=on,file=" KRUN_SHIM,
-			   "-kernel",
-			   (char *)elf,
-			   "-display",
-			   "none",
-			   "-serial",
-			   "stdio",
-			   "-monitor",
-			   "none",
-			   "-no-reboot" };
-	int n = 20;
+	static char *const fixed[] = { "/usr/bin/qemu-system-riscv32",
+				       "-machine",
+				       "virt",
+				       "-bios",
+				       "none",
+				       "-m",
+				       "64M",
+				       "-smp",
+				       "1",
+				       "-drive",
+				       "if=pflash,unit=0,format=raw,readonly=on,file=" KRUN_SHIM,
+				       "-kernel",
+				       NULL, /* the ELF */
+				       "-display",
+				       "none",
+				       "-serial",
+				       "stdio",
+				       "-monitor",
+				       "none",
+				       "-no-reboot" };
+	int n = 0;
+	for (; n < (int)(sizeof(fixed) / sizeof(fixed[0])); n++)
+		argv[n] = fixed[n] ? fixed[n] : (char *)elf;
 	if (cpu) {
 		argv[n++] = "-cpu";
 		argv[n++] = (char *)cpu;
@@ -248,7 +250,22 @@ int krun_qemu_elf(const char *elf, const char *cpu, const char *bootargs, const 
 		argv[n++] = (char *)bootargs;
 	}
 	argv[n] = NULL;
+}
+
+int krun_qemu_elf(const char *elf, const char *cpu, const char *bootargs, const char *input_file,
+		  int timeout_s, struct krun_result *r)
+{
+	char *argv[32];
+	krun_qemu_argv(argv, elf, cpu, bootargs);
 	return krun_with_input(argv, input_file, timeout_s, r);
+}
+
+int krun_qemu_elf_input(const char *elf, const char *cpu, const char *input, int timeout_s,
+			struct krun_result *r)
+{
+	char *argv[32];
+	krun_qemu_argv(argv, elf, cpu, NULL);
+	return krun(argv, input, input ? strlen(input) : 0, timeout_s, r);
 }
 
 int krun_qemu(const char *bootargs, const char *input_file, int timeout_s, struct krun_result *r)

@@ -45,6 +45,10 @@ int krun_qemu(const char *bootargs, const char *input_file, int timeout_s, struc
  * NULL for QEMU's default CPU and no -append. */
 int krun_qemu_elf(const char *elf, const char *cpu, const char *bootargs, const char *input_file,
 		  int timeout_s, struct krun_result *r);
+/* The same with no bootargs and the console input given as a string
+ * (NULL or "" for none) rather than a file of tests/kernel/expected/. */
+int krun_qemu_elf_input(const char *elf, const char *cpu, const char *input, int timeout_s,
+			struct krun_result *r);
 
 /* krun_verdict: NULL if run `r` (by `who`) printed exactly `want` and
  * exited with `status`; otherwise a message (malloc'd) that names the
