@@ -56,6 +56,47 @@ static void guest_case(const char *mode, const char *name, const char *args, con
 #include "tests/guest/guests.def"
 #undef GUEST
 
+/* Every guest program tests/guest/NAME.c has its row in guests.def, so
+ * that it runs in every mode and, where it can, on QEMU: a program left
+ * out there would be checked nowhere.  Not programs: the runtime and the
+ * test's own sources; not rows: programs for tests of their own. */
+static const char *const guest_listed[] = {
+#define GUEST(name, isa, args, input, want_out, want_status, qemu) #name,
+#include "tests/guest/guests.def"
+#undef GUEST
+	/* Not guest programs: */
+	"rt",
+	"runner",
+	"guest_test",
+	/* Programs of other tests: output_test.c's run whose reader goes
+	 * away, and max_insns_stops_a_runaway here and in tests/monitor. */
+	"chatter",
+	"spin",
+};
+
+Test(guest, programs_all_listed)
+{
+	struct runner_result r;
+	int n = 0;
+
+	runner_run("ls tests/guest", "", &r);
+	cr_assert_eq(r.status, 0, "cannot list tests/guest: %s", r.err);
+	for (char *save = NULL, *f = strtok_r(r.out, "\n", &save); f;
+	     f = strtok_r(NULL, "\n", &save)) {
+		size_t len = strlen(f);
+		if (len < 3 || strcmp(f + len - 2, ".c"))
+			continue; /* crt0.S, headers, guests.def, module.mk */
+		f[len - 2] = 0;
+		n++;
+		int found = 0;
+		for (size_t i = 0; i < sizeof(guest_listed) / sizeof(guest_listed[0]); i++)
+			found |= !strcmp(guest_listed[i], f);
+		cr_expect(found, "tests/guest/%s.c is not in tests/guest/guests.def", f);
+	}
+	cr_expect_gt(n, 10, "too few programs in tests/guest");
+	runner_free(&r);
+}
+
 Test(guest, max_insns_stops_a_runaway)
 {
 	struct runner_result r;
