@@ -104,11 +104,21 @@ static void monitor_load(struct monitor *mon, struct vm *vm)
 
 void monitor_reflect(struct vm *vm, uint32_t cause, uint32_t tval)
 {
+	/* LAB trap-and-emulate step 4 BEGIN: reflect a trap into the guest */
 	/* What the hardware does on a trap into S-mode, done to the vCPU's
 	 * software copy: sepc, scause, stval, SPP/SPIE/SIE, mode, pc. */
 	csr_trap_enter(&vm->vcpu.csr, &vm->mon->hw.pc, cause, tval);
 	vm->mon->hw.resv_valid = false;
 	vm_switch_shadow(vm); /* now in virtual S-mode: the kernel's view */
+
+	/* LAB STUB */
+	//| /* Not written yet: the VM stops, saying which trap it could not
+	//|  * deliver (doing nothing would retry the same trap forever). */
+	//| fprintf(stderr, "trapvisor: vm%d: %s (tval %#x) not reflected: write monitor_reflect\n",
+	//| 	vm->id, cpu_cause_name(cause), tval);
+	//| vm->halted = true;
+	//| vm->exit_code = 1;
+	/* LAB END */
 }
 
 void monitor_inject(struct vm *vm)

@@ -131,6 +131,7 @@ static void mon_illegal(struct vm *vm, const struct cpu_trap *t, uint64_t t0)
 	case INSN_csrrwi:
 	case INSN_csrrsi:
 	case INSN_csrrci: {
+		/* LAB trap-and-emulate step 1 BEGIN: emulate the CSR instruction */
 		/* The same rules as the hardware (csr.c), on the software copy;
 		 * in virtual U-mode they refuse S-mode CSRs, so the trap goes on
 		 * to the guest kernel as its hardware would send it. */
@@ -146,16 +147,29 @@ static void mon_illegal(struct vm *vm, const struct cpu_trap *t, uint64_t t0)
 		}
 		monitor_note(vm, MON_emulate_csr, t, text, t0);
 		return;
+		/* LAB STUB */
+		//| /* Not written yet: the guest kernel gets an illegal-instruction
+		//|  * trap, as if its hardware had no CSRs.  (text and how are for
+		//|  * the trace line you will write.) */
+		//| (void)text;
+		//| (void)how;
+		//| break;
+		/* LAB END */
 	}
 	case INSN_sret:
 		if (!guest_kernel)
 			break;
+		/* LAB trap-and-emulate step 3 BEGIN: emulate sret */
 		csr_sret(c, &hw->pc);
 		vm->vcpu.csr.instret++;
 		vm->stats.emulated++;
 		vm_switch_shadow(vm); /* maybe back to the user's view */
 		monitor_note(vm, MON_emulate_sret, t, NULL, t0);
 		return;
+		/* LAB STUB */
+		//| /* Not written yet: sret is reflected as an illegal instruction. */
+		//| break;
+		/* LAB END */
 	case INSN_wfi:
 		if (!guest_kernel)
 			break;

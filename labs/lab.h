@@ -1,0 +1,49 @@
+/*
+ * lab.h -- what every lab's grader shares: one VM of the teaching kernel
+ * on a real monitor, set up in-process so that a step's check can call
+ * the student's code on crafted inputs (a crafted trap, a crafted guest
+ * page table) and look at exactly what it did.
+ */
+#ifndef LABS_LAB_H
+#define LABS_LAB_H
+
+#include <stdint.h>
+
+#include "core/monitor.h"
+
+#define LAB_RAM	   (8u << 20)
+#define LAB_KERNEL KRUN_BUILD "/guests/kernel.elf"
+
+/* The grader's monitor and its one VM (the teaching kernel, loaded, not
+ * run), its registers on the hart, in virtual S-mode, MMU off. */
+extern struct monitor lab_mon;
+extern struct vm *lab_vm;
+
+/* Criterion .init / .fini of every unit-level suite. */
+void lab_setup(void);
+void lab_teardown(void);
+
+/* The hart traps to the monitor with `cause` and `tval` at pc `pc`, as
+ * cpu_run would hand it over: the monitor handles it (monitor_trap). */
+void lab_trap(uint32_t cause, uint32_t tval, uint32_t pc);
+
+/* Instruction words, from the RISC-V encoding. */
+#define LAB_CSR(f3, rd, csr, rs1) \
+	(((uint32_t)(csr) << 20) | ((rs1) << 15) | ((f3) << 12) | ((rd) << 7) | 0x73u)
+#define LAB_CSRRW(rd, csr, rs1)	 LAB_CSR(1u, rd, csr, rs1)
+#define LAB_CSRRS(rd, csr, rs1)	 LAB_CSR(2u, rd, csr, rs1)
+#define LAB_CSRRC(rd, csr, rs1)	 LAB_CSR(3u, rd, csr, rs1)
+#define LAB_CSRRWI(rd, csr, imm) LAB_CSR(5u, rd, csr, imm)
+#define LAB_CSRRSI(rd, csr, imm) LAB_CSR(6u, rd, csr, imm)
+#define LAB_CSRRCI(rd, csr, imm) LAB_CSR(7u, rd, csr, imm)
+#define LAB_SRET		 0x10200073u
+
+/* A guest page at guest-physical `gpa` (in the grader's scratch area at
+ * the top of guest RAM, which the kernel, not run, does not use),
+ * zeroed; its address. */
+uint32_t lab_page(unsigned index);
+/* Read and write one guest-physical word. */
+uint32_t lab_peek(uint32_t gpa);
+void lab_poke(uint32_t gpa, uint32_t val);
+
+#endif
