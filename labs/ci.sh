@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # ci.sh WORKDIR LAB... -- the labs' proof in CI (make test-labs), per lab:
 #   1. the starter tarball holds no solution line (dist.sh checks it);
-#   2. the starter tree builds, warning-free (-Werror), on its own;
+#   2. the starter tree's monitor and grader build, warning-free (-Werror);
 #   3. every step's grader FAILS on the starter: each check tests what the
 #      student must write;
 #   4. every step PASSES on the solution (this tree).
@@ -21,7 +21,10 @@ for lab in "$@"; do
 	(cd build && find . \( -path ./labs -o -path ./tests/kernel -o -path ./tests/pv -o \
 		-path ./tests/compare \) -prune -o -type f -print0 |
 		cpio -0pdm --quiet "../$tree/build")
-	if ! make --no-print-directory -s -C "$tree" -j2 all >"$work/$lab-build.log" 2>&1; then
+	# Everything a cut region is compiled into (the monitor), the kernel
+	# and the lab's grader; the test binaries only relink the same code.
+	if ! make --no-print-directory -s -C "$tree" -j2 build/trapvisor build/guests/kernel.elf \
+		"build/labs/bin/$lab" >"$work/$lab-build.log" 2>&1; then
 		echo "FAIL $lab: the starter tree does not build (see $work/$lab-build.log)"
 		fail=1
 		continue

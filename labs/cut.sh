@@ -5,14 +5,14 @@
 # marked in place, and the stub that replaces it is written inside the
 # marker block, one line per "//| " comment:
 #
-#	/* LAB shadow step 2 BEGIN: compose the shadow entry's flags */
+#	/* LAB NAME step N BEGIN: what the student writes here */
 #	...the project's code (the solution)...
 #	/* LAB STUB */
 #	//| flags = PTE_V | PTE_U;	(the starter's code)
 #	/* LAB END */
 #
-# Every tracked file is copied to OUT; in each, the regions of LAB lose
-# their solution and their stub lines become code.  Regions of other labs
+# Every tracked file is copied to OUT; in each C source (.c .h .S), the
+# regions of LAB lose their solution and their stub lines become code.  Regions of other labs
 # are left alone (those parts of the monitor stay complete).  OUT/.lab
 # names the lab, so that `make grade` there grades it.  Exits 2 on a
 # malformed region (no STUB, no END, a region inside a region).
@@ -22,11 +22,13 @@ lab=$1 out=$2
 [ -f "labs/$lab/steps" ] || { echo "cut.sh: no lab '$lab' (no labs/$lab/steps)" >&2; exit 2; }
 rm -rf "$out"
 mkdir -p "$out"
+# Regions are marked in C sources only (docs may show the markers).
+labs_is_source() { case "$1" in *.c | *.h | *.S) return 0 ;; esac; return 1; }
 # Tracked files as they are in the working tree (uncommitted edits too).
 git ls-files --cached --others --exclude-standard | while IFS= read -r f; do
 	[ -e "$f" ] || continue
 	mkdir -p "$out/$(dirname "$f")"
-	if grep -q "LAB $lab step [0-9]* BEGIN" "$f" 2>/dev/null; then
+	if labs_is_source "$f" && grep -q "LAB $lab step [0-9]* BEGIN" "$f"; then
 		labs/cut.awk -v lab="$lab" "$f" >"$out/$f" || { rm -rf "$out"; exit 2; }
 		chmod --reference="$f" "$out/$f"
 	else

@@ -3,7 +3,7 @@
 # LAB an instructor hands out (make lab-dist), checked to hold no line of
 # the lab's solution: every line of the cut regions (trimmed, 8+ chars)
 # may occur in the tarball only as often as it occurs in the tree outside
-# those regions and in their stubs.
+# those regions (and outside labs/LAB/) and in their stubs.
 set -euo pipefail
 [ $# -eq 2 ] || { echo "usage: labs/dist.sh LAB OUTDIR" >&2; exit 2; }
 lab=$1 outdir=$2
@@ -17,12 +17,13 @@ tar -czf "$tarball" -C "$outdir" --owner=0 --group=0 "$lab-starter"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 tar -xzf "$tarball" -C "$tmp"
+labs_is_source() { case "$1" in *.c | *.h | *.S) return 0 ;; esac; return 1; }
 trim() { sed -e 's/^[[:space:]]*//' -e 's/[[:space:]]*$//' | awk 'length >= 8'; }
 # The solution's lines, and the lines allowed anyway (outside the regions,
 # and the stubs once uncommented).
 git ls-files --cached --others --exclude-standard | while IFS= read -r f; do
 	[ -f "$f" ] || continue
-	if grep -q "LAB $lab step [0-9]* BEGIN" "$f"; then
+	if labs_is_source "$f" && grep -q "LAB $lab step [0-9]* BEGIN" "$f"; then
 		awk -v lab="$lab" -v sol="$tmp/sol" -v ok="$tmp/ok" '
 			$0 ~ ("/\\* LAB " lab " step [0-9]+ BEGIN") { s = 1; next }
 			s == 1 && /\/\* LAB STUB \*\// { s = 2; next }
@@ -30,7 +31,9 @@ git ls-files --cached --others --exclude-standard | while IFS= read -r f; do
 			s == 1 { print >> sol; next }
 			s == 2 { sub(/\/\/\| ?/, ""); print >> ok; next }
 			{ print >> ok }' "$f"
-	else
+	elif [ "${f#labs/$lab/}" = "$f" ]; then
+		# (the lab's own handout and grader allow nothing: a solution
+		# line there is a leak)
 		grep -Iv '^$' "$f" >>"$tmp/ok" || true
 	fi
 done

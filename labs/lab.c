@@ -4,8 +4,12 @@
 #include "labs/lab.h"
 
 #include <criterion/criterion.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include "isa-toy/board.h"
+#include "tests/kernel/krun.h"
 
 struct monitor lab_mon;
 struct vm *lab_vm;
@@ -54,4 +58,45 @@ uint32_t lab_peek(uint32_t gpa)
 void lab_poke(uint32_t gpa, uint32_t val)
 {
 	cr_assert_eq(vm_write_phys(lab_vm, gpa, &val, 4), 0);
+}
+
+/* The kernel under `mode`, bounded by `max_insns`; 0 or -1 (cannot start). */
+static int lab_run(const char *mode, const char *bootargs, unsigned long long max_insns,
+		   struct krun_result *r)
+{
+	char mode_opt[64], max_opt[64];
+	snprintf(mode_opt, sizeof(mode_opt), "--mode=%s", mode);
+	snprintf(max_opt, sizeof(max_opt), "--max-insns=%llu", max_insns);
+	char *argv[] = { KRUN_TRAPVISOR,   "run",	mode_opt, max_opt, "--stats", "--append",
+			 (char *)bootargs, KRUN_KERNEL, NULL };
+	return krun(argv, NULL, 0, 60, r);
+}
+
+static unsigned long long lab_retired(const struct krun_result *r)
+{
+	const char *p = strstr(r->err, "instructions retired: ");
+	cr_assert(p, "no --stats in:\n%s", r->err);
+	return strtoull(p + strlen("instructions retired: "), NULL, 10);
+}
+
+void lab_equal_to_bare(const char *mode, const char *bootargs)
+{
+	struct krun_result b, t;
+	cr_assert_eq(lab_run("bare", bootargs, LAB_MAX_INSNS, &b), 0);
+	cr_assert_eq(b.status == 124 || b.timed_out, 0, "%s: the bare run did not end", bootargs);
+	/* The same work retires the same count: twice the bare run's count
+	 * (a trap counts as one) is plenty, and stops a trap loop early. */
+	unsigned long long bare = lab_retired(&b);
+	cr_assert_eq(lab_run(mode, bootargs, 2 * bare + 100000, &t), 0);
+	cr_assert_not(t.timed_out, "%s: --mode=%s timed out", bootargs, mode);
+	cr_assert_neq(t.status, 124, "%s: --mode=%s ran out of --max-insns (a trap loop?):\n%s",
+		      bootargs, mode, t.err);
+	cr_assert_str_eq(t.out, b.out, "%s: --mode=%s printed\n%s\n--mode=bare printed\n%s",
+			 bootargs, mode, t.out, b.out);
+	cr_assert_eq(t.status, b.status, "%s: exit status %s %d, bare %d", bootargs, mode, t.status,
+		     b.status);
+	cr_assert_eq(lab_retired(&t), bare, "%s: %s retired %llu instructions, bare %llu", bootargs,
+		     mode, lab_retired(&t), bare);
+	krun_free(&b);
+	krun_free(&t);
 }

@@ -38,12 +38,21 @@ void lab_trap(uint32_t cause, uint32_t tval, uint32_t pc);
 #define LAB_CSRRCI(rd, csr, imm) LAB_CSR(7u, rd, csr, imm)
 #define LAB_SRET		 0x10200073u
 
-/* A guest page at guest-physical `gpa` (in the grader's scratch area at
- * the top of guest RAM, which the kernel, not run, does not use),
- * zeroed; its address. */
+/* Guest page number `index` of the grader's scratch area (at the top of
+ * guest RAM, which the kernel, loaded but not run, does not use), zeroed;
+ * its guest-physical address. */
 uint32_t lab_page(unsigned index);
 /* Read and write one guest-physical word. */
 uint32_t lab_peek(uint32_t gpa);
 void lab_poke(uint32_t gpa, uint32_t val);
+
+/* The whole system: the teaching kernel with `bootargs` under `mode`
+ * must print what it prints on the bare machine, exit the same way and
+ * retire exactly as many instructions.  Every run is bounded (bare by
+ * LAB_MAX_INSNS, `mode` by twice what bare retired; a trap counts as one)
+ * and timed out after 60 s, so a wrong monitor fails the check instead of
+ * hanging it. */
+#define LAB_MAX_INSNS 400000000ull
+void lab_equal_to_bare(const char *mode, const char *bootargs);
 
 #endif

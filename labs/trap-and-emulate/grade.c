@@ -7,7 +7,6 @@
 #include <criterion/criterion.h>
 
 #include "labs/lab.h"
-#include "tests/kernel/krun.h"
 
 #define PC 0x80002000u /* where the crafted instructions "are" */
 
@@ -241,40 +240,17 @@ Test(step4, vectored_interrupt)
 
 TestSuite(step5, .timeout = 120);
 
-static unsigned long long retired(const struct krun_result *r)
-{
-	const char *p = strstr(r->err, "instructions retired: ");
-	cr_assert(p, "no --stats in:\n%s", r->err);
-	return strtoull(p + strlen("instructions retired: "), NULL, 10);
-}
-
-static void equal_to_bare(const char *bootargs)
-{
-	struct krun_result b, t;
-	cr_assert_eq(krun_trapvisor("bare", bootargs, NULL, 60, &b), 0);
-	cr_assert_eq(krun_trapvisor("trap", bootargs, NULL, 60, &t), 0);
-	cr_assert_not(t.timed_out, "%s: trap mode timed out", bootargs);
-	cr_assert_str_eq(t.out, b.out, "%s: trap mode printed\n%s\nbare printed\n%s", bootargs,
-			 t.out, b.out);
-	cr_assert_eq(t.status, b.status, "%s: exit status trap %d, bare %d", bootargs, t.status,
-		     b.status);
-	cr_assert_eq(retired(&t), retired(&b), "%s: trap retired %llu instructions, bare %llu",
-		     bootargs, retired(&t), retired(&b));
-	krun_free(&b);
-	krun_free(&t);
-}
-
 Test(step5, hello)
 {
-	equal_to_bare("run=hello:a:b");
+	lab_equal_to_bare("trap", "run=hello:a:b");
 }
 
 Test(step5, syscalls_and_faults)
 {
-	equal_to_bare("run=syscalls,fault,fault:kernel,fault:priv");
+	lab_equal_to_bare("trap", "run=syscalls,fault,fault:kernel,fault:priv");
 }
 
 Test(step5, processes)
 {
-	equal_to_bare("run=spawnloop:20,pingpong");
+	lab_equal_to_bare("trap", "run=spawnloop:20,pingpong");
 }
