@@ -60,6 +60,54 @@ void lab_poke(uint32_t gpa, uint32_t val)
 	cr_assert_eq(vm_write_phys(lab_vm, gpa, &val, 4), 0);
 }
 
+uint32_t lab_rppn(uint32_t gpa)
+{
+	uint32_t gpage = 0;
+	cr_assert(spt_p2r_page(&lab_vm->p2r, gpa, &gpage), "%#x is not guest RAM", gpa);
+	return spt_frame_ppn(&lab_mon.frames, lab_vm->p2r.frame[gpage]);
+}
+
+uint32_t lab_shadow_pte(uint32_t va)
+{
+	const struct spt_tree *t = lab_vm->spt.cur;
+	uint32_t leaf = t->leaf[va >> 22];
+	if (leaf == SPT_NONE)
+		return 0;
+	const uint32_t *p = (const uint32_t *)(void *)spt_frame_ptr(&lab_mon.frames, leaf);
+	return p[(va >> 12) & 1023];
+}
+
+struct spt_fault lab_miss(uint32_t va, enum mmu_access access)
+{
+	struct spt_fault f;
+	const struct csr_file *c = &lab_vm->vcpu.csr;
+	spt_fault(&lab_vm->spt, va, access, c->priv, c->sstatus, &f);
+	return f;
+}
+
+uint32_t lab_filled(uint32_t va, enum mmu_access access)
+{
+	struct spt_fault f = lab_miss(va, access);
+	cr_assert_eq(f.result, SPT_FILLED,
+		     "a %s at %#x the guest allows must fill the shadow (got %s)",
+		     access == ACCESS_EXEC   ? "fetch"
+		     : access == ACCESS_READ ? "load"
+					     : "store",
+		     va, f.result == SPT_GUEST_FAULT ? "a guest fault" : "something else");
+	uint32_t e = lab_shadow_pte(va);
+	cr_assert(e & PTE_V, "no valid shadow entry for %#x after the fill", va);
+	return e;
+}
+
+void lab_satp(uint32_t root, enum cpu_priv priv, uint32_t sstatus)
+{
+	struct csr_file *c = &lab_vm->vcpu.csr;
+	c->priv = priv;
+	c->sstatus = sstatus;
+	c->satp = SATP_MODE_SV32 | (root >> 12);
+	vm_switch_shadow(lab_vm);
+}
+
 /* The kernel under `mode`, bounded by `max_insns`; 0 or -1 (cannot start). */
 static int lab_run(const char *mode, const char *bootargs, unsigned long long max_insns,
 		   struct krun_result *r)

@@ -46,6 +46,26 @@ uint32_t lab_page(unsigned index);
 uint32_t lab_peek(uint32_t gpa);
 void lab_poke(uint32_t gpa, uint32_t val);
 
+/* --- guest page tables, by hand --- */
+
+/* A guest PTE mapping guest-physical `gpa` with `flags` (PTE_V...). */
+static inline uint32_t lab_pte(uint32_t gpa, uint32_t flags)
+{
+	return ((gpa >> 12) << PTE_PPN_SHIFT) | flags;
+}
+/* The machine page behind guest-physical `gpa` (the VM's P -> R map). */
+uint32_t lab_rppn(uint32_t gpa);
+/* The current shadow's entry for `va` (0 if none). */
+uint32_t lab_shadow_pte(uint32_t va);
+/* The hardware missed in the shadow at `va` doing `access`, the vCPU in
+ * its current mode: what spt_fault() decided. */
+struct spt_fault lab_miss(uint32_t va, enum mmu_access access);
+/* A miss that must fill the shadow: the entry installed for `va`. */
+uint32_t lab_filled(uint32_t va, enum mmu_access access);
+/* Make the guest's satp `root` (a page from lab_page), in mode `priv`
+ * with `sstatus`, and its shadow current. */
+void lab_satp(uint32_t root, enum cpu_priv priv, uint32_t sstatus);
+
 /* The whole system: the teaching kernel with `bootargs` under `mode`
  * must print what it prints on the bare machine, exit the same way and
  * retire exactly as many instructions.  Every run is bounded (bare by

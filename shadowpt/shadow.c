@@ -114,8 +114,15 @@ static void spt_ref(struct spt *s, uint32_t gpage)
 {
 	if (gpage == SPT_NONE)
 		return;
+	/* LAB tracing step 1 BEGIN: write-protect a new page-table source */
 	if (s->pt_refs[gpage]++ == 0)
 		spt_revoke_writes(s, gpage);
+	/* LAB STUB */
+	//| /* Not written yet: counted, but mappings made before stay writable.
+	//|  * (spt_revoke_writes, above, is yours to call.) */
+	//| (void)spt_revoke_writes;
+	//| s->pt_refs[gpage]++;
+	/* LAB END */
 }
 
 static void spt_unref(struct spt *s, uint32_t gpage)
@@ -489,6 +496,7 @@ void spt_pt_written(struct spt *s, uint64_t gpa, uint32_t len)
 	int last = (int)(((gpa & 0xfff) + len - 1) >> 2);
 	if (last > 1023)
 		last = 1023;
+	/* LAB tracing step 2 BEGIN: a guest root entry changed */
 	for (int t = 0; t < SPT_TREES; t++) {
 		struct spt_tree *tree = &s->trees[t];
 		if (!tree->used)
@@ -516,6 +524,10 @@ void spt_pt_written(struct spt *s, uint64_t gpa, uint32_t len)
 			}
 		}
 	}
+	/* LAB STUB */
+	//| /* Not written yet: shadows built from this root keep the old entries. */
+	/* LAB END */
+	/* LAB tracing step 3 BEGIN: a guest leaf entry changed */
 	/* A guest leaf entry changed: the page it mapped, in every shadow leaf
 	 * that mirrors this guest leaf table -- found through the reverse map,
 	 * not by scanning every tree. */
@@ -538,4 +550,10 @@ void spt_pt_written(struct spt *s, uint64_t gpa, uint32_t len)
 			s->stats.invalidations++;
 		}
 	}
+	/* LAB STUB */
+	//| /* Not written yet: shadow leaves mirroring this table keep the old
+	//|  * entries.  (first and last are the entries the write touched.) */
+	//| (void)first;
+	//| (void)last;
+	/* LAB END */
 }

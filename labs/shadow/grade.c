@@ -17,11 +17,6 @@
 
 static uint32_t root, table, data;
 
-static uint32_t pte(uint32_t gpa, uint32_t flags)
-{
-	return ((gpa >> 12) << PTE_PPN_SHIFT) | flags;
-}
-
 /* A guest with its MMU on, in mode `priv` with `sstatus`, whose page at
  * VA has guest PTE flags `flags`. */
 static void guest(enum cpu_priv priv, uint32_t sstatus, uint32_t flags)
@@ -29,62 +24,16 @@ static void guest(enum cpu_priv priv, uint32_t sstatus, uint32_t flags)
 	root = lab_page(0);
 	table = lab_page(1);
 	data = lab_page(2);
-	lab_poke(root + 4 * (VA >> 22), pte(table, PTE_V));
-	lab_poke(table + 4 * ((VA >> 12) & 1023), pte(data, flags));
+	lab_poke(root + 4 * (VA >> 22), lab_pte(table, PTE_V));
+	lab_poke(table + 4 * ((VA >> 12) & 1023), lab_pte(data, flags));
 	lab_poke(table + 4 * ((VA_PT >> 12) & 1023),
-		 pte(table, PTE_V | PTE_R | PTE_W | PTE_A | PTE_D));
-	struct csr_file *c = &lab_vm->vcpu.csr;
-	c->priv = priv;
-	c->sstatus = sstatus;
-	c->satp = SATP_MODE_SV32 | (root >> 12);
-	vm_switch_shadow(lab_vm);
+		 lab_pte(table, PTE_V | PTE_R | PTE_W | PTE_A | PTE_D));
+	lab_satp(root, priv, sstatus);
 }
 
 static uint32_t guest_pte(void)
 {
 	return lab_peek(table + 4 * ((VA >> 12) & 1023));
-}
-
-/* The machine page behind guest-physical `gpa` (the P -> R map). */
-static uint32_t rppn_of(uint32_t gpa)
-{
-	uint32_t gpage = 0;
-	cr_assert(spt_p2r_page(&lab_vm->p2r, gpa, &gpage));
-	return spt_frame_ppn(&lab_mon.frames, lab_vm->p2r.frame[gpage]);
-}
-
-/* The current shadow's entry for `va` (0 if none). */
-static uint32_t shadow_pte(uint32_t va)
-{
-	struct spt_tree *t = lab_vm->spt.cur;
-	uint32_t leaf = t->leaf[va >> 22];
-	if (leaf == SPT_NONE)
-		return 0;
-	const uint32_t *p = (const uint32_t *)(void *)spt_frame_ptr(&lab_mon.frames, leaf);
-	return p[(va >> 12) & 1023];
-}
-
-static struct spt_fault miss(uint32_t va, enum mmu_access access)
-{
-	struct spt_fault f;
-	const struct csr_file *c = &lab_vm->vcpu.csr;
-	spt_fault(&lab_vm->spt, va, access, c->priv, c->sstatus, &f);
-	return f;
-}
-
-/* A miss that must fill: the entry installed for `va`. */
-static uint32_t filled(uint32_t va, enum mmu_access access)
-{
-	struct spt_fault f = miss(va, access);
-	cr_assert_eq(f.result, SPT_FILLED,
-		     "a %s at %#x the guest allows must fill the shadow (got %s)",
-		     access == ACCESS_EXEC   ? "fetch"
-		     : access == ACCESS_READ ? "load"
-					     : "store",
-		     va, f.result == SPT_GUEST_FAULT ? "a guest fault" : "something else");
-	uint32_t e = shadow_pte(va);
-	cr_assert(e & PTE_V, "no valid shadow entry for %#x after the fill", va);
-	return e;
 }
 
 static const uint32_t RWX = PTE_R | PTE_W | PTE_X;
@@ -96,16 +45,16 @@ TestSuite(step1, .init = lab_setup, .fini = lab_teardown, .timeout = 30);
 Test(step1, fill_composes_v_p_r)
 {
 	guest(PRIV_S, 0, PTE_V | PTE_R | PTE_A);
-	uint32_t e = filled(VA, ACCESS_READ);
-	cr_assert_eq(e >> PTE_PPN_SHIFT, rppn_of(data),
+	uint32_t e = lab_filled(VA, ACCESS_READ);
+	cr_assert_eq(e >> PTE_PPN_SHIFT, lab_rppn(data),
 		     "V %#x -> P %#x -> R page %#x, but the shadow maps page %#x", VA, data,
-		     rppn_of(data), e >> PTE_PPN_SHIFT);
+		     lab_rppn(data), e >> PTE_PPN_SHIFT);
 }
 
 Test(step1, accessed_bit_goes_to_the_guest)
 {
 	guest(PRIV_S, 0, PTE_V | PTE_R);
-	filled(VA, ACCESS_READ);
+	lab_filled(VA, ACCESS_READ);
 	cr_assert(guest_pte() & PTE_A, "the guest's PTE must show A after the access (%#x)",
 		  guest_pte());
 }
@@ -120,22 +69,22 @@ Test(step1, not_present_is_the_guests_fault)
 		     { ACCESS_WRITE, EXC_store_page_fault },
 		     { ACCESS_EXEC, EXC_insn_page_fault } };
 	for (unsigned i = 0; i < 3; i++) {
-		struct spt_fault f = miss(VA, want[i].a);
+		struct spt_fault f = lab_miss(VA, want[i].a);
 		cr_assert_eq(f.result, SPT_GUEST_FAULT);
 		cr_assert_eq(f.cause, want[i].cause, "cause %u, want %u", f.cause, want[i].cause);
 	}
-	cr_assert_eq(shadow_pte(VA), 0, "nothing may be installed for a guest fault");
+	cr_assert_eq(lab_shadow_pte(VA), 0, "nothing may be installed for a guest fault");
 }
 
 Test(step1, guest_permissions_are_enforced)
 {
 	/* User code on a kernel page, a store to a read-only page. */
 	guest(PRIV_U, 0, PTE_V | PTE_R | PTE_W | PTE_A | PTE_D);
-	struct spt_fault f = miss(VA, ACCESS_READ);
+	struct spt_fault f = lab_miss(VA, ACCESS_READ);
 	cr_assert_eq(f.result, SPT_GUEST_FAULT, "guest user mode read a kernel page (U=0)");
 	cr_assert_eq(f.cause, EXC_load_page_fault);
 	guest(PRIV_S, 0, PTE_V | PTE_R | PTE_A);
-	f = miss(VA, ACCESS_WRITE);
+	f = lab_miss(VA, ACCESS_WRITE);
 	cr_assert_eq(f.result, SPT_GUEST_FAULT, "a store to a read-only page must fault");
 	cr_assert_eq(f.cause, EXC_store_page_fault);
 }
@@ -160,7 +109,7 @@ TestSuite(step2, .init = lab_setup, .fini = lab_teardown, .timeout = 30);
 Test(step2, kernel_page_in_the_kernel_view)
 {
 	guest(PRIV_S, 0, PTE_V | PTE_R | PTE_X | PTE_A);
-	uint32_t e = filled(VA, ACCESS_EXEC);
+	uint32_t e = lab_filled(VA, ACCESS_EXEC);
 	cr_assert(e & PTE_U, "the hart runs the whole guest in U-mode: every entry needs U");
 	cr_assert_eq(e & RWX, PTE_R | PTE_X, "guest R|X must give R|X (got %#x)", e & RWX);
 }
@@ -168,7 +117,7 @@ Test(step2, kernel_page_in_the_kernel_view)
 Test(step2, execute_only_page)
 {
 	guest(PRIV_U, 0, PTE_V | PTE_X | PTE_U | PTE_A);
-	uint32_t e = filled(VA, ACCESS_EXEC);
+	uint32_t e = lab_filled(VA, ACCESS_EXEC);
 	cr_assert_eq(e & RWX, PTE_X, "an execute-only page must not become readable (got %#x)",
 		     e & RWX);
 }
@@ -176,7 +125,7 @@ Test(step2, execute_only_page)
 Test(step2, mxr_makes_executable_readable)
 {
 	guest(PRIV_U, SSTATUS_MXR, PTE_V | PTE_X | PTE_U | PTE_A);
-	uint32_t e = filled(VA, ACCESS_READ);
+	uint32_t e = lab_filled(VA, ACCESS_READ);
 	cr_assert(e & PTE_R, "with sstatus.MXR, an executable page may be read (got %#x)", e & RWX);
 }
 
@@ -186,7 +135,7 @@ Test(step2, kernel_never_executes_user_pages)
 	 * fills serves its fetches too, and S-mode never executes U pages. */
 	guest(PRIV_S, SSTATUS_SUM, PTE_V | PTE_R | PTE_X | PTE_U | PTE_A);
 	cr_assert_eq(lab_vm->spt.cur->view, SPT_VIEW_S_SUM);
-	uint32_t e = filled(VA, ACCESS_READ);
+	uint32_t e = lab_filled(VA, ACCESS_READ);
 	cr_assert(e & PTE_R);
 	cr_assert_not(e & PTE_X, "the kernel's view maps a user page executable");
 }
@@ -194,7 +143,7 @@ Test(step2, kernel_never_executes_user_pages)
 Test(step2, user_view_of_user_code)
 {
 	guest(PRIV_U, 0, PTE_V | PTE_R | PTE_X | PTE_U | PTE_A);
-	uint32_t e = filled(VA, ACCESS_EXEC);
+	uint32_t e = lab_filled(VA, ACCESS_EXEC);
 	cr_assert_eq(e & RWX, PTE_R | PTE_X, "got %#x", e & RWX);
 }
 
@@ -205,12 +154,12 @@ TestSuite(step3, .init = lab_setup, .fini = lab_teardown, .timeout = 30);
 Test(step3, clean_page_is_not_writable_until_written)
 {
 	guest(PRIV_S, 0, PTE_V | PTE_R | PTE_W);
-	uint32_t e = filled(VA, ACCESS_READ);
+	uint32_t e = lab_filled(VA, ACCESS_READ);
 	cr_assert_not(e & PTE_W,
 		      "a read filled a writable entry for a clean page: the guest's D would never "
 		      "be set");
 	cr_assert_not(guest_pte() & PTE_D, "a read must not set D");
-	e = filled(VA, ACCESS_WRITE);
+	e = lab_filled(VA, ACCESS_WRITE);
 	cr_assert(e & PTE_W, "after the store's fill the page is writable");
 	cr_assert(guest_pte() & PTE_D, "the store must set D in the guest's PTE (%#x)",
 		  guest_pte());
@@ -219,7 +168,7 @@ Test(step3, clean_page_is_not_writable_until_written)
 Test(step3, dirty_page_is_writable_at_once)
 {
 	guest(PRIV_S, 0, PTE_V | PTE_R | PTE_W | PTE_A | PTE_D);
-	uint32_t e = filled(VA, ACCESS_READ);
+	uint32_t e = lab_filled(VA, ACCESS_READ);
 	cr_assert(e & PTE_W, "a dirty writable page needs no second fault");
 }
 
@@ -228,10 +177,10 @@ Test(step3, page_tables_stay_read_only)
 	/* The leaf table is mapped writable and dirty by the guest, but a
 	 * shadow was built from it: the guest's writes to it must trap. */
 	guest(PRIV_S, 0, PTE_V | PTE_R | PTE_A);
-	filled(VA, ACCESS_READ);
-	uint32_t e = filled(VA_PT, ACCESS_READ);
+	lab_filled(VA, ACCESS_READ);
+	uint32_t e = lab_filled(VA_PT, ACCESS_READ);
 	cr_assert_not(e & PTE_W, "the guest's own page table is mapped writable in the shadow");
-	cr_assert_eq(miss(VA_PT, ACCESS_WRITE).result, SPT_PT_WRITE);
+	cr_assert_eq(lab_miss(VA_PT, ACCESS_WRITE).result, SPT_PT_WRITE);
 }
 
 /* --- step 4: the whole kernel --- */
