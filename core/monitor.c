@@ -124,8 +124,13 @@ void monitor_reflect(struct vm *vm, uint32_t cause, uint32_t tval)
 void monitor_inject(struct vm *vm)
 {
 	struct vcpu *v = &vm->vcpu;
+	/* LAB interrupts step 2 BEGIN: wake a vCPU waiting in wfi */
 	if (csr_wfi_wakes(&v->csr))
 		v->wfi = false;
+	/* LAB STUB */
+	//| /* Not written yet: a vCPU in wfi sleeps forever. */
+	/* LAB END */
+	/* LAB interrupts step 1 BEGIN: deliver a due, enabled interrupt */
 	int code = csr_interrupt(&v->csr);
 	if (code < 0)
 		return;
@@ -138,6 +143,12 @@ void monitor_inject(struct vm *vm)
 	vm->trap_mode = v->csr.priv;
 	monitor_reflect(vm, t.cause, 0);
 	monitor_note(vm, MON_inject_irq, &t, cpu_cause_name(t.cause), t0);
+	/* LAB STUB */
+	//| /* Not written yet: the guest never gets an interrupt.  (A
+	//|  * paravirtual kernel's mask is pv_masked(vm): keep one held back
+	//|  * while its kernel masks them.) */
+	//| (void)v;
+	/* LAB END */
 }
 
 /* Run `vm` for up to `slice` of its instructions. */

@@ -173,11 +173,16 @@ static void mon_illegal(struct vm *vm, const struct cpu_trap *t, uint64_t t0)
 	case INSN_wfi:
 		if (!guest_kernel)
 			break;
+		/* LAB interrupts step 2 BEGIN: emulate wfi */
 		mon_retire(vm);
 		if (!csr_wfi_wakes(c))
 			vm->vcpu.wfi = true; /* the loop idles it (monitor.c) */
 		monitor_note(vm, MON_emulate_wfi, t, NULL, t0);
 		return;
+		/* LAB STUB */
+		//| /* Not written yet: wfi is an illegal instruction for the guest. */
+		//| break;
+		/* LAB END */
 	case INSN_sfence_vma:
 		if (!guest_kernel)
 			break;

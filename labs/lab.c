@@ -109,15 +109,24 @@ void lab_satp(uint32_t root, enum cpu_priv priv, uint32_t sstatus)
 }
 
 /* The kernel under `mode`, bounded by `max_insns`; 0 or -1 (cannot start). */
-static int lab_run(const char *mode, const char *bootargs, unsigned long long max_insns,
-		   struct krun_result *r)
+static int lab_run(const char *mode, const char *bootargs, const char *input,
+		   unsigned long long max_insns, struct krun_result *r)
 {
 	char mode_opt[64], max_opt[64];
 	snprintf(mode_opt, sizeof(mode_opt), "--mode=%s", mode);
 	snprintf(max_opt, sizeof(max_opt), "--max-insns=%llu", max_insns);
 	char *argv[] = { KRUN_TRAPVISOR,   "run",	mode_opt, max_opt, "--stats", "--append",
 			 (char *)bootargs, KRUN_KERNEL, NULL };
-	return krun(argv, NULL, 0, 60, r);
+	size_t len = 0;
+	char *in = NULL, path[4096];
+	if (input) {
+		snprintf(path, sizeof(path), "%s/%s", KRUN_EXPECTED, input);
+		in = krun_read_file(path, &len);
+		cr_assert_not_null(in, "cannot read %s", path);
+	}
+	int rc = krun(argv, in, len, 60, r);
+	free(in);
+	return rc;
 }
 
 static unsigned long long lab_retired(const struct krun_result *r)
@@ -127,15 +136,15 @@ static unsigned long long lab_retired(const struct krun_result *r)
 	return strtoull(p + strlen("instructions retired: "), NULL, 10);
 }
 
-void lab_equal_to_bare(const char *mode, const char *bootargs)
+void lab_equal_to_bare(const char *mode, const char *bootargs, const char *input)
 {
 	struct krun_result b, t;
-	cr_assert_eq(lab_run("bare", bootargs, LAB_MAX_INSNS, &b), 0);
+	cr_assert_eq(lab_run("bare", bootargs, input, LAB_MAX_INSNS, &b), 0);
 	cr_assert_eq(b.status == 124 || b.timed_out, 0, "%s: the bare run did not end", bootargs);
 	/* The same work retires the same count: twice the bare run's count
 	 * (a trap counts as one) is plenty, and stops a trap loop early. */
 	unsigned long long bare = lab_retired(&b);
-	cr_assert_eq(lab_run(mode, bootargs, 2 * bare + 100000, &t), 0);
+	cr_assert_eq(lab_run(mode, bootargs, input, 2 * bare + 100000, &t), 0);
 	cr_assert_not(t.timed_out, "%s: --mode=%s timed out", bootargs, mode);
 	cr_assert_neq(t.status, 124, "%s: --mode=%s ran out of --max-insns (a trap loop?):\n%s",
 		      bootargs, mode, t.err);

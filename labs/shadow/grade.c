@@ -189,10 +189,10 @@ TestSuite(step4, .timeout = 150);
 
 Test(step4, memory)
 {
-	lab_equal_to_bare("trap", "run=memtouch:8,ptchurn");
+	lab_equal_to_bare("trap", "run=memtouch:8,ptchurn", NULL);
 }
 
 Test(step4, faults_and_processes)
 {
-	lab_equal_to_bare("trap", "run=fault,fault:kernel,fault:priv,spawnloop:20");
+	lab_equal_to_bare("trap", "run=fault,fault:kernel,fault:priv,spawnloop:20", NULL);
 }

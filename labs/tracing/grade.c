@@ -163,10 +163,10 @@ TestSuite(step4, .timeout = 150);
 
 Test(step4, page_table_churn)
 {
-	lab_equal_to_bare("trap", "run=ptchurn,memtouch:4");
+	lab_equal_to_bare("trap", "run=ptchurn,memtouch:4", NULL);
 }
 
 Test(step4, processes)
 {
-	lab_equal_to_bare("trap", "run=spawnloop:40,pingpong:2");
+	lab_equal_to_bare("trap", "run=spawnloop:40,pingpong:2", NULL);
 }

@@ -242,15 +242,15 @@ TestSuite(step5, .timeout = 120);
 
 Test(step5, hello)
 {
-	lab_equal_to_bare("trap", "run=hello:a:b");
+	lab_equal_to_bare("trap", "run=hello:a:b", NULL);
 }
 
 Test(step5, syscalls_and_faults)
 {
-	lab_equal_to_bare("trap", "run=syscalls,fault,fault:kernel,fault:priv");
+	lab_equal_to_bare("trap", "run=syscalls,fault,fault:kernel,fault:priv", NULL);
 }
 
 Test(step5, processes)
 {
-	lab_equal_to_bare("trap", "run=spawnloop:20,pingpong");
+	lab_equal_to_bare("trap", "run=spawnloop:20,pingpong", NULL);
 }
