@@ -114,6 +114,7 @@ static void mon_illegal(struct vm *vm, const struct cpu_trap *t, uint64_t t0)
 
 	/* A rewritten instruction of binary translation: what it stands for
 	 * is the original word in the guest's own page. */
+	/* LAB pushf step 3 BEGIN: a rewritten instruction traps */
 	if (vm->mon->kind == MON_KIND_BT && guest_kernel && w == BT_MARKER) {
 		uint32_t orig;
 		if (!bt_original(vm, t->pc, &orig) && bt_sensitive(orig)) {
@@ -122,6 +123,9 @@ static void mon_illegal(struct vm *vm, const struct cpu_trap *t, uint64_t t0)
 			vm->stats.bt_traps++;
 		}
 	}
+	/* LAB STUB */
+	//| /* Not written yet: the marker is the guest's illegal instruction. */
+	/* LAB END */
 	enum insn_id id = insn_decode(w);
 
 	switch (id) {

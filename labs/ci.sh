@@ -12,7 +12,7 @@ set -uo pipefail
 work=$1
 shift
 fail=0
-make --no-print-directory -s build/trapvisor build/guests/kernel.elf || exit 1
+make --no-print-directory -s build/trapvisor build/guests/kernel.elf build/guests/kernel-pv.elf || exit 1
 for lab in "$@"; do
 	echo "== test-labs: $lab"
 	labs/dist.sh "$lab" "$work" >/dev/null || { echo "FAIL $lab: lab-dist"; fail=1; continue; }
@@ -24,6 +24,7 @@ for lab in "$@"; do
 	# Everything a cut region is compiled into (the monitor), the kernel
 	# and the lab's grader; the test binaries only relink the same code.
 	if ! make --no-print-directory -s -C "$tree" -j2 build/trapvisor build/guests/kernel.elf \
+		build/guests/kernel-pv.elf \
 		"build/labs/bin/$lab" >"$work/$lab-build.log" 2>&1; then
 		echo "FAIL $lab: the starter tree does not build (see $work/$lab-build.log)"
 		fail=1

@@ -67,12 +67,14 @@ uint32_t lab_filled(uint32_t va, enum mmu_access access);
 void lab_satp(uint32_t root, enum cpu_priv priv, uint32_t sstatus);
 
 /* The whole system: the teaching kernel with `bootargs` under `mode`
- * (and `input`, a file of tests/kernel/expected/, on its console, or NULL)
- * must print what it prints on the bare machine, exit the same way and
- * retire exactly as many instructions.  Every run is bounded (bare by
- * LAB_MAX_INSNS, `mode` by twice what bare retired; a trap counts as one)
- * and timed out after 60 s, so a wrong monitor fails the check instead of
- * hanging it. */
+ * ("trap", or "bt/legacy": a mode and the machine's --isa), with `input`
+ * (a file of tests/kernel/expected/, or NULL) on its console, must print
+ * what it prints on the bare machine (of the same --isa), exit the same
+ * way and retire exactly as many instructions (under "pv", the kernel
+ * built for it, only the output and exit count).  Every run is bounded
+ * (bare by LAB_MAX_INSNS, `mode` by twice what bare retired, pv by 8
+ * times; a trap counts as one) and timed out after 60 s, so a wrong monitor fails the
+ * check instead of hanging it. */
 #define LAB_MAX_INSNS 400000000ull
 void lab_equal_to_bare(const char *mode, const char *bootargs, const char *input);
 
