@@ -16,14 +16,22 @@ struct vm *lab_vm;
 
 void lab_setup(void)
 {
-	cr_assert_eq(monitor_init(&lab_mon, LAB_RAM, 1, MON_KIND_TRAP, false), 0);
+	lab_setup_kind(MON_KIND_TRAP, MON_PAGING_NESTED);
+}
+
+void lab_setup_kind(enum mon_kind kind, enum mon_paging paging)
+{
+	cr_assert_eq(monitor_init(&lab_mon, LAB_RAM, 1, kind, false), 0);
 	lab_mon.mute = true;
+	lab_mon.paging = paging;
 	struct vm_config vc = { LAB_KERNEL, LAB_RAM, NULL, -1 };
 	lab_vm = vm_create(&lab_mon, 0, &vc);
 	cr_assert_not_null(lab_vm, "cannot load %s", LAB_KERNEL);
 	lab_mon.vm[0] = lab_vm;
 	lab_mon.nvm = 1;
 	lab_mon.cur = lab_vm;
+	if (kind == MON_KIND_VT)
+		return; /* its state is the VMCS's, set up by vm_create */
 	lab_vm->vcpu.csr.priv = PRIV_S;
 	vm_switch_shadow(lab_vm);
 }
@@ -108,21 +116,28 @@ void lab_satp(uint32_t root, enum cpu_priv priv, uint32_t sstatus)
 	vm_switch_shadow(lab_vm);
 }
 
-/* The kernel under `mode` ("MODE" or "MODE/ISA"), bounded by `max_insns`,
- * with `input` (or NULL) on its console; 0 or -1 (cannot start).  --mode=pv
- * boots the kernel built for it. */
-static int lab_run(const char *mode, const char *bootargs, const char *input,
+/* The kernel run as `how`: "MODE [--OPTION=VALUE...]" (at most 4
+ * options), bounded by `max_insns`, with `input` (or NULL) on its
+ * console; 0 or -1 (cannot start).  --mode=pv boots the kernel built for
+ * it. */
+static int lab_run(const char *how, const char *bootargs, const char *input,
 		   unsigned long long max_insns, struct krun_result *r)
 {
-	char mode_opt[64], isa_opt[64], max_opt[64];
-	const char *slash = strchr(mode, '/');
-	snprintf(mode_opt, sizeof(mode_opt), "--mode=%.*s", slash ? (int)(slash - mode) : 32, mode);
-	snprintf(isa_opt, sizeof(isa_opt), "--isa=%s", slash ? slash + 1 : "strict");
+	char words[256], mode_opt[64], max_opt[64];
+	snprintf(words, sizeof(words), "%s", how);
+	char *save = NULL, *mode = strtok_r(words, " ", &save);
+	cr_assert_not_null(mode);
+	snprintf(mode_opt, sizeof(mode_opt), "--mode=%s", mode);
 	snprintf(max_opt, sizeof(max_opt), "--max-insns=%llu", max_insns);
-	const char *kernel =
-	    strncmp(mode, "pv", 2) ? KRUN_KERNEL : KRUN_BUILD "/guests/kernel-pv.elf";
-	char *argv[] = { KRUN_TRAPVISOR, "run",	     mode_opt,	       isa_opt,	       max_opt,
-			 "--stats",	 "--append", (char *)bootargs, (char *)kernel, NULL };
+	const char *kernel = strcmp(mode, "pv") ? KRUN_KERNEL : KRUN_BUILD "/guests/kernel-pv.elf";
+	char *argv[16] = { KRUN_TRAPVISOR, "run", mode_opt, max_opt, "--stats" };
+	int n = 5;
+	for (char *o; n < 9 && (o = strtok_r(NULL, " ", &save));)
+		argv[n++] = o;
+	argv[n++] = "--append";
+	argv[n++] = (char *)bootargs;
+	argv[n++] = (char *)kernel;
+	argv[n] = NULL;
 	size_t len = 0;
 	char *in = NULL, path[4096];
 	if (input) {
@@ -145,9 +160,10 @@ static unsigned long long lab_retired(const struct krun_result *r)
 void lab_equal_to_bare(const char *mode, const char *bootargs, const char *input)
 {
 	struct krun_result b, t;
-	const char *slash = strchr(mode, '/');
+	/* The bare machine of the same --isa. */
+	const char *isa = strstr(mode, "--isa=");
 	char bare[64];
-	snprintf(bare, sizeof(bare), "bare%s", slash ? slash : "");
+	snprintf(bare, sizeof(bare), "bare %.*s", isa ? (int)strcspn(isa, " ") : 0, isa ? isa : "");
 	cr_assert_eq(lab_run(bare, bootargs, input, LAB_MAX_INSNS, &b), 0);
 	cr_assert_eq(b.status == 124 || b.timed_out, 0, "%s: the bare run did not end", bootargs);
 	/* The same work retires the same count: twice the bare run's count
@@ -155,7 +171,7 @@ void lab_equal_to_bare(const char *mode, const char *bootargs, const char *input
 	unsigned long long nbare = lab_retired(&b);
 	/* (A paravirtual kernel is another program: under pv, critical
 	 * retires 3.8 times what the strict kernel does on bare.) */
-	bool pv = !strncmp(mode, "pv", 2);
+	bool pv = !strncmp(mode, "pv", 2) && (!mode[2] || mode[2] == ' ');
 	cr_assert_eq(lab_run(mode, bootargs, input, (pv ? 8 : 2) * nbare + 100000, &t), 0);
 	cr_assert_not(t.timed_out, "%s: --mode=%s timed out", bootargs, mode);
 	cr_assert_neq(t.status, 124, "%s: --mode=%s ran out of --max-insns (a trap loop?):\n%s",

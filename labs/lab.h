@@ -19,8 +19,11 @@
 extern struct monitor lab_mon;
 extern struct vm *lab_vm;
 
-/* Criterion .init / .fini of every unit-level suite. */
+/* Criterion .init / .fini of every unit-level suite (the trap-and-
+ * emulate monitor). */
 void lab_setup(void);
+/* The same for another monitor: `kind`, and `paging` under MON_KIND_VT. */
+void lab_setup_kind(enum mon_kind kind, enum mon_paging paging);
 void lab_teardown(void);
 
 /* The hart traps to the monitor with `cause` and `tval` at pc `pc`, as
@@ -67,14 +70,14 @@ uint32_t lab_filled(uint32_t va, enum mmu_access access);
 void lab_satp(uint32_t root, enum cpu_priv priv, uint32_t sstatus);
 
 /* The whole system: the teaching kernel with `bootargs` under `mode`
- * ("trap", or "bt/legacy": a mode and the machine's --isa), with `input`
- * (a file of tests/kernel/expected/, or NULL) on its console, must print
- * what it prints on the bare machine (of the same --isa), exit the same
- * way and retire exactly as many instructions (under "pv", the kernel
- * built for it, only the output and exit count).  Every run is bounded
- * (bare by LAB_MAX_INSNS, `mode` by twice what bare retired, pv by 8
- * times; a trap counts as one) and timed out after 60 s, so a wrong monitor fails the
- * check instead of hanging it. */
+ * ("trap", or a mode and options: "bt --isa=legacy", "vt --paging=shadow"),
+ * with `input` (a file of tests/kernel/expected/, or NULL) on its
+ * console, must print what it prints on the bare machine (of the same
+ * --isa), exit the same way and retire exactly as many instructions
+ * (under "pv", the kernel built for it: only output and exit count).
+ * Every run is bounded (bare by LAB_MAX_INSNS, `mode` by twice what bare
+ * retired, pv by 8 times; a trap counts as one) and timed out after 60 s,
+ * so a wrong monitor fails the check instead of hanging it. */
 #define LAB_MAX_INSNS 400000000ull
 void lab_equal_to_bare(const char *mode, const char *bootargs, const char *input);
 

@@ -157,7 +157,7 @@ TestSuite(step5, .timeout = 150);
 
 Test(step5, binary_translation)
 {
-	lab_equal_to_bare("bt/legacy", "run=critical,detect,hello", NULL);
+	lab_equal_to_bare("bt --isa=legacy", "run=critical,detect,hello", NULL);
 }
 
 Test(step5, paravirtual)
