@@ -13,6 +13,7 @@
  * invariant.
  */
 #define _GNU_SOURCE /* asprintf, strchrnul */
+#include <ctype.h>
 #include <errno.h>
 #include <getopt.h>
 #include <limits.h>
@@ -225,13 +226,17 @@ static int bench_parse_list(const char *opt, const char *list, int (*find)(const
 	}
 }
 
-/* bench_parse_number: a finite double in [lo, hi], the whole string. */
+/* bench_parse_number: a finite double in [lo, hi], the whole string.
+ * It must start with a digit or '.': strtod alone would skip blanks and
+ * take a sign, "inf" or "nan". */
 static int bench_parse_number(const char *s, double lo, double hi, double *out)
 {
 	char *end;
+	if (!isdigit((unsigned char)*s) && *s != '.')
+		return -1;
 	errno = 0;
 	double v = strtod(s, &end);
-	if (!*s || *end || errno || !isfinite(v) || v < lo || v > hi)
+	if (*end || errno || !isfinite(v) || v < lo || v > hi)
 		return -1;
 	*out = v;
 	return 0;

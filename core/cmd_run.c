@@ -2,12 +2,16 @@
  * cmd_run.c -- `trapvisor run [OPTIONS] guest.elf`: parse the options,
  * pick the mode from the table, run.
  */
+#include <ctype.h>
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "core/run.h"
+#include "core/trace.h"
+#include "isa-toy/platform.h"
 #include "isa-toy/board.h"
 
 const struct run_mode run_modes[] = {
@@ -48,6 +52,8 @@ static void run_usage(FILE *f)
 		   "(test finisher or SBI shutdown code).  Several guests run as VMs\n"
 		   "time-sliced on one machine (trap mode), each line of console output\n"
 		   "prefixed by its VM; --mem and --append apply to the guests after them.\n"
+		   "After \"--\" every word is a guest ELF, even one starting with '-'.\n"
+		   "Numbers are decimal or 0x-hex; SIZE takes K, M or G (KiB, MiB, GiB).\n"
 		   "\n"
 		   "options:\n"
 		   "  --mode=MODE      how to run the guest kernel (default trap):\n");
@@ -57,10 +63,17 @@ static void run_usage(FILE *f)
 		"  --mem SIZE       guest RAM, e.g. 64M (default 64M, at most 1G)\n"
 		"  --append ARGS    kernel command line (/chosen/bootargs)\n"
 		"  --max-insns N    stop after N guest instructions (exit status %d);\n"
-		"                   a trap counts as one, so trap loops stop too\n"
+		"                   a trap counts as one, so trap loops stop too, and\n"
+		"                   so does a run of monitor work without guest progress\n"
 		"  --stats          print instructions, guest MIPS, traps by cause and\n"
 		"                   the monitor's actions on stderr at the end\n"
-		"  --trace FILE     write every trap as a JSON Lines record to FILE\n"
+		"  --trace FILE     write every trap as a JSON Lines record to FILE;\n"
+		"                   a write that fails ends the run (exit status %d)\n"
+		"  --trace-limit SIZE  cap FILE at SIZE bytes (default 256M, 0 = no\n"
+		"                   cap): the record that would pass the cap and all\n"
+		"                   after it are left out, one last record\n"
+		"                   {\"seq\":N,\"truncated\":true,\"limit\":SIZE} says so\n"
+		"                   (N: the first one left out), and the run goes on\n"
 		"  --paging=P       with --mode=vt: nested (default; second-stage\n"
 		"                   translation) or shadow (shadow page tables)\n"
 		"  --isa=ISA        strict (default): every sensitive instruction traps in\n"
@@ -69,41 +82,97 @@ static void run_usage(FILE *f)
 		"                   IA-32's PUSHF/POPF -- not strictly virtualizable\n"
 		"  -h, --help       this text\n"
 		"\n"
-		"exit status: the guest's code; %d for a bad option or guest file;\n"
+		"exit status: the guest's code; %d for a bad option or guest file, or\n"
+		"console or trace output that could not be written;\n"
 		"%d when --max-insns stops the guest; %d when the guest waits for an\n"
 		"interrupt that can never come.\n",
-		TV_EXIT_LIMIT, TV_EXIT_USAGE, TV_EXIT_LIMIT, TV_EXIT_STUCK);
+		TV_EXIT_LIMIT, TV_EXIT_USAGE, TV_EXIT_USAGE, TV_EXIT_LIMIT, TV_EXIT_STUCK);
+}
+
+/* The digits at the start of `s` as a number: decimal, or hexadecimal
+ * after "0x".  Stricter than strtoull alone, which would skip leading
+ * blanks, take a sign (" -5" is 2^64 - 5 to it) and clamp an overflow to
+ * ULLONG_MAX: here the first character must be a digit, and a number too
+ * big for 64 bits is an error.  *end is left after the last digit. */
+static int run_parse_digits(const char *s, uint64_t *out, const char **end)
+{
+	int base = 10;
+	if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
+		base = 16;
+		s += 2;
+	}
+	if (!(base == 16 ? isxdigit((unsigned char)*s) : isdigit((unsigned char)*s)))
+		return -1;
+	char *e;
+	errno = 0;
+	unsigned long long v = strtoull(s, &e, base);
+	if (errno)
+		return -1;
+	*out = v;
+	*end = e;
+	return 0;
+}
+
+int run_parse_u64(const char *s, uint64_t *out)
+{
+	const char *end;
+	uint64_t v;
+	if (run_parse_digits(s, &v, &end) || *end)
+		return -1;
+	*out = v;
+	return 0;
 }
 
 int run_parse_size(const char *s, uint64_t *out)
 {
-	char *end;
-	if (!*s || *s == '-')
+	const char *end;
+	uint64_t v;
+	unsigned shift = 0;
+	if (run_parse_digits(s, &v, &end))
 		return -1;
-	unsigned long long v = strtoull(s, &end, 0);
-	uint64_t mul = 1;
 	switch (*end) {
 	case 'k':
-	case 'K':
-		mul = 1ull << 10;
-		end++;
-		break;
+	case 'K': shift = 10; break;
 	case 'm':
-	case 'M':
-		mul = 1ull << 20;
-		end++;
-		break;
+	case 'M': shift = 20; break;
 	case 'g':
-	case 'G':
-		mul = 1ull << 30;
-		end++;
-		break;
+	case 'G': shift = 30; break;
 	}
-	if (*end == 'i' || *end == 'B')
-		end += (*end == 'i' && end[1] == 'B') ? 2 : 1;
-	if (*end || v > UINT64_MAX / mul)
+	/* After K, M or G: nothing, "B" or "iB" (64M, 64MB, 64MiB). */
+	if (shift) {
+		end++;
+		if (!strcmp(end, "B") || !strcmp(end, "iB"))
+			end += strlen(end);
+	}
+	if (*end || v > (UINT64_MAX >> shift))
 		return -1;
-	*out = v * mul;
+	*out = v << shift;
+	return 0;
+}
+
+int run_parse_trace_limit(const char *s, uint64_t *bytes)
+{
+	uint64_t v;
+	if (run_parse_size(s, &v) || (v && v < TRACE_LIMIT_MIN)) {
+		fprintf(stderr,
+			"trapvisor: --trace-limit %s: need 0 (no cap) or a size of at least %uK\n",
+			s, TRACE_LIMIT_MIN >> 10);
+		return -1;
+	}
+	*bytes = v;
+	return 0;
+}
+
+/* One more guest for cfg; -1 (and the reason on stderr) if there are
+ * too many. */
+static int run_add_guest(struct run_config *cfg, const char *elf, uint32_t ram_size,
+			 const char *bootargs)
+{
+	if (cfg->nguests == RUN_MAX_GUESTS) {
+		fprintf(stderr, "trapvisor run: at most %d guests\n", RUN_MAX_GUESTS);
+		return -1;
+	}
+	cfg->guest[cfg->nguests++] = (struct run_guest){ elf, ram_size, bootargs };
 	return 0;
 }
 
@@ -116,6 +185,7 @@ int cmd_run(int argc, char **argv)
 		OPT_MAX,
 		OPT_STATS,
 		OPT_TRACE,
+		OPT_TRACE_LIMIT,
 		OPT_ISA,
 		OPT_PAGING
 	};
@@ -126,12 +196,13 @@ int cmd_run(int argc, char **argv)
 		{ "max-insns", required_argument, NULL, OPT_MAX },
 		{ "stats", no_argument, NULL, OPT_STATS },
 		{ "trace", required_argument, NULL, OPT_TRACE },
+		{ "trace-limit", required_argument, NULL, OPT_TRACE_LIMIT },
 		{ "isa", required_argument, NULL, OPT_ISA },
 		{ "paging", required_argument, NULL, OPT_PAGING },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct run_config cfg = { .mode = "trap" };
+	struct run_config cfg = { .mode = "trap", .trace_limit = TRACE_LIMIT_DEFAULT };
 	uint32_t ram_size = BOARD_RAM_DEFAULT;
 	const char *bootargs = NULL;
 	uint64_t v;
@@ -144,12 +215,8 @@ int cmd_run(int argc, char **argv)
 	while ((c = getopt_long(argc, argv, "-h", opts, NULL)) != -1) {
 		switch (c) {
 		case 1:
-			if (cfg.nguests == RUN_MAX_GUESTS) {
-				fprintf(stderr, "trapvisor run: at most %d guests\n",
-					RUN_MAX_GUESTS);
+			if (run_add_guest(&cfg, optarg, ram_size, bootargs))
 				return TV_EXIT_USAGE;
-			}
-			cfg.guest[cfg.nguests++] = (struct run_guest){ optarg, ram_size, bootargs };
 			break;
 		case OPT_MODE: cfg.mode = optarg; break;
 		case OPT_MEM:
@@ -173,6 +240,10 @@ int cmd_run(int argc, char **argv)
 			break;
 		case OPT_STATS: cfg.stats = true; break;
 		case OPT_TRACE: cfg.trace_path = optarg; break;
+		case OPT_TRACE_LIMIT:
+			if (run_parse_trace_limit(optarg, &cfg.trace_limit))
+				return TV_EXIT_USAGE;
+			break;
 		case OPT_ISA:
 			if (strcmp(optarg, "strict") && strcmp(optarg, "legacy")) {
 				fprintf(stderr, "trapvisor run: --isa %s: strict or legacy\n",
@@ -197,6 +268,11 @@ int cmd_run(int argc, char **argv)
 			return TV_EXIT_USAGE;
 		}
 	}
+	/* "--" ends the options: every word after it is a guest ELF (with the
+	 * --mem and --append given before), even one that starts with '-'. */
+	for (; optind < argc; optind++)
+		if (run_add_guest(&cfg, argv[optind], ram_size, bootargs))
+			return TV_EXIT_USAGE;
 	if (!cfg.nguests) {
 		fprintf(stderr, "trapvisor run: no guest ELF given (try --help)\n");
 		return TV_EXIT_USAGE;
@@ -206,8 +282,18 @@ int cmd_run(int argc, char **argv)
 		return TV_EXIT_USAGE;
 	}
 	const struct run_mode *m = run_find_mode(cfg.mode);
-	if (m)
-		return m->run(&cfg);
+	if (m) {
+		platform_catch_signals();
+		int status = m->run(&cfg);
+		/* The console is the run's output: lost lines fail the run.
+		 * (The failing write may have been long ago: errno is gone.) */
+		if (fflush(stdout) != 0 || ferror(stdout)) {
+			fprintf(stderr, "trapvisor: console output (stdout): a write failed, "
+					"output was lost\n");
+			return TV_EXIT_USAGE;
+		}
+		return status;
+	}
 	fprintf(stderr, "trapvisor run: unknown mode '%s' (try --help)\n", cfg.mode);
 	return TV_EXIT_USAGE;
 }

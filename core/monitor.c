@@ -151,13 +151,54 @@ void monitor_inject(struct vm *vm)
 	/* LAB END */
 }
 
+/*
+ * Monitor work that makes no guest progress.  Every trap or exit the
+ * monitor handles should lead the guest on: the instruction it emulated
+ * retires, the fault it reflected is taken, the shadow entry it filled
+ * lets the instruction run.  A few in a row without progress are normal
+ * (an instruction's fetch and its load may each need a fill), but a run
+ * of them is a loop of monitor work -- a monitor bug, as the shadow fill
+ * that once never gave a U-mode guest a usable entry.  Such work must
+ * still end: past MON_STALL_FREE in a row, each one counts as guest
+ * progress, so time slices end and --max-insns stops the run; and a run
+ * of MON_STALL_PANIC is a broken invariant.
+ */
+#define MON_STALL_FREE	64
+#define MON_STALL_PANIC (1ull << 24)
+
+uint64_t monitor_vm_progress(struct vm *vm)
+{
+	return csr_progress(vm_csr(vm)) + vm->stall.counted;
+}
+
+void monitor_worked(struct vm *vm)
+{
+	uint64_t now = csr_progress(vm_csr(vm));
+	if (now != vm->stall.at) {
+		vm->stall.at = now;
+		vm->stall.run = 0;
+		return;
+	}
+	if (++vm->stall.run > MON_STALL_FREE)
+		vm->stall.counted++;
+	if (vm->stall.run >= MON_STALL_PANIC) {
+		fprintf(stderr,
+			"trapvisor: %s:%d: panic: VM %d: %llu traps or exits handled without "
+			"guest progress (pc 0x%08x)\n",
+			__FILE__, __LINE__, vm->id, (unsigned long long)vm->stall.run,
+			vm->vt ? vm->vtx->vmcs.guest.pc : vm->mon->hw.pc);
+		fflush(NULL);
+		abort();
+	}
+}
+
 /* Run `vm` for up to `slice` of its instructions. */
 static enum mon_slice_end monitor_slice(struct monitor *mon, struct vm *vm, uint64_t slice)
 {
 	struct vcpu *v = &vm->vcpu;
 	if (vm->vt)
 		return vt_slice(mon, vm, slice); /* the hardware does most of this */
-	uint64_t end = csr_progress(&v->csr) + slice;
+	uint64_t end = monitor_vm_progress(vm) + slice;
 
 	monitor_load(mon, vm);
 	while (!vm->halted) {
@@ -170,9 +211,9 @@ static enum mon_slice_end monitor_slice(struct monitor *mon, struct vm *vm, uint
 				return MON_SLICE_BLOCKED;
 			continue;
 		}
-		if (csr_progress(&v->csr) >= end)
+		if (monitor_vm_progress(vm) >= end)
 			return MON_SLICE_DONE;
-		uint64_t budget = end - csr_progress(&v->csr);
+		uint64_t budget = end - monitor_vm_progress(vm);
 		/* Stop at the timer's deadline, to deliver it on time -- unless
 		 * an interrupt is already due and was held back (a paravirtual
 		 * kernel's mask): the guest calls us when it unmasks, and
@@ -190,6 +231,9 @@ static enum mon_slice_end monitor_slice(struct monitor *mon, struct vm *vm, uint
 		if (stop == CPU_STOP_TRAP) {
 			mon->hw.trap_stop = false;
 			monitor_trap(vm, &mon->hw.trap);
+			monitor_worked(vm);
+			if (platform_signal_pending())
+				return MON_SLICE_DONE; /* monitor_run acts on it */
 		}
 	}
 	return MON_SLICE_HALTED;
@@ -199,7 +243,7 @@ static uint64_t monitor_total_progress(const struct monitor *mon)
 {
 	uint64_t n = 0;
 	for (int i = 0; i < mon->nvm; i++)
-		n += csr_progress(vm_csr(mon->vm[i]));
+		n += monitor_vm_progress(mon->vm[i]);
 	return n;
 }
 
@@ -234,6 +278,8 @@ int monitor_run(struct monitor *mon, uint64_t max_insns)
 				platform_poll_input(p, idling && !p->input_eof ? 1 : 0);
 		}
 		fflush(stdout);
+		if (mon->trace.failed)
+			return 3; /* said so already */
 		if (!alive)
 			return 0;
 		if (max_insns && monitor_total_progress(mon) >= max_insns)

@@ -57,11 +57,27 @@ void monitor_destroy(struct monitor *mon);
 
 /* Run every VM to its end, or until max_insns guest instructions in all
  * (0 = no limit).  Returns 0, 1 if the limit stopped it, 2 if every VM
- * left waits for an interrupt that cannot come. */
+ * left waits for an interrupt that cannot come, 3 if writing the trace
+ * failed (with a message). */
 int monitor_run(struct monitor *mon, uint64_t max_insns);
+
+/* A VM's progress for time slices and --max-insns: its instructions and
+ * traps, plus the monitor work that made none, past a few in a row. */
+uint64_t monitor_vm_progress(struct vm *vm);
+
+/* Call after handling each trap or VM exit of `vm`: keeps the count of
+ * work without guest progress (monitor.c), and panics on an endless run
+ * of it. */
+void monitor_worked(struct vm *vm);
 
 /* Handle the trap the hart just stopped with (core/trap.c). */
 void monitor_trap(struct vm *vm, const struct cpu_trap *t);
+
+/* Is `w` a load or store whose bytes, at the effective address it
+ * computes from registers `x`, lie on two pages?  Such a misaligned
+ * access faults with stval = its first byte, whichever page is missing,
+ * so the monitor performs it instead of filling a shadow (trap.c). */
+bool monitor_access_splits(uint32_t w, const uint32_t *x);
 
 /* Deliver a pending virtual interrupt, if the guest can take one now. */
 void monitor_inject(struct vm *vm);

@@ -51,6 +51,7 @@ struct run_config {
 	bool legacy;	    /* --isa=legacy */
 	bool stats;
 	const char *trace_path;	   /* --trace FILE or NULL */
+	uint64_t trace_limit;	   /* --trace-limit: cap on its bytes, 0 = none */
 	bool mute;		   /* drop the guest's console output */
 	struct run_counts *counts; /* filled in at the end, if not NULL */
 };
@@ -78,7 +79,18 @@ int run_pv(const struct run_config *cfg);
 /* The monitor on TVT, the hardware assist (core/vt.h). */
 int run_vt(const struct run_config *cfg);
 
-/* Parse "64M", "1G", "65536" into bytes; -1 if malformed or huge. */
+/* Numbers on the command line, strictly: the whole string, decimal or
+ * 0x-hex, no blanks, no sign, no overflow; -1 otherwise (the caller names
+ * the option on stderr and exits 2).
+ * run_parse_u64: a plain number ("1000", "0x80000000").
+ * run_parse_size: a number with an optional K, M or G (powers of 1024),
+ * which may be spelt KB/KiB, MB/MiB, GB/GiB: "64M", "1G", "65536". */
+int run_parse_u64(const char *s, uint64_t *out);
 int run_parse_size(const char *s, uint64_t *out);
+
+/* --trace-limit SIZE, for every command that takes --trace: 0 (no cap) or
+ * a size of at least TRACE_LIMIT_MIN.  0 with *bytes set, or -1 after one
+ * line on stderr naming the option. */
+int run_parse_trace_limit(const char *s, uint64_t *bytes);
 
 #endif

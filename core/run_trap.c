@@ -133,6 +133,7 @@ static int run_monitor(const struct run_config *cfg, enum mon_kind kind, enum mo
 		status = TV_EXIT_USAGE;
 		goto out;
 	}
+	trace_set_limit(&mon->trace, cfg->trace_limit);
 	mon->tracing = cfg->trace_path != NULL;
 	mon->mute = cfg->mute;
 	mon->timing = cfg->stats || mon->tracing;
@@ -166,6 +167,8 @@ static int run_monitor(const struct run_config *cfg, enum mon_kind kind, enum mo
 			"(--max-insns)\n",
 			(unsigned long long)c->instret, (unsigned long long)c->traps);
 		status = TV_EXIT_LIMIT;
+	} else if (end == 3) {
+		status = TV_EXIT_USAGE;
 	} else if (end == 2) {
 		fprintf(stderr,
 			"trapvisor: guest waits in wfi for an interrupt that can never come "
@@ -178,6 +181,10 @@ static int run_monitor(const struct run_config *cfg, enum mon_kind kind, enum mo
 			if (mon->vm[i]->halted)
 				fprintf(stderr, "trapvisor: vm%d exited with status %d\n", i,
 					mon->vm[i]->exit_code);
+	/* The trace is output too: a file that could not be written whole is
+	 * a failed run (trace_close said why). */
+	if (trace_close(&mon->trace))
+		status = TV_EXIT_USAGE;
 	if (cfg->stats)
 		run_trap_stats(mon, seconds);
 	if (cfg->counts) {

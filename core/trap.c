@@ -250,7 +250,8 @@ static int mon_guest_rw(struct vm *vm, uint32_t va, unsigned size, bool write, u
 	return vm_guest_rw(vm, gsatp, c->priv, c->sstatus, va, size, write, val);
 }
 
-/* Perform the faulting load/store/atomic at the guest's pc for it. */
+/* Perform the faulting load/store/atomic at the guest's pc for it;
+ * `f` is what the shadow code found (NULL: an access across two pages). */
 static void mon_emulate_access(struct vm *vm, const struct cpu_trap *t, const struct spt_fault *f,
 			       uint64_t t0)
 {
@@ -261,7 +262,7 @@ static void mon_emulate_access(struct vm *vm, const struct cpu_trap *t, const st
 	uint32_t va = hw->x[insn_rs1(w)], v;
 	int sign, cause = 0;
 	unsigned size = insn_mem_width(id, &sign);
-	const struct bus_region *dev = bus_find(&vm->plat.bus, f->gpa);
+	const struct bus_region *dev = f ? bus_find(&vm->plat.bus, f->gpa) : NULL;
 
 	if (kind == INSN_KIND_LOAD) {
 		va += (uint32_t)insn_imm_i(w);
@@ -275,7 +276,7 @@ static void mon_emulate_access(struct vm *vm, const struct cpu_trap *t, const st
 		va += (uint32_t)insn_imm_s(w);
 		v = hw->x[insn_rs2(w)];
 		cause = mon_guest_rw(vm, va, size, true, &v);
-	} else if (kind == INSN_KIND_ATOMIC && f->result != SPT_MMIO) {
+	} else if (kind == INSN_KIND_ATOMIC && f && f->result != SPT_MMIO) {
 		/* An AMO or sc.w on a protected page (or lr.w/AMO on a page run
 		 * from a translated copy): read, compute, write, with the
 		 * hart's reservation for sc.w. */
@@ -308,7 +309,9 @@ static void mon_emulate_access(struct vm *vm, const struct cpu_trap *t, const st
 		return;
 	}
 	mon_retire(vm);
-	if (f->result == SPT_MMIO)
+	if (!f)
+		monitor_note(vm, MON_emulate_split, t, NULL, t0);
+	else if (f->result == SPT_MMIO)
 		monitor_note(vm, MON_emulate_mmio, t, dev ? dev->name : "unmapped", t0);
 	else if (f->result == SPT_BT_READ)
 		monitor_note(vm, MON_emulate_bt_read, t, NULL, t0);
@@ -318,11 +321,36 @@ static void mon_emulate_access(struct vm *vm, const struct cpu_trap *t, const st
 
 /* --- page faults: shadow misses, guest faults, devices, page tables --- */
 
+bool monitor_access_splits(uint32_t w, const uint32_t *x)
+{
+	enum insn_id id = insn_decode(w);
+	enum insn_kind kind = insn_table[id].kind;
+	int sign;
+	uint32_t va = x[insn_rs1(w)];
+	if (kind == INSN_KIND_LOAD)
+		va += (uint32_t)insn_imm_i(w);
+	else if (kind == INSN_KIND_STORE)
+		va += (uint32_t)insn_imm_s(w);
+	else
+		return false; /* atomics must be aligned: they never split */
+	return (va & 0xfff) + insn_mem_width(id, &sign) > SPT_PAGE;
+}
+
 static void mon_page_fault(struct vm *vm, const struct cpu_trap *t, uint64_t t0)
 {
 	enum mmu_access access = t->cause == EXC_insn_page_fault   ? ACCESS_EXEC
 				 : t->cause == EXC_load_page_fault ? ACCESS_READ
 								   : ACCESS_WRITE;
+	/* A misaligned access across a page boundary: the hardware does it
+	 * byte by byte, and its fault's stval is the access's first byte
+	 * even when the page that is missing is the second one.  Filling
+	 * stval's page would change nothing and the retry would fault
+	 * again, forever; so the monitor performs the whole access itself,
+	 * through the guest's tables, byte by byte as the hardware would. */
+	if (access != ACCESS_EXEC && monitor_access_splits(mon_fetch(vm), vm->mon->hw.x)) {
+		mon_emulate_access(vm, t, NULL, t0);
+		return;
+	}
 	struct spt_fault f;
 	spt_fault(&vm->spt, t->tval, access, vm->vcpu.csr.priv, vm->vcpu.csr.sstatus, &f);
 	switch (f.result) {

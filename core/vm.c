@@ -44,10 +44,8 @@ int vm_write_phys(struct vm *vm, uint64_t gpa, const void *buf, uint32_t len)
 		if (!p)
 			return -1;
 		memcpy(p, in, n);
-		/* The page may be a protected page table, or hold decoded code. */
+		/* The page may be a protected page table, or hold code. */
 		spt_pt_written(&vm->spt, gpa, n);
-		cpu_code_written(&vm->mon->hw,
-				 vm->mon->frames.ram_base + (uint64_t)(p - vm->mon->frames.ram), n);
 		in += n;
 		gpa += n;
 		len -= n;
@@ -60,8 +58,17 @@ int vm_guest_rw(struct vm *vm, uint32_t gsatp, enum cpu_priv priv, uint32_t ssta
 {
 	unsigned chunk = (va & (size - 1)) ? 1 : size;
 	uint32_t v = write ? *val : 0;
+	uint64_t gpa;
+	/* A misaligned store checks every byte's translation before it
+	 * writes any, as the hardware does: a fault on its second page must
+	 * leave the first untouched. */
+	for (unsigned done = 0; write && chunk == 1 && done < size; done++) {
+		int cause =
+		    spt_guest_walk(&vm->spt, gsatp, va + done, ACCESS_WRITE, priv, sstatus, &gpa);
+		if (cause)
+			return cause;
+	}
 	for (unsigned done = 0; done < size; done += chunk) {
-		uint64_t gpa;
 		int cause = spt_guest_walk(&vm->spt, gsatp, va + done,
 					   write ? ACCESS_WRITE : ACCESS_READ, priv, sstatus, &gpa);
 		if (cause)

@@ -79,6 +79,12 @@ struct vm {
 	uint32_t trap_insn;
 	enum cpu_priv trap_mode;
 	struct vm_stats stats;
+	/* Monitor work that made no guest progress (monitor_worked). */
+	struct {
+		uint64_t at;	  /* csr_progress when the run began */
+		uint64_t run;	  /* traps or exits handled since */
+		uint64_t counted; /* those charged to the budget, in all */
+	} stall;
 	struct pv_vm pv;
 	struct vt_vm *vtx; /* --mode=vt only */
 };

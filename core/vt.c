@@ -148,7 +148,7 @@ enum mon_slice_end vt_slice(struct monitor *mon, struct vm *vm, uint64_t slice)
 {
 	struct tvt_vmcs *v = &vm->vtx->vmcs;
 	struct csr_file *c = &v->guest.csr;
-	uint64_t end = csr_progress(c) + slice;
+	uint64_t end = monitor_vm_progress(vm) + slice;
 
 	while (!vm->halted) {
 		if (vm->vcpu.wfi) {
@@ -159,15 +159,19 @@ enum mon_slice_end vt_slice(struct monitor *mon, struct vm *vm, uint64_t slice)
 				return MON_SLICE_BLOCKED;
 			continue;
 		}
-		if (csr_progress(c) >= end)
+		if (monitor_vm_progress(vm) >= end)
 			return MON_SLICE_DONE;
 		/* The budget is the preemption timer: the hart itself stops at
 		 * the guest's timer deadlines (its stimecmp is on the hart). */
-		v->ctl.budget = end - csr_progress(c);
+		v->ctl.budget = end - monitor_vm_progress(vm);
 		uint64_t before = c->instret;
 		enum tvt_exit_reason r = tvt_run(&mon->hw, v);
 		vm->stats.direct += c->instret - before;
 		vt_exit(vm, r);
+		if (r != TVT_EXIT_preempt)
+			monitor_worked(vm);
+		if (platform_signal_pending())
+			return MON_SLICE_DONE; /* monitor_run acts on it */
 	}
 	return MON_SLICE_HALTED;
 }

@@ -252,6 +252,12 @@ static void vt_on_exception(struct vm *vm, uint64_t t0)
 		vt_inject(vm, cause, e->gva, t0); /* not ours to handle */
 		return;
 	}
+	/* A misaligned access across two pages: performed by the monitor,
+	 * for the reason given in trap.c (mon_page_fault). */
+	if (access != ACCESS_EXEC && monitor_access_splits(e->insn, v->guest.x)) {
+		vt_emulate_access(vm, MON_emulate_split, NULL, t0);
+		return;
+	}
 	struct spt_fault f;
 	spt_fault(&vm->spt, e->gva, access, v->guest.csr.priv, v->guest.csr.sstatus, &f);
 	switch (f.result) {

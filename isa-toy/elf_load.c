@@ -155,19 +155,29 @@ static int elf_check_segments(Elf *elf, const char *path, size_t fsize, uint64_t
 	return 0;
 }
 
-/* Keep functions, objects, and named global/weak labels (`.globl _start`
- * in assembly makes an untyped global) that are defined somewhere. */
+/* Keep functions, objects and labels (untyped symbols: `.globl _start`,
+ * or a local `back2:` in assembly) that are defined somewhere.  Section
+ * and file symbols name no place in the code, and a local absolute
+ * symbol is an assembler constant (`.equ TF_SIZE, 140`), not an address. */
 static int elf_symbol_wanted(const GElf_Sym *s)
 {
 	int type = GELF_ST_TYPE(s->st_info), bind = GELF_ST_BIND(s->st_info);
-	if (s->st_shndx == SHN_UNDEF)
+	if (s->st_shndx == SHN_UNDEF || (s->st_shndx == SHN_ABS && bind == STB_LOCAL))
 		return 0;
-	return type == STT_FUNC || type == STT_OBJECT ||
-	       (type == STT_NOTYPE && (bind == STB_GLOBAL || bind == STB_WEAK));
+	return type == STT_FUNC || type == STT_OBJECT || type == STT_NOTYPE;
 }
 
-/* Sort order: address; at one address functions first, then the larger
- * symbol, then by name (so the order never depends on qsort). */
+/* Names that are not the programmer's: RISC-V mapping symbols ("$x",
+ * "$xrv32i2p1...", "$d") mark code and data, and ".L" labels are the
+ * assembler's own. */
+static int elf_name_wanted(const char *name)
+{
+	return name && name[0] && name[0] != '$' && strncmp(name, ".L", 2) != 0;
+}
+
+/* Sort order: address; at one address functions first, then global
+ * before local, then the larger symbol, then by name (so the order never
+ * depends on qsort). */
 static int elf_symbol_cmp(const void *pa, const void *pb)
 {
 	const struct elf_symbol *a = pa, *b = pb;
@@ -175,6 +185,8 @@ static int elf_symbol_cmp(const void *pa, const void *pb)
 		return a->addr < b->addr ? -1 : 1;
 	if (a->is_func != b->is_func)
 		return b->is_func - a->is_func;
+	if (a->is_local != b->is_local)
+		return a->is_local - b->is_local;
 	if (a->size != b->size)
 		return a->size > b->size ? -1 : 1;
 	return strcmp(a->name, b->name);
@@ -205,7 +217,7 @@ static int elf_read_symtab(Elf *elf, const char *path, Elf_Scn *scn, const GElf_
 			continue;
 		/* A bad name offset gives NULL: skip the symbol, not the file. */
 		const char *name = elf_strptr(elf, sh->sh_link, s.st_name);
-		if (!name || !*name)
+		if (!elf_name_wanted(name))
 			continue;
 		struct elf_symbol *e = &img->syms[img->nsyms];
 		e->name = strdup(name);
@@ -214,6 +226,7 @@ static int elf_read_symtab(Elf *elf, const char *path, Elf_Scn *scn, const GElf_
 		e->addr = (uint32_t)s.st_value;
 		e->size = (uint32_t)s.st_size;
 		e->is_func = GELF_ST_TYPE(s.st_info) == STT_FUNC;
+		e->is_local = GELF_ST_BIND(s.st_info) == STB_LOCAL;
 		img->nsyms++;
 	}
 	return 0;
@@ -346,10 +359,17 @@ const struct elf_symbol *elf_symbol_at(const struct elf_image *img, uint32_t add
 
 const struct elf_symbol *elf_symbol_named(const struct elf_image *img, const char *name)
 {
+	const struct elf_symbol *local = NULL;
+	/* Two files may each have a local `loop`, and one of them a global
+	 * too: the global is the name the whole program means. */
 	for (size_t i = 0; i < img->nsyms; i++)
-		if (strcmp(img->syms[i].name, name) == 0)
-			return &img->syms[i];
-	return NULL;
+		if (strcmp(img->syms[i].name, name) == 0) {
+			if (!img->syms[i].is_local)
+				return &img->syms[i];
+			if (!local)
+				local = &img->syms[i];
+		}
+	return local;
 }
 
 void elf_image_free(struct elf_image *img)

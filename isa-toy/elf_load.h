@@ -17,7 +17,7 @@
  * Every offset and size from the file is checked with overflow-safe
  * arithmetic: a hostile file gets a message, never a crash.
  *
- * The symbol table (functions, objects and named global labels) is kept,
+ * The symbol table (functions, objects and named labels, global and local) is kept,
  * sorted by address, for the debugger, traces and statistics.
  */
 #ifndef ISA_TOY_ELF_LOAD_H
@@ -29,6 +29,7 @@
 struct elf_symbol {
 	uint32_t addr, size; /* st_value, st_size (0 for labels) */
 	int is_func;	     /* STT_FUNC */
+	int is_local;	     /* STB_LOCAL: one file's own (`t` in nm) */
 	char *name;	     /* owned by the image */
 };
 
@@ -57,7 +58,8 @@ int elf_load(const char *path, uint64_t ram_base, uint64_t ram_size, elf_load_se
  * back over the symbols below `addr` (debugger use, not per instruction). */
 const struct elf_symbol *elf_symbol_at(const struct elf_image *img, uint32_t addr);
 
-/* The first symbol called `name`, or NULL. */
+/* The symbol called `name`: a global (or weak) one if there is one, else
+ * the lowest-addressed local one of that name; NULL if none. */
 const struct elf_symbol *elf_symbol_named(const struct elf_image *img, const char *name);
 
 /* Free the symbols of `img` and empty it.  Safe on an empty image. */

@@ -96,18 +96,29 @@ static inline unsigned insn_rl(uint32_t i)
 {
 	return (i >> 25) & 1;
 }
+/* The low `bits` bits of `x` as a signed number (two's complement).
+ * The immediates below gather their bits into an unsigned word first and
+ * sign-extend it here: (x ^ sign) - sign flips the sign bit and subtracts
+ * it back, all in unsigned arithmetic.  Shifting a negative int32_t left
+ * instead ((int32_t)i >> 31 << 12) would be undefined behaviour in C. */
+static inline int32_t insn_sext(uint32_t x, unsigned bits)
+{
+	uint32_t sign = 1u << (bits - 1);
+	x &= sign | (sign - 1);
+	return (int32_t)((x ^ sign) - sign);
+}
 static inline int32_t insn_imm_i(uint32_t i)
 {
-	return (int32_t)i >> 20;
+	return insn_sext(i >> 20, 12);
 }
 static inline int32_t insn_imm_s(uint32_t i)
 {
-	return ((int32_t)i >> 25 << 5) | ((i >> 7) & 0x1f);
+	return insn_sext(((i >> 25) << 5) | ((i >> 7) & 0x1f), 12);
 }
 static inline int32_t insn_imm_b(uint32_t i)
 {
-	return ((int32_t)i >> 31 << 12) | ((i & 0x80) << 4) | ((i >> 20) & 0x7e0) |
-	       ((i >> 7) & 0x1e);
+	return insn_sext(
+	    ((i >> 31) << 12) | ((i & 0x80) << 4) | ((i >> 20) & 0x7e0) | ((i >> 7) & 0x1e), 13);
 }
 static inline int32_t insn_imm_u(uint32_t i)
 {
@@ -115,7 +126,8 @@ static inline int32_t insn_imm_u(uint32_t i)
 }
 static inline int32_t insn_imm_j(uint32_t i)
 {
-	return ((int32_t)i >> 31 << 20) | (i & 0xff000) | ((i >> 9) & 0x800) | ((i >> 20) & 0x7fe);
+	return insn_sext(
+	    ((i >> 31) << 20) | (i & 0xff000) | ((i >> 9) & 0x800) | ((i >> 20) & 0x7fe), 21);
 }
 
 /* The id of instruction word `w`, or INSN_ILLEGAL.  (A scan of the table;

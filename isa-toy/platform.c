@@ -5,6 +5,7 @@
 
 #include <errno.h>
 #include <poll.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -33,8 +34,49 @@ static int platform_input_pop(struct platform *p)
 	return c;
 }
 
+static volatile sig_atomic_t platform_signal;
+
+static void platform_on_signal(int sig)
+{
+	platform_signal = sig; /* all a handler may safely do */
+}
+
+static const int platform_signals[] = { SIGTERM, SIGINT, SIGHUP, SIGPIPE };
+
+void platform_catch_signals(void)
+{
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	struct sigaction sa;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = platform_on_signal;
+	sigemptyset(&sa.sa_mask);
+	/* No SA_RESTART: a wait for console input returns at once. */
+	for (size_t i = 0; i < sizeof(platform_signals) / sizeof(platform_signals[0]); i++)
+		sigaction(platform_signals[i], &sa, NULL);
+}
+
+bool platform_signal_pending(void)
+{
+	return platform_signal != 0;
+}
+
+/* A signal arrived: write out every stream's buffer, then die of it. */
+static void platform_check_signal(void)
+{
+	int sig = platform_signal;
+	if (!sig)
+		return;
+	/* SIGPIPE: stdout's reader is gone, and flushing it fails (quietly:
+	 * the handler is still ours); the other streams are still written. */
+	fflush(NULL);
+	signal(sig, SIG_DFL);
+	raise(sig);
+	_exit(128 + sig); /* not reached */
+}
+
 void platform_poll_input(struct platform *p, int timeout_ms)
 {
+	platform_check_signal();
 	if (p->input_fd >= 0 && !p->input_eof && p->in_count < PLATFORM_INPUT_BUF) {
 		struct pollfd pfd = { .fd = p->input_fd, .events = POLLIN };
 		fflush(stdout);
@@ -50,6 +92,7 @@ void platform_poll_input(struct platform *p, int timeout_ms)
 			}
 		}
 	}
+	platform_check_signal(); /* one that ended the wait */
 	while (p->in_count && uart_rx_room(&p->uart) > 0)
 		uart_rx_push(&p->uart, (uint8_t)platform_input_pop(p));
 }

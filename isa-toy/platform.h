@@ -74,6 +74,19 @@ int platform_load(struct platform *p, const char *elf_path, uint32_t ram_size, c
  * as far as it has room. */
 void platform_poll_input(struct platform *p, int timeout_ms);
 
+/* For `trapvisor run`: the console reaches stdout line by line, whatever
+ * stdout is (terminal, pipe or file), and SIGTERM, SIGINT, SIGHUP and
+ * SIGPIPE end the run only after everything written so far -- the
+ * console's last partial line, the trace's last complete record -- is
+ * out.  The signal is noted by a handler and acted on at the next
+ * platform_poll_input, which every run loop calls between time slices;
+ * then the process dies of the signal, as it would have. */
+void platform_catch_signals(void);
+
+/* True once such a signal arrived: a run loop doing much work between
+ * time slices (a trap storm) should end its slice early. */
+bool platform_signal_pending(void);
+
 /* True if no console input can ever arrive any more. */
 bool platform_input_done(const struct platform *p);
 

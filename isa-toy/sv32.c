@@ -52,6 +52,7 @@ int sv32_walk(sv32_mem_fn mem, void *ctx, uint32_t satp, uint32_t va, enum mmu_a
 	if (!w)
 		w = &local;
 	w->steps = 0;
+	w->wrote = false;
 	uint64_t table = (uint64_t)(satp & SATP_PPN_MASK) << 12;
 	for (int level = 1; level >= 0; level--) {
 		uint32_t vpn = (va >> (12 + 10 * level)) & 0x3ff;
@@ -89,6 +90,7 @@ int sv32_walk(sv32_mem_fn mem, void *ctx, uint32_t satp, uint32_t va, enum mmu_a
 			pte |= want;
 			memcpy(p, &pte, 4);
 			w->pte[w->steps - 1] = pte;
+			w->wrote = true;
 		}
 		uint64_t ppn = pte >> PTE_PPN_SHIFT;
 		w->level = level;

@@ -17,6 +17,7 @@
 #ifndef ISA_TOY_SV32_H
 #define ISA_TOY_SV32_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "isa-toy/csr.h"
@@ -46,13 +47,15 @@ struct sv32_walk {
 	uint32_t pte[2];    /* each PTE's value (the leaf after A/D update) */
 	int level;	    /* level of the leaf: 1 = 4 MiB megapage, 0 = 4 KiB */
 	uint64_t pa;	    /* the translation */
+	bool wrote;	    /* A/D were set: the walk stored to pte_pa[steps-1] */
 };
 
 /* Walk the table rooted at satp.PPN for `va`, doing `access` in mode
  * `priv` with sstatus (SUM, MXR).  Sets A (and D for writes) in the leaf
- * as hardware does.  Returns 0, or the exception cause: a page fault of
- * the access's kind, or an access fault if a table is not memory.  `w`
- * may be NULL. */
+ * as hardware does; w->wrote says it did, for that store is a write to
+ * memory like any other, and the word may also be code.  Returns 0, or
+ * the exception cause: a page fault of the access's kind, or an access
+ * fault if a table is not memory.  `w` may be NULL. */
 int sv32_walk(sv32_mem_fn mem, void *ctx, uint32_t satp, uint32_t va, enum mmu_access access,
 	      enum cpu_priv priv, uint32_t sstatus, struct sv32_walk *w);
 

@@ -13,6 +13,8 @@ pkgs=(
   bochs bochs-term bochsbios vgabios isolinux syslinux-common xorriso  # x86 tests, VT-x venue
   gdb-multiarch tmux device-tree-compiler clang-format
   libxml2-utils                                   # xmllint: the SVG chart's test
+  valgrind                                        # the drawings' memory test
+  clang libclang-rt-14-dev python3                # make fuzz: libFuzzer targets, their seeds
 )
 
 missing=()

@@ -298,6 +298,9 @@ static uint32_t spt_bt_copy(struct spt *s, uint32_t gpage)
 	memcpy(spt_frame_ptr(s->frames, f), spt_frame_ptr(s->frames, s->p2r->frame[gpage]),
 	       SPT_PAGE);
 	s->bt_rewrite(s->bt_ctx, spt_table(s, f), gpage);
+	/* The frame may have held another page's copy, whose decoded ops
+	 * the hart still keeps under this machine address. */
+	cpu_code_written(s->hw, (uint64_t)spt_frame_ppn(s->frames, f) << 12, SPT_PAGE);
 	s->bt_frame[gpage] = f;
 	spt_ref(s, gpage);
 	s->stats.bt_pages++;
@@ -311,6 +314,40 @@ static uint8_t *spt_guest_pte(void *ctx, uint64_t gpa)
 {
 	struct spt *s = ctx;
 	return spt_p2r_ptr(s->p2r, s->frames, gpa, 4);
+}
+
+/* The monitor wrote guest RAM [gpa, gpa+len), inside one page.  Those
+ * bytes may be code, which the hardware keeps in two caches a guest store
+ * would have told: the hart's decoded ops of the page's machine frame,
+ * and (--mode=bt) the page's translated copy, dropped so that the next
+ * execution translates the new bytes.  Every write the monitor makes to
+ * guest memory comes here: spt_pt_written's, and the A/D bits of its
+ * own walks of the guest's tables (spt_walk). */
+static void spt_code_written(struct spt *s, uint64_t gpa, uint32_t len)
+{
+	uint32_t gpage;
+	if (!len || !spt_p2r_page(s->p2r, gpa, &gpage))
+		return;
+	uint64_t mpa =
+	    ((uint64_t)spt_frame_ppn(s->frames, s->p2r->frame[gpage]) << 12) | (gpa & 0xfff);
+	cpu_code_written(s->hw, mpa, len);
+	spt_bt_drop(s, gpage);
+}
+
+/* The monitor's walk of the guest's table at satp `gsatp`, with the
+ * hardware's rules and its A/D updates.  Those updates are stores into
+ * guest memory made behind the guest's back, and the PTE word may be an
+ * instruction too (a page table inside a code page): it must reach the
+ * caches of code like any store.  Shadows need no invalidation: A and D
+ * only ever widen what a shadow derives from the entry (W waits for D),
+ * so an entry built before stays safe, merely stricter. */
+static int spt_walk(struct spt *s, uint32_t gsatp, uint32_t va, enum mmu_access access,
+		    enum cpu_priv vpriv, uint32_t vsstatus, struct sv32_walk *w)
+{
+	int cause = sv32_walk(spt_guest_pte, s, gsatp, va, access, vpriv, vsstatus, w);
+	if (w->wrote)
+		spt_code_written(s, w->pte_pa[w->steps - 1], 4);
+	return cause;
 }
 
 /* Add V -> R to the current shadow, with `flags`, in the leaf that mirrors
@@ -347,8 +384,7 @@ void spt_fault(struct spt *s, uint32_t va, enum mmu_access access, enum cpu_priv
 		/* LAB shadow step 1 BEGIN: walk the guest's table, reflect its faults */
 		/* Step 2a: V -> P through the guest's table, with the hardware's
 		 * own rules (and its A/D updates, made in guest memory). */
-		int cause =
-		    sv32_walk(spt_guest_pte, s, gsatp, va, access, vpriv, vsstatus, &out->walk);
+		int cause = spt_walk(s, gsatp, va, access, vpriv, vsstatus, &out->walk);
 		out->walked = true;
 		if (cause) {
 			out->result = SPT_GUEST_FAULT;
@@ -374,9 +410,19 @@ void spt_fault(struct spt *s, uint32_t va, enum mmu_access access, enum cpu_priv
 		//| return;
 		/* LAB END */
 	} else {
-		/* Guest MMU off: V = P, everything allowed. */
+		/* Guest MMU off: V = P, everything allowed -- in whichever mode
+		 * the guest is.  The trap-and-emulate views make their own U
+		 * bit below, but the native view copies this leaf's U, and
+		 * there the hardware applies it to the guest's real mode: an
+		 * S-mode guest may not execute a U page, a U-mode guest may
+		 * not touch a non-U one.  So the leaf pretends to be a user
+		 * page exactly when the guest runs in U-mode.  When it changes
+		 * mode, its next access to the page faults once more, and the
+		 * fill rewrites the entry for the new mode. */
 		gpa = va;
 		leaf = PTE_V | PTE_R | PTE_W | PTE_X | PTE_A | PTE_D;
+		if (vpriv == PRIV_U)
+			leaf |= PTE_U;
 	}
 	out->gpa = gpa;
 
@@ -476,7 +522,7 @@ int spt_guest_walk(struct spt *s, uint32_t gsatp, uint32_t va, enum mmu_access a
 		return 0;
 	}
 	struct sv32_walk w;
-	int cause = sv32_walk(spt_guest_pte, s, gsatp, va, access, vpriv, vsstatus, &w);
+	int cause = spt_walk(s, gsatp, va, access, vpriv, vsstatus, &w);
 	if (!cause)
 		*gpa = w.pa;
 	return cause;
@@ -487,10 +533,10 @@ int spt_guest_walk(struct spt *s, uint32_t gsatp, uint32_t va, enum mmu_access a
 void spt_pt_written(struct spt *s, uint64_t gpa, uint32_t len)
 {
 	uint32_t gpage;
+	/* The bytes may be code (self-modifying code: decode and translate
+	 * again), and may be a page table some shadow was derived from. */
+	spt_code_written(s, gpa, len);
 	if (!len || !spt_p2r_page(s->p2r, gpa, &gpage) || !s->pt_refs[gpage])
-		return;
-	spt_bt_drop(s, gpage); /* self-modifying code: translate again */
-	if (!s->pt_refs[gpage])
 		return;
 	int first = (int)((gpa & 0xfff) >> 2);
 	int last = (int)(((gpa & 0xfff) + len - 1) >> 2);

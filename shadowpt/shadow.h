@@ -129,9 +129,12 @@ void spt_switch(struct spt *s, uint32_t gsatp, enum spt_view view);
 void spt_fault(struct spt *s, uint32_t va, enum mmu_access access, enum cpu_priv vpriv,
 	       uint32_t vsstatus, struct spt_fault *out);
 
-/* The monitor wrote guest-physical [gpa, gpa+len) on the guest's behalf
- * (an emulated store to a protected page table, a device's DMA): drop
- * every shadow entry derived from what changed. */
+/* The monitor wrote guest-physical [gpa, gpa+len), inside one page, on
+ * the guest's behalf (an emulated store, a device's DMA): drop every
+ * shadow entry derived from what changed, and tell the hart's decoded
+ * code and a translated copy of the page, as a guest store would.  (The
+ * A/D bits the monitor's own walks set reach the same caches inside
+ * shadow.c.) */
 void spt_pt_written(struct spt *s, uint64_t gpa, uint32_t len);
 
 /* Translate guest-virtual `va` through the current shadow's guest table

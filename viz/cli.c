@@ -3,15 +3,19 @@
  */
 #include "viz/cli.h"
 
+#include <errno.h>
+#include <getopt.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "core/run.h"
+#include "core/trace.h"
 #include "isa-toy/board.h"
 
 void viz_cli_init(struct viz_cli *c)
 {
-	*c = (struct viz_cli){ .cfg = { .mode = "trap" }, .ram_size = BOARD_RAM_DEFAULT };
+	*c = (struct viz_cli){ .cfg = { .mode = "trap", .trace_limit = TRACE_LIMIT_DEFAULT },
+			       .ram_size = BOARD_RAM_DEFAULT };
 }
 
 int viz_cli_option(struct viz_cli *c, int code, const char *arg, const char *cmd)
@@ -53,15 +57,38 @@ int viz_cli_option(struct viz_cli *c, int code, const char *arg, const char *cmd
 		c->cfg.legacy = !strcmp(arg, "legacy");
 		return 1;
 	case VIZ_OPT_TRACE: c->cfg.trace_path = arg; return 1;
+	case VIZ_OPT_TRACE_LIMIT: return run_parse_trace_limit(arg, &c->cfg.trace_limit) ? -1 : 1;
 	}
 	return 0;
 }
 
-int viz_cli_done(struct viz_cli *c, const char *cmd)
+int viz_cli_done(struct viz_cli *c, int argc, char **argv, const char *cmd)
 {
+	for (; optind < argc; optind++)
+		if (viz_cli_option(c, 1, argv[optind], cmd) < 0)
+			return -1;
 	if (!c->cfg.nguests) {
 		fprintf(stderr, "trapvisor %s: no guest ELF given (try --help)\n", cmd);
 		return -1;
 	}
 	return 0;
+}
+
+int viz_parse_uint(const char *s, uint64_t max, uint64_t *v)
+{
+	uint64_t x;
+	if (run_parse_u64(s, &x) || x > max)
+		return -1;
+	*v = x;
+	return 0;
+}
+
+int viz_stdout_check(const char *cmd)
+{
+	errno = 0;
+	if (fflush(stdout) == 0 && !ferror(stdout))
+		return 0;
+	fprintf(stderr, "trapvisor %s: standard output: cannot write: %s\n", cmd,
+		errno ? strerror(errno) : "write error");
+	return -1;
 }

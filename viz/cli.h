@@ -1,7 +1,8 @@
 /*
  * cli.h -- the options `trapvisor debug` and `trapvisor walk` share with
- * `trapvisor run`: --mode, --mem, --append, --trace and the guest ELFs
- * (options before each ELF apply to it and the ones after it).
+ * `trapvisor run`: --mode, --mem, --append, --trace, --trace-limit and
+ * the guest ELFs (options before each ELF apply to it and the ones after
+ * it).
  */
 #ifndef VIZ_CLI_H
 #define VIZ_CLI_H
@@ -17,18 +18,20 @@ enum {
 	VIZ_OPT_MEM,
 	VIZ_OPT_APPEND,
 	VIZ_OPT_TRACE,
+	VIZ_OPT_TRACE_LIMIT,
 	VIZ_OPT_ISA,
 	VIZ_OPT_OWN,
 };
 
-#define VIZ_RUN_OPTIONS                                            \
-	{ "mode", required_argument, NULL, VIZ_OPT_MODE },         \
-	    { "mem", required_argument, NULL, VIZ_OPT_MEM },       \
-	    { "append", required_argument, NULL, VIZ_OPT_APPEND }, \
-	    { "trace", required_argument, NULL, VIZ_OPT_TRACE },   \
-	    { "isa", required_argument, NULL, VIZ_OPT_ISA },       \
-	{                                                          \
-		"help", no_argument, NULL, 'h'                     \
+#define VIZ_RUN_OPTIONS                                                      \
+	{ "mode", required_argument, NULL, VIZ_OPT_MODE },                   \
+	    { "mem", required_argument, NULL, VIZ_OPT_MEM },                 \
+	    { "append", required_argument, NULL, VIZ_OPT_APPEND },           \
+	    { "trace", required_argument, NULL, VIZ_OPT_TRACE },             \
+	    { "trace-limit", required_argument, NULL, VIZ_OPT_TRACE_LIMIT }, \
+	    { "isa", required_argument, NULL, VIZ_OPT_ISA },                 \
+	{                                                                    \
+		"help", no_argument, NULL, 'h'                               \
 	}
 
 #define VIZ_RUN_HELP                                                                     \
@@ -36,7 +39,9 @@ enum {
 	"  --isa=ISA        strict (default) or legacy (not strictly virtualizable)\n"   \
 	"  --mem SIZE       guest RAM, e.g. 64M (default 64M)\n"                         \
 	"  --append ARGS    kernel command line (/chosen/bootargs)\n"                    \
-	"  --trace FILE     also write the monitor's events to FILE (JSON Lines)\n"
+	"  --trace FILE     also write the monitor's events to FILE (JSON Lines)\n"      \
+	"  --trace-limit SIZE  cap FILE at SIZE bytes (default 256M, 0 = no cap),\n"     \
+	"                   as `trapvisor run` does\n"
 
 struct viz_cli {
 	struct viz_config cfg;
@@ -51,7 +56,19 @@ void viz_cli_init(struct viz_cli *c);
  * was handled, 0 if it is not ours, -1 after a message if it is bad. */
 int viz_cli_option(struct viz_cli *c, int code, const char *arg, const char *cmd);
 
-/* After parsing: -1 with a message if no guest was given. */
-int viz_cli_done(struct viz_cli *c, const char *cmd);
+/* After the getopt_long loop: the words left from optind on (those after
+ * "--") are guest ELFs too; -1 with a message if there are too many or no
+ * guest was given at all. */
+int viz_cli_done(struct viz_cli *c, int argc, char **argv, const char *cmd);
+
+/* Parse an unsigned number strictly: decimal or 0x hex digits and nothing
+ * else (no sign, no spaces, no trailing text), at most `max`.  0 with *v
+ * set, or -1.  The debugger's counts, VM numbers and addresses use it. */
+int viz_parse_uint(const char *s, uint64_t max, uint64_t *v);
+
+/* Flush stdout and check that everything printed to it was written (a
+ * full disk, /dev/full, a closed pipe).  0, or -1 after one line naming
+ * `cmd` on stderr. */
+int viz_stdout_check(const char *cmd);
 
 #endif

@@ -8,6 +8,7 @@
  *                  preparing slides
  *   --gdb PORT     a GDB remote stub on 127.0.0.1:PORT (gdb.c)
  */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -35,25 +36,40 @@ static void dbg_usage(FILE *f)
 		   "  -h, --help       this text\n");
 }
 
-/* Run a script; returns 0 if every command succeeded, else 1. */
+/* Run a script: 0 if every command succeeded, 1 if one failed, 2
+ * (TV_EXIT_USAGE) if the script could not be read or an output (a
+ * drawing, stdout) could not be written.  Lines may be of any length. */
 static int dbg_batch(struct dbg *d, const char *path)
 {
 	FILE *f = strcmp(path, "-") ? fopen(path, "r") : stdin;
-	char line[512];
+	char *line = NULL;
+	size_t cap = 0;
 	int status = 0;
 	if (!f) {
-		perror(path);
+		fprintf(stderr, "trapvisor debug: --batch %s: cannot open: %s\n", path,
+			strerror(errno));
 		return TV_EXIT_USAGE;
 	}
-	while (!d->quit && fgets(line, sizeof(line), f)) {
+	errno = 0;
+	while (!d->quit && getline(&line, &cap, f) >= 0) {
 		line[strcspn(line, "\r\n")] = 0;
 		printf("(tv) %s\n", line);
 		if (dbg_exec(d, line))
 			status = 1;
 		fflush(stdout);
+		errno = 0;
 	}
+	/* A directory opens, then fails on the first read (EISDIR). */
+	if (ferror(f)) {
+		fprintf(stderr, "trapvisor debug: --batch %s: cannot read: %s\n", path,
+			strerror(errno ? errno : EIO));
+		status = TV_EXIT_USAGE;
+	}
+	free(line);
 	if (f != stdin)
 		fclose(f);
+	if (d->write_failed || viz_stdout_check("debug"))
+		status = TV_EXIT_USAGE;
 	return status;
 }
 
@@ -78,12 +94,12 @@ int dbg_main(int argc, char **argv)
 			return TV_EXIT_USAGE;
 		if (r)
 			continue;
-		char *end;
+		uint64_t v;
 		switch (c) {
 		case VIZ_OPT_OWN: batch = optarg; break;
 		case VIZ_OPT_OWN + 1:
-			port = strtol(optarg, &end, 10);
-			if (*end || port < 1 || port > 65535) {
+			port = viz_parse_uint(optarg, 65535, &v) ? -1 : (long)v;
+			if (port < 1) {
 				fprintf(stderr, "trapvisor debug: --gdb %s: need a port 1..65535\n",
 					optarg);
 				return TV_EXIT_USAGE;
@@ -97,7 +113,7 @@ int dbg_main(int argc, char **argv)
 			return TV_EXIT_USAGE;
 		}
 	}
-	if (viz_cli_done(&cli, "debug"))
+	if (viz_cli_done(&cli, argc, argv, "debug"))
 		return TV_EXIT_USAGE;
 	if (!batch && port < 0 && (!isatty(0) || !isatty(1))) {
 		fprintf(stderr, "trapvisor debug: the curses interface needs a terminal "

@@ -33,7 +33,8 @@ static void walk_usage(FILE *f)
 		   "  --va ADDR        the virtual address (or symbol) to translate\n"
 		   "  --all            the whole address space instead of one address\n"
 		   "  --dot F, --png F, --svg F   write the drawing (several allowed)\n"
-		   "  -h, --help       this text\n");
+		   "  -h, --help       this text\n"
+		   "\n" DBG_ADDR_HELP "\n");
 }
 
 static void walk_add_run(void *ctx, const struct viz_run *r)
@@ -103,7 +104,7 @@ int viz_walk_main(int argc, char **argv)
 			return TV_EXIT_USAGE;
 		}
 	}
-	if (viz_cli_done(&cli, "walk"))
+	if (viz_cli_done(&cli, argc, argv, "walk"))
 		return TV_EXIT_USAGE;
 	if (!va_s && !all) {
 		fprintf(stderr, "trapvisor walk: which address? --va ADDR (or --all)\n");
@@ -159,7 +160,7 @@ int viz_walk_main(int argc, char **argv)
 		viz_map_runs(&d->t, satp, walk_add_run, &map);
 		for (int i = 0; i < nout; i++)
 			if (viz_draw_map(&map, satp, out[i].path, out[i].fmt))
-				status = 1;
+				status = TV_EXIT_USAGE; /* a file not written */
 		viz_map_free(&map);
 	} else {
 		struct viz_xlate x;
@@ -167,10 +168,12 @@ int viz_walk_main(int argc, char **argv)
 		dbg_print_xlate(d, &x);
 		for (int i = 0; i < nout; i++)
 			if (viz_draw_walk(&x, out[i].path, out[i].fmt))
-				status = 1;
+				status = TV_EXIT_USAGE; /* a file not written */
 	}
 	for (int i = 0; i < nout && !status; i++)
 		printf("wrote %s\n", out[i].path);
+	if (viz_stdout_check("walk"))
+		status = TV_EXIT_USAGE;
 out_close:
 	dbg_close(d);
 out:

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "viz/cli.h"
 #include "viz/cmds.h"
 
 const struct dbg_command dbg_commands[] = {
@@ -40,27 +41,49 @@ const struct dbg_command dbg_commands[] = {
 	{ NULL, NULL, NULL },
 };
 
-#define DBG_MAX_ARGS 16
+int dbg_split_line(char *buf, char **argv, int max)
+{
+	int argc = 0;
+	for (char *p = strtok(buf, " \t\r\n"); p; p = strtok(NULL, " \t\r\n")) {
+		if (argc == max)
+			return -1;
+		argv[argc++] = p;
+	}
+	argv[argc] = NULL;
+	return argc;
+}
 
 int dbg_exec(struct dbg *d, const char *line)
 {
-	char buf[512], *argv[DBG_MAX_ARGS + 1];
-	int argc = 0;
+	char *argv[DBG_MAX_ARGS + 1];
+	/* A copy of any length: a line is never cut short. */
+	char *buf = strdup(line);
+	int r = -1;
 
-	snprintf(buf, sizeof(buf), "%s", line);
-	for (char *p = strtok(buf, " \t\r\n"); p && argc < DBG_MAX_ARGS;
-	     p = strtok(NULL, " \t\r\n"))
-		argv[argc++] = p;
-	argv[argc] = NULL;
+	if (!buf) {
+		fprintf(d->out, "out of memory for a %zu-byte command line\n", strlen(line));
+		return -1;
+	}
+	int argc = dbg_split_line(buf, argv, DBG_MAX_ARGS);
+	if (argc < 0) {
+		fprintf(d->out, "too many words on one line (at most %d)\n", DBG_MAX_ARGS);
+		goto out;
+	}
+	r = 0;
 	if (!argc || argv[0][0] == '#')
-		return 0; /* empty line or a comment (scripts) */
+		goto out; /* empty line or a comment (scripts) */
 	/* The name ends at '/': "x/8i" is command x with format "8i". */
 	size_t n = strcspn(argv[0], "/");
 	for (const struct dbg_command *c = dbg_commands; c->name; c++)
-		if (strlen(c->name) == n && !strncmp(c->name, argv[0], n))
-			return c->fn(d, argc, argv);
+		if (strlen(c->name) == n && !strncmp(c->name, argv[0], n)) {
+			r = c->fn(d, argc, argv);
+			goto out;
+		}
 	fprintf(d->out, "unknown command '%s' (try help)\n", argv[0]);
-	return -1;
+	r = -1;
+out:
+	free(buf);
+	return r;
 }
 
 void dbg_print_where(struct dbg *d)
@@ -83,17 +106,14 @@ void dbg_print_stop(struct dbg *d)
 /* A count argument: the default when absent; -1 if malformed. */
 static int dbg_count(struct dbg *d, const char *s, uint64_t def, uint64_t *n)
 {
-	char *end;
 	if (!s) {
 		*n = def;
 		return 0;
 	}
-	unsigned long long v = strtoull(s, &end, 0);
-	if (*end || !v || *s == '-') {
+	if (viz_parse_uint(s, UINT64_MAX, n) || !*n) {
 		fprintf(d->out, "'%s' is not a positive count\n", s);
 		return -1;
 	}
-	*n = v;
 	return 0;
 }
 
@@ -172,14 +192,14 @@ int dbg_cmd_tbreak(struct dbg *d, int argc, char **argv)
 
 int dbg_cmd_delete(struct dbg *d, int argc, char **argv)
 {
-	char *end;
-	long id = argc > 1 ? strtol(argv[1], &end, 10) : 0;
-	if (argc > 1 && (*end || id <= 0)) {
+	uint64_t id = 0;
+	if (argc > 1 && (viz_parse_uint(argv[1], INT32_MAX, &id) || !id)) {
 		fprintf(d->out, "delete: '%s' is not a breakpoint number\n", argv[1]);
 		return -1;
 	}
 	if (dbg_break_delete(d, (int)id) && id) {
-		fprintf(d->out, "delete: no breakpoint or watchpoint %ld\n", id);
+		fprintf(d->out, "delete: no breakpoint or watchpoint %llu\n",
+			(unsigned long long)id);
 		return -1;
 	}
 	return 0;
@@ -208,14 +228,13 @@ int dbg_parse_cause(const char *s, uint32_t *cause)
 #undef EXC
 #undef IRQ
 	};
-	char *end;
+	uint64_t v;
 	for (size_t i = 0; i < sizeof(all) / sizeof(all[0]); i++)
 		if (!strcasecmp(s, cpu_cause_name(all[i]))) {
 			*cause = all[i];
 			return 0;
 		}
-	unsigned long v = strtoul(s, &end, 0);
-	if (*s && !*end && v <= UINT32_MAX) {
+	if (!viz_parse_uint(s, UINT32_MAX, &v)) {
 		*cause = (uint32_t)v;
 		return 0;
 	}
@@ -264,5 +283,7 @@ int dbg_cmd_help(struct dbg *d, int argc, char **argv)
 	for (const struct dbg_command *c = dbg_commands; c->name; c++)
 		if (argc < 2 || !strcmp(argv[1], c->name))
 			fprintf(d->out, "  %s\n", c->help);
+	if (argc < 2)
+		fprintf(d->out, "%s\n", DBG_ADDR_HELP);
 	return 0;
 }

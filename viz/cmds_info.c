@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "core/monitor.h"
+#include "viz/cli.h"
 #include "viz/cmds.h"
 #include "viz/dot.h"
 
@@ -295,6 +296,7 @@ int dbg_cmd_dot(struct dbg *d, int argc, char **argv)
 	viz_translate(&d->t, va, &x);
 	if (viz_draw_walk(&x, argv[2], NULL)) {
 		fprintf(d->out, "dot: could not write %s\n", argv[2]);
+		d->write_failed = true;
 		return -1;
 	}
 	fprintf(d->out, "wrote the walk of 0x%08x to %s\n", va, argv[2]);
@@ -331,6 +333,7 @@ int dbg_cmd_map(struct dbg *d, int argc, char **argv)
 	if (argc > 1) {
 		if (viz_draw_map(&c.map, satp, argv[1], NULL)) {
 			fprintf(d->out, "map: could not write %s\n", argv[1]);
+			d->write_failed = true;
 			r = -1;
 		} else {
 			fprintf(d->out, "wrote the address space to %s\n", argv[1]);
@@ -397,14 +400,15 @@ int dbg_cmd_x(struct dbg *d, int argc, char **argv)
 
 int dbg_cmd_vm(struct dbg *d, int argc, char **argv)
 {
-	char *end;
-	long i = argc > 1 ? strtol(argv[1], &end, 10) : -1;
-	if (argc < 2 || *end || d->t.ops->select_vm(&d->t, (int)i)) {
+	uint64_t i = 0;
+	/* Strict: "4294967296" or "-0" must not wrap round to vm0. */
+	if (argc < 2 || viz_parse_uint(argv[1], INT32_MAX, &i) ||
+	    d->t.ops->select_vm(&d->t, (int)i)) {
 		fprintf(d->out, "vm: no such VM%s%s\n", argc > 1 ? " " : "",
 			argc > 1 ? argv[1] : "");
 		return -1;
 	}
-	fprintf(d->out, "inspecting vm%ld\n", i);
+	fprintf(d->out, "inspecting vm%d\n", (int)i);
 	dbg_print_where(d);
 	return 0;
 }
@@ -438,9 +442,9 @@ int dbg_cmd_trace(struct dbg *d, int argc, char **argv)
 		return 0;
 	}
 	if (argc > 2 && !strcmp(argv[1], "show")) {
-		char *end;
-		unsigned long long seq = strtoull(argv[2], &end, 0);
-		if (*end || seq >= tr->next_seq || tr->next_seq - seq > TRACE_RING) {
+		uint64_t seq;
+		if (viz_parse_uint(argv[2], UINT64_MAX, &seq) || seq >= tr->next_seq ||
+		    tr->next_seq - seq > TRACE_RING) {
 			fprintf(d->out, "trace: no event #%s in the ring\n", argv[2]);
 			return -1;
 		}
@@ -448,9 +452,8 @@ int dbg_cmd_trace(struct dbg *d, int argc, char **argv)
 		fputc('\n', d->out);
 		return 0;
 	}
-	char *end;
-	unsigned long n = argc > 1 ? strtoul(argv[1], &end, 0) : 10;
-	if (argc > 1 && (*end || !n)) {
+	uint64_t n = 10;
+	if (argc > 1 && (viz_parse_uint(argv[1], UINT64_MAX, &n) || !n)) {
 		fprintf(d->out, "trace: usage: trace [N] | trace filter [TEXT] | trace show SEQ\n");
 		return -1;
 	}

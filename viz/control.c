@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "viz/cli.h"
 #include "viz/dbg.h"
 
 #define DBG_CHUNK 100000 /* steps per chunk when nothing needs a look */
@@ -298,18 +299,18 @@ int dbg_parse_addr(const struct dbg *d, const char *s, uint32_t *addr)
 {
 	char name[128];
 	const char *plus = strchr(s, '+');
-	uint32_t off = 0;
-	char *end;
+	uint64_t off = 0, v;
 
 	if (!*s)
 		return -1;
 	if (plus) { /* SYM+OFF */
-		unsigned long v = strtoul(plus + 1, &end, 0);
-		if (*end || plus == s || (size_t)(plus - s) >= sizeof(name) || v > UINT32_MAX)
+		if (viz_parse_uint(plus + 1, UINT32_MAX, &off) || plus == s ||
+		    (size_t)(plus - s) >= sizeof(name))
 			return -1;
-		off = (uint32_t)v;
 		memcpy(name, s, (size_t)(plus - s));
 		name[plus - s] = 0;
+	} else if (strlen(s) >= sizeof(name)) {
+		return -1; /* no symbol is that long: refuse, never cut */
 	} else {
 		snprintf(name, sizeof(name), "%s", s);
 	}
@@ -319,19 +320,18 @@ int dbg_parse_addr(const struct dbg *d, const char *s, uint32_t *addr)
 		if (r < 0)
 			return -1;
 		d->t.ops->guest_regs(&d->t, x, &pc);
-		*addr = (r == 32 ? pc : x[r]) + off;
+		*addr = (r == 32 ? pc : x[r]) + (uint32_t)off;
 		return 0;
 	}
 	if (isdigit((unsigned char)name[0])) {
-		unsigned long long v = strtoull(name, &end, 0);
-		if (*end || v > UINT32_MAX)
+		if (viz_parse_uint(name, UINT32_MAX, &v))
 			return -1;
-		*addr = (uint32_t)v + off;
+		*addr = (uint32_t)(v + off);
 		return 0;
 	}
 	const struct elf_symbol *sym = elf_symbol_named(d->t.ops->elf(&d->t), name);
 	if (!sym)
 		return -1;
-	*addr = sym->addr + off;
+	*addr = sym->addr + (uint32_t)off;
 	return 0;
 }

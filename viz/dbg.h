@@ -55,8 +55,9 @@ struct dbg {
 	int next_id;		       /* numbers breakpoints and watchpoints */
 	char trace_filter[DBG_FILTER]; /* "" = every event */
 
-	FILE *out; /* where commands print */
-	bool quit; /* `quit` was typed */
+	FILE *out;	   /* where commands print */
+	bool quit;	   /* `quit` was typed */
+	bool write_failed; /* a drawing (dot, map) could not be written */
 	/* Asked now and then while running: true stops (Ctrl-C, GDB 0x03). */
 	bool (*interrupted)(void *ctx);
 	void *interrupted_ctx;
@@ -95,9 +96,25 @@ int dbg_write_virt(struct dbg *d, uint32_t va, const void *buf, uint32_t len);
 /* Watch the word at guest-virtual `va`: its id, or -1 with a message. */
 int dbg_watch_add(struct dbg *d, uint32_t va);
 
-/* Execute one command line; output to d->out.  Returns 0, or -1 if the
- * command was bad (after one line saying why). */
+/* Execute one command line (of any length); output to d->out.  Returns
+ * 0, or -1 if the command was bad (after one line saying why). */
 int dbg_exec(struct dbg *d, const char *line);
+
+/* The most words one command line may have (more is refused, not cut). */
+#define DBG_MAX_ARGS 16
+
+/* Split buf in place into words (at spaces, tabs, CR, LF): argv[0..n-1]
+ * point into buf and argv[n] is NULL; argv has room for max + 1.
+ * Returns n, or -1 if there are more than max words.  Pure: the
+ * command-line parser's entry point for fuzzing. */
+int dbg_split_line(char *buf, char **argv, int max);
+
+/* What SYM and ADDR mean, for help texts (one paragraph, no final newline). */
+#define DBG_ADDR_HELP                                                                    \
+	"  SYM is a function, object or label of the ELF, global or local (a local\n"    \
+	"  assembly label such as back2 too); when a global and a local share a name,\n" \
+	"  the global wins.  ADDR is a number (0x.. or decimal), SYM, SYM+OFF or a\n"    \
+	"  register ($pc, $sp, $a0, $x5)."
 
 /* Parse an address: a number (0x.. or decimal), a symbol, SYM+OFF, or a
  * register ($pc, $sp, $a0, $x5).  0, or -1 if it is none of those. */

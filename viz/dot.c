@@ -14,7 +14,9 @@
 #include "viz/dot.h"
 
 #include <graphviz/gvc.h>
+#include <errno.h>
 #include <inttypes.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -47,34 +49,86 @@ static void dot_edge(Agraph_t *g, Agnode_t *a, Agnode_t *b, const char *label)
 		agsafeset(e, "label", (char *)label, "");
 }
 
-/* Lay out and write g to path as fmt. */
+/*
+ * One Graphviz context for the whole process.  libgvc keeps pointers into
+ * a context's data in state that outlives it (the pango plugin caches the
+ * font name it was last given), so a second context made after the first
+ * was freed reads freed memory: two drawings in one debugger script did
+ * exactly that.  The context is made on the first drawing and never freed
+ * (the process's exit reclaims it).
+ */
+static GVC_t *dot_gvc;
+
+static GVC_t *dot_context(void)
+{
+	if (!dot_gvc)
+		dot_gvc = gvContext();
+	if (!dot_gvc)
+		fprintf(stderr, "trapvisor: cannot start libgvc\n");
+	return dot_gvc;
+}
+
+/* Write len bytes of data to path, checking the write and the close (a
+ * full disk often shows only at fclose).  0, or -1 after one line. */
+static int dot_write_file(const char *path, const char *data, size_t len)
+{
+	FILE *f = fopen(path, "wb");
+	if (!f) {
+		fprintf(stderr, "trapvisor: %s: cannot write: %s\n", path, strerror(errno));
+		return -1;
+	}
+	bool ok = fwrite(data, 1, len, f) == len;
+	int err = errno;
+	if (fclose(f) && ok) {
+		ok = false;
+		err = errno;
+	}
+	if (!ok) {
+		fprintf(stderr, "trapvisor: %s: cannot write: %s\n", path, strerror(err));
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * Lay out and write g to path as fmt.  The drawing is made in memory
+ * first and written by dot_write_file: libgvc's own file output calls
+ * exit() when a write fails, and does not report a failed close.
+ */
 static int dot_render(Agraph_t *g, const char *path, const char *fmt)
 {
+	char *data = NULL;
+	size_t len = 0;
 	int r = -1;
 	if (!strcmp(fmt, "dot")) {
 		/* The graph itself, as text: no layout needed. */
-		FILE *f = fopen(path, "w");
-		if (!f) {
-			perror(path);
+		FILE *mem = open_memstream(&data, &len);
+		if (!mem) {
+			fprintf(stderr, "trapvisor: %s: out of memory\n", path);
 			return -1;
 		}
-		r = agwrite(g, f);
-		if (fclose(f))
+		r = agwrite(g, mem);
+		if (fclose(mem))
 			r = -1;
-		return r ? -1 : 0;
+	} else {
+		GVC_t *gvc = dot_context();
+		unsigned int n = 0;
+		if (!gvc)
+			return -1;
+		if (gvLayout(gvc, g, "dot") == 0) {
+			r = gvRenderData(gvc, g, fmt, &data, &n);
+			gvFreeLayout(gvc, g);
+			len = n;
+		}
 	}
-	GVC_t *gvc = gvContext();
-	if (!gvc) {
-		fprintf(stderr, "trapvisor: cannot start libgvc\n");
-		return -1;
-	}
-	if (gvLayout(gvc, g, "dot") == 0) {
-		r = gvRenderFilename(gvc, g, fmt, path);
-		gvFreeLayout(gvc, g);
-	}
-	gvFreeContext(gvc);
-	if (r)
-		fprintf(stderr, "trapvisor: %s: libgvc could not render %s\n", path, fmt);
+	if (r == 0)
+		r = dot_write_file(path, data, len);
+	else
+		fprintf(stderr, "trapvisor: %s: Graphviz could not draw %s\n", path, fmt);
+	if (strcmp(fmt, "dot"))
+		gvFreeRenderData(data);
+	else
+		free(data);
 	return r ? -1 : 0;
 }
 

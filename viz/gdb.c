@@ -19,6 +19,11 @@
  *                gdb-multiarch knows it talks to riscv:rv32
  *   k / D        kill / detach
  * Anything else gets the empty reply: "not supported".
+ *
+ * Three layers: gdb_rx_feed turns bytes into packets and acks (no
+ * socket), gdb_answer turns one packet into a reply (no socket), and the
+ * connection below moves bytes, acknowledges, resends, and keeps what
+ * arrives while the guest runs.
  */
 #include "viz/gdb.h"
 
@@ -32,8 +37,6 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
-
-#define GDB_PACKET 4096
 
 /* The register set, in GDB's own names for RISC-V (features/riscv/
  * 32bit-cpu.xml), numbered 0..32 in this order. */
@@ -58,11 +61,28 @@ const char gdb_target_xml[] =
 	"</feature></target>";
 /* clang-format on */
 
+/* How many replies gdb may refuse ('-') in a row before the stub gives
+ * up, and how many other bytes may arrive while it waits for an ack
+ * before it sends the reply again.  gdb itself resends after a timeout
+ * and ignores stray bytes between packets; so does this stub. */
+#define GDB_MAX_RESEND 8
+#define GDB_ACK_STRAY  (GDB_PACKET + 4)
+/* Whole packets held while the guest runs (gdb sends none in all-stop
+ * mode but Ctrl-C; a client that does is answered after the stop). */
+#define GDB_QUEUE      4
+
 struct gdb_conn {
 	int fd;
 	struct dbg *d;
-	bool noack;	 /* QStartNoAckMode: no '+' either way */
-	bool pending_03; /* a Ctrl-C arrived while reading something else */
+	bool noack;	   /* QStartNoAckMode: no '+' either way */
+	bool pending_03;   /* a Ctrl-C arrived while reading something else */
+	bool hangup;	   /* gdb closed the connection (or it broke) */
+	bool client_ended; /* gdb asked to end: k, D or vKill */
+	uint8_t in[256];   /* bytes read from the socket, not yet looked at */
+	size_t in_pos, in_len;
+	struct gdb_rx rx;		   /* the packet being received */
+	char queue[GDB_QUEUE][GDB_PACKET]; /* whole packets not handled yet */
+	int qhead, qlen;
 };
 
 unsigned gdb_checksum(const char *body, size_t len)
@@ -106,88 +126,180 @@ const char *gdb_parse_addr_len(const char *s, uint32_t *addr, uint32_t *len)
 	return gdb_parse_hex(s + 1, len);
 }
 
-static int gdb_getc(struct gdb_conn *c)
+void gdb_rx_init(struct gdb_rx *rx)
 {
-	unsigned char b;
-	ssize_t n;
-	do
-		n = read(c->fd, &b, 1);
-	while (n < 0 && errno == EINTR);
-	return n == 1 ? b : -1;
+	rx->state = GDB_RX_IDLE;
+	rx->len = 0;
+	rx->overflow = false;
 }
 
-/* Read one packet body into buf; -1 when GDB hung up. */
-static int gdb_recv(struct gdb_conn *c, char *buf, size_t cap)
+enum gdb_rx_event gdb_rx_feed(struct gdb_rx *rx, uint8_t b)
 {
-	for (;;) {
-		int ch;
-		while ((ch = gdb_getc(c)) != '$') {
-			if (ch < 0)
-				return -1;
-			if (ch == 0x03)
-				c->pending_03 = true;
+	int h = gdb_hex(b);
+	switch (rx->state) {
+	case GDB_RX_IDLE:
+		/* Between packets: acks, Ctrl-C, or the start of a packet.
+		 * Anything else is noise on the line and is ignored. */
+		if (b == '$') {
+			rx->state = GDB_RX_BODY;
+			rx->len = 0;
+			rx->sum = 0;
+			rx->overflow = false;
 		}
-		size_t n = 0;
-		while ((ch = gdb_getc(c)) != '#') {
-			if (ch < 0)
-				return -1;
-			if (n + 1 < cap)
-				buf[n++] = (char)ch;
+		return b == '+'	   ? GDB_RX_ACK
+		       : b == '-'  ? GDB_RX_NACK
+		       : b == 0x03 ? GDB_RX_INTERRUPT
+				   : GDB_RX_NONE;
+	case GDB_RX_BODY:
+		if (b == '#') {
+			rx->state = GDB_RX_SUM1;
+		} else if (b == '$') {
+			rx->len = 0; /* a new start: the broken packet is dropped */
+			rx->sum = 0;
+			rx->overflow = false;
+		} else if (rx->len + 1 < sizeof(rx->body)) {
+			rx->body[rx->len++] = (char)b;
+			rx->sum += b;
+		} else {
+			rx->overflow = true; /* refused at its end, never cut */
 		}
-		buf[n] = 0;
-		int h = gdb_getc(c), l = gdb_getc(c);
-		if (h < 0 || l < 0)
-			return -1;
-		bool good = gdb_hex(h) >= 0 && gdb_hex(l) >= 0 &&
-			    (unsigned)(gdb_hex(h) << 4 | gdb_hex(l)) == gdb_checksum(buf, n);
-		if (c->noack)
-			return (int)n;
-		if (write(c->fd, good ? "+" : "-", 1) != 1)
-			return -1;
-		if (good)
-			return (int)n;
+		return GDB_RX_NONE;
+	case GDB_RX_SUM1:
+		rx->hi = h;
+		rx->state = GDB_RX_SUM2;
+		return GDB_RX_NONE;
+	case GDB_RX_SUM2:
+		rx->state = GDB_RX_IDLE;
+		rx->body[rx->len] = 0;
+		if (rx->hi < 0 || h < 0 || rx->overflow ||
+		    (unsigned)(rx->hi << 4 | h) != (rx->sum & 0xff))
+			return GDB_RX_BAD;
+		return GDB_RX_PACKET;
 	}
+	return GDB_RX_NONE;
 }
 
+static bool gdb_put(struct gdb_conn *c, const void *buf, size_t len)
+{
+	if (write(c->fd, buf, len) == (ssize_t)len)
+		return true;
+	c->hangup = true;
+	return false;
+}
+
+/* The next byte from gdb: waits for it if `wait`; -2 if none is there
+ * (and !wait), -1 when gdb hung up. */
+static int gdb_byte(struct gdb_conn *c, bool wait)
+{
+	if (c->in_pos == c->in_len) {
+		struct pollfd p = { .fd = c->fd, .events = POLLIN };
+		if (c->hangup)
+			return -1;
+		if (!wait && poll(&p, 1, 0) != 1)
+			return -2;
+		ssize_t n;
+		do
+			n = read(c->fd, c->in, sizeof(c->in));
+		while (n < 0 && errno == EINTR);
+		if (n <= 0) {
+			c->hangup = true;
+			return -1;
+		}
+		c->in_pos = 0;
+		c->in_len = (size_t)n;
+	}
+	return c->in[c->in_pos++];
+}
+
+/*
+ * Take one byte off the wire and run it through the receiver, doing what
+ * every state of the stub does with the result: note a Ctrl-C, queue and
+ * acknowledge a whole packet, refuse ('-') a corrupt one, or one that
+ * finds the queue full (gdb sends it again).  Returns the event, -2 if no
+ * byte was there (and !wait), -1 when gdb hung up.
+ */
+static int gdb_pump(struct gdb_conn *c, bool wait)
+{
+	int b = gdb_byte(c, wait);
+	if (b < 0)
+		return b;
+	enum gdb_rx_event e = gdb_rx_feed(&c->rx, (uint8_t)b);
+	if (e == GDB_RX_INTERRUPT)
+		c->pending_03 = true;
+	if (e == GDB_RX_PACKET && c->qlen < GDB_QUEUE) {
+		memcpy(c->queue[(c->qhead + c->qlen++) % GDB_QUEUE], c->rx.body, c->rx.len + 1);
+		if (!c->noack && !gdb_put(c, "+", 1))
+			return -1;
+	} else if (e == GDB_RX_PACKET || e == GDB_RX_BAD) {
+		if (!c->noack && !gdb_put(c, "-", 1))
+			return -1;
+	}
+	return (int)e;
+}
+
+/* The next whole packet's body into buf (GDB_PACKET bytes); -1 when gdb
+ * hung up. */
+static int gdb_recv(struct gdb_conn *c, char *buf)
+{
+	while (!c->qlen)
+		if (gdb_pump(c, true) == -1)
+			return -1;
+	strcpy(buf, c->queue[c->qhead]);
+	c->qhead = (c->qhead + 1) % GDB_QUEUE;
+	c->qlen--;
+	return 0;
+}
+
+/* Send one packet and wait for its '+': resend on '-' (or after a lot of
+ * noise), up to GDB_MAX_RESEND times.  0, or -1 if gdb hung up or never
+ * took it (after a message). */
 static int gdb_send(struct gdb_conn *c, const char *body)
 {
 	size_t len = strlen(body);
 	char *pkt = malloc(len + 5);
+	int r = -1;
 	if (!pkt)
 		return -1;
 	snprintf(pkt, len + 5, "$%s#%02x", body, gdb_checksum(body, len));
-	for (int tries = 0; tries < 5; tries++) {
-		if (write(c->fd, pkt, len + 4) != (ssize_t)(len + 4))
+	for (int tries = 0; tries <= GDB_MAX_RESEND && !c->hangup; tries++) {
+		if (!gdb_put(c, pkt, len + 4))
 			break;
 		if (c->noack) {
-			free(pkt);
-			return 0;
-		}
-		int ch;
-		while ((ch = gdb_getc(c)) == 0x03)
-			c->pending_03 = true;
-		if (ch == '+') {
-			free(pkt);
-			return 0;
-		}
-		if (ch != '-')
+			r = 0;
 			break;
+		}
+		int e = GDB_RX_NONE;
+		for (int stray = 0; stray < GDB_ACK_STRAY; stray++) {
+			e = gdb_pump(c, true);
+			if (e == -1 || e == GDB_RX_ACK || e == GDB_RX_NACK)
+				break;
+		}
+		if (e == GDB_RX_ACK) {
+			r = 0;
+			break;
+		}
+		if (tries == GDB_MAX_RESEND)
+			fprintf(stderr,
+				"trapvisor debug: --gdb: gdb did not acknowledge a reply "
+				"after %d tries; ending the session\n",
+				GDB_MAX_RESEND + 1);
 	}
 	free(pkt);
-	return -1;
+	return r;
 }
 
-/* Ctrl-C while the guest runs: is a 0x03 waiting on the socket? */
+/* Asked while the guest runs: has gdb sent Ctrl-C (or hung up)?  Every
+ * byte waiting is read and kept: a packet gdb sends meanwhile is queued
+ * and answered after the stop. */
 static bool gdb_interrupted(void *ctx)
 {
 	struct gdb_conn *c = ctx;
-	struct pollfd p = { .fd = c->fd, .events = POLLIN };
-	while (!c->pending_03 && poll(&p, 1, 0) == 1) {
-		int ch = gdb_getc(c);
-		if (ch < 0 || ch == 0x03)
-			c->pending_03 = true; /* a hang-up stops the guest too */
-	}
-	bool r = c->pending_03;
+	/* A bounded look each time, so a client that never stops sending
+	 * cannot keep the guest from running. */
+	for (int n = 0; n < GDB_PACKET && !c->pending_03; n++)
+		if (gdb_pump(c, false) < 0)
+			break;
+	bool r = c->pending_03 || c->hangup; /* a hang-up stops the guest too */
 	c->pending_03 = false;
 	return r;
 }
@@ -212,12 +324,12 @@ static bool gdb_get_word(const char *s, uint32_t *v)
 }
 
 /* The stop reply for how the last resume ended. */
-static void gdb_stop_reply(struct gdb_conn *c, char *out)
+static void gdb_stop_reply(struct dbg *d, char *out)
 {
 	int code = 0;
-	switch (c->d->last_stop) {
+	switch (d->last_stop) {
 	case DBG_STOP_EXIT:
-		c->d->t.ops->halted(&c->d->t, &code);
+		d->t.ops->halted(&d->t, &code);
 		sprintf(out, "W%02x", code & 0xff);
 		break;
 	case DBG_STOP_INTERRUPT:
@@ -227,17 +339,17 @@ static void gdb_stop_reply(struct gdb_conn *c, char *out)
 	}
 }
 
-static void gdb_regs(struct gdb_conn *c, char *out)
+static void gdb_regs(struct dbg *d, char *out)
 {
 	uint32_t x[32], pc;
-	c->d->t.ops->guest_regs(&c->d->t, x, &pc);
+	d->t.ops->guest_regs(&d->t, x, &pc);
 	for (int r = 0; r < 32; r++)
 		gdb_put_word(out + 8 * r, x[r]);
 	gdb_put_word(out + 8 * 32, pc);
 	out[8 * 33] = 0;
 }
 
-static void gdb_read_mem(struct gdb_conn *c, const char *args, char *out)
+static void gdb_read_mem(struct dbg *d, const char *args, char *out)
 {
 	uint32_t addr, len;
 	uint8_t buf[GDB_PACKET / 2];
@@ -247,10 +359,10 @@ static void gdb_read_mem(struct gdb_conn *c, const char *args, char *out)
 	}
 	/* Byte by byte past the first failure: gdb wants what is readable. */
 	uint32_t n = 0;
-	if (viz_read_virt(&c->d->t, addr, buf, len) == 0)
+	if (viz_read_virt(&d->t, addr, buf, len) == 0)
 		n = len;
 	else
-		while (n < len && viz_read_virt(&c->d->t, addr + n, buf + n, 1) == 0)
+		while (n < len && viz_read_virt(&d->t, addr + n, buf + n, 1) == 0)
 			n++;
 	if (!n && len) {
 		strcpy(out, "E14"); /* EFAULT */
@@ -261,7 +373,7 @@ static void gdb_read_mem(struct gdb_conn *c, const char *args, char *out)
 	out[2 * n] = 0;
 }
 
-static void gdb_write_mem(struct gdb_conn *c, const char *args, char *out)
+static void gdb_write_mem(struct dbg *d, const char *args, char *out)
 {
 	uint32_t addr, len;
 	uint8_t buf[GDB_PACKET / 2];
@@ -278,11 +390,11 @@ static void gdb_write_mem(struct gdb_conn *c, const char *args, char *out)
 		}
 		buf[i] = (uint8_t)(h << 4 | l);
 	}
-	strcpy(out, dbg_write_virt(c->d, addr, buf, len) ? "E14" : "OK");
+	strcpy(out, dbg_write_virt(d, addr, buf, len) ? "E14" : "OK");
 }
 
 /* Z0/Z1 (insert) and z0/z1 (remove) at a,kind.  Watchpoints: not here. */
-static void gdb_breakpoint(struct gdb_conn *c, const char *pkt, char *out)
+static void gdb_breakpoint(struct dbg *d, const char *pkt, char *out)
 {
 	uint32_t addr, kind;
 	if ((pkt[1] != '0' && pkt[1] != '1') || pkt[2] != ',' ||
@@ -291,9 +403,9 @@ static void gdb_breakpoint(struct gdb_conn *c, const char *pkt, char *out)
 		return;
 	}
 	if (pkt[0] == 'Z')
-		strcpy(out, dbg_break_add(c->d, addr, false) > 0 ? "OK" : "E28");
+		strcpy(out, dbg_break_add(d, addr, false) > 0 ? "OK" : "E28");
 	else
-		strcpy(out, dbg_break_delete_at(c->d, addr) ? "E01" : "OK");
+		strcpy(out, dbg_break_delete_at(d, addr) ? "E01" : "OK");
 }
 
 static void gdb_xfer(const char *args, char *out)
@@ -317,16 +429,14 @@ static void gdb_xfer(const char *args, char *out)
 	out[1 + n] = 0;
 }
 
-/* Handle one packet; returns 1 to go on, 0 when the session ends. */
-static int gdb_handle(struct gdb_conn *c, char *pkt, char *out)
+enum gdb_action gdb_answer(struct dbg *d, const char *pkt, char *out)
 {
-	struct dbg *d = c->d;
 	uint32_t r, v;
 	const char *p;
 	out[0] = 0;
 	switch (pkt[0]) {
 	case '?': strcpy(out, "S05"); break;
-	case 'g': gdb_regs(c, out); break;
+	case 'g': gdb_regs(d, out); break;
 	case 'G':
 		for (unsigned i = 1; i <= 32 && strlen(pkt + 1) >= 8 * (i + 1); i++)
 			if (gdb_get_word(pkt + 1 + 8 * i, &v))
@@ -352,10 +462,10 @@ static int gdb_handle(struct gdb_conn *c, char *pkt, char *out)
 		d->t.ops->set_reg(&d->t, r, v);
 		strcpy(out, "OK");
 		break;
-	case 'm': gdb_read_mem(c, pkt + 1, out); break;
-	case 'M': gdb_write_mem(c, pkt + 1, out); break;
+	case 'm': gdb_read_mem(d, pkt + 1, out); break;
+	case 'M': gdb_write_mem(d, pkt + 1, out); break;
 	case 'Z':
-	case 'z': gdb_breakpoint(c, pkt, out); break;
+	case 'z': gdb_breakpoint(d, pkt, out); break;
 	case 's':
 	case 'c':
 		if (pkt[1]) { /* s ADDR / c ADDR: resume at ADDR */
@@ -366,12 +476,12 @@ static int gdb_handle(struct gdb_conn *c, char *pkt, char *out)
 			d->t.ops->set_reg(&d->t, 32, v);
 		}
 		dbg_resume(d, pkt[0] == 's' ? 1 : UINT64_MAX);
-		gdb_stop_reply(c, out);
+		gdb_stop_reply(d, out);
 		break;
 	case 'H':
 	case 'T': strcpy(out, "OK"); break;
-	case 'k': return 0;
-	case 'D': gdb_send(c, "OK"); return 0;
+	case 'k': return GDB_END;
+	case 'D': strcpy(out, "OK"); return GDB_REPLY_END;
 	case 'q':
 		if (!strncmp(pkt, "qSupported", 10))
 			snprintf(out, GDB_PACKET, "PacketSize=%x;qXfer:features:read+;swbreak+",
@@ -391,19 +501,33 @@ static int gdb_handle(struct gdb_conn *c, char *pkt, char *out)
 		break;
 	case 'Q':
 		if (!strcmp(pkt, "QStartNoAckMode")) {
-			gdb_send(c, "OK");
-			c->noack = true;
-			return 1;
+			strcpy(out, "OK");
+			return GDB_REPLY_NOACK;
 		}
 		break;
 	case 'v':
 		if (!strncmp(pkt, "vKill", 5)) {
-			gdb_send(c, "OK");
-			return 0;
+			strcpy(out, "OK");
+			return GDB_REPLY_END;
 		}
 		break; /* vCont? and the rest: not supported, gdb uses s/c */
 	}
-	return gdb_send(c, out) == 0;
+	return GDB_REPLY;
+}
+
+/* Handle one packet; returns 1 to go on, 0 when the session ends. */
+static int gdb_handle(struct gdb_conn *c, const char *pkt, char *out)
+{
+	enum gdb_action a = gdb_answer(c->d, pkt, out);
+	if (a == GDB_END || a == GDB_REPLY_END)
+		c->client_ended = true;
+	if (a == GDB_END)
+		return 0;
+	if (gdb_send(c, out))
+		return 0;
+	if (a == GDB_REPLY_NOACK)
+		c->noack = true; /* from the packet after this reply's ack */
+	return a != GDB_REPLY_END;
 }
 
 int gdb_serve(struct dbg *d, int port)
@@ -429,18 +553,38 @@ int gdb_serve(struct dbg *d, int port)
 	}
 	signal(SIGPIPE, SIG_IGN); /* a vanished gdb is a read error, not a kill */
 
-	struct gdb_conn c = { .fd = fd, .d = d };
+	struct gdb_conn *c = calloc(1, sizeof(*c));
 	char *pkt = malloc(GDB_PACKET), *out = malloc(2 * GDB_PACKET + 16);
+	int status = 0, code = 0;
+	if (!c || !pkt || !out) {
+		fprintf(stderr, "trapvisor debug: --gdb: out of memory\n");
+		status = 1;
+		goto out;
+	}
+	c->fd = fd;
+	c->d = d;
+	gdb_rx_init(&c->rx);
 	d->interrupted = gdb_interrupted;
-	d->interrupted_ctx = &c;
-	while (pkt && out && gdb_recv(&c, pkt, GDB_PACKET) >= 0)
-		if (!gdb_handle(&c, pkt, out))
+	d->interrupted_ctx = c;
+	while (gdb_recv(c, pkt) == 0)
+		if (!gdb_handle(c, pkt, out))
 			break;
 	d->interrupted = NULL;
+	/* The guest's own status once it is done, or when gdb ended the
+	 * session (k, D); gdb vanishing mid-debug is an error of its own. */
+	if (d->t.ops->halted(&d->t, &code) || c->client_ended) {
+		status = code;
+	} else {
+		fprintf(stderr,
+			"trapvisor debug: gdb left before the guest halted (pc 0x%08x); "
+			"exit status %d\n",
+			viz_pc(&d->t), GDB_EXIT_LEFT);
+		status = GDB_EXIT_LEFT;
+	}
+out:
+	free(c);
 	free(pkt);
 	free(out);
 	close(fd);
-	int code = 0;
-	d->t.ops->halted(&d->t, &code);
-	return code;
+	return status;
 }

@@ -44,6 +44,7 @@ struct viz_config {
 	} guest[VIZ_MAX_GUESTS];
 	int nguests;
 	const char *trace_path; /* --trace FILE, or NULL */
+	uint64_t trace_limit;	/* --trace-limit: cap on its bytes, 0 = none */
 };
 
 /* How the last run of the target ended. */

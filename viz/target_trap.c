@@ -40,6 +40,7 @@ static int trap_open(struct viz_target *t, const struct viz_config *cfg)
 	t->mon = mon;
 	if (trace_open(&mon->trace, cfg->trace_path))
 		goto out;
+	trace_set_limit(&mon->trace, cfg->trace_limit);
 	mon->tracing = true; /* the ring feeds the trace pane and `catch` */
 	for (int i = 0; i < cfg->nguests; i++) {
 		struct vm_config vc = { cfg->guest[i].elf_path, cfg->guest[i].ram_size,

@@ -124,20 +124,25 @@ static bool tui_interrupted(void *ctx)
 	return ch == 3;
 }
 
-/* Commands that choose what a pane shows, noticed on their way through. */
+/* Commands that choose what a pane shows, noticed on their way through
+ * (split as dbg_exec splits them, so a long line is never cut here). */
 static void tui_note_selection(struct tui *t, const char *line)
 {
-	char name[16], arg[128];
+	char *argv[DBG_MAX_ARGS + 1], *buf = strdup(line);
 	uint32_t a;
-	if (sscanf(line, "%15s %127s", name, arg) != 2 || dbg_parse_addr(t->d, arg, &a))
+	if (!buf)
 		return;
-	if (!strcmp(name, "walk") || !strcmp(name, "dot")) {
-		t->have_sel = true;
-		t->sel_va = a;
-	} else if (name[0] == 'x' && (name[1] == 0 || name[1] == '/')) {
-		t->have_mem = true;
-		t->mem_addr = a & ~3u;
+	if (dbg_split_line(buf, argv, DBG_MAX_ARGS) >= 2 && !dbg_parse_addr(t->d, argv[1], &a)) {
+		const char *name = argv[0];
+		if (!strcmp(name, "walk") || !strcmp(name, "dot")) {
+			t->have_sel = true;
+			t->sel_va = a;
+		} else if (name[0] == 'x' && (name[1] == 0 || name[1] == '/')) {
+			t->have_mem = true;
+			t->mem_addr = a & ~3u;
+		}
 	}
+	free(buf);
 }
 
 static void tui_line(char *line)
@@ -149,16 +154,17 @@ static void tui_line(char *line)
 	}
 	if (*line) {
 		add_history(line);
-		snprintf(t->last, sizeof(t->last), "%s", line);
-	} else if (t->last[0]) { /* Enter alone: again, as in gdb */
+		free(t->last);
+		t->last = strdup(line);
+	} else if (t->last) { /* Enter alone: again, as in gdb */
 		free(line);
 		line = strdup(t->last);
 		if (!line)
 			return;
 	}
-	char echo[600];
-	snprintf(echo, sizeof(echo), "(tv) %s\n", line);
-	tui_append_out(t, echo);
+	tui_append_out(t, "(tv) ");
+	tui_append_out(t, line);
+	tui_append_out(t, "\n");
 	tui_note_selection(t, line);
 	tui_draw(t); /* show the command while a long `continue` runs */
 	char *text = tui_capture(t, line);
@@ -316,6 +322,7 @@ int viz_tui_run(struct dbg *d, struct viz_console *con)
 	if (devnull)
 		fclose(devnull);
 	free(t.out);
+	free(t.last);
 	int code = 0;
 	d->t.ops->halted(&d->t, &code);
 	return code;

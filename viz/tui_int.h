@@ -36,8 +36,8 @@ struct tui {
 	uint32_t sel_va;
 	bool have_mem; /* an address chosen with `x` */
 	uint32_t mem_addr;
-	bool dirty;	/* a command ran: redraw every pane */
-	char last[512]; /* the last command: Enter alone repeats it */
+	bool dirty; /* a command ran: redraw every pane */
+	char *last; /* the last command (malloc'd, whole): Enter alone repeats it */
 };
 
 void tui_put_lines(WINDOW *w, const char *text, bool tail);

@@ -3,7 +3,6 @@
  * sensitive-instruction explorer, or stop a boot and walk the guest's page
  * tables.
  */
-#include <errno.h>
 #include <getopt.h>
 #include <inttypes.h>
 #include <stdio.h>
@@ -13,6 +12,7 @@
 #include <sys/ioctl.h>
 #include <unistd.h>
 
+#include "core/run.h"
 #include "x86-vtx/boot.h"
 #include "x86-vtx/exits.h"
 #include "x86-vtx/layout.h"
@@ -56,51 +56,8 @@ static void vtx_usage(FILE *f)
 	       "Boots a Linux bzImage on KVM (VT-x or AMD-V) with COM1 on the terminal.\n"
 	       "The kernel command line is \"" VTX_DEFAULT_CMDLINE "\" followed by --append.\n"
 	       "SIZE takes K, M or G (default 512M).  Exit status: 0 when the guest powers\n"
-	       "off or resets, 1 on a VM failure, 2 on bad input or no /dev/kvm.\n");
-}
-
-/* "512M" -> bytes; 0 on a malformed size. */
-static uint64_t vtx_parse_size(const char *s)
-{
-	char *end;
-	errno = 0;
-	unsigned long long v = strtoull(s, &end, 0);
-	if (errno || end == s)
-		return 0;
-	unsigned shift = 0;
-	switch (*end) {
-	case 'k':
-	case 'K':
-		shift = 10;
-		end++;
-		break;
-	case 'm':
-	case 'M':
-		shift = 20;
-		end++;
-		break;
-	case 'g':
-	case 'G':
-		shift = 30;
-		end++;
-		break;
-	case 0: break;
-	default: return 0;
-	}
-	if (*end || v > (VTX_MAX_MEM >> shift))
-		return 0;
-	return (uint64_t)v << shift;
-}
-
-static int vtx_parse_u64(const char *s, uint64_t *out)
-{
-	char *end;
-	errno = 0;
-	unsigned long long v = strtoull(s, &end, 0);
-	if (errno || end == s || *end)
-		return -1;
-	*out = v;
-	return 0;
+	       "off or resets, 1 on a VM failure, 2 on bad input, no /dev/kvm or a\n"
+	       "--trace write that failed (which ends the run).\n");
 }
 
 static int vtx_parse_opts(int argc, char **argv, struct vtx_opts *o)
@@ -154,15 +111,16 @@ static int vtx_parse_opts(int argc, char **argv, struct vtx_opts *o)
 		case O_NOPV: o->no_pv = 1; break;
 		case O_DOT: o->dot = optarg; break;
 		case 'm':
-			o->mem = vtx_parse_size(optarg);
-			if (o->mem < VTX_MIN_MEM) {
+			/* The strict parsers of `trapvisor run` (core/run.h). */
+			if (run_parse_size(optarg, &o->mem) || o->mem < VTX_MIN_MEM ||
+			    o->mem > VTX_MAX_MEM) {
 				fprintf(stderr, "x86: --mem %s: give a size from 64M to 64G\n",
 					optarg);
 				return -1;
 			}
 			break;
 		case 'c':
-			if (vtx_parse_u64(optarg, &v) < 0 || v < 1 || v > VTX_MAX_CPUS) {
+			if (run_parse_u64(optarg, &v) < 0 || v < 1 || v > VTX_MAX_CPUS) {
 				fprintf(stderr, "x86: --cpus %s: give 1 to %d\n", optarg,
 					VTX_MAX_CPUS);
 				return -1;
@@ -170,7 +128,7 @@ static int vtx_parse_opts(int argc, char **argv, struct vtx_opts *o)
 			o->cpus = (int)v;
 			break;
 		case O_STOP:
-			if (vtx_parse_u64(optarg, &o->stop_after) < 0 || !o->stop_after) {
+			if (run_parse_u64(optarg, &o->stop_after) < 0 || !o->stop_after) {
 				fprintf(stderr,
 					"x86: --stop-after-exits %s: give a positive number\n",
 					optarg);
@@ -187,7 +145,7 @@ static int vtx_parse_opts(int argc, char **argv, struct vtx_opts *o)
 			}
 			break;
 		case O_TIMEOUT:
-			if (vtx_parse_u64(optarg, &v) < 0 || !v || v > 86400) {
+			if (run_parse_u64(optarg, &v) < 0 || !v || v > 86400) {
 				fprintf(stderr, "x86: --timeout %s: give seconds, 1 to 86400\n",
 					optarg);
 				return -1;
@@ -195,7 +153,7 @@ static int vtx_parse_opts(int argc, char **argv, struct vtx_opts *o)
 			o->timeout_s = (unsigned)v;
 			break;
 		case O_VA:
-			if (vtx_parse_u64(optarg, &o->va) < 0) {
+			if (run_parse_u64(optarg, &o->va) < 0) {
 				fprintf(stderr, "x86: --va %s: give an address (0x...)\n", optarg);
 				return -1;
 			}
@@ -325,9 +283,11 @@ static int vtx_boot_main(struct vtx_opts *o)
 	if (wd_started)
 		pthread_join(wd, NULL);
 
-	fprintf(stderr, "\nx86: %s after %" PRIu64 " exits to user space\n", vm->stop_why,
-		atomic_load(&vm->exits));
-	status = why == VTX_STOP_ERROR ? 1 : 0;
+	/* A failed trace write is reported by one line of its own. */
+	if (why != VTX_STOP_TRACE)
+		fprintf(stderr, "\nx86: %s after %" PRIu64 " exits to user space\n", vm->stop_why,
+			atomic_load(&vm->exits));
+	status = why == VTX_STOP_ERROR ? 1 : why == VTX_STOP_TRACE ? 2 : 0;
 	if (why == VTX_STOP_ERROR)
 		vtx_dump_regs(vm, stderr);
 	if (o->walk && vtx_walk(vm, &vm->vcpus[0], o->va, o->dot, stdout) < 0)
@@ -336,7 +296,11 @@ static int vtx_boot_main(struct vtx_opts *o)
 		vtx_stats_print(vm, stdout);
 	fflush(stdout);
 out_trace:
-	trace_close(&vm->trace);
+	/* The trace is output too: a file that could not be written whole
+	 * fails the run, exit 2, as in `trapvisor run` (trace_close said
+	 * why). */
+	if (trace_close(&vm->trace))
+		status = 2;
 out_vm:
 	vtx_vm_destroy(vm);
 out_free:

@@ -105,7 +105,12 @@ void *vtx_exit_loop(void *arg)
 		atomic_fetch_add(&vm->stats.ns_by_reason[r], ev.cost_ns);
 		pthread_mutex_lock(&vm->trace_lock);
 		trace_emit(&vm->trace, &ev);
+		bool lost = vm->trace.failed;
 		pthread_mutex_unlock(&vm->trace_lock);
+		/* The trace is output: once a record is lost, the run ends
+		 * (trace_emit has said why, in one line). */
+		if (lost)
+			vtx_vm_stop(vm, VTX_STOP_TRACE, "a --trace write failed");
 
 		/* --stop-after-exits N [--stop-on REASON]: a stop point for
 		 * `x86 walk`, after N exits (of that reason only, if given). */

@@ -58,6 +58,7 @@ enum vtx_stop {
 	VTX_STOP_RESET,	   /* i8042 reset, triple fault, SYSTEM_EVENT_RESET: 0 */
 	VTX_STOP_LIMIT,	   /* --stop-after-exits reached: 0 */
 	VTX_STOP_ERROR,	   /* entry failure, internal error, unknown exit: 1 */
+	VTX_STOP_TRACE,	   /* a --trace write failed (said so): 2, as `run` */
 };
 
 struct vtx_vm {

@@ -93,7 +93,7 @@ struct modes_row {
 };
 
 /* Common options, set by main. */
-static const char *modes_tv = "build/trapvisor";
+static const char *modes_tv = TV_BIN /* this build's, from the Makefile */;
 static const char *modes_kernel;
 
 /* The target that applies to prog, or NULL (matched on the name before ':'). */

@@ -109,7 +109,7 @@ static void bench_usage(void)
 
 int main(int argc, char **argv)
 {
-	const char *tv = "build/trapvisor", *qemu = "qemu-riscv32";
+	const char *tv = TV_BIN, *qemu = "qemu-riscv32";
 	int runs = 3, c, failed = 0;
 	double log_ratio_sum = 0;
 	int nratio = 0;

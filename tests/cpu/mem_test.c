@@ -263,7 +263,7 @@ Test(mem, mmio_loads_and_stores)
 	cr_assert_eq(dev.writes, 1);
 	cr_assert_eq(dev.last_off, 0x20);
 	cr_assert_eq(dev.last_size, 4);
-	cr_assert_eq(dev.mem[0x20] | dev.mem[0x23] << 24, 0xde0000ef);
+	cr_assert_eq(dev.mem[0x20] | (uint32_t)dev.mem[0x23] << 24, 0xde0000ef);
 
 	TH_RUN(enc_s(INSN_sb, 1, 2, 0x31));
 	cr_assert_eq(dev.last_size, 1);

@@ -10,12 +10,13 @@
  *      `trapvisor run --mode=bare`             -> qemu.out bare.out bare-paged.out
  *   4. compares each trapvisor output with qemu's line by line: one line
  *      per seed with x0, x1, x3..x31 and a hash of the scratch buffer.
- * All files stay in build/tests/diff/run/<first seed>/ for a post mortem.
+ * All files stay in build/tests/diff/run-MODE/<first seed>/ for a post mortem
+ * (MODE is DIFF_MODE: test-diff and test-diff-trap may run at once).
  *
  * Environment (all optional):
  *   DIFF_SEEDS=N   how many seeds (default 1000)     DIFF_FIRST=S  first seed (1)
  *   DIFF_CHUNK=K   bodies per program (50)           DIFF_LEN=L    items per body (200)
- *   DIFF_QEMU, DIFF_TRAPVISOR  the two peers' programs (qemu-riscv32, build/trapvisor)
+ *   DIFF_QEMU, DIFF_TRAPVISOR  the two peers' programs (qemu-riscv32, this build's trapvisor)
  *   DIFF_MODE      trapvisor's --mode (bare; `trap` runs the same programs as a
  *                  deprivileged guest kernel under the monitor)
  *   RV_PREFIX      the cross tools' prefix (riscv64-unknown-elf-)
@@ -32,7 +33,8 @@
 
 #include "tests/diff/diff_proc.h"
 
-#define DIFF_DIR	 "build/tests/diff"
+/* DIFF_DIR, where the harness parts are and the programs are written, is
+ * $(B)/tests/diff, from tests/diff/module.mk. */
 #define DIFF_TIMEOUT_S	 120	     /* per tool or emulator run */
 #define DIFF_MAX_INSNS	 "200000000" /* ~4000 x what a 50-body chunk needs */
 #define DIFF_MAX_REPORTS 5	     /* differing seeds printed per chunk */
@@ -61,6 +63,17 @@ static const char *diff_getenv(const char *name, const char *dflt)
 {
 	const char *s = getenv(name);
 	return s && *s ? s : dflt;
+}
+
+/* The folder this run writes its programs to, DIFF_DIR/run-MODE: one per
+ * DIFF_MODE, so that test-diff and test-diff-trap, which make may run at
+ * the same time, never write each other's files. */
+static const char *diff_run_dir(void)
+{
+	static char dir[200];
+	snprintf(dir, sizeof(dir), DIFF_DIR "/run-%s", diff_getenv("DIFF_MODE", "bare"));
+	mkdir(dir, 0755);
+	return dir;
 }
 
 /* ---- running the tools ---------------------------------------------- */
@@ -212,9 +225,9 @@ static int diff_compare(const struct diff_chunk *c, const char *dir, char *qout,
 			     seed, seed + 1, dir);
 		cr_log_error("  this seed alone: %sDIFF_FIRST=%lu DIFF_SEEDS=1 make test-diff", env,
 			     seed);
-		cr_log_error("  (then build/tests/diff/run/%lu/ has gen.S, qemu.elf, bare.elf, "
+		cr_log_error("  (then %s/%lu/ has gen.S, qemu.elf, bare.elf, "
 			     "bare-paged.elf and their .out files)",
-			     seed);
+			     diff_run_dir(), seed);
 		cr_log_error("  if it passes alone, it depends on where the code lies (a page "
 			     "boundary?): %sDIFF_FIRST=%" PRIu32 " DIFF_SEEDS=%" PRIu32
 			     " make test-diff",
@@ -270,7 +283,7 @@ static int diff_trapvisor(const struct diff_chunk *c, const char *dir, const cha
 	snprintf(mode, sizeof(mode), "--mode=%s", diff_getenv("DIFF_MODE", "bare"));
 	snprintf(label, sizeof(label), "trapvisor(%s)", variant);
 
-	char *tv[] = { (char *)diff_getenv("DIFF_TRAPVISOR", "build/trapvisor"),
+	char *tv[] = { (char *)diff_getenv("DIFF_TRAPVISOR", TV_BIN),
 		       "run",
 		       mode,
 		       "--max-insns",
@@ -294,8 +307,7 @@ static int diff_trapvisor(const struct diff_chunk *c, const char *dir, const cha
 ParameterizedTest(struct diff_chunk *c, diff, peers, .timeout = 600)
 {
 	char dir[256], qelf[300], qout[300], qerr[300];
-	snprintf(dir, sizeof(dir), DIFF_DIR "/run/%" PRIu32, c->first);
-	mkdir(DIFF_DIR "/run", 0755);
+	snprintf(dir, sizeof(dir), "%s/%" PRIu32, diff_run_dir(), c->first);
 	if (mkdir(dir, 0755) < 0 && errno != EEXIST)
 		cr_assert_fail("mkdir %s: %s", dir, strerror(errno));
 	diff_build_chunk(c, dir);
@@ -345,11 +357,13 @@ static char *diff_body_of(const char *text, unsigned seed)
 
 Test(diff, generator_is_seeded, .timeout = 60)
 {
-	mkdir(DIFF_DIR "/run", 0755);
-	char *a = diff_generate(DIFF_DIR "/run/seeded-a.S", "42", "3");
-	char *b = diff_generate(DIFF_DIR "/run/seeded-b.S", "42", "3");
-	char *c = diff_generate(DIFF_DIR "/run/seeded-c.S", "43", "3");
-	char *d = diff_generate(DIFF_DIR "/run/seeded-d.S", "44", "1");
+	char path[4][256];
+	for (int i = 0; i < 4; i++)
+		snprintf(path[i], sizeof(path[i]), "%s/seeded-%c.S", diff_run_dir(), 'a' + i);
+	char *a = diff_generate(path[0], "42", "3");
+	char *b = diff_generate(path[1], "42", "3");
+	char *c = diff_generate(path[2], "43", "3");
+	char *d = diff_generate(path[3], "44", "1");
 
 	cr_expect_str_eq(a, b, "the same seeds must give the same file");
 	cr_expect_str_neq(a, c, "different seeds must give different files");
@@ -396,8 +410,9 @@ Test(diff, generator_covers_rv32ima, .timeout = 60)
 		"bne",	   "blt",      "bge",	   "bltu",	"bgeu",	     "jal",	 "jalr",
 		"fence",   "fence.i",
 	};
-	mkdir(DIFF_DIR "/run", 0755);
-	char *text = diff_generate(DIFF_DIR "/run/coverage.S", "1", "50");
+	char path[256];
+	snprintf(path, sizeof(path), "%s/coverage.S", diff_run_dir());
+	char *text = diff_generate(path, "1", "50");
 
 	for (size_t i = 0; i < sizeof(mnemonic) / sizeof(mnemonic[0]); i++) {
 		char plain[32], suffixed[32], bare[32];

@@ -40,6 +40,9 @@ $(DIFF_B)/harness-bare-paged.o: tests/diff/harness.c
 DIFF_GUEST_PARTS := $(foreach p,qemu bare,$(DIFF_B)/start-$(p).o $(DIFF_B)/harness-$(p).o) \
 		    $(DIFF_B)/harness-bare-paged.o
 
+# The test finds the harness, and writes its programs, in its own build.
+$(B)/tests/diff/diff_test.o: CFLAGS += -DDIFF_DIR='"$(DIFF_B)"'
+
 $(eval $(call criterion_test,diff,tests/diff/diff_test.c tests/diff/diff_proc.c,\
 	$(DIFF_B)/diffgen $(DIFF_GUEST_PARTS) tests/diff/link.ld))
 

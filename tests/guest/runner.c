@@ -72,3 +72,12 @@ void runner_free(struct runner_result *r)
 	free(r->err);
 	r->out = r->err = NULL;
 }
+
+int runner_tmpfile(char *tmpl)
+{
+	int fd = mkstemp(tmpl);
+	if (fd < 0)
+		return -1;
+	close(fd);
+	return 0;
+}

@@ -12,4 +12,8 @@ struct runner_result {
 void runner_run(const char *cmd, const char *input, struct runner_result *r);
 void runner_free(struct runner_result *r);
 
+/* Create an empty file named after `tmpl` (mkstemp's XXXXXX template, which
+ * gets the name), for a run to write.  0, or -1 if it could not. */
+int runner_tmpfile(char *tmpl);
+
 #endif

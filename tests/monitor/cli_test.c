@@ -3,6 +3,7 @@
  * machine, and the trace.
  */
 #include <criterion/criterion.h>
+#include <criterion/parameterized.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -32,8 +33,8 @@ static char *lines_of(const char *text, const char *prefix)
 Test(vms, two_kernels_each_with_its_own_console)
 {
 	struct runner_result r;
-	runner_run("build/trapvisor run --append run=hello " KERNEL
-		   " --mem 32M --append run=primes:100 " KERNEL,
+	runner_run(TV_BIN " run --append run=hello " KERNEL
+			  " --mem 32M --append run=primes:100 " KERNEL,
 		   "", &r);
 	cr_assert_eq(r.status, 0, "stderr: %s", r.err);
 	char *a = lines_of(r.out, "[vm0] "), *b = lines_of(r.out, "[vm1] ");
@@ -58,9 +59,8 @@ Test(vms, a_failing_vm_does_not_disturb_the_other)
 	 * after it on the same machine, runs to its normal end.  The run's
 	 * status is the failing VM's. */
 	struct runner_result r;
-	runner_run("build/trapvisor run --append run=fault " KERNEL
-		   " --append run=memtouch:4 " KERNEL,
-		   "", &r);
+	runner_run(TV_BIN " run --append run=fault " KERNEL " --append run=memtouch:4 " KERNEL, "",
+		   &r);
 	cr_expect_eq(r.status, 255, "stderr: %s", r.err);
 	char *b = lines_of(r.out, "[vm1] ");
 	cr_expect(strstr(b, "init exited with status 0"), "vm1 said:\n%s", b);
@@ -73,7 +73,7 @@ Test(vms, a_failing_vm_does_not_disturb_the_other)
 Test(vms, bare_mode_refuses_two_guests)
 {
 	struct runner_result r;
-	runner_run("build/trapvisor run --mode=bare " KERNEL " " KERNEL, "", &r);
+	runner_run(TV_BIN " run --mode=bare " KERNEL " " KERNEL, "", &r);
 	cr_expect_eq(r.status, 2);
 	cr_expect(strstr(r.err, "bare runs one guest"), "%s", r.err);
 	runner_free(&r);
@@ -102,12 +102,10 @@ static bool json_field(const char *line, const char *key, char *out, size_t len)
 Test(trace, every_trap_is_one_json_line)
 {
 	char path[] = "/tmp/tvtraceXXXXXX";
-	int fd = mkstemp(path);
-	cr_assert_geq(fd, 0);
-	close(fd);
+	cr_assert_eq(runner_tmpfile(path), 0);
 	char cmd[256];
 	snprintf(cmd, sizeof(cmd),
-		 "build/trapvisor run --stats --trace %s --append run=syscalls:50 " KERNEL, path);
+		 TV_BIN " run --stats --trace %s --append run=syscalls:50 " KERNEL, path);
 	struct runner_result r;
 	runner_run(cmd, "", &r);
 	cr_assert_eq(r.status, 0, "%s", r.err);
@@ -150,5 +148,117 @@ Test(trace, every_trap_is_one_json_line)
 		     traps, injected);
 	/* syscalls:50 makes at least 50 getpid calls. */
 	cr_expect_geq(syscalls, 50);
+	runner_free(&r);
+}
+
+/* Numbers on the command line are parsed strictly (issue 12, item 9):
+ * strtoull alone would take " -5" as 2^64 - 5 and " 1M" as 1M.  Each bad
+ * form below must be refused with exit status 2 and one line on stderr
+ * that names the option.  (Fixed-size strings: Criterion copies the
+ * parameters into the process that runs the test.) */
+struct bad_number {
+	char args[96]; /* after "trapvisor " */
+	char option[24];
+};
+
+ParameterizedTestParameters(cli, bad_numbers)
+{
+	static struct bad_number bad[] = {
+		{ "run --max-insns ' -5' " KERNEL, "--max-insns" },
+		{ "run --max-insns -5 " KERNEL, "--max-insns" },
+		{ "run --max-insns +5 " KERNEL, "--max-insns" },
+		{ "run --max-insns 99999999999999999999 " KERNEL, "--max-insns" },
+		{ "run --max-insns 0x " KERNEL, "--max-insns" },
+		{ "run --max-insns '5 ' " KERNEL, "--max-insns" },
+		{ "run --mem ' 1M' " KERNEL, "--mem" },
+		{ "run --mem 1Mi " KERNEL, "--mem" },
+		{ "run --mem 1MX " KERNEL, "--mem" },
+		{ "run --mem 4096B " KERNEL, "--mem" },
+		{ "run --mem 18446744073709551615K " KERNEL, "--mem" },
+		{ "walk --after ' 5' --va 0 " KERNEL, "--after" },
+		{ "walk --after 10 --va ' 0x80000000' " KERNEL, "--va" },
+		{ "debug --gdb ' 80' " KERNEL, "--gdb" },
+		{ "debug --gdb +80 " KERNEL, "--gdb" },
+		{ "bench modes --iters ' 1'", "--iters" },
+		{ "bench modes --iters -1", "--iters" },
+		{ "x86 --kernel k --cpus ' 1'", "--cpus" },
+		{ "x86 --kernel k --mem ' 64M'", "--mem" },
+		{ "x86 --kernel k --stop-after-exits -1", "--stop-after-exits" },
+		{ "x86 --kernel k --timeout 99999999999999999999", "--timeout" },
+	};
+	return cr_make_param_array(struct bad_number, bad, sizeof(bad) / sizeof(bad[0]));
+}
+
+ParameterizedTest(struct bad_number *b, cli, bad_numbers)
+{
+	char cmd[256];
+	struct runner_result r;
+	snprintf(cmd, sizeof(cmd), TV_BIN " %s", b->args);
+	runner_run(cmd, "", &r);
+	cr_expect_eq(r.status, 2, "%s: status %d, stderr: %s", cmd, r.status, r.err);
+	cr_expect(strstr(r.err, b->option), "%s: stderr does not name %s: %s", cmd, b->option,
+		  r.err);
+	const char *nl = strchr(r.err, '\n');
+	cr_expect(nl && !nl[1], "%s: not one line on stderr: %s", cmd, r.err);
+	runner_free(&r);
+}
+
+/* The forms the help text documents are still taken: hex, and KiB/MB
+ * spellings of the suffixes. */
+Test(cli, good_numbers)
+{
+	struct runner_result r;
+	runner_run(TV_BIN " run --mode=bare --mem 0x2000000 --max-insns 0x10000000 --append "
+			  "run=hello " KERNEL,
+		   "", &r);
+	cr_expect_eq(r.status, 0, "stderr: %s", r.err);
+	cr_expect(strstr(r.out, "kernel: 32 MiB RAM"), "%s", r.out);
+	runner_free(&r);
+	runner_run(TV_BIN " run --mode=bare --mem 16MiB --append run=hello " KERNEL, "", &r);
+	cr_expect_eq(r.status, 0, "stderr: %s", r.err);
+	cr_expect(strstr(r.out, "kernel: 16 MiB RAM"), "%s", r.out);
+	runner_free(&r);
+	runner_run(TV_BIN " run --mode=bare --mem 8MB --append run=hello " KERNEL, "", &r);
+	cr_expect_eq(r.status, 0, "stderr: %s", r.err);
+	cr_expect(strstr(r.out, "kernel: 8 MiB RAM"), "%s", r.out);
+	runner_free(&r);
+}
+
+/* "--" ends the options: the words after it are guests (they used to be
+ * dropped without a word), with the --mem and --append given before. */
+Test(cli, guests_after_double_dash)
+{
+	struct runner_result r;
+	runner_run(TV_BIN " run --mode=bare --mem 32M --append run=hello -- " KERNEL, "", &r);
+	cr_expect_eq(r.status, 0, "stderr: %s", r.err);
+	cr_expect(strstr(r.out, "kernel: 32 MiB RAM, bootargs \"run=hello\""), "%s", r.out);
+	cr_expect(strstr(r.out, "hello, world!"), "%s", r.out);
+	runner_free(&r);
+
+	/* Two VMs, the second after "--". */
+	runner_run(TV_BIN " run --append run=hello " KERNEL " -- " KERNEL, "", &r);
+	cr_expect_eq(r.status, 0, "stderr: %s", r.err);
+	cr_expect(strstr(r.err, "vm1 exited with status 0"), "%s", r.err);
+	runner_free(&r);
+
+	/* After "--" a word starting with '-' is a guest's file name. */
+	runner_run(TV_BIN " run -- -no-such.elf", "", &r);
+	cr_expect_eq(r.status, 2);
+	cr_expect(strstr(r.err, "-no-such.elf"), "%s", r.err);
+	runner_free(&r);
+
+	/* Nothing after "--": no guest, one line. */
+	runner_run(TV_BIN " run --mem 32M --", "", &r);
+	cr_expect_eq(r.status, 2);
+	cr_expect(strstr(r.err, "no guest ELF given"), "%s", r.err);
+	runner_free(&r);
+
+	/* walk and debug take guests after "--" the same way. */
+	runner_run(TV_BIN " walk --after 10 --va 0x80000000 --dot /dev/null -- " KERNEL, "", &r);
+	cr_expect_eq(r.status, 0, "stderr: %s", r.err);
+	runner_free(&r);
+	runner_run(TV_BIN " debug --batch - -- " KERNEL, "info regs\n", &r);
+	cr_expect_eq(r.status, 0, "stderr: %s", r.err);
+	cr_expect(strstr(r.out, "pc"), "%s", r.out);
 	runner_free(&r);
 }

@@ -19,6 +19,7 @@
 #include <string.h>
 
 #include "core/monitor.h"
+#include "tests/monitor/contain.h"
 #include "isa-toy/board.h"
 
 #define HOSTILE_RAM	 (1u << 20)
@@ -85,18 +86,19 @@ static uint32_t hostile_word(void)
 	}
 }
 
-/* Is machine frame `frame` one of `vm`'s own? */
+/* Is machine frame `frame` one of `vm`'s own (or, under binary
+ * translation, the translated copy of one)? */
 static bool hostile_own(const struct vm *vm, uint32_t frame)
 {
 	for (uint32_t g = 0; g < vm->p2r.npages; g++)
-		if (vm->p2r.frame[g] == frame)
+		if (vm->p2r.frame[g] == frame || (vm->spt.bt_frame && vm->spt.bt_frame[g] == frame))
 			return true;
 	return false;
 }
 
 /* Under TVT with nested paging: every second-stage leaf maps one of the
  * VM's own frames. */
-static void hostile_check_stage2(const struct vm *bad, uint32_t seed)
+static void hostile_check_stage2(const struct vm *bad, const char *what)
 {
 	const struct spt_frames *f = &bad->mon->frames;
 	for (int j = 0; j < 1024; j++) {
@@ -108,15 +110,15 @@ static void hostile_check_stage2(const struct vm *bad, uint32_t seed)
 			if (leaf[i] & PTE_V)
 				cr_assert(hostile_own(bad, (leaf[i] >> PTE_PPN_SHIFT) -
 							       (uint32_t)(f->ram_base >> 12)),
-					  "seed %u: the second stage maps a frame not the guest's",
-					  seed);
+					  "%s: the second stage maps a frame not the guest's",
+					  what);
 	}
 }
 
 /* The shadow code's reverse map lists exactly the leaves with a source:
  * every (tree, j) mirroring guest page g is on g's list, once, and the
  * lists hold nothing else. */
-static void hostile_check_rmap(const struct spt *s, uint32_t seed)
+static void hostile_check_rmap(const struct spt *s, const char *what)
 {
 	int listed = 0, sourced = 0;
 	for (uint32_t g = 0; g < s->p2r->npages; g++)
@@ -124,26 +126,34 @@ static void hostile_check_rmap(const struct spt *s, uint32_t seed)
 			const struct spt_tree *tree = &s->trees[n / 1024];
 			cr_assert(tree->used && tree->leaf[n % 1024] != SPT_NONE &&
 				      tree->src[n % 1024] == g,
-				  "seed %u: reverse map slot %d is stale", seed, (int)n);
-			cr_assert_lt(++listed, SPT_TREES * 1024 + 1, "seed %u: a loop", seed);
+				  "%s: reverse map slot %d is stale", what, (int)n);
+			cr_assert_lt(++listed, SPT_TREES * 1024 + 1, "%s: a loop", what);
 		}
 	for (int t = 0; t < SPT_TREES; t++)
 		for (int j = 0; j < 1024 && s->trees[t].used; j++)
 			sourced +=
 			    s->trees[t].leaf[j] != SPT_NONE && s->trees[t].src[j] != SPT_NONE;
-	cr_assert_eq(listed, sourced, "seed %u: %d listed, %d leaves with a source", seed, listed,
+	cr_assert_eq(listed, sourced, "%s: %d listed, %d leaves with a source", what, listed,
 		     sourced);
 }
 
-static void hostile_run(uint32_t seed, enum mon_kind kind, enum mon_paging paging)
+void hostile_contain(const char *elf, const char *bootargs, int64_t seed, enum mon_kind kind,
+		     enum mon_paging paging, uint64_t budget)
 {
+	char what[160];
+	if (seed >= 0)
+		snprintf(what, sizeof(what), "seed %lld", (long long)seed);
+	else
+		snprintf(what, sizeof(what), "%s %s (kind %d, paging %d)", elf,
+			 bootargs ? bootargs : "", (int)kind, (int)paging);
 	struct monitor *mon = calloc(1, sizeof(*mon));
 	cr_assert_not_null(mon);
-	cr_assert_eq(monitor_init(mon, 2 * HOSTILE_RAM, 2, kind, false), 0);
+	cr_assert_eq(monitor_init(mon, 2 * HOSTILE_RAM, 2, kind, kind == MON_KIND_BT), 0);
 	mon->paging = paging;
 	mon->mute = true;
 	for (int i = 0; i < 2; i++) {
-		struct vm_config vc = { "build/tests/guest/spin.elf", HOSTILE_RAM, NULL, -1 };
+		struct vm_config vc = { i == 0 ? elf : "build/tests/guest/spin.elf", HOSTILE_RAM,
+					i == 0 ? bootargs : NULL, -1 };
 		mon->vm[i] = vm_create(mon, i, &vc);
 		cr_assert_not_null(mon->vm[i]);
 		mon->nvm = i + 1;
@@ -162,9 +172,10 @@ static void hostile_run(uint32_t seed, enum mon_kind kind, enum mon_paging pagin
 	}
 
 	/* The hostile guest: random code at the entry, random words (some
-	 * shaped like PTEs) everywhere else, random registers. */
-	rng_state = seed * 2654435761u + 12345;
-	for (uint32_t off = 0; off < HOSTILE_RAM; off += 4) {
+	 * shaped like PTEs) everywhere else, random registers.  (A targeted
+	 * guest, seed < 0, runs as it was built.) */
+	rng_state = (uint32_t)seed * 2654435761u + 12345;
+	for (uint32_t off = 0; seed >= 0 && off < HOSTILE_RAM; off += 4) {
 		uint32_t w;
 		if (off < 64 * 1024)
 			w = hostile_word();
@@ -175,18 +186,19 @@ static void hostile_run(uint32_t seed, enum mon_kind kind, enum mon_paging pagin
 		cr_assert_eq(vm_write_phys(bad, BOARD_RAM_BASE + off, &w, 4), 0);
 	}
 	uint32_t *x = bad->vt ? bad->vtx->vmcs.guest.x : bad->vcpu.x;
-	for (int r = 1; r < 32; r++)
+	for (int r = 1; r < 32 && seed >= 0; r++)
 		x[r] = rnd() % 3 ? rnd() : BOARD_RAM_BASE + (rnd() % HOSTILE_RAM);
-	vm_csr(bad)->stvec = BOARD_RAM_BASE + (rnd() % 256) * 4;
+	if (seed >= 0)
+		vm_csr(bad)->stvec = BOARD_RAM_BASE + (rnd() % 256) * 4;
 	uint64_t victim_hash = hash_vm(victim);
 
-	monitor_run(mon, HOSTILE_INSNS);
+	monitor_run(mon, budget);
 
-	cr_assert_eq(hash_vm(victim), victim_hash, "seed %u: the victim VM's memory changed", seed);
+	cr_assert_eq(hash_vm(victim), victim_hash, "%s: the victim VM's memory changed", what);
 	uint64_t h = 0xcbf29ce484222325ull;
 	for (int i = 0; i < HOSTILE_CANARIES; i++)
 		h = hash_frame(&mon->frames, canary[i], h);
-	cr_assert_eq(h, canary_hash, "seed %u: a canary frame changed", seed);
+	cr_assert_eq(h, canary_hash, "%s: a canary frame changed", what);
 
 	/* Every shadow mapping of the hostile VM points into its own RAM. */
 	for (int t = 0; t < SPT_TREES; t++) {
@@ -204,24 +216,25 @@ static void hostile_run(uint32_t seed, enum mon_kind kind, enum mon_paging pagin
 				uint32_t frame = (leaf[i] >> PTE_PPN_SHIFT) -
 						 (uint32_t)(mon->frames.ram_base >> 12);
 				cr_assert(hostile_own(bad, frame),
-					  "seed %u: shadow maps machine frame %u, not the guest's",
-					  seed, frame);
+					  "%s: shadow maps machine frame %u, not the guest's", what,
+					  frame);
 			}
 		}
 	}
 	if (bad->vt && paging == MON_PAGING_NESTED)
-		hostile_check_stage2(bad, seed);
-	hostile_check_rmap(&bad->spt, seed);
+		hostile_check_stage2(bad, what);
+	hostile_check_rmap(&bad->spt, what);
 	monitor_destroy(mon);
 	free(mon);
 }
 
 /* Four groups so Criterion can run them on both cores. */
-#define HOSTILE_GROUP(n)                                                                 \
-	Test(hostile, seeds_##n)                                                         \
-	{                                                                                \
-		for (uint32_t s = (n)*HOSTILE_SEEDS; s < ((n) + 1) * HOSTILE_SEEDS; s++) \
-			hostile_run(s, MON_KIND_TRAP, MON_PAGING_NESTED);                \
+#define HOSTILE_GROUP(n)                                                                      \
+	Test(hostile, seeds_##n)                                                              \
+	{                                                                                     \
+		for (uint32_t s = (n)*HOSTILE_SEEDS; s < ((n) + 1) * HOSTILE_SEEDS; s++)      \
+			hostile_contain("build/tests/guest/spin.elf", NULL, s, MON_KIND_TRAP, \
+					MON_PAGING_NESTED, HOSTILE_INSNS);                    \
 	}
 HOSTILE_GROUP(0)
 HOSTILE_GROUP(1)
@@ -235,7 +248,8 @@ HOSTILE_GROUP(3)
 	Test(hostile_vt, name##_##n)                                                             \
 	{                                                                                        \
 		for (uint32_t s = (n)*HOSTILE_SEEDS / 2; s < ((n) + 1) * HOSTILE_SEEDS / 2; s++) \
-			hostile_run(s, MON_KIND_VT, paging);                                     \
+			hostile_contain("build/tests/guest/spin.elf", NULL, s, MON_KIND_VT,      \
+					paging, HOSTILE_INSNS);                                  \
 	}
 HOSTILE_VT_GROUP(nested, MON_PAGING_NESTED, 0)
 HOSTILE_VT_GROUP(nested, MON_PAGING_NESTED, 1)

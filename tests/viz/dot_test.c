@@ -160,13 +160,59 @@ Test(dot, bad_requests)
 	cr_expect_eq(r.status, 2);
 	cr_expect(strstr(r.err, "--at nosuch: no such symbol"), "%s", r.err);
 	runner_free(&r);
-	runner_run(TV " walk " KERNEL " --after 10 --va 0x80000000 --dot /nonexistent/dir/x.dot",
-		   "", &r);
-	cr_expect_eq(r.status, 1);
-	cr_expect(strstr(r.err, "/nonexistent/dir/x.dot"), "%s", r.err);
-	runner_free(&r);
 	runner_run(TV " walk " KERNEL " --after 10", "", &r);
 	cr_expect_eq(r.status, 2);
 	cr_expect(strstr(r.err, "which address?"), "%s", r.err);
+	runner_free(&r);
+}
+
+/* Every way a drawing can fail to be written is exit 2 with one line
+ * naming the file, and no "wrote" line: a directory that does not exist
+ * (fopen fails) and /dev/full (the write or the close fails), in each
+ * format.  It once printed Graphviz's error, then "wrote FILE", exit 0. */
+Test(dot, unwritable_outputs_are_exit_2)
+{
+	static const char *const paths[] = { "/nonexistent/dir/x", "/dev/full" };
+	static const char *const fmts[] = { "dot", "svg", "png" };
+	char cmd[256], err[64];
+	for (size_t i = 0; i < 2; i++)
+		for (size_t j = 0; j < 3; j++) {
+			snprintf(cmd, sizeof(cmd),
+				 TV " walk " KERNEL " --after 10 --va 0x80000000 --%s %s", fmts[j],
+				 paths[i]);
+			snprintf(err, sizeof(err), "%s: cannot write", paths[i]);
+			viz_t_expect_exit(cmd, "", 2, err);
+		}
+}
+
+/* The walk's text to a full stdout is an error too, not a silent exit 0.
+ * (sh -c: the runner's own redirection of stdout comes last.) */
+Test(dot, full_stdout_is_exit_2)
+{
+	viz_t_expect_exit("sh -c '" TV " walk " KERNEL " --after 10 --va 0x80000000 >/dev/full'",
+			  "", 2, "standard output");
+}
+
+/* Local symbols: --at a local label (`t` in nm) of an assembly loop and
+ * --va a local data label of the kernel (boot_stack, `b` in nm). */
+Test(dot, local_symbols_for_at_and_va)
+{
+	struct runner_result r;
+	char want[64];
+	uint32_t back2 = viz_t_sym(LOCALS, "back2");
+	cr_assert(back2, "nm found no back2 in " LOCALS);
+	runner_run(TV " walk --mode=bare " LOCALS " --at back2 --va back2", "", &r);
+	cr_expect_eq(r.status, 0, "%s", r.err);
+	snprintf(want, sizeof(want), "=> 0x%08x ", back2);
+	cr_expect(strstr(r.out, want), "%s\n%s", r.out, r.err);
+	snprintf(want, sizeof(want), "V 0x%08x:", back2);
+	cr_expect(strstr(r.out, want), "%s", r.out);
+	runner_free(&r);
+	uint32_t stack = viz_t_sym(KERNEL, "boot_stack");
+	cr_assert(stack, "nm found no boot_stack");
+	runner_run(TV " walk " KERNEL " --after 10 --va boot_stack", "", &r);
+	cr_expect_eq(r.status, 0, "%s", r.err);
+	snprintf(want, sizeof(want), "V 0x%08x:", stack);
+	cr_expect(strstr(r.out, want), "%s", r.out);
 	runner_free(&r);
 }

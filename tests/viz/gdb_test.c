@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "tests/viz/util.h"
+#include "viz/cli.h"
 #include "viz/gdb.h"
 
 static pid_t stub_pid = -1;
@@ -67,6 +68,33 @@ static void stub_stop(void)
 		unlink(stub_log);
 	}
 	stub_pid = -1;
+}
+
+/* Wait (up to 20 s) for the stub to exit by itself; its exit status, or
+ * -1 if it did not. */
+static int stub_wait(void)
+{
+	int st;
+	for (int i = 0; i < 400; i++) {
+		if (waitpid(stub_pid, &st, WNOHANG) == stub_pid) {
+			stub_pid = -1;
+			return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+		}
+		usleep(50000);
+	}
+	return -1;
+}
+
+/* The stub's stderr so far. */
+static char *stub_err(void)
+{
+	static char buf[4096];
+	FILE *f = fopen(stub_log, "r");
+	size_t n = f ? fread(buf, 1, sizeof(buf) - 1, f) : 0;
+	if (f)
+		fclose(f);
+	buf[n] = 0;
+	return buf;
 }
 
 static void gdb_session(const char *mode)
@@ -172,6 +200,155 @@ Test(gdb, protocol_details, .fini = stub_stop, .timeout = 60)
 	cr_expect(strstr(stop, "$S02#"), "%s", stop);
 	raw_send(fd, "k");
 	close(fd);
+}
+
+/* Stray bytes while the stub waits for an ack are ignored (gdb does the
+ * same), '-' makes it send the reply again; before, any byte but '+' or
+ * '-' ended the session. */
+Test(gdb, stray_bytes_before_the_ack, .fini = stub_stop, .timeout = 60)
+{
+	signal(SIGPIPE, SIG_IGN); /* a stub that hung up fails the test, not kills it */
+	stub_start(KERNEL);
+	int fd = raw_connect();
+	raw_send(fd, "p20");
+	char buf[64] = { 0 };
+	size_t n = 0;
+	struct pollfd p = { .fd = fd, .events = POLLIN };
+	/* The '+' for our packet and the reply, not yet acknowledged. */
+	while (n < 13 && poll(&p, 1, 10000) == 1) {
+		ssize_t k = read(fd, buf + n, sizeof(buf) - 1 - n);
+		cr_assert_gt(k, 0);
+		n += (size_t)k;
+	}
+	cr_expect(strstr(buf, "$00000080#"), "%s", buf);
+	/* Noise, then a refusal: the same reply comes again. */
+	cr_assert(write(fd, "xyz\r\n}\x7f-", 8) == 8);
+	cr_expect(strstr(raw_reply(fd), "$00000080#"), "the reply again after '-'");
+	/* The session goes on. */
+	raw_send(fd, "?");
+	cr_expect(strstr(raw_reply(fd), "$S05#"));
+	raw_send(fd, "k");
+	close(fd);
+	cr_expect_eq(stub_wait(), 0, "k ends the session with the guest's status 0");
+}
+
+/* Bytes that arrive while the guest runs are kept: a packet sent during a
+ * continue is answered after the stop, and 0x03 still interrupts.
+ * Before, every byte but 0x03 was thrown away while the guest ran. */
+Test(gdb, packets_while_running_are_kept, .fini = stub_stop, .timeout = 60)
+{
+	stub_start("--append run=primes:2000000 " KERNEL);
+	int fd = raw_connect();
+	raw_send(fd, "c");
+	char plus;
+	cr_assert(read(fd, &plus, 1) == 1 && plus == '+', "c acknowledged");
+	usleep(200000);
+	raw_send(fd, "p20");
+	usleep(200000);
+	cr_assert(write(fd, "\x03", 1) == 1);
+	char *stop = raw_reply(fd);
+	cr_expect(strstr(stop, "$S02#"), "%s", stop);
+	/* The reply to p20 is the pc where the guest stopped: the same as a
+	 * p20 asked now. */
+	char *pc = strstr(stop, "$S02#") ? raw_reply(fd) : stop;
+	char *dollar = strrchr(pc, '$'), first[16] = "";
+	cr_assert(dollar && strlen(dollar) >= 12, "no reply to the p packet: %s", pc);
+	memcpy(first, dollar, 12);
+	raw_send(fd, "p20");
+	cr_expect(strstr(raw_reply(fd), first), "%s", first);
+	raw_send(fd, "k");
+	close(fd);
+}
+
+/* A client that disconnects before the guest halts, without k or D: one
+ * line on stderr and exit status 3 (GDB_EXIT_LEFT), while the guest is
+ * stopped and while it runs.  Before, this was a silent exit 0. */
+static void leave_early(bool running)
+{
+	stub_start("--append run=primes:2000000 " KERNEL);
+	int fd = raw_connect();
+	raw_send(fd, running ? "c" : "?");
+	char c;
+	cr_assert(read(fd, &c, 1) == 1 && c == '+');
+	usleep(200000);
+	close(fd);
+	cr_expect_eq(stub_wait(), GDB_EXIT_LEFT, "%s", stub_err());
+	cr_expect(strstr(stub_err(), "gdb left before the guest halted"), "%s", stub_err());
+}
+Test(gdb, client_leaving_while_stopped, .fini = stub_stop, .timeout = 60)
+{
+	leave_early(false);
+}
+Test(gdb, client_leaving_while_running, .fini = stub_stop, .timeout = 60)
+{
+	leave_early(true);
+}
+
+/* The receiver on its own: bytes in, events out. */
+static enum gdb_rx_event feed(struct gdb_rx *rx, const char *bytes, size_t n)
+{
+	enum gdb_rx_event e = GDB_RX_NONE;
+	for (size_t i = 0; i < n; i++) {
+		e = gdb_rx_feed(rx, (uint8_t)bytes[i]);
+		if (e != GDB_RX_NONE && i + 1 < n)
+			cr_expect_fail("event %d before the end of %zu bytes", e, n);
+	}
+	return e;
+}
+
+Test(gdb, receiver)
+{
+	static struct gdb_rx rx;
+	gdb_rx_init(&rx);
+	cr_expect_eq(feed(&rx, "+", 1), GDB_RX_ACK);
+	cr_expect_eq(feed(&rx, "-", 1), GDB_RX_NACK);
+	cr_expect_eq(feed(&rx, "\x03", 1), GDB_RX_INTERRUPT);
+	cr_expect_eq(feed(&rx, "xyz", 3), GDB_RX_NONE, "noise between packets");
+	cr_expect_eq(feed(&rx, "$g#67", 5), GDB_RX_PACKET);
+	cr_expect_str_eq(rx.body, "g");
+	cr_expect_eq(feed(&rx, "$g#00", 5), GDB_RX_BAD, "wrong checksum");
+	cr_expect_eq(feed(&rx, "$g#zz", 5), GDB_RX_BAD, "checksum not hex");
+	cr_expect_eq(feed(&rx, "$garb$g#67", 10), GDB_RX_PACKET, "'$' starts afresh");
+	cr_expect_str_eq(rx.body, "g");
+	/* \x03 inside a packet is a byte of it, not Ctrl-C. */
+	cr_expect_eq(feed(&rx, "$\x03#03", 5), GDB_RX_PACKET);
+	/* Longer than GDB_PACKET - 1: refused whole, never cut. */
+	cr_expect_eq(feed(&rx, "$", 1), GDB_RX_NONE);
+	unsigned sum = 0;
+	for (int i = 0; i < GDB_PACKET + 10; i++) {
+		cr_assert_eq(gdb_rx_feed(&rx, 'a'), GDB_RX_NONE);
+		sum += 'a';
+	}
+	char tail[4];
+	snprintf(tail, sizeof(tail), "#%02x", sum & 0xff);
+	cr_expect_eq(feed(&rx, tail, 3), GDB_RX_BAD);
+	cr_expect_eq(feed(&rx, "$?#3f", 5), GDB_RX_PACKET, "fine again after it");
+}
+
+/* The packet handler without a socket, on a real session (the kernel,
+ * stopped at its entry): replies and what the connection does next. */
+Test(gdb, answer_without_a_socket)
+{
+	static struct dbg d;
+	static char out[2 * GDB_PACKET + 16];
+	struct viz_cli cli;
+	viz_cli_init(&cli);
+	cr_assert_eq(viz_cli_option(&cli, 1, KERNEL, "test"), 1);
+	cr_assert_eq(dbg_open(&d, &cli.cfg, NULL, NULL), 0);
+	cr_expect_eq(gdb_answer(&d, "p20", out), GDB_REPLY);
+	cr_expect_str_eq(out, "00000080", "pc 0x80000000, little-endian");
+	cr_expect_eq(gdb_answer(&d, "m0,4", out), GDB_REPLY);
+	cr_expect_str_eq(out, "E14");
+	cr_expect_eq(gdb_answer(&d, "Zx", out), GDB_REPLY);
+	cr_expect_str_eq(out, "", "unknown breakpoint kinds: not supported");
+	cr_expect_eq(gdb_answer(&d, "", out), GDB_REPLY);
+	cr_expect_str_eq(out, "");
+	cr_expect_eq(gdb_answer(&d, "QStartNoAckMode", out), GDB_REPLY_NOACK);
+	cr_expect_str_eq(out, "OK");
+	cr_expect_eq(gdb_answer(&d, "D", out), GDB_REPLY_END);
+	cr_expect_eq(gdb_answer(&d, "vKill;1", out), GDB_REPLY_END);
+	cr_expect_eq(gdb_answer(&d, "k", out), GDB_END);
+	dbg_close(&d);
 }
 
 Test(gdb, helpers)

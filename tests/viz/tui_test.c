@@ -166,3 +166,21 @@ Test(tui, bare_mode_and_tab_completion, .fini = tui_stop, .timeout = 60)
 	tmux("send-keys -t tv Enter");
 	cr_expect(wait_for("Temporary breakpoint 1"), "%s", screen());
 }
+
+/* A command line longer than the old 511-byte buffer is one whole
+ * command, and Enter alone repeats all of it (it was cut to "break" and
+ * spaces: "need a symbol or address"). */
+Test(tui, long_command_line_is_whole, .init = tui_start, .fini = tui_stop, .timeout = 60)
+{
+	char line[700], want[96];
+	uint32_t kmain = viz_t_sym(KERNEL, "kmain");
+	cr_assert(wait_for("(tv)"));
+	snprintf(line, sizeof(line), "break%600skmain", "");
+	type(line);
+	snprintf(want, sizeof(want), "Breakpoint 1 at 0x%08x <kmain>", kmain);
+	cr_expect(wait_for(want), "%s", screen());
+	type(""); /* Enter alone: the same long line again */
+	snprintf(want, sizeof(want), "Breakpoint 2 at 0x%08x <kmain>", kmain);
+	cr_expect(wait_for(want), "%s", screen());
+	cr_expect_null(strstr(screen(), "need a symbol"), "%s", screen());
+}

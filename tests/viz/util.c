@@ -2,6 +2,7 @@
 #include "tests/viz/util.h"
 
 #include <arpa/inet.h>
+#include <criterion/criterion.h>
 #include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,6 +11,11 @@
 #include <unistd.h>
 
 uint32_t viz_t_sym(const char *elf, const char *sym)
+{
+	return viz_t_sym_type(elf, sym, 0);
+}
+
+uint32_t viz_t_sym_type(const char *elf, const char *sym, char want)
 {
 	char cmd[512], line[256];
 	uint32_t addr = 0;
@@ -20,7 +26,8 @@ uint32_t viz_t_sym(const char *elf, const char *sym)
 	while (fgets(line, sizeof(line), p)) {
 		unsigned a;
 		char type, name[200];
-		if (sscanf(line, "%x %c %199s", &a, &type, name) == 3 && !strcmp(name, sym))
+		if (sscanf(line, "%x %c %199s", &a, &type, name) == 3 && !strcmp(name, sym) &&
+		    (!want || type == want))
 			addr = a;
 	}
 	pclose(p);
@@ -69,4 +76,14 @@ int viz_t_port(void)
 			return port;
 	}
 	return 0;
+}
+
+void viz_t_expect_exit(const char *cmd, const char *input, int status, const char *err_has)
+{
+	struct runner_result r;
+	runner_run(cmd, input, &r);
+	cr_expect_eq(r.status, status, "%s: exit %d\n%s", cmd, r.status, r.err);
+	cr_expect(strstr(r.err, err_has), "%s: no \"%s\" in: %s", cmd, err_has, r.err);
+	cr_expect_null(strstr(r.out, "wrote"), "%s: %s", cmd, r.out);
+	runner_free(&r);
 }

@@ -11,13 +11,21 @@
 #include "tests/guest/runner.h"
 
 #define KERNEL "build/guests/kernel.elf"
-#define TV     "build/trapvisor"
+#define TV     TV_BIN /* from the Makefile: this build's trapvisor */
+/* A guest with local labels (back2) and a global and a local `twin`. */
+#define LOCALS "build/tests/viz/locals.elf"
 
 /* The address of `sym` in `elf` by riscv64-unknown-elf-nm; 0 if absent. */
 uint32_t viz_t_sym(const char *elf, const char *sym);
+/* The same, only for nm's type letter `type` ('T' global text, 't' local). */
+uint32_t viz_t_sym_type(const char *elf, const char *sym, char type);
 
 /* Run `script` with `trapvisor debug OPTIONS --batch FILE`. */
 void viz_t_batch(const char *options, const char *script, struct runner_result *r);
+
+/* Run `cmd` (stdin: `input`) and expect exit status `status` with
+ * `err_has` in its stderr and nothing "wrote" on stdout. */
+void viz_t_expect_exit(const char *cmd, const char *input, int status, const char *err_has);
 
 /* The hex number after the first occurrence of `key` in `text` (which
  * must be followed by optional spaces and 0x...); 0 if not found. */

@@ -3,15 +3,21 @@
  * need no /dev/kvm: the bzImage header checks, the zero page and e820
  * map, the ACPI tables' checksums and contents, the page walker, the exit
  * name table.  A fake VM is just a struct vtx_vm with malloc'd slots.
+ * And, where /dev/kvm opens, the fake bzImage with a few instructions in
+ * it boots for real: its trace, and a trace that cannot be written.
  */
 #include <criterion/criterion.h>
+#include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "x86-vtx/boot.h"
 #include "x86-vtx/exits.h"
 #include "x86-vtx/layout.h"
 #include "x86-vtx/walk.h"
+#include "tests/guest/runner.h"
 
 static struct vtx_vm *fake_vm(uint64_t mem, int ncpus)
 {
@@ -244,4 +250,82 @@ Test(x86_memory, gpa_to_hva_is_bounds_checked)
 	cr_assert_null(vtx_gpa_to_hva(vm, 0x1000, UINT64_MAX));
 	cr_assert_null(vtx_gpa_to_hva(vm, 1 << 20, 1));
 	fake_vm_free(vm);
+}
+
+/* --- the fake bzImage on a real /dev/kvm --- */
+
+/* A bzImage whose 64-bit entry (kernel + 0x200) does `outs` OUTs to port
+ * 0x80 (each a KVM_EXIT_IO: one trace record) and then `ud2` with no IDT,
+ * a triple fault that ends the run with status 0.  Written to a
+ * temporary file, whose name goes to `path`. */
+static void tiny_kernel(char *path, uint32_t outs)
+{
+	static const uint8_t loop[] = {
+		0xb9, 0,    0, 0, 0, /* mov ecx, outs */
+		0xe6, 0x80,	     /* 1: out 0x80, al */
+		0xe2, 0xfc,	     /* loop 1b */
+		0x0f, 0x0b,	     /* ud2 */
+	};
+	uint8_t *f = fake_bzimage(0x20f, LOADED_HIGH, XLF_KERNEL_64);
+	uint8_t *entry = f + 2 * 512 + 0x200;
+	memcpy(entry, loop, sizeof(loop));
+	memcpy(entry + 1, &outs, 4);
+	cr_assert_eq(runner_tmpfile(path), 0);
+	FILE *out = fopen(path, "wb");
+	cr_assert_not_null(out);
+	cr_assert_eq(fwrite(f, 1, FAKE_BZ_SIZE, out), FAKE_BZ_SIZE);
+	cr_assert_eq(fclose(out), 0);
+	free(f);
+}
+
+static void need_kvm(void)
+{
+	int fd = open("/dev/kvm", O_RDWR);
+	if (fd < 0)
+		cr_skip_test("no usable /dev/kvm here (the nested tests of tests/x86/run.sh "
+			     "cover the backend)");
+	close(fd);
+}
+
+Test(x86_kvm, the_tiny_kernel_traces_every_exit)
+{
+	need_kvm();
+	char kernel[] = "/tmp/tvtinyXXXXXX", trace[] = "/tmp/tvtinytraceXXXXXX", cmd[256];
+	tiny_kernel(kernel, 300);
+	cr_assert_eq(runner_tmpfile(trace), 0);
+	snprintf(cmd, sizeof(cmd), "build/trapvisor x86 --kernel %s --trace %s --timeout 30",
+		 kernel, trace);
+	struct runner_result r;
+	runner_run(cmd, "", &r);
+	cr_expect_eq(r.status, 0, "%s: %s", cmd, r.err);
+	cr_expect(strstr(r.err, "KVM_EXIT_SHUTDOWN"), "%s: %s", cmd, r.err);
+	FILE *f = fopen(trace, "r");
+	cr_assert_not_null(f);
+	int c, lines = 0;
+	while ((c = fgetc(f)) != EOF)
+		lines += c == '\n';
+	fclose(f);
+	cr_expect_geq(lines, 301, "300 OUTs and the shutdown, %d records", lines);
+	runner_free(&r);
+	unlink(kernel);
+	unlink(trace);
+}
+
+/* As in `trapvisor run`: a trace write that fails ends the run, with one
+ * line naming the file (and not the usual stop line), and exit 2. */
+Test(x86_kvm, an_unwritable_trace_fails_the_run)
+{
+	need_kvm();
+	char kernel[] = "/tmp/tvtinyXXXXXX", cmd[256];
+	tiny_kernel(kernel, 3000);
+	snprintf(cmd, sizeof(cmd), "build/trapvisor x86 --kernel %s --trace /dev/full --timeout 30",
+		 kernel);
+	struct runner_result r;
+	runner_run(cmd, "", &r);
+	cr_expect_eq(r.status, 2, "%s: %s", cmd, r.err);
+	cr_expect(strstr(r.err, "--trace /dev/full: write failed: No space left"), "%s: %s", cmd,
+		  r.err);
+	cr_expect(!strstr(r.err, "exits to user space"), "%s: %s", cmd, r.err);
+	runner_free(&r);
+	unlink(kernel);
 }
