@@ -189,7 +189,7 @@ TestSuite(step4, .timeout = 150);
 
 Test(step4, memory)
 {
-	lab_equal_to_bare("trap", "run=memtouch:8,ptchurn", NULL);
+	lab_equal_to_bare("trap", "run=memtouch:2,ptchurn:10:32", NULL);
 }
 
 Test(step4, faults_and_processes)
