@@ -1,10 +1,17 @@
 #!/usr/bin/env bash
-# ci.sh WORKDIR LAB... -- the labs' proof in CI (make test-labs), per lab:
+# ci.sh WORKDIR LAB... -- the labs' proof in CI (make test-labs): the
+# cutter on crafted files (cut_test.sh), then per lab:
 #   1. the starter tarball holds no solution line (dist.sh checks it);
 #   2. the starter tree's monitor and grader build, warning-free (-Werror);
 #   3. every step's grader FAILS on the starter: each check tests what the
 #      student must write;
 #   4. every step PASSES on the solution (this tree).
+# With LAB_CI_PROGRESSIVE=1, also each student's way through the lab: for
+# every step k > 1 that has code, the tree with steps 1..k-1 solved and the rest cut
+# passes steps 1..k-1 and fails step k (each step's check is met by its
+# own code and the steps before, not by a later one).  One build per step:
+# not part of make test.
+#
 # Starter trees reuse this tree's objects (copied with their times; make
 # rebuilds what the cut changed), except those compiled with the tree's
 # own path in them (KRUN_ROOT: the graders, tests/kernel, pv, compare).
@@ -13,27 +20,67 @@ work=$1
 shift
 fail=0
 make --no-print-directory -s build/trapvisor build/guests/kernel.elf build/guests/kernel-pv.elf || exit 1
+# starter_tree LAB TREE [FROM]: cut and build TREE; 0 if it built.
+starter_tree() {
+	local lab=$1 tree=$2
+	labs/cut.sh "$lab" "$tree" ${3:-} || return 1
+	mkdir -p "$tree/build"
+	local to
+	to=$(cd "$tree/build" && pwd)
+	(cd build && find . \( -path ./labs -o -path ./tests/kernel -o -path ./tests/pv -o \
+		-path ./tests/compare \) -prune -o -type f -print0 |
+		cpio -0pdm --quiet "$to")
+	# Everything a cut region is compiled into (the monitor), the kernels
+	# and the lab's grader; the test binaries only relink the same code.
+	make --no-print-directory -s -C "$tree" -j2 build/trapvisor build/guests/kernel.elf \
+		build/guests/kernel-pv.elf "build/labs/bin/$lab" >"$tree.build.log" 2>&1
+}
+
+# grade_step TREE LAB STEP: 0 if the step passes in TREE.
+grade_step() {
+	(cd "$1" && LAB_GRADE_QUIET=1 labs/grade.sh "$2" "$3" >/dev/null 2>&1)
+}
+
+labs/cut_test.sh || fail=1
+
+if [ "${LAB_CI_PROGRESSIVE:-}" = 1 ]; then
+	for lab in "$@"; do
+		steps=$(awk '/^step /{print $2}' "labs/$lab/steps")
+		for k in $steps; do
+			# (a step with no region, the whole-system one, has nothing
+			# to cut: with the steps before it solved, it passes)
+			[ "$k" -gt 1 ] && git grep -q "LAB $lab step $k BEGIN" -- '*.c' '*.h' '*.S' ||
+				continue
+			tree=$work/$lab-from$k
+			starter_tree "$lab" "$tree" "$k" || { echo "FAIL $lab from $k: no build"; fail=1; continue; }
+			for s in $steps; do
+				[ "$s" -le "$k" ] || continue
+				if grade_step "$tree" "$lab" "$s"; then got=pass; else got=fail; fi
+				want=pass
+				[ "$s" -lt "$k" ] || want=fail
+				[ $got = $want ] && r=ok || { r=FAIL; fail=1; }
+				echo "$r   $lab: steps 1..$((k - 1)) solved: step $s: $got (want $want)"
+			done
+			rm -rf "$tree"
+		done
+	done
+	exit $fail
+fi
+
 for lab in "$@"; do
 	echo "== test-labs: $lab"
 	labs/dist.sh "$lab" "$work" >/dev/null || { echo "FAIL $lab: lab-dist"; fail=1; continue; }
 	tree=$work/$lab-starter
-	mkdir -p "$tree/build"
-	(cd build && find . \( -path ./labs -o -path ./tests/kernel -o -path ./tests/pv -o \
-		-path ./tests/compare \) -prune -o -type f -print0 |
-		cpio -0pdm --quiet "../$tree/build")
-	# Everything a cut region is compiled into (the monitor), the kernel
-	# and the lab's grader; the test binaries only relink the same code.
-	if ! make --no-print-directory -s -C "$tree" -j2 build/trapvisor build/guests/kernel.elf \
-		build/guests/kernel-pv.elf \
-		"build/labs/bin/$lab" >"$work/$lab-build.log" 2>&1; then
-		echo "FAIL $lab: the starter tree does not build (see $work/$lab-build.log)"
+	# (dist.sh cut it already; cut again to build it in place)
+	if ! starter_tree "$lab" "$tree"; then
+		echo "FAIL $lab: the starter tree does not build (see $tree.build.log)"
 		fail=1
 		continue
 	fi
 	echo "ok   $lab: starter builds warning-free"
 	steps=$(awk '/^step /{print $2}' "labs/$lab/steps")
 	for s in $steps; do
-		if (cd "$tree" && LAB_GRADE_QUIET=1 labs/grade.sh "$lab" "$s" >"../$lab-step$s.log" 2>&1); then
+		if grade_step "$tree" "$lab" "$s"; then
 			echo "FAIL $lab: step $s passes on the starter (its check tests nothing the student writes)"
 			fail=1
 		else

@@ -1,5 +1,7 @@
 #!/usr/bin/env bash
-# cut.sh LAB OUT -- the starter tree of lab LAB, cut from this tree's solution.
+# cut.sh LAB OUT [FROM] -- the starter tree of lab LAB, cut from this tree's
+# solution (with FROM, only steps FROM and later are cut: the tree of a
+# student who has done the steps before).
 #
 # The solution is the project's own code.  Each part a student writes is
 # marked in place, and the stub that replaces it is written inside the
@@ -17,8 +19,8 @@
 # names the lab, so that `make grade` there grades it.  Exits 2 on a
 # malformed region (no STUB, no END, a region inside a region).
 set -euo pipefail
-[ $# -eq 2 ] || { echo "usage: labs/cut.sh LAB OUT" >&2; exit 2; }
-lab=$1 out=$2
+[ $# -eq 2 ] || [ $# -eq 3 ] || { echo "usage: labs/cut.sh LAB OUT [FROM]" >&2; exit 2; }
+lab=$1 out=$2 from=${3:-0}
 [ -f "labs/$lab/steps" ] || { echo "cut.sh: no lab '$lab' (no labs/$lab/steps)" >&2; exit 2; }
 rm -rf "$out"
 mkdir -p "$out"
@@ -29,7 +31,7 @@ git ls-files --cached --others --exclude-standard | while IFS= read -r f; do
 	[ -e "$f" ] || continue
 	mkdir -p "$out/$(dirname "$f")"
 	if labs_is_source "$f" && grep -q "LAB $lab step [0-9]* BEGIN" "$f"; then
-		labs/cut.awk -v lab="$lab" "$f" >"$out/$f" || { rm -rf "$out"; exit 2; }
+		labs/cut.awk -v lab="$lab" -v from="$from" "$f" >"$out/$f" || { rm -rf "$out"; exit 2; }
 		chmod --reference="$f" "$out/$f"
 	else
 		cp -p "$f" "$out/$f"
