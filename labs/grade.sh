@@ -66,8 +66,10 @@ for ((i = 0; i < n; i++)); do
 	if [ $explained -eq 0 ] && [ -z "${LAB_GRADE_QUIET:-}" ]; then
 		explained=1
 		echo "   what failed:"
-		grep -E '\[----\]|\[FAIL\]|CRASH|Timed out|Assertion' "$log" | grep -v '^\[----\] Criterion' |
-			sed 's/^/     /' | head -40
+		# Criterion prints each failed check's message, then the test's
+		# [FAIL] line; blank message lines and the banner are left out.
+		grep -E '\[----\]|\[FAIL\]|CRASH|Timed out|Assertion' "$log" |
+			grep -vE '^\[----\] Criterion|^\[----\][[:space:]]*$' | sed 's/^/     /' | head -40
 		echo "   hint: ${hint[i]}"
 		echo "   see it: ${show[i]}"
 		echo "   handout: labs/$lab/README.md, step $s"
