@@ -119,7 +119,7 @@ TEST_TARGETS += format-check
 SAN_B      := build-san
 SAN_CFLAGS := -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all \
               -fno-omit-frame-pointer -DTV_SANITIZED=1
-SAN_GROUPS ?= unit cpu tvt devices x86-unit guest monitor kernel legacy vt pv compare viz \
+SAN_GROUPS ?= unit cpu tvt devices x86-unit guest monitor kernel legacy vt pv compare viz conf \
               diff diff-trap
 # A Criterion pattern of the tests to run, if not all (e.g. '!(dot)/*').
 SAN_SKIP   ?=

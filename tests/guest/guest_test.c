@@ -129,8 +129,8 @@ Test(guest, max_insns_stops_storms_in_several_vms)
 			char cmd[512];
 			struct runner_result r;
 			snprintf(cmd, sizeof(cmd),
-				 "build/trapvisor run --mode=%s --max-insns 3000000 "
-				 "build/tests/guest/%s.elf build/tests/guest/%s.elf",
+				 TV_BIN " run --mode=%s --max-insns 3000000 "
+					"build/tests/guest/%s.elf build/tests/guest/%s.elf",
 				 modes[m], progs[p], progs[p]);
 			runner_run(cmd, "", &r);
 			cr_expect_eq(r.status, 124, "%s: stderr: %s", cmd, r.err);

@@ -5,7 +5,9 @@
  */
 #include <criterion/criterion.h>
 #include <errno.h>
+#include <poll.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -184,7 +186,7 @@ static pid_t spawn_run(const char *const *args, int *rd)
 		dup2(fds[1], 1);
 		close(fds[0]);
 		close(fds[1]);
-		char *argv[32] = { "build/trapvisor", "run" };
+		char *argv[32] = { TV_BIN, "run" };
 		int n = 2;
 		for (; args[n - 2] && n < 31; n++)
 			argv[n] = (char *)args[n - 2];
@@ -197,23 +199,41 @@ static pid_t spawn_run(const char *const *args, int *rd)
 	return pid;
 }
 
-/* Start `trapvisor run ARGS`, send it `sig` after `ms` milliseconds, and
- * collect what came through its stdout's pipe and how the process ended
- * (waitpid's status). */
-static char *run_and_kill(const char *const *args, int sig, int ms, int *wstatus)
+/* Start `trapvisor run ARGS`; once `want` has come through its stdout's
+ * pipe (within 30 s) and `ms` more milliseconds have passed, send it
+ * `sig`; collect everything that came through the pipe and how the
+ * process ended (waitpid's status).  Waiting for the guest's line, not a
+ * fixed time, keeps the test independent of the machine's load, and it
+ * still catches a console that buffers: a line held back in the monitor
+ * never arrives, the 30 s pass, and the line is missing from `out`. */
+static char *run_and_kill(const char *const *args, const char *want, int ms, int sig, int *wstatus)
 {
 	int rd;
 	pid_t pid = spawn_run(args, &rd);
-	struct timespec ts = { ms / 1000, (long)(ms % 1000) * 1000000L };
-	nanosleep(&ts, NULL);
-	kill(pid, sig);
 	size_t len = 0, cap = 256;
 	char *out = malloc(cap);
 	ssize_t n;
-	/* The pipe ends when the process does: a run that did not die of
-	 * the signal would block here, and the suite's timeout shows it. */
-	while ((n = read(rd, out + len, cap - len - 1)) > 0) {
+	bool killed = false;
+	out[0] = 0;
+	for (int waited = 0;;) {
+		if (!killed && (strstr(out, want) || waited >= 30000)) {
+			struct timespec ts = { ms / 1000, (long)(ms % 1000) * 1000000L };
+			nanosleep(&ts, NULL);
+			kill(pid, sig);
+			killed = true;
+		}
+		struct pollfd p = { .fd = rd, .events = POLLIN };
+		/* After the signal the pipe ends when the process does: a run
+		 * that did not die of it would block here, and the suite's
+		 * timeout shows it. */
+		if (!killed && poll(&p, 1, 100) == 0) {
+			waited += 100;
+			continue;
+		}
+		if ((n = read(rd, out + len, cap - len - 1)) <= 0)
+			break;
 		len += (size_t)n;
+		out[len] = 0;
 		if (cap - len < 2)
 			out = realloc(out, cap *= 2);
 	}
@@ -228,7 +248,7 @@ static void killed_spin(const char *mode, const char *paging, int sig)
 	const char *args[] = { mode, paging ? paging : GUEST("spin"), paging ? GUEST("spin") : NULL,
 			       NULL };
 	int st;
-	char *out = run_and_kill(args, sig, 300, &st);
+	char *out = run_and_kill(args, "spinning\n", 0, sig, &st);
 	/* The line the guest printed before it spun reached the pipe ... */
 	cr_expect_str_eq(out, "spinning\n", "%s %s, signal %d", mode, paging ? paging : "", sig);
 	/* ... and the run still died of the signal, as the shell expects. */
@@ -276,7 +296,7 @@ static void killed_trace(const char *mode, const char *paging, int sig)
 	const char *args[6];
 	traced_args(args, mode, paging, path, GUEST("trapstorm"));
 	int st, tail;
-	char *out = run_and_kill(args, sig, 300, &st);
+	char *out = run_and_kill(args, "storm\n", 300, sig, &st);
 	cr_expect_str_eq(out, "storm\n");
 	long lines = check_json_lines(path, &tail);
 	cr_expect_gt(lines, 100, "%s: a storm of 300 ms traces more than %ld traps", mode, lines);
@@ -340,7 +360,7 @@ Test(output, an_unwritable_trace_fails_the_run)
 	for (size_t g = 0; g < 2; g++) {
 		char cmd[256];
 		snprintf(cmd, sizeof(cmd),
-			 "build/trapvisor run --max-insns 100000 --trace /dev/full " GUEST("%s"),
+			 TV_BIN " run --max-insns 100000 --trace /dev/full " GUEST("%s"),
 			 guests[g]);
 		struct runner_result r;
 		runner_run(cmd, "", &r);
@@ -359,7 +379,7 @@ Test(output, an_unwritable_console_fails_the_run)
 	struct runner_result r;
 	/* (An inner shell: the runner redirects stdout itself.)  The guest's
 	 * own status, 42, gives way to the lost output's. */
-	runner_run("sh -c 'build/trapvisor run " GUEST("exit_code") " >/dev/full'", "", &r);
+	runner_run("sh -c '" TV_BIN " run " GUEST("exit_code") " >/dev/full'", "", &r);
 	cr_expect_eq(r.status, 2, "stderr: %s", r.err);
 	cr_expect(strstr(r.err, "console output (stdout)"), "stderr: %s", r.err);
 	runner_free(&r);
@@ -405,8 +425,8 @@ Test(output, the_trace_stops_at_its_cap_and_the_run_goes_on)
 	cr_assert_eq(runner_tmpfile(path), 0);
 	char cmd[256];
 	snprintf(cmd, sizeof(cmd),
-		 "build/trapvisor run --max-insns 100000 --trace %s --trace-limit 8K "
-		 "--stats " GUEST("trapstorm"),
+		 TV_BIN " run --max-insns 100000 --trace %s --trace-limit 8K "
+			"--stats " GUEST("trapstorm"),
 		 path);
 	struct runner_result r;
 	runner_run(cmd, "", &r);
@@ -420,7 +440,7 @@ Test(output, the_trace_stops_at_its_cap_and_the_run_goes_on)
 	runner_free(&r);
 	unlink(path);
 
-	refuses_a_tiny_cap("build/trapvisor run --trace-limit 1K " GUEST("hello"));
+	refuses_a_tiny_cap(TV_BIN " run --trace-limit 1K " GUEST("hello"));
 }
 
 /* `trapvisor debug` takes --trace-limit as `run` does. */
@@ -430,8 +450,7 @@ Test(output, the_debugger_caps_its_trace_too)
 	cr_assert_eq(runner_tmpfile(path), 0);
 	char cmd[256];
 	snprintf(cmd, sizeof(cmd),
-		 "build/trapvisor debug --batch - --trace %s --trace-limit 8K " GUEST("trapstorm"),
-		 path);
+		 TV_BIN " debug --batch - --trace %s --trace-limit 8K " GUEST("trapstorm"), path);
 	struct runner_result r;
 	runner_run(cmd, "stepi 20000\n", &r);
 	cr_expect_eq(r.status, 0, "stderr: %s", r.err);
@@ -439,5 +458,5 @@ Test(output, the_debugger_caps_its_trace_too)
 	runner_free(&r);
 	unlink(path);
 
-	refuses_a_tiny_cap("build/trapvisor debug --batch - --trace-limit 1K " GUEST("hello"));
+	refuses_a_tiny_cap(TV_BIN " debug --batch - --trace-limit 1K " GUEST("hello"));
 }

@@ -52,8 +52,8 @@ static void hg_exec(const char *mode, const char *guest, const char *args, const
 {
 	char cmd[512];
 	snprintf(cmd, sizeof(cmd),
-		 "build/trapvisor run %s --mem 4M --max-insns %s --stats %s " HG_DIR "%s.elf%s",
-		 mode, max, args, guest, victim ? " " HG_DIR "victim.elf" : "");
+		 TV_BIN " run %s --mem 4M --max-insns %s --stats %s " HG_DIR "%s.elf%s", mode, max,
+		 args, guest, victim ? " " HG_DIR "victim.elf" : "");
 	runner_run(cmd, "", &run->r);
 	cr_assert(run->r.status >= 0 && run->r.status < 128, "%s: killed (%d): %s", cmd,
 		  run->r.status, run->r.err);
@@ -258,7 +258,7 @@ static long hg_peak_kib(const char *mode, unsigned n)
 	char modes[64];
 	snprintf(narg, sizeof(narg), "n=%u", n);
 	snprintf(modes, sizeof(modes), "%s", mode);
-	argv[argc++] = "build/trapvisor";
+	argv[argc++] = TV_BIN;
 	argv[argc++] = "run";
 	for (char *t = strtok(modes, " "); t; t = strtok(NULL, " "))
 		argv[argc++] = t;

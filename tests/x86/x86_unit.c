@@ -293,8 +293,8 @@ Test(x86_kvm, the_tiny_kernel_traces_every_exit)
 	char kernel[] = "/tmp/tvtinyXXXXXX", trace[] = "/tmp/tvtinytraceXXXXXX", cmd[256];
 	tiny_kernel(kernel, 300);
 	cr_assert_eq(runner_tmpfile(trace), 0);
-	snprintf(cmd, sizeof(cmd), "build/trapvisor x86 --kernel %s --trace %s --timeout 30",
-		 kernel, trace);
+	snprintf(cmd, sizeof(cmd), TV_BIN " x86 --kernel %s --trace %s --timeout 30", kernel,
+		 trace);
 	struct runner_result r;
 	runner_run(cmd, "", &r);
 	cr_expect_eq(r.status, 0, "%s: %s", cmd, r.err);
@@ -318,7 +318,7 @@ Test(x86_kvm, an_unwritable_trace_fails_the_run)
 	need_kvm();
 	char kernel[] = "/tmp/tvtinyXXXXXX", cmd[256];
 	tiny_kernel(kernel, 3000);
-	snprintf(cmd, sizeof(cmd), "build/trapvisor x86 --kernel %s --trace /dev/full --timeout 30",
+	snprintf(cmd, sizeof(cmd), TV_BIN " x86 --kernel %s --trace /dev/full --timeout 30",
 		 kernel);
 	struct runner_result r;
 	runner_run(cmd, "", &r);
