@@ -18,8 +18,10 @@
 set -uo pipefail
 work=$1
 shift
+B=${B:-build} # this tree's build folder; starter trees build into their build/
 fail=0
-make --no-print-directory -s build/trapvisor build/guests/kernel.elf build/guests/kernel-pv.elf || exit 1
+make --no-print-directory -s B="$B" "$B/trapvisor" "$B/guests/kernel.elf" "$B/guests/kernel-pv.elf" ||
+	exit 1
 # starter_tree LAB TREE [FROM]: cut and build TREE; 0 if it built.
 starter_tree() {
 	local lab=$1 tree=$2
@@ -27,7 +29,7 @@ starter_tree() {
 	mkdir -p "$tree/build"
 	local to
 	to=$(cd "$tree/build" && pwd)
-	(cd build && find . \( -path ./labs -o -path ./tests/kernel -o -path ./tests/pv -o \
+	(cd "$B" && find . \( -path ./labs -o -path ./tests/kernel -o -path ./tests/pv -o \
 		-path ./tests/compare \) -prune -o -type f -print0 |
 		cpio -0pdm --quiet "$to")
 	# Everything a cut region is compiled into (the monitor), the kernels
@@ -38,7 +40,7 @@ starter_tree() {
 
 # grade_step TREE LAB STEP: 0 if the step passes in TREE.
 grade_step() {
-	(cd "$1" && LAB_GRADE_QUIET=1 labs/grade.sh "$2" "$3" >/dev/null 2>&1)
+	(cd "$1" && LAB_GRADE_QUIET=1 B=build labs/grade.sh "$2" "$3" >/dev/null 2>&1)
 }
 
 labs/cut_test.sh || fail=1
@@ -87,8 +89,8 @@ for lab in "$@"; do
 			echo "ok   $lab: step $s fails on the starter"
 		fi
 	done
-	make --no-print-directory -s "build/labs/bin/$lab" || { fail=1; continue; }
-	if LAB_GRADE_QUIET=1 labs/grade.sh "$lab"; then
+	make --no-print-directory -s B="$B" "$B/labs/bin/$lab" || { fail=1; continue; }
+	if LAB_GRADE_QUIET=1 B="$B" labs/grade.sh "$lab"; then
 		echo "ok   $lab: every step passes on the solution"
 	else
 		echo "FAIL $lab: the solution fails a step"

@@ -11,12 +11,13 @@
 # grader (build/labs/bin/LAB).  Every step is printed with PASS or FAIL
 # and its points; the first failing step is explained (what failed, the
 # hint, the command that shows it).  Exit status 0 only if every step
-# graded passes.  LAB_GRADE_QUIET=1 prints one line per step only (CI).
+# graded passes.  LAB_GRADE_QUIET=1 prints one line per step only (CI);
+# B names the build folder (build/ by default, as in the Makefile).
 set -uo pipefail
 [ $# -ge 1 ] && [ $# -le 2 ] || { echo "usage: labs/grade.sh LAB [STEP]" >&2; exit 2; }
 lab=$1 only=${2:-}
 steps=labs/$lab/steps
-bin=build/labs/bin/$lab
+bin=${B:-build}/labs/bin/$lab
 [ -f "$steps" ] || { echo "grade: no lab '$lab' (no $steps)" >&2; exit 2; }
 [ -x "$bin" ] || { echo "grade: no grader $bin (run make grade, which builds it)" >&2; exit 2; }
 case "$only" in '' | *[!0-9]*) [ -z "$only" ] || { echo "grade: STEP must be a number" >&2; exit 2; } ;; esac

@@ -40,7 +40,7 @@ lab-check-name:
 
 grade: lab-check-name
 	$(Q)$(MAKE) --no-print-directory $(LAB_PREREQS) $(B)/labs/bin/$(LAB)
-	$(Q)labs/grade.sh $(LAB) $(STEP)
+	$(Q)B=$(B) labs/grade.sh $(LAB) $(STEP)
 
 lab-dist: lab-check-name
 	$(Q)labs/dist.sh $(LAB) $(B)/labs
@@ -49,7 +49,7 @@ lab-start: lab-check-name
 	$(Q)labs/start.sh $(LAB) $(B)/labs $(or $(LABDIR),../trapvisor-lab-$(LAB))
 
 test-labs:
-	$(Q)labs/ci.sh $(B)/labs/ci $(LABS)
+	$(Q)B=$(B) labs/ci.sh $(B)/labs/ci $(LABS)
 ifeq ($(wildcard .lab),) # not in a starter tree: it has no solution to prove
 TEST_TARGETS += test-labs
 endif
