@@ -20,8 +20,10 @@ work=$1
 shift
 B=${B:-build} # this tree's build folder; starter trees build into their build/
 fail=0
-make --no-print-directory -s B="$B" "$B/trapvisor" "$B/guests/kernel.elf" "$B/guests/kernel-pv.elf" ||
-	exit 1
+# What the graders run (as make grade's LAB_PREREQS).
+prereqs="trapvisor guests/kernel.elf guests/kernel-pv.elf tests/monitor/hostile/pt_self.elf
+	 tests/monitor/hostile/victim.elf"
+make --no-print-directory -s B="$B" $(printf "$B/%s " $prereqs) || exit 1
 # starter_tree LAB TREE [FROM]: cut and build TREE; 0 if it built.
 starter_tree() {
 	local lab=$1 tree=$2
@@ -32,10 +34,11 @@ starter_tree() {
 	(cd "$B" && find . \( -path ./labs -o -path ./tests/kernel -o -path ./tests/pv -o \
 		-path ./tests/compare \) -prune -o -type f -print0 |
 		cpio -0pdm --quiet "$to")
-	# Everything a cut region is compiled into (the monitor), the kernels
-	# and the lab's grader; the test binaries only relink the same code.
-	make --no-print-directory -s -C "$tree" -j2 build/trapvisor build/guests/kernel.elf \
-		build/guests/kernel-pv.elf "build/labs/bin/$lab" >"$tree.build.log" 2>&1
+	# Everything a cut region is compiled into (the monitor), what the
+	# graders run and the lab's grader; the test binaries only relink the
+	# same code.
+	make --no-print-directory -s -C "$tree" -j2 $(printf "build/%s " $prereqs) \
+		"build/labs/bin/$lab" >"$tree.build.log" 2>&1
 }
 
 # grade_step TREE LAB STEP: 0 if the step passes in TREE.

@@ -32,7 +32,8 @@ endef
 $(foreach l,$(LABS),$(eval $(call lab_grader,$(l))))
 
 # What a grader needs besides itself: the monitor and the teaching kernel.
-LAB_PREREQS := $(B)/trapvisor $(B)/guests/kernel.elf $(B)/guests/kernel-pv.elf
+LAB_PREREQS := $(B)/trapvisor $(B)/guests/kernel.elf $(B)/guests/kernel-pv.elf \
+               $(B)/tests/monitor/hostile/pt_self.elf $(B)/tests/monitor/hostile/victim.elf
 
 lab-check-name:
 	@test -n "$(LAB)" || { echo "make: say which lab: LAB=name (labs: $(LABS))" >&2; exit 2; }

@@ -8,6 +8,7 @@
 #include <criterion/criterion.h>
 
 #include "labs/lab.h"
+#include "tests/kernel/krun.h"
 
 /* Guest pages: the root, two leaf tables, four data pages. */
 static uint32_t root, t1, t2, d[4];
@@ -169,4 +170,58 @@ Test(step4, page_table_churn)
 Test(step4, processes)
 {
 	lab_equal_to_bare("trap", "run=spawnloop:40,pingpong:2", NULL);
+}
+
+#define HOSTILE KRUN_BUILD "/tests/monitor/hostile/"
+
+/* `trapvisor run --mode=MODE --mem 4M --max-insns 200M ELF...`, bounded. */
+static void run_vms(const char *mode, const char *a, const char *b, struct krun_result *r)
+{
+	char mode_opt[32];
+	snprintf(mode_opt, sizeof(mode_opt), "--mode=%s", mode);
+	char *argv[] = { KRUN_TRAPVISOR, "run",	      mode_opt,	 "--mem",   "4M",
+			 "--max-insns",	 "200000000", (char *)a, (char *)b, NULL };
+	cr_assert_eq(krun(argv, NULL, 0, 60, r), 0);
+	cr_assert_not(r->timed_out, "%s: timed out", a);
+	cr_assert_eq(r->status, 0, "%s exited with status %d:\n%s%s", a, r->status, r->out, r->err);
+}
+
+/* Every line of `out` that starts with `prefix`, without it. */
+static char *lines_of(const char *out, const char *prefix)
+{
+	size_t n = strlen(prefix), len = 0;
+	char *res = calloc(1, strlen(out) + 1);
+	cr_assert_not_null(res);
+	for (const char *p = out; *p;) {
+		const char *end = strchr(p, '\n');
+		size_t l = end ? (size_t)(end - p + 1) : strlen(p);
+		if (l >= n && !strncmp(p, prefix, n)) {
+			memcpy(res + len, p + n, l - n);
+			len += l - n;
+		}
+		p += l;
+	}
+	return res;
+}
+
+/* pt_self edits its own page tables through ordinary stores (tables that
+ * map themselves, a recursive root entry): beside a well-behaved victim
+ * VM it must see what it sees on the bare machine, and the victim what
+ * it sees alone. */
+Test(step4, self_mapping_tables_beside_a_victim)
+{
+	struct krun_result bare, victim, both;
+	run_vms("bare", HOSTILE "pt_self.elf", NULL, &bare);
+	run_vms("trap", HOSTILE "victim.elf", NULL, &victim);
+	run_vms("trap", HOSTILE "pt_self.elf", HOSTILE "victim.elf", &both);
+	char *mine = lines_of(both.out, "[vm0] "), *theirs = lines_of(both.out, "[vm1] ");
+	cr_assert_str_eq(mine, bare.out, "pt_self under the monitor printed\n%s\non bare\n%s", mine,
+			 bare.out);
+	cr_assert_str_eq(theirs, victim.out, "the victim beside pt_self printed\n%s\nalone\n%s",
+			 theirs, victim.out);
+	free(mine);
+	free(theirs);
+	krun_free(&bare);
+	krun_free(&victim);
+	krun_free(&both);
 }
