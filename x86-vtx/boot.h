@@ -40,9 +40,33 @@ struct vtx_boot_args {
 	int use_acpi; /* 0: no ACPI tables (to watch a naive monitor hang) */
 };
 
-/* Load the kernel, initrd and command line into guest RAM, write the ACPI
- * tables and the zero page.  Returns 0, or -1 with a message (e.g. the
- * initrd does not fit below initrd_addr_max). */
+/* Where vtx_boot_load puts each piece in guest-physical memory.  Every
+ * range is [start, end): inside low RAM (below min(mem, 3 GiB)), and no two
+ * of kernel, zero page, command line and initrd overlap. */
+struct vtx_boot_place {
+	uint64_t low_end;		 /* end of the RAM below the PCI hole */
+	uint64_t kernel, kernel_end;	 /* 1 MiB + init_size: the decompressor's room */
+	uint64_t zeropage, zeropage_end; /* struct boot_params */
+	uint64_t cmdline, cmdline_end;	 /* the command line and its NUL */
+	uint64_t initrd, initrd_end;	 /* 0, 0 when there is no (or an empty) initrd */
+	size_t hdr_len;			 /* bytes of the setup header to copy to the zero page */
+};
+
+/* The checks of everything that comes from outside (the bzImage's header,
+ * the initrd's size, the command line's length, --mem) in one pure
+ * function, so that they can be unit-tested and fuzzed without KVM.
+ * `mem_size` is the guest's RAM; `has_initrd` says whether there is an
+ * initrd (of `initrd_size` bytes; an empty one is placed as none).  The initrd goes as high as
+ * initrd_addr_max and low RAM allow, page aligned, above the kernel.
+ * Returns 0 and fills `p`, or -1 with a one-line reason (no newline,
+ * no "x86: " prefix) in `err`.  Overflow-safe for any sizes. */
+int vtx_boot_place(const struct vtx_bzimage *bz, uint64_t mem_size, uint64_t cmdline_len,
+		   int has_initrd, uint64_t initrd_size, struct vtx_boot_place *p, char *err,
+		   size_t errlen);
+
+/* Load the kernel, initrd and command line into guest RAM where
+ * vtx_boot_place says, write the ACPI tables and the zero page.  Returns 0,
+ * or -1 with a message (e.g. the initrd does not fit below initrd_addr_max). */
 int vtx_boot_load(struct vtx_vm *vm, const struct vtx_bzimage *bz, const struct vtx_boot_args *a);
 
 /* Write the ACPI tables (RSDP, XSDT, FADT, FACS, DSDT, MADT) for `ncpus`

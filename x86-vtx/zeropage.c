@@ -1,8 +1,8 @@
 /*
- * zeropage.c -- lay the kernel out in guest RAM and fill the "zero page"
- * (struct boot_params), the one page through which a boot loader tells
- * Linux about the machine: where RAM is (the e820 map), where the command
- * line and initrd are, where ACPI's tables are.
+ * zeropage.c -- copy the kernel, command line and initrd where place.c says
+ * and fill the "zero page" (struct boot_params), the one page through
+ * which a boot loader tells Linux about the machine: where RAM is (the e820
+ * map), where the command line and initrd are, where ACPI's tables are.
  *
  * boot_params, the fields we write (offsets from boot.rst / bootparam.h):
  *
@@ -21,13 +21,13 @@
 #include "x86-vtx/boot.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "x86-vtx/layout.h"
 
 #define E820_RAM      1
 #define E820_RESERVED 2
-#define PAGE_MASK_4K  0xfffULL
 
 static void vtx_e820_add(struct boot_params *bp, uint64_t addr, uint64_t size, uint32_t type)
 {
@@ -50,65 +50,58 @@ static void vtx_e820_build(const struct vtx_vm *vm, struct boot_params *bp)
 		vtx_e820_add(bp, vm->slots[1].gpa, vm->slots[1].size, E820_RAM);
 }
 
+/* Panic: a broken invariant of the monitor (never the user's doing). */
+#define VTX_PANIC(msg)                                                                     \
+	do {                                                                               \
+		fprintf(stderr, "trapvisor: %s:%d: panic: %s\n", __FILE__, __LINE__, msg); \
+		abort();                                                                   \
+	} while (0)
+
+/* Host address of [gpa, gpa+len), which vtx_boot_place already checked. */
+static void *vtx_boot_at(struct vtx_vm *vm, uint64_t gpa, uint64_t len)
+{
+	void *hva = vtx_gpa_to_hva(vm, gpa, len);
+	if (!hva)
+		VTX_PANIC("a placed boot range is outside guest RAM");
+	return hva;
+}
+
 int vtx_boot_load(struct vtx_vm *vm, const struct vtx_bzimage *bz, const struct vtx_boot_args *a)
 {
-	uint64_t low_end = vm->slots[0].size;
-
-	/* 1. The kernel at 1 MiB, with room for its init_size. */
-	if (VTX_KERNEL + bz->init_size > low_end) {
-		fprintf(stderr,
-			"x86: the kernel needs %u MiB from 1 MiB; give the guest more --mem\n",
-			(unsigned)(bz->init_size >> 20) + 1);
+	/* 1. Decide where everything goes, or refuse, before writing a byte
+	 * (place.c: every check of the bzImage, initrd and command line). */
+	struct vtx_boot_place p;
+	char err[200];
+	if (vtx_boot_place(bz, vm->mem_size, strlen(a->cmdline), a->initrd != NULL, a->initrd_size,
+			   &p, err, sizeof(err)) < 0) {
+		fprintf(stderr, "x86: %s\n", err);
 		return -1;
 	}
-	memcpy(vtx_gpa_to_hva(vm, VTX_KERNEL, bz->kernel_size), bz->kernel, bz->kernel_size);
+	if (vm->slots[0].size != p.low_end)
+		VTX_PANIC("slot 0 is not the RAM below the PCI hole");
 
-	/* 2. The command line, checked against the kernel's own limit. */
-	size_t cl = strlen(a->cmdline);
-	if (cl > bz->cmdline_max || cl >= VTX_CMDLINE_MAX) {
-		fprintf(stderr,
-			"x86: the command line is %zu bytes; this kernel takes at most %u\n", cl,
-			bz->cmdline_max < VTX_CMDLINE_MAX - 1 ? bz->cmdline_max
-							      : VTX_CMDLINE_MAX - 1);
-		return -1;
-	}
-	memcpy(vtx_gpa_to_hva(vm, VTX_CMDLINE, cl + 1), a->cmdline, cl + 1);
+	/* 2. Copy: the kernel at 1 MiB, the command line, the initrd. */
+	memcpy(vtx_boot_at(vm, p.kernel, bz->kernel_size), bz->kernel, bz->kernel_size);
+	memcpy(vtx_boot_at(vm, p.cmdline, p.cmdline_end - p.cmdline), a->cmdline,
+	       p.cmdline_end - p.cmdline);
+	if (p.initrd_end > p.initrd)
+		memcpy(vtx_boot_at(vm, p.initrd, a->initrd_size), a->initrd, a->initrd_size);
 
-	/* 3. The initrd as high as allowed: below initrd_addr_max, below the
-	 * end of low RAM, page aligned, and clear of the kernel's init_size. */
-	uint64_t initrd_addr = 0;
-	if (a->initrd) {
-		uint64_t top = (uint64_t)bz->initrd_addr_max + 1;
-		if (top > low_end)
-			top = low_end;
-		uint64_t floor = VTX_KERNEL + bz->init_size;
-		if (a->initrd_size > top || ((top - a->initrd_size) & ~PAGE_MASK_4K) < floor) {
-			fprintf(
-			    stderr,
-			    "x86: the initrd (%zu KiB) does not fit between the kernel and "
-			    "0x%llx (initrd_addr_max or end of RAM); give the guest more --mem\n",
-			    a->initrd_size >> 10, (unsigned long long)top);
-			return -1;
-		}
-		initrd_addr = (top - a->initrd_size) & ~PAGE_MASK_4K;
-		memcpy(vtx_gpa_to_hva(vm, initrd_addr, a->initrd_size), a->initrd, a->initrd_size);
-	}
-
-	/* 4. The zero page: start from zeros and the kernel's own header. */
-	struct boot_params *bp = vtx_gpa_to_hva(vm, VTX_ZEROPAGE, sizeof(*bp));
+	/* 3. The zero page: start from zeros and the kernel's own header. */
+	struct boot_params *bp = vtx_boot_at(vm, p.zeropage, sizeof(*bp));
 	memset(bp, 0, sizeof(*bp));
-	memcpy(&bp->hdr, bz->hdr, bz->hdr_len);
+	memcpy(&bp->hdr, bz->hdr, p.hdr_len);
 	bp->hdr.vid_mode = 0xffff;
 	bp->hdr.type_of_loader = 0xff;
 	bp->hdr.loadflags &= (uint8_t)~QUIET_FLAG;
-	bp->hdr.cmd_line_ptr = (uint32_t)VTX_CMDLINE;
-	bp->hdr.ramdisk_image = (uint32_t)initrd_addr;
-	bp->hdr.ramdisk_size = (uint32_t)a->initrd_size;
-	bp->ext_ramdisk_image = (uint32_t)(initrd_addr >> 32);
+	bp->hdr.cmd_line_ptr = (uint32_t)p.cmdline;
+	bp->hdr.ramdisk_image = (uint32_t)p.initrd; /* below 3 GiB: fits */
+	bp->hdr.ramdisk_size = (uint32_t)(p.initrd_end - p.initrd);
+	bp->ext_ramdisk_image = (uint32_t)(p.initrd >> 32);
 	bp->hdr.setup_data = 0; /* no linked list of extra data */
 	vtx_e820_build(vm, bp);
 
-	/* 5. ACPI tables: how Linux finds the IOAPIC, the CPUs and the PM
+	/* 4. ACPI tables: how Linux finds the IOAPIC, the CPUs and the PM
 	 * registers (the Debian kernel has no MP-table parser). */
 	if (a->use_acpi) {
 		uint64_t rsdp = vtx_acpi_build(vm);

@@ -11,28 +11,47 @@ elf) # every guest ELF the build makes: the kernels, user programs, test guests
     cp "$f" "$dir/$(echo "${f#"$b"/}" | tr / _)"
   done
   [ -n "$(ls "$dir")" ] || { echo "seeds: no guest ELF under $b" >&2; exit 1; } ;;
-bzimage) # synthetic setup headers from the x86 boot protocol (boot.rst):
+bzimage | x86boot) # synthetic setup headers from the x86 boot protocol (boot.rst):
   # "HdrS" at 0x202, 0xaa55 at 0x1fe, version at 0x206, loadflags at 0x211,
   # xloadflags at 0x236, header length in the byte at 0x201, setup_sects at 0x1f1.
-  python3 - "$dir" <<'PY'
+  # x86boot's inputs put the --mem, initrd size, flags and command line of
+  # fuzz_x86boot.c before the image: guests that are really loaded (16 MiB
+  # and less) and refusals of each kind.
+  python3 - "$dir" "$t" <<'PY'
 import struct, sys
-d = sys.argv[1]
-def img(sects=1, ver=0x20f, lf=1, xlf=1, jmp=0x66, tail=512, init=0x10000):
+d, t = sys.argv[1], sys.argv[2]
+def img(sects=1, ver=0x20f, lf=1, xlf=1, jmp=0x66, tail=512, init=0x10000, iam=0x7fffffff):
     b = bytearray((sects + 1) * 512 + tail)
     b[0x1f1] = sects
     struct.pack_into('<H', b, 0x1fe, 0xaa55)
     b[0x200] = 0xeb; b[0x201] = jmp
     struct.pack_into('<IH', b, 0x202, 0x53726448, ver)
     b[0x211] = lf
-    struct.pack_into('<I', b, 0x22c, 0x7fffffff)   # initrd_addr_max
+    struct.pack_into('<I', b, 0x22c, iam)          # initrd_addr_max
     struct.pack_into('<H', b, 0x236, xlf)
     struct.pack_into('<I', b, 0x238, 2048)         # cmdline_size
     struct.pack_into('<I', b, 0x260, init)         # init_size
     return bytes(b)
-for name, data in {'good': img(), 'sects0': img(sects=0), 'sects30': img(sects=30),
-                   'old': img(ver=0x20b), 'zimage': img(lf=0), 'no64': img(xlf=0),
-                   'shorthdr': img(jmp=0x10), 'tiny': img()[:0x300]}.items():
-    open(f'{d}/{name}', 'wb').write(data)
+imgs = {'good': img(), 'sects0': img(sects=0), 'sects30': img(sects=30),
+        'old': img(ver=0x20b), 'zimage': img(lf=0), 'no64': img(xlf=0),
+        'shorthdr': img(jmp=0x10), 'tiny': img()[:0x300]}
+if t == 'bzimage':
+    for name, data in imgs.items():
+        open(f'{d}/{name}', 'wb').write(data)
+    sys.exit(0)
+M = 1 << 20
+cl = b'console=ttyS0 reboot=k'
+runs = {'small-initrd': (16 * M, 4096, 1, cl), 'no-initrd': (16 * M, 0, 0, b''),
+        'acpi-2m': (2 * M, 0x1000, 3, cl + b' quiet'), 'big': (256 * M, 10 * M, 3, cl),
+        'initrd-too-big': (64 * M, 64 * M, 1, cl), 'high-mem': (8 << 30, M, 1, cl),
+        'initrd-2^64': (16 * M, 2**64 - 1, 1, cl), 'long-cmdline': (16 * M, 0, 0, b'a' * 3000),
+        'no-ram': (0, 0, 0, b'')}
+kernels = {'good': imgs['good'], 'sects30': imgs['sects30'], 'longhdr': img(jmp=0xff),
+           'iam-low': img(iam=0x1fffff), 'init-big': img(init=0xffffffff)}
+for rname, (mem, isize, flags, line) in runs.items():
+    for kname, k in kernels.items():
+        head = struct.pack('<QQBH', mem, isize, flags, len(line)) + line
+        open(f'{d}/{rname}-{kname}', 'wb').write(head + k)
 PY
   ;;
 gdb) # packets gdb-multiarch sends in a session (checksums computed here)

@@ -9,9 +9,13 @@
 #   L2  the same Debian kernel, booted by trapvisor on L1's KVM, with a
 #       tiny initramfs whose init prints a marker and powers off
 #
-# Checks, all on the console log: the explorer's rows; the L2 kernel's own
-# lines for the command line and the e820 map trapvisor gave it; the
-# marker; trapvisor's clean exit (status 0); its exit statistics.
+# Checks, all on the console log: the explorer's rows; the tiny hand-made
+# bzImage of the unit tests (tests/x86/tinybz.c) booted in L1 with every
+# exit traced, and its run with --trace /dev/full ending in exit 2 (the
+# x86_kvm unit tests, proved here whether or not this host has /dev/kvm);
+# the L2 kernel's own lines for the command line and the e820 map
+# trapvisor gave it; the marker; trapvisor's clean exit (status 0); its
+# exit statistics.
 #
 # Usage: tests/x86/run.sh [--venue tcg|bochs]   (make test-x86)
 # Environment: X86_TEST_TIMEOUT (seconds for the whole L1 run, default 900),
@@ -24,6 +28,7 @@ cd "$(dirname "$0")/../.."
 
 B=build/x86
 TV=build/trapvisor
+TINYBZ=build/tests/x86/tinybz
 venue=tcg
 case "${1:-}" in
 --venue=*) venue=${1#--venue=} ;;
@@ -59,6 +64,7 @@ die() {
 }
 
 [ -x "$TV" ] || die "$TV is not built (make build/trapvisor)"
+[ -x "$TINYBZ" ] || die "$TINYBZ is not built (make $TINYBZ)"
 for tool in qemu-system-x86_64 busybox cpio dpkg-deb apt-get gzip; do
 	command -v "$tool" >/dev/null || die "$tool is missing (make deps installs it)"
 done
@@ -90,7 +96,9 @@ chmod +x "$l2/init"
 stage "L2 initramfs"
 
 # 3. The L1 initramfs: busybox, kvm modules, trapvisor and the libraries
-#    it links (ldd), the explorer's guest programs, the L2 kernel + initrd.
+#    it links (ldd), the explorer's guest programs, the L2 kernel + initrd,
+#    and two tiny bzImages: 300 OUTs to port 0x80 then a triple fault (301
+#    exits to trace), and 3000 OUTs (enough trace to fill a write buffer).
 l1=$W/l1-root
 rm -rf "$l1" && mkdir -p "$l1"/{bin,proc,sys,dev,tmp,mod,x86}
 cp "$(command -v busybox)" "$l1/bin/busybox"
@@ -106,6 +114,8 @@ ldd "$TV" | awk '/=>/ {print $3} /^\t\/lib/ {print $1}' | while read -r lib; do
 done
 cp "$vmlinuz" "$l1/x86/bzImage"
 cp "$W/l2.cpio.gz" "$l1/x86/l2.cpio.gz"
+"$TINYBZ" 300 "$l1/x86/tiny300.bz" && "$TINYBZ" 3000 "$l1/x86/tiny3000.bz" ||
+	die "$TINYBZ could not write the tiny bzImages"
 L2_APPEND="trapvisor_test=1 ignore_loglevel${X86_L2_APPEND:+ $X86_L2_APPEND}"
 cat >"$l1/init" <<EOF
 #!/bin/busybox sh
@@ -121,6 +131,16 @@ if grep -q svm /proc/cpuinfo; then insmod /mod/kvm-amd.ko; else insmod /mod/kvm-
 ls -l /dev/kvm || echo "L1: no /dev/kvm"
 echo "L1: explore begin \$(cut -d' ' -f1 /proc/uptime)"
 timeout 120 trapvisor x86 explore; echo "L1: explore status \$?"
+echo "L1: tiny begin \$(cut -d' ' -f1 /proc/uptime)"
+timeout 60 trapvisor x86 --kernel /x86/tiny300.bz --trace /tmp/tiny.jsonl --timeout 30 \
+	</dev/null >/dev/null 2>/tmp/tiny.err
+echo "L1: tiny status \$?"
+echo "L1: tiny trace \$(wc -l </tmp/tiny.jsonl) records, \$(grep -c '"action":"out8 0x80 <- ' /tmp/tiny.jsonl) OUTs to 0x80, last \$(tail -1 /tmp/tiny.jsonl | grep -o '"cause_name":"[A-Z_]*"')"
+grep '^x86: the guest' /tmp/tiny.err | sed 's/^/L1: tiny stop: /'
+timeout 60 trapvisor x86 --kernel /x86/tiny3000.bz --trace /dev/full --timeout 30 \
+	</dev/null >/dev/null 2>/tmp/tiny.err
+echo "L1: tiny-full status \$?"
+grep -v '^\$' /tmp/tiny.err | sed 's/^/L1: tiny-full stderr: /'
 if [ "${X86_TEST_ONLY:-}" = explore ]; then poweroff -f; fi
 echo "L1: boot begin \$(cut -d' ' -f1 /proc/uptime)"
 timeout $((L2_TIMEOUT + 30)) trapvisor x86 --kernel /x86/bzImage --initrd /x86/l2.cpio.gz \\
@@ -173,11 +193,12 @@ tr -d '\r' <"$log" >"$log.txt"
 stage "L1 boot + L2 run ($venue, rc $rc)"
 [ $rc -eq 124 ] && die "L1 did not finish in ${TIMEOUT}s; see $log.txt"
 # The stages inside L1, from L1's own clock (seconds since its boot).
-awk '/^L1: (explore|boot|walk|reboot) begin [0-9.]+/ { t[$2] = $4 }
+awk '/^L1: (explore|tiny|boot|walk|reboot) begin [0-9.]+/ { t[$2] = $4 }
      /^L1: bad input checks [0-9.]+/ { t["end"] = $5 }
      END {
 	if (t["explore"] != "") printf "x86-test:   in L1: boot to /dev/kvm %19.1f s\n", t["explore"]
-	if (t["boot"] != "")    printf "x86-test:   in L1: explorer %27.1f s\n", t["boot"] - t["explore"]
+	if (t["tiny"] != "")    printf "x86-test:   in L1: explorer %27.1f s\n", t["tiny"] - t["explore"]
+	if (t["boot"] != "")    printf "x86-test:   in L1: tiny bzImage, 2 runs %15.1f s\n", t["boot"] - t["tiny"]
 	if (t["walk"] != "")    printf "x86-test:   in L1: L2 Linux boot to power-off %9.1f s\n", t["walk"] - t["boot"]
 	else if (t["end"] != "" && t["boot"] != "") printf "x86-test:   in L1: L2 Linux boot to power-off %9.1f s\n", t["end"] - t["boot"]
 	if (t["reboot"] != "")  printf "x86-test:   in L1: L2 boot to walk stop %15.1f s\n", t["reboot"] - t["walk"]
@@ -187,13 +208,16 @@ awk '/^L1: (explore|boot|walk|reboot) begin [0-9.]+/ { t[$2] = $4 }
 
 # 5. Checks.
 pass=0 fail=0
-check() { # check DESCRIPTION REGEX
-	if grep -Eq -- "$2" "$log.txt"; then
+check() { # check DESCRIPTION REGEX [absent]: a line matches REGEX (absent: none does)
+	local want=0 got=0 why="no line matching"
+	[ "${3:-}" = absent ] && want=1 why="a line matches"
+	grep -Eq -- "$2" "$log.txt" || got=1
+	if [ $got -eq $want ]; then
 		pass=$((pass + 1))
 		echo "x86-test: ok   $1"
 	else
 		fail=$((fail + 1))
-		echo "x86-test: FAIL $1 (no line matching /$2/)"
+		echo "x86-test: FAIL $1 ($why /$2/)"
 	fi
 }
 check "L1 has /dev/kvm" "crw.* /dev/kvm"
@@ -211,6 +235,16 @@ check "explorer row POP DS" "^POP DS +\| TRAP #GP\(0x10\)[^|]*\| 0x10 \(RPL 0\)"
 check "explorer row far CALL" "^far CALL +\| TRAP #GP\(0x8\)[^|]*\| ran: 0xfa11ca11"
 check "explorer row INT 0x80" "^INT 0x80 +\| TRAP #GP\(0x402\)[^|]*\| guest handler"
 check "explorer row CLI" "^CLI +\| TRAP #GP\(0x0\)[^|]*\| IF=0"
+check "tiny bzImage: status 0" "L1: tiny status 0"
+check "tiny bzImage: all 301 exits traced, the shutdown last" \
+	'L1: tiny trace 301 records, 300 OUTs to 0x80, last "cause_name":"KVM_EXIT_SHUTDOWN"'
+check "tiny bzImage: the triple fault ends it" \
+	"L1: tiny stop: x86: the guest reset \(triple fault, KVM_EXIT_SHUTDOWN\) after 301 exits"
+check "tiny bzImage: --trace /dev/full exits 2" "L1: tiny-full status 2"
+check "tiny bzImage: --trace /dev/full says so in one line" \
+	"L1: tiny-full stderr: trapvisor: --trace /dev/full: write failed: No space left on device"
+check "tiny bzImage: --trace /dev/full prints no stop line" \
+	"L1: tiny-full stderr: .*exits to user space" absent
 check "L2 kernel started" "Linux version $kver"
 check "L2 command line from trapvisor" "Command line: console=ttyS0 reboot=k $L2_APPEND"
 check "L2 e820 low RAM" "BIOS-e820: \[mem 0x0000000000000000-0x000000000009fbff\] usable"

@@ -4,7 +4,9 @@
  * map, the ACPI tables' checksums and contents, the page walker, the exit
  * name table.  A fake VM is just a struct vtx_vm with malloc'd slots.
  * And, where /dev/kvm opens, the fake bzImage with a few instructions in
- * it boots for real: its trace, and a trace that cannot be written.
+ * it boots for real: its trace, and a trace that cannot be written.  The
+ * nested venue (tests/x86/run.sh) checks the same two runs inside L1, so
+ * they are proved whether or not this host has /dev/kvm.
  */
 #include <criterion/criterion.h>
 #include <fcntl.h>
@@ -18,6 +20,7 @@
 #include "x86-vtx/layout.h"
 #include "x86-vtx/walk.h"
 #include "tests/guest/runner.h"
+#include "tests/x86/tinybz.h"
 
 static struct vtx_vm *fake_vm(uint64_t mem, int ncpus)
 {
@@ -37,23 +40,11 @@ static void fake_vm_free(struct vtx_vm *vm)
 	free(vm);
 }
 
-/* A minimal bzImage: boot sector + 1 setup sector + a 4 KiB "kernel". */
-#define FAKE_BZ_SIZE (2 * 512 + 4096)
+#define FAKE_BZ_SIZE TINYBZ_SIZE
 static uint8_t *fake_bzimage(uint16_t version, uint8_t loadflags, uint16_t xloadflags)
 {
-	uint8_t *f = calloc(1, FAKE_BZ_SIZE);
-	struct setup_header *h = (struct setup_header *)(f + 0x1f1);
-	h->setup_sects = 1;
-	h->boot_flag = 0xaa55;
-	h->header = 0x53726448;
-	h->version = version;
-	h->loadflags = loadflags;
-	h->xloadflags = xloadflags;
-	h->init_size = 1 << 20;
-	h->initrd_addr_max = 0x7fffffff;
-	h->cmdline_size = 2047;
-	f[0x200] = 0xeb;	  /* jmp over the header ... */
-	f[0x201] = 0x264 - 0x202; /* ... which ends at 0x264 */
+	uint8_t *f = tinybz_image(version, loadflags, xloadflags);
+	cr_assert_not_null(f);
 	return f;
 }
 
@@ -188,6 +179,134 @@ Test(x86_zeropage, lays_out_cmdline_initrd_and_e820)
 	fake_vm_free(vm);
 }
 
+/* --- vtx_boot_place: every check of outside input, without a VM --- */
+
+static struct vtx_bzimage place_bz; /* parsed from a fresh fake bzImage */
+static uint8_t *place_file;
+
+static void place_setup(void)
+{
+	place_file = fake_bzimage(0x20f, LOADED_HIGH, XLF_KERNEL_64);
+	cr_assert_eq(vtx_bzimage_parse("fake", place_file, FAKE_BZ_SIZE, &place_bz), 0);
+}
+
+static void place_teardown(void)
+{
+	free(place_file);
+}
+
+/* Expect a refusal whose one line contains `want`. */
+static void place_refused(uint64_t mem, uint64_t cl, int has_initrd, uint64_t isize,
+			  const char *want)
+{
+	struct vtx_boot_place p;
+	char err[200] = "";
+	cr_assert_eq(vtx_boot_place(&place_bz, mem, cl, has_initrd, isize, &p, err, sizeof(err)),
+		     -1, "mem 0x%llx cmdline %llu initrd %llu accepted", (unsigned long long)mem,
+		     (unsigned long long)cl, (unsigned long long)isize);
+	cr_assert(strstr(err, want), "error \"%s\" does not say \"%s\"", err, want);
+	cr_assert_null(strchr(err, '\n'), "error \"%s\" is one line", err);
+}
+
+TestSuite(x86_place, .init = place_setup, .fini = place_teardown);
+
+Test(x86_place, lays_out_the_pieces_apart_and_the_initrd_high)
+{
+	struct vtx_boot_place p;
+	char err[200];
+	cr_assert_eq(vtx_boot_place(&place_bz, 64 << 20, 19, 1, 10000, &p, err, sizeof(err)), 0,
+		     "%s", err);
+	cr_assert_eq(p.low_end, 64 << 20);
+	cr_assert_eq(p.kernel, VTX_KERNEL);
+	cr_assert_eq(p.kernel_end, VTX_KERNEL + (1 << 20));
+	cr_assert_eq(p.cmdline_end, VTX_CMDLINE + 20);
+	cr_assert_eq(p.initrd, ((64 << 20) - 10000) & ~0xfffULL);
+	cr_assert_eq(p.initrd_end, p.initrd + 10000);
+	cr_assert_eq(p.hdr_len, 0x264 - 0x1f1);
+	/* without an initrd there is no initrd range */
+	cr_assert_eq(vtx_boot_place(&place_bz, 64 << 20, 0, 0, 12345, &p, err, sizeof(err)), 0);
+	cr_assert_eq(p.initrd_end, 0);
+	/* RAM above 3 GiB is not low RAM: the initrd stays below the hole,
+	 * and below initrd_addr_max (0x7fffffff here) */
+	cr_assert_eq(vtx_boot_place(&place_bz, 8ULL << 30, 0, 1, 4096, &p, err, sizeof(err)), 0);
+	cr_assert_eq(p.low_end, VTX_LOW_RAM_MAX);
+	cr_assert_eq(p.initrd_end - 1, 0x7fffffffULL);
+	/* an initrd that fills the gap exactly still fits */
+	uint64_t gap = (64 << 20) - p.kernel_end;
+	cr_assert_eq(vtx_boot_place(&place_bz, 64 << 20, 0, 1, gap, &p, err, sizeof(err)), 0);
+	cr_assert_eq(p.initrd, p.kernel_end);
+}
+
+Test(x86_place, the_header_copy_stops_at_struct_setup_header)
+{
+	/* The length byte at 0x201 may claim 0x110 bytes of header; only
+	 * struct setup_header goes to the zero page. */
+	place_file[0x201] = 0xff;
+	cr_assert_eq(vtx_bzimage_parse("long", place_file, FAKE_BZ_SIZE, &place_bz), 0);
+	cr_assert_gt(place_bz.hdr_len, sizeof(struct setup_header));
+	struct vtx_boot_place p;
+	char err[200];
+	cr_assert_eq(vtx_boot_place(&place_bz, 64 << 20, 0, 0, 0, &p, err, sizeof(err)), 0);
+	cr_assert_eq(p.hdr_len, sizeof(struct setup_header));
+}
+
+Test(x86_place, a_command_line_too_long_is_refused)
+{
+	place_refused(64 << 20, 2048, 0, 0,
+		      "the command line is 2048 bytes; this kernel takes "
+		      "at most 2047");
+	/* a kernel that takes more than our buffer: the buffer is the limit */
+	place_bz.cmdline_max = 100000;
+	place_refused(64 << 20, 4096, 0, 0, "at most 4095");
+	place_refused(64 << 20, UINT64_MAX, 0, 0, "at most 4095");
+}
+
+Test(x86_place, an_initrd_too_big_is_refused)
+{
+	place_refused(64 << 20, 0, 1, 64 << 20, "the initrd (65536 KiB) does not fit");
+	/* one byte more than the gap above the kernel */
+	place_refused(64 << 20, 0, 1, (63 << 20) - (1 << 20) + 1, "does not fit between");
+	/* initrd_addr_max, not RAM, is the limit */
+	place_bz.initrd_addr_max = 0x3fffff; /* 4 MiB - 1 */
+	place_refused(64 << 20, 0, 1, 3 << 20, "and 0x400000 (initrd_addr_max");
+}
+
+Test(x86_place, initrd_addr_max_below_the_kernel_is_refused)
+{
+	place_bz.initrd_addr_max = 0x1fffff; /* the kernel's init_size ends at 2 MiB */
+	place_refused(64 << 20, 0, 1, 1, "initrd_addr_max 0x1fffff lies below the end of");
+	place_bz.initrd_addr_max = 0xfffff; /* below the kernel itself */
+	place_refused(64 << 20, 0, 1, 1, "no place for an initrd");
+	/* an empty initrd is no initrd: placed nowhere, refused never */
+	struct vtx_boot_place p;
+	char err[200];
+	cr_assert_eq(vtx_boot_place(&place_bz, 64 << 20, 0, 1, 0, &p, err, sizeof(err)), 0);
+	cr_assert_eq(p.initrd_end, 0);
+}
+
+Test(x86_place, overflow_prone_sizes_are_refused_not_wrapped)
+{
+	place_refused(64 << 20, 0, 1, UINT64_MAX, "does not fit");
+	place_refused(64 << 20, 0, 1, UINT64_MAX - 0xfff, "does not fit");
+	place_refused(64 << 20, 0, 1, 1ULL << 63, "does not fit");
+	/* the largest init_size and initrd_addr_max the header can hold */
+	place_bz.init_size = UINT32_MAX;
+	place_refused(UINT64_MAX, 0, 0, 0, "the kernel needs 4096 MiB from 1 MiB");
+	place_bz.init_size = 1 << 20;
+	place_bz.initrd_addr_max = UINT32_MAX;
+	struct vtx_boot_place p;
+	char err[200];
+	cr_assert_eq(vtx_boot_place(&place_bz, UINT64_MAX, 0, 1, 1 << 20, &p, err, sizeof(err)), 0,
+		     "%s", err);
+	cr_assert_eq(p.initrd_end, VTX_LOW_RAM_MAX);
+	/* no RAM, or less than 1 MiB: the kernel does not fit */
+	place_refused(0, 0, 0, 0, "give the guest more --mem");
+	place_refused(VTX_KERNEL, 0, 0, 0, "give the guest more --mem");
+	/* a header that breaks the parser's promise is refused too */
+	place_bz.init_size = 16;
+	place_refused(64 << 20, 0, 0, 0, "larger than init_size 16");
+}
+
 /* Build a 4-level table in the fake VM: va -> gpa with a 4 KiB page. */
 Test(x86_walk, four_levels_to_a_4k_page_then_a_2m_page)
 {
@@ -254,36 +373,20 @@ Test(x86_memory, gpa_to_hva_is_bounds_checked)
 
 /* --- the fake bzImage on a real /dev/kvm --- */
 
-/* A bzImage whose 64-bit entry (kernel + 0x200) does `outs` OUTs to port
- * 0x80 (each a KVM_EXIT_IO: one trace record) and then `ud2` with no IDT,
- * a triple fault that ends the run with status 0.  Written to a
- * temporary file, whose name goes to `path`. */
+/* The tiny bzImage of tinybz.h (`outs` OUTs to port 0x80, then a triple
+ * fault), written to a temporary file whose name goes to `path`. */
 static void tiny_kernel(char *path, uint32_t outs)
 {
-	static const uint8_t loop[] = {
-		0xb9, 0,    0, 0, 0, /* mov ecx, outs */
-		0xe6, 0x80,	     /* 1: out 0x80, al */
-		0xe2, 0xfc,	     /* loop 1b */
-		0x0f, 0x0b,	     /* ud2 */
-	};
-	uint8_t *f = fake_bzimage(0x20f, LOADED_HIGH, XLF_KERNEL_64);
-	uint8_t *entry = f + 2 * 512 + 0x200;
-	memcpy(entry, loop, sizeof(loop));
-	memcpy(entry + 1, &outs, 4);
 	cr_assert_eq(runner_tmpfile(path), 0);
-	FILE *out = fopen(path, "wb");
-	cr_assert_not_null(out);
-	cr_assert_eq(fwrite(f, 1, FAKE_BZ_SIZE, out), FAKE_BZ_SIZE);
-	cr_assert_eq(fclose(out), 0);
-	free(f);
+	cr_assert_eq(tinybz_write(path, outs), 0, "writing %s", path);
 }
 
 static void need_kvm(void)
 {
 	int fd = open("/dev/kvm", O_RDWR);
 	if (fd < 0)
-		cr_skip_test("no usable /dev/kvm here (the nested tests of tests/x86/run.sh "
-			     "cover the backend)");
+		cr_skip_test("no usable /dev/kvm here: make test-x86 boots the same tiny "
+			     "bzImage in L1 and checks the same two things");
 	close(fd);
 }
 
