@@ -215,32 +215,45 @@ int krun_trapvisor(const char *mode, const char *bootargs, const char *input_fil
  * the kernel ELF loaded at its addresses by -kernel, bootargs by -append,
  * the UART on stdin/stdout and nothing else on the terminal.
  */
+int krun_qemu_elf(const char *elf, const char *cpu, const char *bootargs, const char *input_file,
+		  int timeout_s, struct krun_result *r)
+{
+	char *argv[32] = { "/usr/bin/qemu-system-riscv32",
+			   "-machine",
+			   "virt",
+			   "-bios",
+			   "none",
+			   "-m",
+			   "64M",
+			   "-smp",
+			   "1",
+			   "-drive",
+			   "if=pflash,unit=0,format=raw,readonly=on,file=" KRUN_SHIM,
+			   "-kernel",
+			   (char *)elf,
+			   "-display",
+			   "none",
+			   "-serial",
+			   "stdio",
+			   "-monitor",
+			   "none",
+			   "-no-reboot" };
+	int n = 20;
+	if (cpu) {
+		argv[n++] = "-cpu";
+		argv[n++] = (char *)cpu;
+	}
+	if (bootargs) {
+		argv[n++] = "-append";
+		argv[n++] = (char *)bootargs;
+	}
+	argv[n] = NULL;
+	return krun_with_input(argv, input_file, timeout_s, r);
+}
+
 int krun_qemu(const char *bootargs, const char *input_file, int timeout_s, struct krun_result *r)
 {
-	char *argv[] = { "/usr/bin/qemu-system-riscv32",
-			 "-machine",
-			 "virt",
-			 "-bios",
-			 "none",
-			 "-m",
-			 "64M",
-			 "-smp",
-			 "1",
-			 "-drive",
-			 "if=pflash,unit=0,format=raw,readonly=on,file=" KRUN_SHIM,
-			 "-kernel",
-			 KRUN_KERNEL,
-			 "-append",
-			 (char *)bootargs,
-			 "-display",
-			 "none",
-			 "-serial",
-			 "stdio",
-			 "-monitor",
-			 "none",
-			 "-no-reboot",
-			 NULL };
-	return krun_with_input(argv, input_file, timeout_s, r);
+	return krun_qemu_elf(KRUN_KERNEL, NULL, bootargs, input_file, timeout_s, r);
 }
 
 /* krun_printf: a freshly allocated formatted string. */

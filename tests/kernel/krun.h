@@ -37,7 +37,14 @@ int krun_trapvisor_isa(const char *mode, const char *isa, const char *bootargs,
 /* --mode=vt with --paging=PAGING (nested or shadow) and --isa=ISA. */
 int krun_trapvisor_vt(const char *paging, const char *isa, const char *bootargs,
 		      const char *input_file, int timeout_s, struct krun_result *r);
+/* The kernel on QEMU's virt board (see krun_qemu_elf). */
 int krun_qemu(const char *bootargs, const char *input_file, int timeout_s, struct krun_result *r);
+/* Any S-mode ELF linked at 0x80000000 on QEMU's virt board, -bios none
+ * with the M-mode shim of tests/peer/shim in flash, 64 MiB (the shim's
+ * stack is at its top); cpu (e.g. "rv32,c=false") and bootargs may be
+ * NULL for QEMU's default CPU and no -append. */
+int krun_qemu_elf(const char *elf, const char *cpu, const char *bootargs, const char *input_file,
+		  int timeout_s, struct krun_result *r);
 
 /* krun_verdict: NULL if run `r` (by `who`) printed exactly `want` and
  * exited with `status`; otherwise a message (malloc'd) that names the

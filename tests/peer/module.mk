@@ -30,8 +30,9 @@ $(PEER_B)/shim.pflash: $(PEER_B)/shim.elf
 ALL_TARGETS += $(PEER_B)/shim.pflash
 
 # The Criterion test (krun.c comes from tests/kernel).
-$(B)/tests/peer/peer_test.o: CFLAGS += $(KTEST_DEFS)
-$(B)/tests/peer/peer_test.o: tests/peer/module.mk
+$(B)/tests/peer/peer_test.o $(B)/tests/peer/peer_conf.o: CFLAGS += $(KTEST_DEFS)
+$(B)/tests/peer/peer_test.o $(B)/tests/peer/peer_conf.o: tests/peer/module.mk
 
-$(eval $(call criterion_test,peer,tests/peer/peer_test.c tests/kernel/krun.c,\
-	$(B)/guests/kernel.elf $(PEER_B)/shim.pflash))
+# peer_conf.c runs the conformance programs (CONF_ELFS, tests/conf/module.mk).
+$(eval $(call criterion_test,peer,tests/peer/peer_test.c tests/peer/peer_conf.c tests/kernel/krun.c,\
+	$(B)/guests/kernel.elf $(PEER_B)/shim.pflash $(CONF_ELFS)))
