@@ -104,18 +104,33 @@ static void monitor_load(struct monitor *mon, struct vm *vm)
 
 void monitor_reflect(struct vm *vm, uint32_t cause, uint32_t tval)
 {
+	/* LAB trap-and-emulate step 4 BEGIN: reflect a trap into the guest */
 	/* What the hardware does on a trap into S-mode, done to the vCPU's
 	 * software copy: sepc, scause, stval, SPP/SPIE/SIE, mode, pc. */
 	csr_trap_enter(&vm->vcpu.csr, &vm->mon->hw.pc, cause, tval);
 	vm->mon->hw.resv_valid = false;
 	vm_switch_shadow(vm); /* now in virtual S-mode: the kernel's view */
+
+	/* LAB STUB */
+	//| /* Not written yet: the VM stops, saying which trap it could not
+	//|  * deliver (doing nothing would retry the same trap forever). */
+	//| fprintf(stderr, "trapvisor: vm%d: %s (tval %#x) not reflected: write monitor_reflect\n",
+	//| 	vm->id, cpu_cause_name(cause), tval);
+	//| vm->halted = true;
+	//| vm->exit_code = 1;
+	/* LAB END */
 }
 
 void monitor_inject(struct vm *vm)
 {
 	struct vcpu *v = &vm->vcpu;
+	/* LAB interrupts step 2 BEGIN: wake a vCPU waiting in wfi */
 	if (csr_wfi_wakes(&v->csr))
 		v->wfi = false;
+	/* LAB STUB */
+	//| /* Not written yet: a vCPU in wfi sleeps forever. */
+	/* LAB END */
+	/* LAB interrupts step 1 BEGIN: deliver a due, enabled interrupt */
 	int code = csr_interrupt(&v->csr);
 	if (code < 0)
 		return;
@@ -128,6 +143,12 @@ void monitor_inject(struct vm *vm)
 	vm->trap_mode = v->csr.priv;
 	monitor_reflect(vm, t.cause, 0);
 	monitor_note(vm, MON_inject_irq, &t, cpu_cause_name(t.cause), t0);
+	/* LAB STUB */
+	//| /* Not written yet: the guest never gets an interrupt.  (A
+	//|  * paravirtual kernel's mask is pv_masked(vm): keep one held back
+	//|  * while its kernel masks them.) */
+	//| (void)v;
+	/* LAB END */
 }
 
 /*

@@ -114,6 +114,7 @@ static void mon_illegal(struct vm *vm, const struct cpu_trap *t, uint64_t t0)
 
 	/* A rewritten instruction of binary translation: what it stands for
 	 * is the original word in the guest's own page. */
+	/* LAB pushf step 3 BEGIN: a rewritten instruction traps */
 	if (vm->mon->kind == MON_KIND_BT && guest_kernel && w == BT_MARKER) {
 		uint32_t orig;
 		if (!bt_original(vm, t->pc, &orig) && bt_sensitive(orig)) {
@@ -122,6 +123,9 @@ static void mon_illegal(struct vm *vm, const struct cpu_trap *t, uint64_t t0)
 			vm->stats.bt_traps++;
 		}
 	}
+	/* LAB STUB */
+	//| /* Not written yet: the marker is the guest's illegal instruction. */
+	/* LAB END */
 	enum insn_id id = insn_decode(w);
 
 	switch (id) {
@@ -131,6 +135,7 @@ static void mon_illegal(struct vm *vm, const struct cpu_trap *t, uint64_t t0)
 	case INSN_csrrwi:
 	case INSN_csrrsi:
 	case INSN_csrrci: {
+		/* LAB trap-and-emulate step 1 BEGIN: emulate the CSR instruction */
 		/* The same rules as the hardware (csr.c), on the software copy;
 		 * in virtual U-mode they refuse S-mode CSRs, so the trap goes on
 		 * to the guest kernel as its hardware would send it. */
@@ -146,24 +151,42 @@ static void mon_illegal(struct vm *vm, const struct cpu_trap *t, uint64_t t0)
 		}
 		monitor_note(vm, MON_emulate_csr, t, text, t0);
 		return;
+		/* LAB STUB */
+		//| /* Not written yet: the guest kernel gets an illegal-instruction
+		//|  * trap, as if its hardware had no CSRs.  (text and how are for
+		//|  * the trace line you will write.) */
+		//| (void)text;
+		//| (void)how;
+		//| break;
+		/* LAB END */
 	}
 	case INSN_sret:
 		if (!guest_kernel)
 			break;
+		/* LAB trap-and-emulate step 3 BEGIN: emulate sret */
 		csr_sret(c, &hw->pc);
 		vm->vcpu.csr.instret++;
 		vm->stats.emulated++;
 		vm_switch_shadow(vm); /* maybe back to the user's view */
 		monitor_note(vm, MON_emulate_sret, t, NULL, t0);
 		return;
+		/* LAB STUB */
+		//| /* Not written yet: sret is reflected as an illegal instruction. */
+		//| break;
+		/* LAB END */
 	case INSN_wfi:
 		if (!guest_kernel)
 			break;
+		/* LAB interrupts step 2 BEGIN: emulate wfi */
 		mon_retire(vm);
 		if (!csr_wfi_wakes(c))
 			vm->vcpu.wfi = true; /* the loop idles it (monitor.c) */
 		monitor_note(vm, MON_emulate_wfi, t, NULL, t0);
 		return;
+		/* LAB STUB */
+		//| /* Not written yet: wfi is an illegal instruction for the guest. */
+		//| break;
+		/* LAB END */
 	case INSN_sfence_vma:
 		if (!guest_kernel)
 			break;

@@ -78,6 +78,7 @@ static void vt_emulate_access(struct vm *vm, enum mon_action action, const char 
 	unsigned size = insn_mem_width(id, &sign);
 
 	if (kind == INSN_KIND_LOAD) {
+		/* LAB tvt step 3 BEGIN: a load, decoded by the hardware */
 		va += (uint32_t)insn_imm_i(w);
 		cause = vt_guest_rw(vm, va, size, false, &val);
 		if (!cause) {
@@ -85,10 +86,20 @@ static void vt_emulate_access(struct vm *vm, enum mon_action action, const char 
 				val = size == 1 ? (uint32_t)(int8_t)val : (uint32_t)(int16_t)val;
 			vt_set_reg(vm, insn_rd(w), val);
 		}
+		/* LAB STUB */
+		//| /* Not written yet: the guest gets an access fault. */
+		//| (void)size;
+		//| (void)val;
+		//| cause = EXC_load_access;
+		/* LAB END */
 	} else if (kind == INSN_KIND_STORE) {
+		/* LAB tvt step 3 BEGIN: a store */
 		va += (uint32_t)insn_imm_s(w);
 		val = v->guest.x[insn_rs2(w)];
 		cause = vt_guest_rw(vm, va, size, true, &val);
+		/* LAB STUB */
+		//| cause = EXC_store_access;
+		/* LAB END */
 	} else if (kind == INSN_KIND_ATOMIC && action == MON_emulate_pt) {
 		/* An AMO or sc.w on a protected page table (shadow paging). */
 		uint32_t old, b = v->guest.x[insn_rs2(w)];
@@ -142,11 +153,21 @@ static void vt_on_preempt(struct vm *vm, uint64_t t0)
 static void vt_on_ecall(struct vm *vm, uint64_t t0)
 {
 	struct tvt_vmcs *v = vt_vmcs(vm);
+	/* LAB tvt step 1 BEGIN: the guest kernel calls its firmware */
 	uint32_t eid = v->guest.x[17];
 	platform_sbi(&vm->plat, v->guest.x);
 	if (!vm->halted)
 		v->guest.pc += 4;
 	vt_note(vm, MON_hypercall, monitor_sbi_name(eid), t0);
+	/* LAB STUB */
+	//| /* Not written yet: the VM stops (entering it again would only
+	//|  * exit again on the same ecall). */
+	//| fprintf(stderr, "trapvisor: vm%d: ecall a7=%#x at %#x: write vt_on_ecall\n", vm->id,
+	//| 	v->guest.x[17], v->guest.pc);
+	//| (void)t0;
+	//| vm->halted = true;
+	//| vm->exit_code = 1;
+	/* LAB END */
 }
 
 static void vt_on_wfi(struct vm *vm, uint64_t t0)
@@ -161,10 +182,15 @@ static void vt_on_npf(struct vm *vm, uint64_t t0)
 {
 	const struct tvt_exit_info *e = &vt_vmcs(vm)->exit;
 	enum mmu_access access = (enum mmu_access)(e->qual & 0xff);
+	/* LAB tvt step 2 BEGIN: lazy second-stage fill */
 	if (!vt_stage2_map(vm, e->gpa)) {
 		vt_note(vm, MON_stage2_fill, NULL, t0); /* retry: it is there now */
 		return;
 	}
+	/* LAB STUB */
+	//| /* Not written yet: guest RAM is never mapped, so every access to
+	//|  * it looks like a device's. */
+	/* LAB END */
 	if (e->qual & TVT_NPF_WALK) {
 		/* The guest's page table is not in RAM: its walk faults. */
 		vt_inject(vm, sv32_access_fault(access), e->gva, t0);
@@ -179,6 +205,7 @@ static void vt_on_csr(struct vm *vm, uint64_t t0)
 	struct tvt_vmcs *v = vt_vmcs(vm);
 	struct csr_file *c = &v->guest.csr;
 	uint32_t w = v->exit.insn, old;
+	/* LAB tvt step 4 BEGIN: a satp access exits (shadow paging) */
 	enum insn_id id = insn_decode(w);
 	bool satp = (w >> 20) == CSR_satp;
 	/* The guest's satp in place of the shadow's for the instruction. */
@@ -202,6 +229,13 @@ static void vt_on_csr(struct vm *vm, uint64_t t0)
 	if (vm->mon->tracing) /* the words cost more than the emulation */
 		monitor_disasm(w, v->exit.pc, text, sizeof(text));
 	vt_note(vm, MON_emulate_csr, text, t0);
+	/* LAB STUB */
+	//| /* Not written yet: the guest's satp access is its illegal
+	//|  * instruction.  (old is for you.) */
+	//| (void)c;
+	//| (void)old;
+	//| vt_inject(vm, EXC_illegal, w, t0);
+	/* LAB END */
 }
 
 /* --paging=shadow: a page fault, which may be the shadow's or the guest's. */

@@ -114,8 +114,15 @@ static void spt_ref(struct spt *s, uint32_t gpage)
 {
 	if (gpage == SPT_NONE)
 		return;
+	/* LAB tracing step 1 BEGIN: write-protect a new page-table source */
 	if (s->pt_refs[gpage]++ == 0)
 		spt_revoke_writes(s, gpage);
+	/* LAB STUB */
+	//| /* Not written yet: counted, but mappings made before stay writable.
+	//|  * (spt_revoke_writes, above, is yours to call.) */
+	//| (void)spt_revoke_writes;
+	//| s->pt_refs[gpage]++;
+	/* LAB END */
 }
 
 static void spt_unref(struct spt *s, uint32_t gpage)
@@ -374,6 +381,7 @@ void spt_fault(struct spt *s, uint32_t va, enum mmu_access access, enum cpu_priv
 
 	memset(out, 0, sizeof(*out));
 	if (gsatp) {
+		/* LAB shadow step 1 BEGIN: walk the guest's table, reflect its faults */
 		/* Step 2a: V -> P through the guest's table, with the hardware's
 		 * own rules (and its A/D updates, made in guest memory). */
 		int cause = spt_walk(s, gsatp, va, access, vpriv, vsstatus, &out->walk);
@@ -388,6 +396,19 @@ void spt_fault(struct spt *s, uint32_t va, enum mmu_access access, enum cpu_priv
 		leaf = out->walk.pte[out->walk.steps - 1];
 		if (out->walk.steps == 2 && !spt_p2r_page(s->p2r, out->walk.table[1], &src))
 			src = SPT_NONE;
+		/* LAB STUB */
+		//| /* Not written yet: with its MMU on, every access the shadow
+		//|  * misses is a page fault for the guest.  (vpriv and vsstatus
+		//|  * are for your walk.) */
+		//| (void)vpriv;
+		//| (void)vsstatus;
+		//| out->result = SPT_GUEST_FAULT;
+		//| out->cause = access == ACCESS_EXEC   ? EXC_insn_page_fault
+		//| 	     : access == ACCESS_READ ? EXC_load_page_fault
+		//| 				     : EXC_store_page_fault;
+		//| s->stats.guest_faults++;
+		//| return;
+		/* LAB END */
 	} else {
 		/* Guest MMU off: V = P, everything allowed -- in whichever mode
 		 * the guest is.  The trap-and-emulate views make their own U
@@ -454,15 +475,27 @@ void spt_fault(struct spt *s, uint32_t va, enum mmu_access access, enum cpu_priv
 	if (s->cur->view == SPT_VIEW_NATIVE) {
 		flags = PTE_V | PTE_A | PTE_D | (leaf & (PTE_U | PTE_R | PTE_X));
 	} else {
+		/* LAB shadow step 2 BEGIN: the entry's permissions for the view */
 		flags = PTE_V | PTE_U | PTE_A | PTE_D;
 		if ((leaf & PTE_R) || ((vsstatus & SSTATUS_MXR) && (leaf & PTE_X)))
 			flags |= PTE_R;
 		if ((leaf & PTE_X) && !(s->cur->view != SPT_VIEW_U && (leaf & PTE_U)) && !bt)
 			flags |= PTE_X; /* the guest kernel never executes user pages;
 					 * with bt, it executes only translated copies */
+
+		/* LAB STUB */
+		//| /* Not written yet: every view may read and execute everything. */
+		//| flags = PTE_V | PTE_U | PTE_A | PTE_D | PTE_R | PTE_X;
+		/* LAB END */
 	}
+	/* LAB shadow step 3 BEGIN: write access, dirty bits and protection */
 	if ((leaf & PTE_W) && (leaf & PTE_D) && !s->pt_refs[gpage])
 		flags |= PTE_W;
+	/* LAB STUB */
+	//| /* Not written yet: writable as soon as the guest says so. */
+	//| if (leaf & PTE_W)
+	//| 	flags |= PTE_W;
+	/* LAB END */
 	out->rppn = spt_frame_ppn(s->frames, s->p2r->frame[gpage]);
 	spt_install(s, va, out->rppn, flags, src);
 	out->result = SPT_FILLED;
@@ -509,6 +542,7 @@ void spt_pt_written(struct spt *s, uint64_t gpa, uint32_t len)
 	int last = (int)(((gpa & 0xfff) + len - 1) >> 2);
 	if (last > 1023)
 		last = 1023;
+	/* LAB tracing step 2 BEGIN: a guest root entry changed */
 	for (int t = 0; t < SPT_TREES; t++) {
 		struct spt_tree *tree = &s->trees[t];
 		if (!tree->used)
@@ -536,6 +570,10 @@ void spt_pt_written(struct spt *s, uint64_t gpa, uint32_t len)
 			}
 		}
 	}
+	/* LAB STUB */
+	//| /* Not written yet: shadows built from this root keep the old entries. */
+	/* LAB END */
+	/* LAB tracing step 3 BEGIN: a guest leaf entry changed */
 	/* A guest leaf entry changed: the page it mapped, in every shadow leaf
 	 * that mirrors this guest leaf table -- found through the reverse map,
 	 * not by scanning every tree. */
@@ -558,4 +596,10 @@ void spt_pt_written(struct spt *s, uint64_t gpa, uint32_t len)
 			s->stats.invalidations++;
 		}
 	}
+	/* LAB STUB */
+	//| /* Not written yet: shadow leaves mirroring this table keep the old
+	//|  * entries.  (first and last are the entries the write touched.) */
+	//| (void)first;
+	//| (void)last;
+	/* LAB END */
 }

@@ -28,9 +28,15 @@
 #define CONF_ENV_S_VM	2 /* S-mode, Sv32 on: identity megapage */
 #define CONF_ENV_U_4K	3 /* U-mode, Sv32 on: alias made of 4 KiB pages */
 #define CONF_ENV_U_MEGA 4 /* U-mode, Sv32 on: alias made of one megapage */
+#define CONF_ENV_PV	5 /* as U_4K, set up through paravirtual hypercalls */
 
-#define CONF_IN_U     (CONF_ENV == CONF_ENV_U || CONF_ENV == CONF_ENV_U_4K || CONF_ENV == CONF_ENV_U_MEGA)
-#define CONF_ALIASED  (CONF_ENV == CONF_ENV_U_4K || CONF_ENV == CONF_ENV_U_MEGA)
+/* Built for --isa=legacy's U-mode sstatus semantics (docs/isa.md): the
+ * PROG.VARIANT.legacy.elf files of tests/conf/module.mk. */
+#ifndef CONF_EXPECT_LEGACY
+#define CONF_EXPECT_LEGACY 0
+#endif
+#define CONF_IN_U     (CONF_ENV == CONF_ENV_U || CONF_ENV == CONF_ENV_U_4K || CONF_ENV == CONF_ENV_U_MEGA || CONF_ENV == CONF_ENV_PV)
+#define CONF_ALIASED  (CONF_ENV == CONF_ENV_U_4K || CONF_ENV == CONF_ENV_U_MEGA || CONF_ENV == CONF_ENV_PV)
 #define CONF_PAGING   (CONF_ENV >= CONF_ENV_S_VM)
 #define CONF_ALIAS_VA 0x40000000 /* where U-mode sees RAM in the aliased variants */
 #define CONF_EXIT_A7  93	 /* the ecall a U-mode body ends with */
@@ -74,10 +80,68 @@
 	TEST_CASE(n, a2, want, li a1, a; li a2, b; inst a2, a1, a2)
 #define TEST_RR_ZERO_DEST(n, inst, a, b) \
 	TEST_CASE(n, zero, 0, li a1, a; li a2, b; inst zero, a1, a2)
+#define TEST_RR_SRC12_EQ_DEST(n, inst, want, a) \
+	TEST_CASE(n, a1, want, li a1, a; inst a1, a1, a1)
+/* x0 as a source reads 0 (whatever was written to it). */
+#define TEST_RR_ZERO_SRC1(n, inst, want, b) \
+	TEST_CASE(n, a0, want, li a2, b; inst a0, zero, a2)
+#define TEST_RR_ZERO_SRC2(n, inst, want, a) \
+	TEST_CASE(n, a0, want, li a1, a; inst a0, a1, zero)
 #define TEST_RI(n, inst, want, a, imm) \
 	TEST_CASE(n, a0, want, li a1, a; inst a0, a1, imm)
 #define TEST_RI_SRC1_EQ_DEST(n, inst, want, a, imm) \
 	TEST_CASE(n, a1, want, li a1, a; inst a1, a1, imm)
+#define TEST_RI_ZERO_SRC1(n, inst, want, imm) \
+	TEST_CASE(n, a0, want, inst a0, zero, imm)
+#define TEST_RI_ZERO_DEST(n, inst, a, imm) \
+	TEST_CASE(n, zero, 0, li a1, a; inst zero, a1, imm)
+
+/* Branches: case n, `inst a1, a2` with a1 = a, a2 = b must (not) be
+ * taken; the backward form branches to an earlier address. */
+#define TEST_BR_TAKEN(n, inst, a, b) \
+	li gp, n; li a1, a; li a2, b; inst a1, a2, 91f; j conf_fail; 91:
+#define TEST_BR_NOT(n, inst, a, b) \
+	li gp, n; li a1, a; li a2, b; inst a1, a2, conf_fail
+#define TEST_BR_BACKWARD(n, inst, a, b) \
+	li gp, n; j 92f;                \
+	91 : j 93f;                     \
+	92 : li a1, a; li a2, b;        \
+	inst a1, a2, 91b;               \
+	j conf_fail;                    \
+	93 :
+
+/* Loads: case n, `inst a0, off(a1)` with a1 = conf_ld_data (CONF_LD_DATA
+ * puts it in the program's .data) must give `want`. */
+#define TEST_LD(n, inst, want, off) \
+	TEST_CASE(n, a0, want, la a1, conf_ld_data; inst a0, off(a1))
+#define CONF_LD_DATA                                                \
+	.data;                                                      \
+	.align 2;                                                   \
+	conf_ld_data : .byte 0x81, 0x82, 0x83, 0x84, 0x11, 0x22, 0x33, 0x44; \
+	.byte 0x7f, 0x80, 0xff, 0x00
+
+/* Stores: case n, zero the 8 bytes at conf_st_data (CONF_ST_DATA), run
+ * `code` with a1 = conf_st_data and a2 = 0xaabbccdd, then the word at
+ * `off`(a1) must be `want`. */
+#define TEST_ST(n, want, off, code...) \
+	TEST_CASE(n, a0, want, la a1, conf_st_data; sw zero, 0(a1); sw zero, 4(a1); \
+		  li a2, 0xaabbccdd; code; lw a0, off(a1))
+#define CONF_ST_DATA  \
+	.data;        \
+	.align 2;     \
+	conf_st_data : .word 0, 0
+
+/* AMOs: case n, memory at conf_amo_data (CONF_AMO_DATA) holds `old`,
+ * `inst a0, a2, (a1)` with a2 = b; a0 must read old and the word then
+ * hold `want`. */
+#define TEST_AMO(n, inst, old, b, want)                                        \
+	TEST_CASE(n, a0, old, la a1, conf_amo_data; li a2, old; sw a2, 0(a1);  \
+		  li a2, b; inst a0, a2, (a1));                                 \
+	TEST_CASE(n, a3, want, lw a3, 0(a1))
+#define CONF_AMO_DATA \
+	.data;        \
+	.align 2;     \
+	conf_amo_data : .word 0, 0
 
 /* Expected traps: EXPECT_TRAP(resume) asks crt.S's handler to record the
  * next trap's scause, stval and sepc in conf_trap_cause/_tval/_epc and to

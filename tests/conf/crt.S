@@ -11,6 +11,13 @@
  *   u_4k    U-mode, Sv32: RAM also seen at 0x40000000 through 1024 4 KiB
  *           user pages (one level-0 table)
  *   u_mega  U-mode, Sv32: the same alias through one user megapage
+ *   pv      as u_4k, for --mode=pv: this code is a paravirtual guest
+ *           kernel (docs/pushf-popf.md, "Answer 2"): it registers a
+ *           shared page and sets satp, enters the body and returns from
+ *           traps through hypercalls instead of satp, sepc, sstatus,
+ *           scause, stval accesses and sret; only the stvec write stays
+ *           (a trapped one, as in the teaching kernel).  The body, U-mode
+ *           code, is the same as in every other variant.
  *
  * In the paged variants this code, the handler and the finisher stay on
  * supervisor-only mappings (S-mode may never execute a user page), and the
@@ -19,6 +26,11 @@
  * body in the variant's mode.
  */
 #include "tests/conf/conf.h"
+#if CONF_ENV == CONF_ENV_PV
+#include "isa-toy/guests/kernel/pv_abi.h"
+/* One hypercall: function fn, a0 (and a1) as set up by the caller. */
+#define HYPERCALL(fn) li a7, PV_EID; li a6, fn; ecall
+#endif
 
 #define PTE_V 0x01
 #define PTE_R 0x02
@@ -50,7 +62,7 @@ _start:
 	/* Entry 0x100 (VA 0x40000000): one user megapage onto RAM. */
 	li t1, (RAM_PPN << 10) | PTE_V | PTE_R | PTE_W | PTE_X | PTE_U | PTE_A | PTE_D
 	sw t1, 0x100 * 4(t0)
-#elif CONF_ENV == CONF_ENV_U_4K
+#elif CONF_ENV == CONF_ENV_U_4K || CONF_ENV == CONF_ENV_PV
 	/* Entry 0x100 points to a level-0 table (a pointer: only V set)
 	 * whose 1024 user pages cover RAM page by page. */
 	la t2, conf_l0
@@ -69,8 +81,21 @@ _start:
 	srli t0, t0, 12
 	li t1, 0x80000000 /* MODE = Sv32 */
 	or t0, t0, t1
+#if CONF_ENV == CONF_ENV_PV
+	/* The tables were filled with plain stores: no satp pointed at them
+	 * yet.  Register the shared page (its address is guest-physical:
+	 * paging is still off), then switch satp (which flushes). */
+	mv s0, t0
+	la a0, pv_shared
+	HYPERCALL(PV_FN_REGISTER)
+	bnez a0, conf_pv_broken
+	mv a0, s0
+	HYPERCALL(PV_FN_SET_SATP)
+	bnez a0, conf_pv_broken
+#else
 	csrw satp, t0
 	sfence.vma
+#endif
 #endif
 
 	/* Enter the body with sret: sepc = where it runs, SPP = its mode. */
@@ -81,6 +106,25 @@ _start:
 	sub t0, t0, t1
 	sub sp, sp, t1
 #endif
+#if CONF_ENV == CONF_ENV_PV
+	/* sret by hypercall: pc, mode (SPP = U, SPIE = 1), sscratch and the
+	 * registers the call uses, from the shared page. */
+	la t1, pv_shared
+	sw t0, PV_R_SEPC(t1)
+	li t2, 1 << 5 /* SPIE */
+	sw t2, PV_R_SSTATUS(t1)
+	sw zero, PV_R_SSCRATCH(t1)
+	sw sp, PV_R_SP(t1)
+	sw zero, PV_R_A0(t1)
+	sw zero, PV_R_A6(t1)
+	sw zero, PV_R_A7(t1)
+	HYPERCALL(PV_FN_SRET)
+	/* A hypercall the monitor refused (not --mode=pv): say so. */
+conf_pv_broken:
+	li a0, 0
+	li a1, 0xfff
+	call conf_report
+#else
 	csrw sepc, t0
 	li t1, 1 << 8 /* sstatus.SPP */
 #if CONF_IN_U
@@ -89,6 +133,7 @@ _start:
 	csrs sstatus, t1
 #endif
 	sret
+#endif
 
 	/* An S-mode body ends here (a0 = 0 or the failed case). */
 	.globl conf_report_s
@@ -103,6 +148,65 @@ conf_report_s:
 	 * body's end; anything else fails the case in gp. */
 	.align 2
 conf_vector:
+#if CONF_ENV == CONF_ENV_PV
+	/* The paravirtual handler: t4 (the macros' scratch) is free; save
+	 * what the hypercalls use, get the trap CSRs as TRAP_ENTER copies
+	 * them to the shared page, and resume with the SRET hypercall. */
+	la t4, conf_save
+	sw t0, 0(t4)
+	sw t1, 4(t4)
+	sw t2, 8(t4)
+	sw t3, 12(t4)
+	sw a0, 16(t4)
+	sw a1, 20(t4)
+	sw a6, 24(t4)
+	sw a7, 28(t4)
+	HYPERCALL(PV_FN_TRAP_ENTER)
+	la t0, pv_shared
+	la t1, conf_trap_ret
+	lw t2, 0(t1)
+	beqz t2, 2f
+	sw zero, 0(t1)
+	sw t2, PV_R_SEPC(t0) /* resume where the body asked */
+	lw t3, PV_E_SEPC(t0)
+	la t1, conf_trap_epc
+	sw t3, 0(t1)
+	lw t3, PV_E_SCAUSE(t0)
+	la t1, conf_trap_cause
+	sw t3, 0(t1)
+	lw t3, PV_E_STVAL(t0)
+	la t1, conf_trap_tval
+	sw t3, 0(t1)
+	lw t3, PV_E_SSTATUS(t0) /* back to U (SPP), SPIE as it was */
+	sw t3, PV_R_SSTATUS(t0)
+	sw zero, PV_R_SSCRATCH(t0)
+	sw sp, PV_R_SP(t0)
+	lw t3, 16(t4)
+	sw t3, PV_R_A0(t0)
+	lw t3, 24(t4)
+	sw t3, PV_R_A6(t0)
+	lw t3, 28(t4)
+	sw t3, PV_R_A7(t0)
+	lw a1, 20(t4)
+	lw t0, 0(t4)
+	lw t1, 4(t4)
+	lw t2, 8(t4)
+	lw t3, 12(t4)
+	HYPERCALL(PV_FN_SRET)
+2:	lw t1, PV_E_SCAUSE(t0)
+	la sp, stack_top
+	li t2, 8
+	bne t1, t2, 3f
+	lw t2, 28(t4)
+	li t3, CONF_EXIT_A7
+	bne t2, t3, 3f
+	lw a0, 16(t4)
+	li a1, -1
+	call conf_report /* a0 = 0 or the failed case */
+3:	mv a0, gp
+	mv a1, t1
+	call conf_report
+#else
 	csrw sscratch, t0
 	la t0, conf_save
 	sw t1, 0(t0)
@@ -142,6 +246,8 @@ conf_vector:
 	mv a1, t1
 	call conf_report
 
+#endif
+
 	.data
 	.align 2
 	.globl conf_trap_ret, conf_trap_cause, conf_trap_tval, conf_trap_epc
@@ -149,10 +255,13 @@ conf_trap_ret:   .word 0
 conf_trap_cause: .word 0
 conf_trap_tval:  .word 0
 conf_trap_epc:   .word 0
-conf_save:       .space 16
+conf_save:       .space 32
 
 	.bss
 	.align 12
+#if CONF_ENV == CONF_ENV_PV
+pv_shared: .space PV_SHARED_SIZE /* the page shared with the monitor */
+#endif
 conf_root: .space 4096
 conf_l0:   .space 4096
 	.space 4096

@@ -2,7 +2,9 @@
  * guest_test.c -- the one-feature guest programs, a named table: each row
  * runs `trapvisor run` on one program and checks its console output and
  * exit status.  Run one alone with `build/tests/bin/guest --filter
- * 'guest/timer'`.  The expected texts follow from each program's source.
+ * 'guest/timer'`.  The rows are in guests.def (shared with the QEMU peer,
+ * tests/peer/peer_guest.c); the expected texts follow from each
+ * program's source.
  */
 #include <criterion/criterion.h>
 #include <stdio.h>
@@ -35,8 +37,8 @@ static void guest_case(const char *mode, const char *name, const char *args, con
 		guest_case(mode, #name, args, input, want_out, want_status); \
 	}
 
-/* A program that needs nothing of U-mode's sstatus semantics runs on the
- * legacy ISA too (where U-mode sstatus accesses do not trap). */
+/* A row of guests.def runs in every mode; an ANY row on the legacy ISA
+ * too (where U-mode sstatus accesses do not trap), a STRICT one not. */
 #define GUEST_TEST_STRICT(name, args, input, want_out, want_status)                        \
 	GUEST_IN(guest, "bare", name, args, input, want_out, want_status)                  \
 	GUEST_IN(guest_trap, "trap", name, args, input, want_out, want_status)             \
@@ -44,37 +46,56 @@ static void guest_case(const char *mode, const char *name, const char *args, con
 	GUEST_IN(guest_pv, "pv", name, args, input, want_out, want_status)                 \
 	GUEST_IN(guest_vt, "vt --paging=nested", name, args, input, want_out, want_status) \
 	GUEST_IN(guest_vt_shadow, "vt --paging=shadow", name, args, input, want_out, want_status)
-#define GUEST_TEST(name, args, input, want_out, want_status)        \
+#define GUEST_TEST_ANY(name, args, input, want_out, want_status)    \
 	GUEST_TEST_STRICT(name, args, input, want_out, want_status) \
 	GUEST_IN(guest_legacy, "bare --isa=legacy", name, args, input, want_out, want_status)
 
-GUEST_TEST(hello, "", "", "hello, TRV32\nDBCN write\ndbcn ok\n!\n", 0)
-GUEST_TEST(uart_tx, "", "", "uart says hi\n", 0)
-GUEST_TEST(exit_code, "", "", "exiting with 42\n", 42)
-GUEST_TEST(srst, "", "", "shutting down\n", 7)
-GUEST_TEST(sbi_base, "", "",
-	   "spec 0x02000000\nprobe dbcn 1\nprobe junk 0\nunknown error 2\nbad reset error 3\n", 0)
-GUEST_TEST(timer, "", "", "ticks 3 time ok\n", 0)
-/* U-mode with the guest's MMU off (satp = 0): under vt --paging=shadow
- * this once livelocked on its first fetch in U-mode.  It reads sstatus in
- * U-mode and wants the trap, so not on the legacy ISA. */
-GUEST_TEST_STRICT(user_mode, "", "",
-		  "trap cause 8 from U a7=5\ntrap cause 2 from U stval 0x10002573\n", 0)
-/* S and U take turns on the same pages with the MMU off, SUM off and on:
- * a shadow entry made for one mode must be remade for the other. */
-GUEST_TEST(user_mmu_off, "", "",
-	   "round 0 0x00007be2\nround 1 0x01d10b85\nround 2 0xd1bc3e90\nround 3 0x53a6db15\n", 0)
-GUEST_TEST(paging, "", "",
-	   "data[5] 0x1234abcd\nA/D clear at first\nA after read\nA+D after write\n"
-	   "fault cause 13 stval 0x40001000\n",
-	   0)
-GUEST_TEST(uart_rx, "", "hi there\n", "line: hi there\n", 0)
-GUEST_TEST(misaligned, "", "", "0x54433221 0x00005443 0xa1b2c3d4\n", 0)
-GUEST_TEST(selfmod, "", "", "7 9\n", 0)
-GUEST_TEST(misaligned_low, "", "", "cause 5 stval 0x00000001\n", 0)
-GUEST_TEST(wfi_forever, "", "", "waiting\n", 125)
-GUEST_TEST(trapstorm, "--max-insns 5000", "", "storm\n", 124)
-GUEST_TEST(exitstorm, "--max-insns 20000", "", "exits\n", 124)
+/* Every row, whatever QEMU makes of it (that is tests/peer/peer_guest.c). */
+#define GUEST(name, isa, args, input, want_out, want_status, qemu) \
+	GUEST_TEST_##isa(name, args, input, want_out, want_status)
+#include "tests/guest/guests.def"
+#undef GUEST
+
+/* Every guest program tests/guest/NAME.c has its row in guests.def, so
+ * that it runs in every mode and, where it can, on QEMU: a program left
+ * out there would be checked nowhere.  Not programs: the runtime and the
+ * test's own sources; not rows: programs for tests of their own. */
+static const char *const guest_listed[] = {
+#define GUEST(name, isa, args, input, want_out, want_status, qemu) #name,
+#include "tests/guest/guests.def"
+#undef GUEST
+	/* Not guest programs: */
+	"rt",
+	"runner",
+	"guest_test",
+	/* Programs of other tests: output_test.c's run whose reader goes
+	 * away, and max_insns_stops_a_runaway here and in tests/monitor. */
+	"chatter",
+	"spin",
+};
+
+Test(guest, programs_all_listed)
+{
+	struct runner_result r;
+	int n = 0;
+
+	runner_run("ls tests/guest", "", &r);
+	cr_assert_eq(r.status, 0, "cannot list tests/guest: %s", r.err);
+	for (char *save = NULL, *f = strtok_r(r.out, "\n", &save); f;
+	     f = strtok_r(NULL, "\n", &save)) {
+		size_t len = strlen(f);
+		if (len < 3 || strcmp(f + len - 2, ".c"))
+			continue; /* crt0.S, headers, guests.def, module.mk */
+		f[len - 2] = 0;
+		n++;
+		int found = 0;
+		for (size_t i = 0; i < sizeof(guest_listed) / sizeof(guest_listed[0]); i++)
+			found |= !strcmp(guest_listed[i], f);
+		cr_expect(found, "tests/guest/%s.c is not in tests/guest/guests.def", f);
+	}
+	cr_expect_gt(n, 10, "too few programs in tests/guest");
+	runner_free(&r);
+}
 
 Test(guest, max_insns_stops_a_runaway)
 {

@@ -215,37 +215,69 @@ int krun_trapvisor(const char *mode, const char *bootargs, const char *input_fil
  * the kernel ELF loaded at its addresses by -kernel, bootargs by -append,
  * the UART on stdin/stdout and nothing else on the terminal.
  */
+/* krun_qemu_argv: fill argv (room for 32) with that command line. */
+static void krun_qemu_argv(char *argv[32], const char *elf, const char *cpu, const char *bootargs)
+{
+	static char *const fixed[] = { "/usr/bin/qemu-system-riscv32",
+				       "-machine",
+				       "virt",
+				       "-bios",
+				       "none",
+				       "-m",
+				       "64M",
+				       "-smp",
+				       "1",
+				       "-drive",
+				       "if=pflash,unit=0,format=raw,readonly=on,file=" KRUN_SHIM,
+				       "-kernel",
+				       NULL, /* the ELF */
+				       "-display",
+				       "none",
+				       "-serial",
+				       "stdio",
+				       "-monitor",
+				       "none",
+				       "-no-reboot" };
+	int n = 0;
+	for (; n < (int)(sizeof(fixed) / sizeof(fixed[0])); n++)
+		argv[n] = fixed[n] ? fixed[n] : (char *)elf;
+	if (cpu) {
+		argv[n++] = "-cpu";
+		argv[n++] = (char *)cpu;
+	}
+	if (bootargs) {
+		argv[n++] = "-append";
+		argv[n++] = (char *)bootargs;
+	}
+	argv[n] = NULL;
+}
+
+int krun_qemu_elf(const char *elf, const char *cpu, const char *bootargs, const char *input_file,
+		  int timeout_s, struct krun_result *r)
+{
+	char *argv[32];
+	krun_qemu_argv(argv, elf, cpu, bootargs);
+	return krun_with_input(argv, input_file, timeout_s, r);
+}
+
+int krun_qemu_elf_input(const char *elf, const char *cpu, const char *input, int timeout_s,
+			struct krun_result *r)
+{
+	char *argv[32];
+	krun_qemu_argv(argv, elf, cpu, NULL);
+	return krun(argv, input, input ? strlen(input) : 0, timeout_s, r);
+}
+
 int krun_qemu_with(const char *bootargs, char *const extra[], const char *input_file, int timeout_s,
 		   struct krun_result *r)
 {
-	char *base[] = { "/usr/bin/qemu-system-riscv32",
-			 "-machine",
-			 "virt",
-			 "-bios",
-			 "none",
-			 "-m",
-			 "64M",
-			 "-smp",
-			 "1",
-			 "-drive",
-			 "if=pflash,unit=0,format=raw,readonly=on,file=" KRUN_SHIM,
-			 "-kernel",
-			 KRUN_KERNEL,
-			 "-append",
-			 (char *)bootargs,
-			 "-display",
-			 "none",
-			 "-serial",
-			 "stdio",
-			 "-monitor",
-			 "none",
-			 "-no-reboot" };
-	char *argv[sizeof(base) / sizeof(base[0]) + 16];
-	size_t n = 0;
-	for (; n < sizeof(base) / sizeof(base[0]); n++)
-		argv[n] = base[n];
-	for (size_t i = 0; extra && extra[i]; i++) {
-		if (n == sizeof(argv) / sizeof(argv[0]) - 1) {
+	char *argv[32];
+	krun_qemu_argv(argv, KRUN_KERNEL, NULL, bootargs);
+	int n = 0;
+	while (argv[n])
+		n++;
+	for (int i = 0; extra && extra[i]; i++) {
+		if (n == 31) {
 			fprintf(stderr, "krun: too many QEMU arguments\n");
 			return -1;
 		}
@@ -257,7 +289,7 @@ int krun_qemu_with(const char *bootargs, char *const extra[], const char *input_
 
 int krun_qemu(const char *bootargs, const char *input_file, int timeout_s, struct krun_result *r)
 {
-	return krun_qemu_with(bootargs, NULL, input_file, timeout_s, r);
+	return krun_qemu_elf(KRUN_KERNEL, NULL, bootargs, input_file, timeout_s, r);
 }
 
 /* krun_printf: a freshly allocated formatted string. */

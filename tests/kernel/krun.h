@@ -37,11 +37,22 @@ int krun_trapvisor_isa(const char *mode, const char *isa, const char *bootargs,
 /* --mode=vt with --paging=PAGING (nested or shadow) and --isa=ISA. */
 int krun_trapvisor_vt(const char *paging, const char *isa, const char *bootargs,
 		      const char *input_file, int timeout_s, struct krun_result *r);
+/* The kernel on QEMU's virt board (see krun_qemu_elf). */
 int krun_qemu(const char *bootargs, const char *input_file, int timeout_s, struct krun_result *r);
 /* The same with more QEMU arguments (`extra`, NULL-terminated; NULL for
  * none), e.g. a drive and a device. */
 int krun_qemu_with(const char *bootargs, char *const extra[], const char *input_file, int timeout_s,
 		   struct krun_result *r);
+/* Any S-mode ELF linked at 0x80000000 on QEMU's virt board, -bios none
+ * with the M-mode shim of tests/peer/shim in flash, 64 MiB (the shim's
+ * stack is at its top); cpu (e.g. "rv32,c=false") and bootargs may be
+ * NULL for QEMU's default CPU and no -append. */
+int krun_qemu_elf(const char *elf, const char *cpu, const char *bootargs, const char *input_file,
+		  int timeout_s, struct krun_result *r);
+/* The same with no bootargs and the console input given as a string
+ * (NULL or "" for none) rather than a file of tests/kernel/expected/. */
+int krun_qemu_elf_input(const char *elf, const char *cpu, const char *input, int timeout_s,
+			struct krun_result *r);
 
 /* krun_verdict: NULL if run `r` (by `who`) printed exactly `want` and
  * exited with `status`; otherwise a message (malloc'd) that names the

@@ -3,7 +3,8 @@
 #   build/tests/peer/shim.elf      the M-mode boot shim (see shim/)
 #   build/tests/peer/shim.pflash   it, as QEMU virt's 32 MiB flash bank 0
 #   test-peer                      every program on QEMU, checked against
-#                                  tests/kernel/expected/
+#                                  tests/kernel/expected/; the conformance
+#                                  programs and the one-feature guests too
 
 PEER_B      := $(B)/tests/peer
 PEER_SHIM_OBJS := $(PEER_B)/shim/shim_entry.S.o $(PEER_B)/shim/shim_sbi.c.o
@@ -30,8 +31,11 @@ $(PEER_B)/shim.pflash: $(PEER_B)/shim.elf
 ALL_TARGETS += $(PEER_B)/shim.pflash
 
 # The Criterion test (krun.c comes from tests/kernel).
-$(B)/tests/peer/peer_test.o: CFLAGS += $(KTEST_DEFS)
-$(B)/tests/peer/peer_test.o: tests/peer/module.mk
+PEER_T_SRCS := tests/peer/peer_test.c tests/peer/peer_conf.c tests/peer/peer_guest.c
+$(PEER_T_SRCS:%.c=$(B)/%.o): CFLAGS += $(KTEST_DEFS)
+$(PEER_T_SRCS:%.c=$(B)/%.o): tests/peer/module.mk
 
-$(eval $(call criterion_test,peer,tests/peer/peer_test.c tests/kernel/krun.c,\
-	$(B)/guests/kernel.elf $(PEER_B)/shim.pflash))
+# peer_conf.c runs the conformance programs (CONF_ELFS, tests/conf/module.mk),
+# peer_guest.c the one-feature guests (GUEST_T_ELFS, tests/guest/module.mk).
+$(eval $(call criterion_test,peer,$(PEER_T_SRCS) tests/kernel/krun.c,\
+	$(B)/guests/kernel.elf $(PEER_B)/shim.pflash $(CONF_ELFS) $(GUEST_T_ELFS)))

@@ -1,21 +1,33 @@
-/* addi and the other register-immediate ALU operations of RV32I: 12-bit
- * sign-extended immediates, shift amounts in imm[4:0]. */
+/* addi: rd = rs1 + sign-extended 12-bit immediate (unprivileged spec, "Integer Register-Immediate Instructions"). */
 #include "tests/conf/conf.h"
 CONF_BEGIN
 	TEST_RI(1, addi, 0x00000802, 3, 0x7ff)
 	TEST_RI(2, addi, 0xfffff803, 3, -0x800)
 	TEST_RI(3, addi, 0x80000000, 0x7fffffff, 1)
 	TEST_RI_SRC1_EQ_DEST(4, addi, 24, 13, 11)
-	TEST_RI(5, andi, 0xff00ff00, 0xff00ff00, -1)
-	TEST_RI(6, andi, 0x00000700, 0xff00ff00, 0x70f)
-	TEST_RI(7, ori, 0xffffff0f, 0xff00ff00, -0xf1)
-	TEST_RI(8, xori, 0x00ff000f, 0xff00ff0f, -1 ^ 0xff)
-	TEST_RI(9, slli, 0x80000000, 1, 31)
-	TEST_RI(10, srli, 0x00000001, 0x80000000, 31)
-	TEST_RI(11, srai, 0xffff0000, 0x80000000, 15)
-	TEST_RI(12, slti, 1, 0xffffffff, 0)
-	TEST_RI(13, slti, 0, 0, -1)
-	TEST_RI(14, sltiu, 1, 0, -1) /* -1 compares as 0xffffffff */
-	TEST_RI(15, sltiu, 0, 0xffffffff, -1)
-	TEST_RI_SRC1_EQ_DEST(16, sltiu, 1, 0, 1) /* seqz */
+	TEST_RI(5, addi, 0x00000000, 0x00000000, 0)
+	TEST_RI(6, addi, 0x00000001, 0x00000000, 1)
+	TEST_RI(7, addi, 0xffffffff, 0x00000000, -1)
+	TEST_RI(8, addi, 0x000007ff, 0x00000000, 2047)
+	TEST_RI(9, addi, 0xfffff800, 0x00000000, -2048)
+	TEST_RI(10, addi, 0x00000555, 0x00000000, 1365)
+	TEST_RI(11, addi, 0xfffffaaa, 0x00000000, -1366)
+	TEST_RI(12, addi, 0x80000000, 0x80000000, 0)
+	TEST_RI(13, addi, 0x7fffffff, 0x80000000, -1)
+	TEST_RI(14, addi, 0x7ffff800, 0x80000000, -2048)
+	TEST_RI(15, addi, 0x7ffffaaa, 0x80000000, -1366)
+	TEST_RI(16, addi, 0x7fffffff, 0x7fffffff, 0)
+	TEST_RI(17, addi, 0x7ffffffe, 0x7fffffff, -1)
+	TEST_RI(18, addi, 0x7ffff7ff, 0x7fffffff, -2048)
+	TEST_RI(19, addi, 0x7ffffaa9, 0x7fffffff, -1366)
+	TEST_RI(20, addi, 0x12345678, 0x12345678, 0)
+	TEST_RI(21, addi, 0x12345677, 0x12345678, -1)
+	TEST_RI(22, addi, 0x12344e78, 0x12345678, -2048)
+	TEST_RI(23, addi, 0x12345122, 0x12345678, -1366)
+	TEST_RI(24, addi, 0xfffffffe, 0xfffffffe, 0)
+	TEST_RI(25, addi, 0xfffffffd, 0xfffffffe, -1)
+	TEST_RI(26, addi, 0xfffff7fe, 0xfffffffe, -2048)
+	TEST_RI(27, addi, 0xfffffaa8, 0xfffffffe, -1366)
+	TEST_RI_ZERO_SRC1(28, addi, 0x00000005, 5)
+	TEST_RI_ZERO_DEST(29, addi, 33, 5)
 CONF_END

@@ -23,14 +23,17 @@ CONF_BEGIN
 	li t6, SIE | SPIE
 	bne a0, t6, conf_fail
 	csrci sstatus, SIE
-	/* The timer: due 200 cycles from now (stimecmph first, so that the
-	 * pair never passes through an earlier value). */
+	/* The timer: due 100000 ticks from now (stimecmph first, so that the
+	 * pair never passes through an earlier value).  Far enough ahead that
+	 * it is not due yet at the next instruction even on QEMU, whose time
+	 * is the host's clock (10 ms there; wfi skips ahead on TRV32). */
 	li gp, 2
 	li a0, -1
 	csrw stimecmp, a0
 	csrw stimecmph, zero
 	rdtime a1
-	addi a1, a1, 200
+	li a3, 100000
+	add a1, a1, a3
 	csrw stimecmp, a1
 	li a2, STIP
 	csrs sie, a2

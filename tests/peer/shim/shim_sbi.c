@@ -17,6 +17,7 @@ typedef unsigned int u32;
 #define SHIM_EXIT_UNEXPECTED 3 /* an M-mode trap that is not an SBI call */
 
 #define SBI_ERR_NOT_SUPPORTED (-2)
+#define SBI_ERR_INVALID_PARAM (-3)
 #define EID_PUTCHAR	      0x01
 #define EID_GETCHAR	      0x02
 #define EID_BASE	      0x10
@@ -81,7 +82,7 @@ static int shim_sbi(u32 eid, u32 fid, u32 *a, u32 *value)
 	case EID_GETCHAR: return shim_getc(); /* legacy: the result is in a0 */
 	case EID_BASE:
 		if (fid == 0)
-			*value = 0x01000000; /* spec version 1.0 */
+			*value = 0x02000000; /* spec version 2.0, the first with DBCN */
 		else if (fid == 3)
 			*value = shim_probe(a[0]);
 		else if (fid > 6)
@@ -90,7 +91,7 @@ static int shim_sbi(u32 eid, u32 fid, u32 *a, u32 *value)
 	case EID_DBCN:
 		if (fid == 0) { /* write(num, base_lo, base_hi), physical */
 			if (a[2])
-				return -3; /* SBI_ERR_INVALID_PARAM */
+				return SBI_ERR_INVALID_PARAM;
 			for (u32 i = 0; i < a[0]; i++)
 				shim_putc(((const char *)a[1])[i]);
 			*value = a[0];
@@ -117,8 +118,13 @@ static int shim_sbi(u32 eid, u32 fid, u32 *a, u32 *value)
 		csr_write(0x15D, a[1]);
 		return 0;
 	case EID_SRST:
-		if (fid != 0 || a[0] > 2)
+		if (fid != 0)
 			return SBI_ERR_NOT_SUPPORTED;
+		/* SBI 2.0, SRST: a reserved reset type (above 2) or reason
+		 * (2 .. 0xDFFFFFFF) is an invalid parameter, not an
+		 * unsupported one (that is for valid types not implemented). */
+		if (a[0] > 2 || (a[1] > 1 && a[1] < 0xE0000000u))
+			return SBI_ERR_INVALID_PARAM;
 		if (a[0] != 0) { /* cold or warm reboot */
 			*FINISHER = FINISHER_RESET;
 			for (;;)

@@ -1,0 +1,17 @@
+/* amoadd.w: a0 = the old word, memory = (old add rs2), one atomic step
+ * (unprivileged spec, "Atomic Memory Operations"); misaligned: causes.S. */
+#include "tests/conf/conf.h"
+CONF_BEGIN
+	TEST_AMO(1, amoadd.w, 0x11112222, 0x33334444, 0x44446666)
+	TEST_AMO(2, amoadd.w, 0xffffffff, 0x00000002, 0x00000001)
+	TEST_AMO(3, amoadd.w, 0xff00ff00, 0x0ff00ff0, 0x0ef10ef0)
+	TEST_AMO(4, amoadd.w, 0x80000000, 0x00000005, 0x80000005)
+	TEST_AMO(5, amoadd.w, 0x00000005, 0x80000000, 0x80000005)
+	TEST_AMO(6, amoadd.w, 0x7fffffff, 0xffffffff, 0x7ffffffe)
+	TEST_AMO(7, amoadd.w, 0x00000000, 0x00000000, 0x00000000)
+	TEST_AMO(8, amoadd.w, 0x00000001, 0x00000001, 0x00000002)
+	TEST_AMO(9, amoadd.w.aqrl, 0x12345678, 0x0f0f0f0f, 0x21436587)
+	/* rd = x0: the memory still changes. */
+	TEST_CASE(10, a3, 0x21436587, la a1, conf_amo_data; li a2, 0x12345678; sw a2, 0(a1); li a2, 0x0f0f0f0f; amoadd.w zero, a2, (a1); lw a3, 0(a1))
+CONF_END
+	CONF_AMO_DATA

@@ -1,0 +1,17 @@
+/* amominu.w: a0 = the old word, memory = (old unsigned minimum rs2), one atomic step
+ * (unprivileged spec, "Atomic Memory Operations"); misaligned: causes.S. */
+#include "tests/conf/conf.h"
+CONF_BEGIN
+	TEST_AMO(1, amominu.w, 0x11112222, 0x33334444, 0x11112222)
+	TEST_AMO(2, amominu.w, 0xffffffff, 0x00000002, 0x00000002)
+	TEST_AMO(3, amominu.w, 0xff00ff00, 0x0ff00ff0, 0x0ff00ff0)
+	TEST_AMO(4, amominu.w, 0x80000000, 0x00000005, 0x00000005)
+	TEST_AMO(5, amominu.w, 0x00000005, 0x80000000, 0x00000005)
+	TEST_AMO(6, amominu.w, 0x7fffffff, 0xffffffff, 0x7fffffff)
+	TEST_AMO(7, amominu.w, 0x00000000, 0x00000000, 0x00000000)
+	TEST_AMO(8, amominu.w, 0x00000001, 0x00000001, 0x00000001)
+	TEST_AMO(9, amominu.w.aqrl, 0x12345678, 0x0f0f0f0f, 0x0f0f0f0f)
+	/* rd = x0: the memory still changes. */
+	TEST_CASE(10, a3, 0x0f0f0f0f, la a1, conf_amo_data; li a2, 0x12345678; sw a2, 0(a1); li a2, 0x0f0f0f0f; amominu.w zero, a2, (a1); lw a3, 0(a1))
+CONF_END
+	CONF_AMO_DATA

@@ -1,0 +1,25 @@
+/* slli: shift left by the 5-bit immediate. */
+#include "tests/conf/conf.h"
+CONF_BEGIN
+	TEST_RI(1, slli, 0x80000000, 1, 31)
+	TEST_RI(2, slli, 0x00000000, 0x00000000, 0)
+	TEST_RI(3, slli, 0x00000000, 0x00000000, 1)
+	TEST_RI(4, slli, 0x00000000, 0x00000000, 7)
+	TEST_RI(5, slli, 0x00000000, 0x00000000, 14)
+	TEST_RI(6, slli, 0x00000000, 0x00000000, 31)
+	TEST_RI(7, slli, 0x80000000, 0x80000000, 0)
+	TEST_RI(8, slli, 0x00000000, 0x80000000, 7)
+	TEST_RI(9, slli, 0x00000000, 0x80000000, 31)
+	TEST_RI(10, slli, 0x7fffffff, 0x7fffffff, 0)
+	TEST_RI(11, slli, 0xffffff80, 0x7fffffff, 7)
+	TEST_RI(12, slli, 0x80000000, 0x7fffffff, 31)
+	TEST_RI(13, slli, 0x12345678, 0x12345678, 0)
+	TEST_RI(14, slli, 0x1a2b3c00, 0x12345678, 7)
+	TEST_RI(15, slli, 0x00000000, 0x12345678, 31)
+	TEST_RI(16, slli, 0xfffffffe, 0xfffffffe, 0)
+	TEST_RI(17, slli, 0xffffff00, 0xfffffffe, 7)
+	TEST_RI(18, slli, 0x00000000, 0xfffffffe, 31)
+	TEST_RI_SRC1_EQ_DEST(19, slli, 0x00000068, 13, 3)
+	TEST_RI_ZERO_SRC1(20, slli, 0x00000000, 5)
+	TEST_RI_ZERO_DEST(21, slli, 33, 5)
+CONF_END

@@ -1,0 +1,21 @@
+/* slt: 1 if rs1 < rs2 as signed numbers, else 0. */
+#include "tests/conf/conf.h"
+CONF_BEGIN
+	TEST_RR(1, slt, 1, 0x80000000, 0)
+	TEST_RR(2, slt, 0, 0, 0x80000000)
+	TEST_RR(3, slt, 0, 5, 5)
+	TEST_RR(4, slt, 0x00000000, 0x00000000, 0x00000000)
+	TEST_RR(5, slt, 0x00000000, 0x00000001, 0x00000001)
+	TEST_RR(6, slt, 0x00000001, 0xffffffff, 0x00000001)
+	TEST_RR(7, slt, 0x00000001, 0x80000000, 0xffffffff)
+	TEST_RR(8, slt, 0x00000000, 0x7fffffff, 0x80000000)
+	TEST_RR(9, slt, 0x00000000, 0x12345678, 0x9abcdef0)
+	TEST_RR(10, slt, 0x00000001, 0xffff8000, 0x00007fff)
+	TEST_RR(11, slt, 0x00000000, 0x00000003, 0xfffffffd)
+	TEST_RR_SRC1_EQ_DEST(12, slt, 0x00000000, 13, 11)
+	TEST_RR_SRC2_EQ_DEST(13, slt, 0x00000000, 14, 11)
+	TEST_RR_SRC12_EQ_DEST(14, slt, 0x00000000, 13)
+	TEST_RR_ZERO_SRC1(15, slt, 0x00000001, 15)
+	TEST_RR_ZERO_SRC2(16, slt, 0x00000000, 32)
+	TEST_RR_ZERO_DEST(17, slt, 16, 30)
+CONF_END

@@ -1,0 +1,20 @@
+/* sltu: 1 if rs1 < rs2 as unsigned numbers, else 0. */
+#include "tests/conf/conf.h"
+CONF_BEGIN
+	TEST_RR(1, sltu, 0, 0x80000000, 0)
+	TEST_RR(2, sltu, 1, 0, 0x80000000)
+	TEST_RR_SRC2_EQ_DEST(3, sltu, 1, 3, 7)
+	TEST_RR(4, sltu, 0x00000000, 0x00000000, 0x00000000)
+	TEST_RR(5, sltu, 0x00000000, 0x00000001, 0x00000001)
+	TEST_RR(6, sltu, 0x00000000, 0xffffffff, 0x00000001)
+	TEST_RR(7, sltu, 0x00000001, 0x80000000, 0xffffffff)
+	TEST_RR(8, sltu, 0x00000001, 0x7fffffff, 0x80000000)
+	TEST_RR(9, sltu, 0x00000001, 0x12345678, 0x9abcdef0)
+	TEST_RR(10, sltu, 0x00000000, 0xffff8000, 0x00007fff)
+	TEST_RR(11, sltu, 0x00000001, 0x00000003, 0xfffffffd)
+	TEST_RR_SRC1_EQ_DEST(12, sltu, 0x00000000, 13, 11)
+	TEST_RR_SRC12_EQ_DEST(13, sltu, 0x00000000, 13)
+	TEST_RR_ZERO_SRC1(14, sltu, 0x00000001, 15)
+	TEST_RR_ZERO_SRC2(15, sltu, 0x00000000, 32)
+	TEST_RR_ZERO_DEST(16, sltu, 16, 30)
+CONF_END

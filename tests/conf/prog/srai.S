@@ -1,0 +1,25 @@
+/* srai: arithmetic shift right by the 5-bit immediate. */
+#include "tests/conf/conf.h"
+CONF_BEGIN
+	TEST_RI(1, srai, 0xffff0000, 0x80000000, 15)
+	TEST_RI(2, srai, 0x00000000, 0x00000000, 0)
+	TEST_RI(3, srai, 0x00000000, 0x00000000, 1)
+	TEST_RI(4, srai, 0x00000000, 0x00000000, 7)
+	TEST_RI(5, srai, 0x00000000, 0x00000000, 14)
+	TEST_RI(6, srai, 0x00000000, 0x00000000, 31)
+	TEST_RI(7, srai, 0x80000000, 0x80000000, 0)
+	TEST_RI(8, srai, 0xff000000, 0x80000000, 7)
+	TEST_RI(9, srai, 0xffffffff, 0x80000000, 31)
+	TEST_RI(10, srai, 0x7fffffff, 0x7fffffff, 0)
+	TEST_RI(11, srai, 0x00ffffff, 0x7fffffff, 7)
+	TEST_RI(12, srai, 0x00000000, 0x7fffffff, 31)
+	TEST_RI(13, srai, 0x12345678, 0x12345678, 0)
+	TEST_RI(14, srai, 0x002468ac, 0x12345678, 7)
+	TEST_RI(15, srai, 0x00000000, 0x12345678, 31)
+	TEST_RI(16, srai, 0xfffffffe, 0xfffffffe, 0)
+	TEST_RI(17, srai, 0xffffffff, 0xfffffffe, 7)
+	TEST_RI(18, srai, 0xffffffff, 0xfffffffe, 31)
+	TEST_RI_SRC1_EQ_DEST(19, srai, 0x00000001, 13, 3)
+	TEST_RI_ZERO_SRC1(20, srai, 0x00000000, 5)
+	TEST_RI_ZERO_DEST(21, srai, 33, 5)
+CONF_END

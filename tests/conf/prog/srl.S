@@ -1,0 +1,20 @@
+/* srl: logical shift right by rs2[4:0]. */
+#include "tests/conf/conf.h"
+CONF_BEGIN
+	TEST_RR(1, srl, 0x00000001, 0x80000000, 31)
+	TEST_RR(2, srl, 0x40000000, 0x80000000, 0xffffffe1)
+	TEST_RR(3, srl, 0x00000000, 0x00000000, 0x00000000)
+	TEST_RR(4, srl, 0x00000000, 0x00000001, 0x00000001)
+	TEST_RR(5, srl, 0x7fffffff, 0xffffffff, 0x00000001)
+	TEST_RR(6, srl, 0x00000001, 0x80000000, 0xffffffff)
+	TEST_RR(7, srl, 0x7fffffff, 0x7fffffff, 0x80000000)
+	TEST_RR(8, srl, 0x00001234, 0x12345678, 0x9abcdef0)
+	TEST_RR(9, srl, 0x00000001, 0xffff8000, 0x00007fff)
+	TEST_RR(10, srl, 0x00000000, 0x00000003, 0xfffffffd)
+	TEST_RR_SRC1_EQ_DEST(11, srl, 0x00000000, 13, 11)
+	TEST_RR_SRC2_EQ_DEST(12, srl, 0x00000000, 14, 11)
+	TEST_RR_SRC12_EQ_DEST(13, srl, 0x00000000, 13)
+	TEST_RR_ZERO_SRC1(14, srl, 0x00000000, 15)
+	TEST_RR_ZERO_SRC2(15, srl, 0x00000020, 32)
+	TEST_RR_ZERO_DEST(16, srl, 16, 30)
+CONF_END

@@ -1,0 +1,25 @@
+/* srli: logical shift right by the 5-bit immediate. */
+#include "tests/conf/conf.h"
+CONF_BEGIN
+	TEST_RI(1, srli, 0x00000001, 0x80000000, 31)
+	TEST_RI(2, srli, 0x00000000, 0x00000000, 0)
+	TEST_RI(3, srli, 0x00000000, 0x00000000, 1)
+	TEST_RI(4, srli, 0x00000000, 0x00000000, 7)
+	TEST_RI(5, srli, 0x00000000, 0x00000000, 14)
+	TEST_RI(6, srli, 0x00000000, 0x00000000, 31)
+	TEST_RI(7, srli, 0x80000000, 0x80000000, 0)
+	TEST_RI(8, srli, 0x01000000, 0x80000000, 7)
+	TEST_RI(9, srli, 0x00000001, 0x80000000, 31)
+	TEST_RI(10, srli, 0x7fffffff, 0x7fffffff, 0)
+	TEST_RI(11, srli, 0x00ffffff, 0x7fffffff, 7)
+	TEST_RI(12, srli, 0x00000000, 0x7fffffff, 31)
+	TEST_RI(13, srli, 0x12345678, 0x12345678, 0)
+	TEST_RI(14, srli, 0x002468ac, 0x12345678, 7)
+	TEST_RI(15, srli, 0x00000000, 0x12345678, 31)
+	TEST_RI(16, srli, 0xfffffffe, 0xfffffffe, 0)
+	TEST_RI(17, srli, 0x01ffffff, 0xfffffffe, 7)
+	TEST_RI(18, srli, 0x00000001, 0xfffffffe, 31)
+	TEST_RI_SRC1_EQ_DEST(19, srli, 0x00000001, 13, 3)
+	TEST_RI_ZERO_SRC1(20, srli, 0x00000000, 5)
+	TEST_RI_ZERO_DEST(21, srli, 33, 5)
+CONF_END
