@@ -83,6 +83,14 @@ for lab in "$@"; do
 		continue
 	fi
 	echo "ok   $lab: starter builds warning-free"
+	# A lab whose steps need a device of the host (steps: "needs: /dev/kvm")
+	# is graded only where it opens; elsewhere its own venue proves it.
+	need=$(awk '/^needs: /{print $2}' "labs/$lab/steps")
+	if [ -n "$need" ] && ! { [ -c "$need" ] && exec 3<>"$need"; } 2>/dev/null; then
+		echo "skip $lab: its steps need $need, which does not open here (make test-x86 runs it nested)"
+		continue
+	fi
+	exec 3>&-
 	steps=$(awk '/^step /{print $2}' "labs/$lab/steps")
 	for s in $steps; do
 		if grade_step "$tree" "$lab" "$s"; then

@@ -7,6 +7,9 @@
 #	show: a command that shows the step at work (run from the tree's top)
 #	hint: one line of hint
 #
+# and, before the steps, "needs: DEVICE" if the grader needs a device of
+# the host (lab kvm: /dev/kvm).
+#
 # Step N's checks are the Criterion tests of suite stepN in the lab's
 # grader (build/labs/bin/LAB).  Every step is printed with PASS or FAIL
 # and its points; the first failing step is explained (what failed, the
@@ -48,6 +51,14 @@ fi
 
 score=0 total=0 failed=0 explained=0
 echo "== lab $lab: $n steps"
+# A lab that needs a device of the host ("needs: /dev/kvm" in its steps)
+# says so before its steps fail for the want of it.
+need=$(awk '/^needs: /{print $2}' "$steps")
+if [ -n "$need" ] && ! { [ -c "$need" ] && exec 3<>"$need"; } 2>/dev/null; then
+	echo "== grading lab $lab needs $need, which does not open here: every step will fail;"
+	echo "   on a machine without it, make test-x86 runs the lab in its nested venue"
+fi
+exec 3>&-
 for ((i = 0; i < n; i++)); do
 	s=${num[i]}
 	[ -z "$only" ] || [ "$s" = "$only" ] || continue

@@ -19,11 +19,15 @@ $(B)/labs/lab.o: CFLAGS += $(LAB_DEFS)
 
 # $(call lab_grader,NAME): build/labs/bin/NAME from labs/NAME/*.c, with the
 # teaching kernel's runner (tests/kernel/krun.c) for whole-system steps.
+# A lab whose solution is a program of its own (labs/NAME/module.mk) names
+# its source LAB_NAME_PROGRAM (left out of the grader) and the objects the
+# grader links besides, LAB_NAME_OBJS.
 define lab_grader
-LAB_$(1)_SRCS := $$(wildcard labs/$(1)/*.c) labs/lab.c tests/kernel/krun.c
-$$(patsubst %.c,$(B)/%.o,$$(wildcard labs/$(1)/*.c)): CFLAGS += $(LAB_DEFS)
-$$(patsubst %.c,$(B)/%.o,$$(wildcard labs/$(1)/*.c)): labs/module.mk
-$(B)/labs/bin/$(1): $$(LAB_$(1)_SRCS:%.c=$(B)/%.o) $(TV_LIB)
+LAB_$(1)_GRADER := $$(filter-out $$(LAB_$(1)_PROGRAM),$$(wildcard labs/$(1)/*.c))
+LAB_$(1)_SRCS := $$(LAB_$(1)_GRADER) labs/lab.c tests/kernel/krun.c
+$$(patsubst %.c,$(B)/%.o,$$(LAB_$(1)_GRADER)): CFLAGS += $(LAB_DEFS)
+$$(patsubst %.c,$(B)/%.o,$$(LAB_$(1)_GRADER)): labs/module.mk
+$(B)/labs/bin/$(1): $$(LAB_$(1)_SRCS:%.c=$(B)/%.o) $$(LAB_$(1)_OBJS) $(TV_LIB)
 	@mkdir -p $$(dir $$@)
 	@$$(if $(Q),echo "  LD      $$@")
 	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -o $$@ $$^ -lcriterion $(LDLIBS)

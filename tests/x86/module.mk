@@ -1,7 +1,7 @@
 # tests/x86/: the x86 backend under nested virtualization (QEMU TCG with
 # AMD-V emulated, Debian's kernel and kvm modules in L1, trapvisor in L1
 # booting the same kernel as L2).  See tests/x86/run.sh.
-test-x86: $(B)/trapvisor $(B)/x86/explore.bin $(B)/tests/x86/tinybz
+test-x86: $(B)/trapvisor $(B)/x86/explore.bin $(B)/tests/x86/tinybz $(B)/labs/kvm/minikvm
 	$(Q)tests/x86/run.sh
 TEST_TARGETS += test-x86
 
@@ -20,6 +20,7 @@ $(eval $(call criterion_test,x86-unit,tests/x86/x86_unit.c tests/x86/tinybz.c \
 # The same test under Bochs (VT-x semantics, kvm-intel in L1): about 3-4
 # minutes on a 2-core machine, so it runs in `make test` too.  Needs bochs
 # bochs-term bochsbios vgabios isolinux syslinux-common xorriso (deps.sh).
-test-x86-vtx: $(B)/trapvisor $(B)/x86/explore.bin $(B)/tests/x86/tinybz
+test-x86-vtx: $(B)/trapvisor $(B)/x86/explore.bin $(B)/tests/x86/tinybz \
+	$(B)/labs/kvm/minikvm
 	$(Q)tests/x86/run.sh --venue bochs
 TEST_TARGETS += test-x86-vtx

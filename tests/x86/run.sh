@@ -13,6 +13,8 @@
 # bzImage of the unit tests (tests/x86/tinybz.c) booted in L1 with every
 # exit traced, and its run with --trace /dev/full ending in exit 2 (the
 # x86_kvm unit tests, proved here whether or not this host has /dev/kvm);
+# lab kvm's program (labs/kvm/minikvm.c), the solution printing its
+# guest's transcript and the starter cut from it stopping at step 1;
 # the L2 kernel's own lines for the command line and the e820 map
 # trapvisor gave it; the marker; trapvisor's clean exit (status 0); its
 # exit statistics.
@@ -29,6 +31,7 @@ cd "$(dirname "$0")/../.."
 B=build/x86
 TV=build/trapvisor
 TINYBZ=build/tests/x86/tinybz
+MINIKVM=build/labs/kvm/minikvm
 venue=tcg
 case "${1:-}" in
 --venue=*) venue=${1#--venue=} ;;
@@ -65,6 +68,7 @@ die() {
 
 [ -x "$TV" ] || die "$TV is not built (make build/trapvisor)"
 [ -x "$TINYBZ" ] || die "$TINYBZ is not built (make $TINYBZ)"
+[ -x "$MINIKVM" ] || die "$MINIKVM is not built (make $MINIKVM)"
 for tool in qemu-system-x86_64 busybox cpio dpkg-deb apt-get gzip; do
 	command -v "$tool" >/dev/null || die "$tool is missing (make deps installs it)"
 done
@@ -95,16 +99,34 @@ chmod +x "$l2/init"
 (cd "$l2" && find . | cpio -o -H newc --quiet | gzip -1) >"$W/l2.cpio.gz"
 stage "L2 initramfs"
 
-# 3. The L1 initramfs: busybox, kvm modules, trapvisor and the libraries
+# 3. Lab kvm's starter: the tree labs/cut.sh hands a student, and in it
+#    just the lab's program (static, like the solution: L1 is busybox).
+#    Only the project's tree can be cut (a starter tree has no git and
+#    no solution): there, L1 runs the tree's own program as both.
+kvm_starter=$W/kvm-starter
+if [ ! -f .lab ] && git rev-parse --is-inside-work-tree >/dev/null 2>&1; then
+	labs/cut.sh kvm "$kvm_starter" && make --no-print-directory -s -C "$kvm_starter" \
+		build/labs/kvm/minikvm >"$W/kvm-starter.log" 2>&1 ||
+		die "lab kvm's starter does not build (see $W/kvm-starter.log)"
+	kvm_starter_bin=$kvm_starter/$MINIKVM
+else
+	kvm_starter_bin=$MINIKVM
+fi
+stage "lab kvm starter"
+
+# 4. The L1 initramfs: busybox, kvm modules, trapvisor and the libraries
 #    it links (ldd), the explorer's guest programs, the L2 kernel + initrd,
 #    and two tiny bzImages: 300 OUTs to port 0x80 then a triple fault (301
-#    exits to trace), and 3000 OUTs (enough trace to fill a write buffer).
+#    exits to trace), and 3000 OUTs (enough trace to fill a write buffer);
+#    lab kvm's program, solution and starter.
 l1=$W/l1-root
 rm -rf "$l1" && mkdir -p "$l1"/{bin,proc,sys,dev,tmp,mod,x86}
 cp "$(command -v busybox)" "$l1/bin/busybox"
 cp "$moddir/virt/lib/irqbypass.ko" "$moddir/arch/x86/kvm/kvm.ko" \
 	"$moddir/arch/x86/kvm/kvm-amd.ko" "$moddir/arch/x86/kvm/kvm-intel.ko" "$l1/mod/"
 cp "$TV" "$l1/bin/trapvisor"
+cp "$MINIKVM" "$l1/bin/minikvm"
+cp "$kvm_starter_bin" "$l1/bin/minikvm-starter"
 [ -f build/x86/explore.bin ] || die "build/x86/explore.bin is not built (make build/x86/explore.bin)"
 mkdir -p "$l1/bin/x86" && cp build/x86/explore.bin "$l1/bin/x86/"
 ldd "$TV" | awk '/=>/ {print $3} /^\t\/lib/ {print $1}' | while read -r lib; do
@@ -141,6 +163,11 @@ timeout 60 trapvisor x86 --kernel /x86/tiny3000.bz --trace /dev/full --timeout 3
 	</dev/null >/dev/null 2>/tmp/tiny.err
 echo "L1: tiny-full status \$?"
 grep -v '^\$' /tmp/tiny.err | sed 's/^/L1: tiny-full stderr: /'
+echo "L1: minikvm begin \$(cut -d' ' -f1 /proc/uptime)"
+timeout 30 minikvm </dev/null >/tmp/mk.out 2>&1; echo "L1: minikvm status \$?"
+sed 's/^/L1: minikvm: /' /tmp/mk.out
+timeout 30 minikvm-starter </dev/null >/tmp/mk.out 2>&1; echo "L1: minikvm-starter status \$?"
+sed 's/^/L1: minikvm-starter: /' /tmp/mk.out
 if [ "${X86_TEST_ONLY:-}" = explore ]; then poweroff -f; fi
 echo "L1: boot begin \$(cut -d' ' -f1 /proc/uptime)"
 timeout $((L2_TIMEOUT + 30)) trapvisor x86 --kernel /x86/bzImage --initrd /x86/l2.cpio.gz \\
@@ -173,7 +200,7 @@ chmod +x "$l1/init"
 (cd "$l1" && find . | cpio -o -H newc --quiet | gzip -1) >"$W/l1.cpio.gz"
 stage "L1 initramfs"
 
-# 4. Boot L1: under QEMU's TCG with AMD-V emulated, or under Bochs with
+# 5. Boot L1: under QEMU's TCG with AMD-V emulated, or under Bochs with
 #    VT-x emulated (tests/x86/bochs.sh).  No network, no disk.
 log=$W/l1-console.log
 set +e
@@ -193,12 +220,13 @@ tr -d '\r' <"$log" >"$log.txt"
 stage "L1 boot + L2 run ($venue, rc $rc)"
 [ $rc -eq 124 ] && die "L1 did not finish in ${TIMEOUT}s; see $log.txt"
 # The stages inside L1, from L1's own clock (seconds since its boot).
-awk '/^L1: (explore|tiny|boot|walk|reboot) begin [0-9.]+/ { t[$2] = $4 }
+awk '/^L1: (explore|tiny|minikvm|boot|walk|reboot) begin [0-9.]+/ { t[$2] = $4 }
      /^L1: bad input checks [0-9.]+/ { t["end"] = $5 }
      END {
 	if (t["explore"] != "") printf "x86-test:   in L1: boot to /dev/kvm %19.1f s\n", t["explore"]
 	if (t["tiny"] != "")    printf "x86-test:   in L1: explorer %27.1f s\n", t["tiny"] - t["explore"]
-	if (t["boot"] != "")    printf "x86-test:   in L1: tiny bzImage, 2 runs %15.1f s\n", t["boot"] - t["tiny"]
+	if (t["minikvm"] != "") printf "x86-test:   in L1: tiny bzImage, 2 runs %15.1f s\n", t["minikvm"] - t["tiny"]
+	if (t["boot"] != "")    printf "x86-test:   in L1: lab kvm, 2 runs %20.1f s\n", t["boot"] - t["minikvm"]
 	if (t["walk"] != "")    printf "x86-test:   in L1: L2 Linux boot to power-off %9.1f s\n", t["walk"] - t["boot"]
 	else if (t["end"] != "" && t["boot"] != "") printf "x86-test:   in L1: L2 Linux boot to power-off %9.1f s\n", t["end"] - t["boot"]
 	if (t["reboot"] != "")  printf "x86-test:   in L1: L2 boot to walk stop %15.1f s\n", t["reboot"] - t["walk"]
@@ -206,7 +234,7 @@ awk '/^L1: (explore|tiny|boot|walk|reboot) begin [0-9.]+/ { t[$2] = $4 }
      }' "$log.txt"
 [ $rc -eq 124 ] && die "L1 did not finish in ${TIMEOUT}s; see $log.txt"
 
-# 5. Checks.
+# 6. Checks.
 pass=0 fail=0
 check() { # check DESCRIPTION REGEX [absent]: a line matches REGEX (absent: none does)
 	local want=0 got=0 why="no line matching"
@@ -245,6 +273,12 @@ check "tiny bzImage: --trace /dev/full says so in one line" \
 	"L1: tiny-full stderr: trapvisor: --trace /dev/full: write failed: No space left on device"
 check "tiny bzImage: --trace /dev/full prints no stop line" \
 	"L1: tiny-full stderr: .*exits to user space" absent
+check "lab kvm: the solution's guest transcript" "^L1: minikvm: Hello from real mode! 6 \\* 7 = 42$"
+check "lab kvm: the solution exits 0" "L1: minikvm status 0"
+if [ "$kvm_starter_bin" != "$MINIKVM" ]; then
+check "lab kvm: the starter stops at step 1, in one line" "^L1: minikvm-starter: minikvm: step 1 not written"
+check "lab kvm: the starter exits 1 (no hang)" "L1: minikvm-starter status 1"
+fi
 check "L2 kernel started" "Linux version $kver"
 check "L2 command line from trapvisor" "Command line: console=ttyS0 reboot=k $L2_APPEND"
 check "L2 e820 low RAM" "BIOS-e820: \[mem 0x0000000000000000-0x000000000009fbff\] usable"
