@@ -14,7 +14,7 @@
 #
 # Adding a target: write fuzz_<name>.c, add <name> to FUZZ_TARGETS, and give it
 # seeds in seeds.sh.
-FUZZ_TARGETS := elf bzimage x86boot gdb dbgcmd
+FUZZ_TARGETS := elf bzimage x86boot gdb dbgcmd qcow2
 
 FUZZ_CC    := clang
 FUZZ_TIME  ?= 60

@@ -97,5 +97,15 @@ dbgcmd) # the debugger sessions docs/debugger.md shows (its "(tv) " lines), one
     printf '%s\n' "$cmd" >"$dir/cmd-$cmd"; done
   printf 'break main\nstepi 3\nx/4i $pc\ninfo regs\nwalk $sp\nvm 0\ntrace 2\ndelete\n' >"$dir/mix"
   printf 'catch trap ecall-from-U\ncontinue\ninfo shadow\nwatch 0x80001000\nnext\n' >"$dir/mix2" ;;
+qcow2) # images made by QEMU's own qemu-img and qemu-io (small clusters keep them
+  # a few KiB): empty, written, with a backing file, version 2 and 3
+  command -v qemu-img >/dev/null || { echo "seeds: qemu-img is missing" >&2; exit 1; }
+  q() { qemu-img "$@" >/dev/null; }
+  q create -f qcow2 -o cluster_size=512 "$dir/empty" 64K
+  q create -f qcow2 -o cluster_size=512,compat=0.10 "$dir/v2" 64K
+  q create -f qcow2 -o cluster_size=1024,refcount_bits=8 "$dir/ref8" 128K
+  q create -f qcow2 -o cluster_size=512 "$dir/written" 64K
+  qemu-io -f qcow2 -c 'write -P 0xab 0 2k' -c 'write -P 0x5a 40k 1k' "$dir/written" >/dev/null
+  q create -f qcow2 -o cluster_size=512 -b empty -F qcow2 "$dir/overlay" 64K ;;
 *) echo "seeds: no seeds for fuzz target '$t'" >&2; exit 2 ;;
 esac
