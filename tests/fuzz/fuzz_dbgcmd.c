@@ -14,33 +14,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "viz/cli.h"
-#include "viz/dbg.h"
+#include "tests/fuzz/fuzz_dbg.h"
 
 #define FUZZ_DBG_MAX_LINES 16
 
-static void fuzz_console(void *ctx, uint8_t ch)
-{
-	(void)ctx;
-	(void)ch;
-}
-
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	static FILE *devnull;
-	if (!devnull && !(devnull = fopen("/dev/null", "w")))
-		abort();
-	const char *guest = getenv("FUZZ_DBG_GUEST");
-	struct viz_cli cli;
-	viz_cli_init(&cli);
-	if (viz_cli_option(&cli, VIZ_OPT_MEM, "4M", "debug") != 1 || /* small: fast to open */
-	    viz_cli_option(&cli, 1, guest ? guest : "build/tests/guest/paging.elf", "debug") != 1 ||
-	    viz_cli_done(&cli, 0, NULL, "debug"))
-		abort();
-	struct dbg *d = calloc(1, sizeof(*d));
-	if (!d || dbg_open(d, &cli.cfg, fuzz_console, NULL))
-		abort();
-	d->out = devnull;
+	struct dbg *d = fuzz_dbg_open("FUZZ_DBG_GUEST");
 	char *text = strndup((const char *)data, size);
 	int lines = 0;
 	for (char *save, *line = strtok_r(text, "\n", &save); line && lines < FUZZ_DBG_MAX_LINES;
@@ -50,7 +30,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		dbg_exec(d, line);
 	}
 	free(text);
-	dbg_close(d);
-	free(d);
+	fuzz_dbg_close(d);
 	return 0;
 }

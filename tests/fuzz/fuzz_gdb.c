@@ -15,36 +15,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "viz/cli.h"
-#include "viz/dbg.h"
+#include "tests/fuzz/fuzz_dbg.h"
 #include "viz/gdb.h"
-
-static void fuzz_console(void *ctx, uint8_t ch)
-{
-	(void)ctx;
-	(void)ch;
-}
-
-/* A fresh session for each input, so that every input starts from the
- * same state; opened only when the input holds a packet. */
-static struct dbg *fuzz_gdb_session(void)
-{
-	static FILE *devnull;
-	if (!devnull && !(devnull = fopen("/dev/null", "w")))
-		abort();
-	const char *guest = getenv("FUZZ_GDB_GUEST");
-	struct viz_cli cli;
-	viz_cli_init(&cli);
-	if (viz_cli_option(&cli, VIZ_OPT_MEM, "4M", "debug") != 1 ||
-	    viz_cli_option(&cli, 1, guest ? guest : "build/tests/guest/paging.elf", "debug") != 1 ||
-	    viz_cli_done(&cli, 0, NULL, "debug"))
-		abort();
-	struct dbg *d = calloc(1, sizeof(*d));
-	if (!d || dbg_open(d, &cli.cfg, fuzz_console, NULL))
-		abort();
-	d->out = devnull;
-	return d;
-}
 
 static bool fuzz_gdb_resumes(const char *pkt)
 {
@@ -69,7 +41,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (fuzz_gdb_resumes(rx.body))
 			continue;
 		if (!d)
-			d = fuzz_gdb_session();
+			d = fuzz_dbg_open("FUZZ_GDB_GUEST");
 		out[0] = 0;
 		enum gdb_action act = gdb_answer(d, rx.body, out);
 		if (strlen(out) >= sizeof(out))
@@ -77,9 +49,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (act == GDB_REPLY_END || act == GDB_END)
 			break; /* the session ends, as the stub would end it */
 	}
-	if (d) {
-		dbg_close(d);
-		free(d);
-	}
+	if (d)
+		fuzz_dbg_close(d);
 	return 0;
 }
