@@ -169,6 +169,27 @@ int run_parse_trace_limit(const char *s, uint64_t *bytes)
 	return 0;
 }
 
+int run_parse_disk(char *arg, struct disk_spec disks[RUN_MAX_DISKS], int *ndisks, const char *cmd)
+{
+	if (*ndisks == RUN_MAX_DISKS) {
+		fprintf(stderr, "trapvisor %s: at most %d disks per guest\n", cmd, RUN_MAX_DISKS);
+		return -1;
+	}
+	if (disk_parse_spec(arg, &disks[*ndisks]))
+		return -1;
+	(*ndisks)++;
+	return 0;
+}
+
+int run_parse_net(const char *arg, const char *cmd)
+{
+	if (strcmp(arg, "switch")) {
+		fprintf(stderr, "trapvisor %s: --net %s: the one network is 'switch'\n", cmd, arg);
+		return -1;
+	}
+	return 0;
+}
+
 /* One more guest for cfg, with the *ndisks --disk options given since
  * the last guest (which then belong to it: *ndisks becomes 0); -1 (and
  * the reason on stderr) if there are too many. */
@@ -240,23 +261,13 @@ int cmd_run(int argc, char **argv)
 				return TV_EXIT_USAGE;
 			break;
 		case OPT_NET:
-			if (strcmp(optarg, "switch")) {
-				fprintf(stderr,
-					"trapvisor run: --net %s: the one network is 'switch'\n",
-					optarg);
+			if (run_parse_net(optarg, "run"))
 				return TV_EXIT_USAGE;
-			}
 			net = true;
 			break;
 		case OPT_DISK:
-			if (ndisks == RUN_MAX_DISKS) {
-				fprintf(stderr, "trapvisor run: at most %d disks per guest\n",
-					RUN_MAX_DISKS);
+			if (run_parse_disk(optarg, disks, &ndisks, "run"))
 				return TV_EXIT_USAGE;
-			}
-			if (disk_parse_spec(optarg, &disks[ndisks]))
-				return TV_EXIT_USAGE;
-			ndisks++;
 			break;
 		case OPT_MODE: cfg.mode = optarg; break;
 		case OPT_MEM:

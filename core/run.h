@@ -79,6 +79,10 @@ const struct run_mode *run_find_mode(const char *name);
 
 /* The bare board (isa-toy, no monitor). */
 int run_bare(const struct run_config *cfg);
+/* --net switch on the bare board `p`: a virtio-net card on a switch of
+ * its own (one VM, nobody to talk to).  0, or -1 after a message. */
+struct platform;
+int run_bare_net(struct platform *p);
 /* The trap-and-emulate monitor with shadow page tables (core/), plain,
  * with binary translation, or for a paravirtualized guest. */
 int run_trap(const struct run_config *cfg);
@@ -100,5 +104,12 @@ int run_parse_size(const char *s, uint64_t *out);
  * a size of at least TRACE_LIMIT_MIN.  0 with *bytes set, or -1 after one
  * line on stderr naming the option. */
 int run_parse_trace_limit(const char *s, uint64_t *bytes);
+
+/* --disk SPEC and --net NET, for every command that builds VMs (run,
+ * debug, walk): the disk is parsed (disk_parse_spec) into the next free
+ * entry of disks[], *ndisks counting them; the one network is "switch".
+ * 0, or -1 after one line on stderr naming `cmd`. */
+int run_parse_disk(char *arg, struct disk_spec disks[RUN_MAX_DISKS], int *ndisks, const char *cmd);
+int run_parse_net(const char *arg, const char *cmd);
 
 #endif

@@ -62,6 +62,15 @@ static void run_bare_counts(const struct machine *m, double seconds, struct run_
 	out->ns = (uint64_t)(seconds * 1e9);
 }
 
+int run_bare_net(struct platform *p)
+{
+	/* A switch with one port, its own: the card works, frames go nowhere. */
+	static struct netswitch sw;
+	static const uint8_t mac[6] = { 0x52, 0x54, 0x00, 0x12, 0x34, 0x56 };
+	netswitch_init(&sw);
+	return platform_add_net(p, &sw, mac, "vm0");
+}
+
 int run_bare(const struct run_config *cfg)
 {
 	if (cfg->nguests != 1) {
@@ -88,11 +97,7 @@ int run_bare(const struct run_config *cfg)
 		free(m);
 		return TV_EXIT_USAGE;
 	}
-	/* --net switch on the bare machine: a switch with one port, its own. */
-	static struct netswitch sw;
-	static const uint8_t mac[6] = { 0x52, 0x54, 0x00, 0x12, 0x34, 0x56 };
-	netswitch_init(&sw);
-	if (cfg->guest[0].net && platform_add_net(&m->plat, &sw, mac, "vm0")) {
+	if (cfg->guest[0].net && run_bare_net(&m->plat)) {
 		machine_destroy(m);
 		free(m);
 		return TV_EXIT_USAGE;

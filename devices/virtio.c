@@ -14,7 +14,7 @@
 
 /* Little-endian loads and stores of guest memory (the rings are LE by
  * the spec, whatever the host). */
-static int virtio_load(struct virtio_dev *d, uint64_t gpa, unsigned size, uint64_t *val)
+static int virtio_load(const struct virtio_dev *d, uint64_t gpa, unsigned size, uint64_t *val)
 {
 	uint8_t b[8];
 	if (d->mem.read(d->mem.ctx, gpa, b, size))
@@ -270,4 +270,50 @@ bool virtio_config_bytes(const uint8_t *cfg, uint32_t cfglen, uint32_t off, unsi
 	for (unsigned i = 0; i < size; i++)
 		*val |= (uint32_t)cfg[off + i] << (8 * i);
 	return true;
+}
+
+/* The inspectors' view: the same little-endian loads, on a const
+ * device, after checking that the queue exists and is set up. */
+static const struct virtq *virtq_peek(const struct virtio_dev *d, unsigned q)
+{
+	if (q >= d->nqueues || !d->vq[q].num)
+		return NULL;
+	return &d->vq[q];
+}
+
+int virtq_peek_idx(const struct virtio_dev *d, unsigned q, uint16_t *avail_idx, uint16_t *used_idx)
+{
+	const struct virtq *vq = virtq_peek(d, q);
+	uint64_t a, u;
+	/* avail: flags16 then idx16; used: the same. */
+	if (!vq || virtio_load(d, vq->avail + 2, 2, &a) || virtio_load(d, vq->used + 2, 2, &u))
+		return -1;
+	*avail_idx = (uint16_t)a;
+	*used_idx = (uint16_t)u;
+	return 0;
+}
+
+int virtq_peek_desc(const struct virtio_dev *d, unsigned q, uint16_t i, struct virtq_desc *out)
+{
+	const struct virtq *vq = virtq_peek(d, q);
+	uint64_t addr, len, flags, next;
+	if (!vq || i >= vq->num)
+		return -1;
+	uint64_t at = vq->desc + (uint64_t)i * VIRTQ_DESC_SIZE;
+	if (virtio_load(d, at, 8, &addr) || virtio_load(d, at + 8, 4, &len) ||
+	    virtio_load(d, at + 12, 2, &flags) || virtio_load(d, at + 14, 2, &next))
+		return -1;
+	*out = (struct virtq_desc){ addr, (uint32_t)len, (uint16_t)flags, (uint16_t)next };
+	return 0;
+}
+
+int virtq_peek_avail(const struct virtio_dev *d, unsigned q, uint16_t slot, uint16_t *head)
+{
+	const struct virtq *vq = virtq_peek(d, q);
+	uint64_t h;
+	/* avail->ring[] starts after flags16 and idx16. */
+	if (!vq || virtio_load(d, vq->avail + 4 + 2u * (slot % vq->num), 2, &h))
+		return -1;
+	*head = (uint16_t)h;
+	return 0;
 }

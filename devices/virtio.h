@@ -204,4 +204,23 @@ int virtio_dev_fail(struct virtio_dev *d, const char *why);
 /* The device is live: the driver said DRIVER_OK and it has not failed. */
 bool virtio_dev_live(const struct virtio_dev *d);
 
+/* --- for inspectors (the debugger's `info virtq`): read-only --- */
+
+/* One descriptor as it stands in the guest's table. */
+struct virtq_desc {
+	uint64_t addr;
+	uint32_t len;
+	uint16_t flags, next;
+};
+
+/* The driver's avail->idx and the used->idx of queue `q`, as they stand
+ * in guest memory now.  0, or -1 if the queue is not set up or the ring
+ * is not in guest RAM.  Changes nothing, not even the device's copies. */
+int virtq_peek_idx(const struct virtio_dev *d, unsigned q, uint16_t *avail_idx, uint16_t *used_idx);
+
+/* Descriptor `i` of queue `q` (i < num), and the head of avail ring
+ * entry `slot` (taken modulo num).  0, or -1 as virtq_peek_idx. */
+int virtq_peek_desc(const struct virtio_dev *d, unsigned q, uint16_t i, struct virtq_desc *out);
+int virtq_peek_avail(const struct virtio_dev *d, unsigned q, uint16_t slot, uint16_t *head);
+
 #endif

@@ -18,7 +18,7 @@ void viz_cli_init(struct viz_cli *c)
 			       .ram_size = BOARD_RAM_DEFAULT };
 }
 
-int viz_cli_option(struct viz_cli *c, int code, const char *arg, const char *cmd)
+int viz_cli_option(struct viz_cli *c, int code, char *arg, const char *cmd)
 {
 	uint64_t v;
 	switch (code) {
@@ -30,6 +30,11 @@ int viz_cli_option(struct viz_cli *c, int code, const char *arg, const char *cmd
 		c->cfg.guest[c->cfg.nguests].elf_path = arg;
 		c->cfg.guest[c->cfg.nguests].bootargs = c->bootargs;
 		c->cfg.guest[c->cfg.nguests].ram_size = c->ram_size;
+		memcpy(c->cfg.guest[c->cfg.nguests].disks, c->disks, sizeof(c->disks));
+		c->cfg.guest[c->cfg.nguests].ndisks = c->ndisks;
+		c->cfg.guest[c->cfg.nguests].net = c->net;
+		c->ndisks = 0;
+		c->net = false;
 		c->cfg.nguests++;
 		return 1;
 	case VIZ_OPT_MODE:
@@ -56,6 +61,12 @@ int viz_cli_option(struct viz_cli *c, int code, const char *arg, const char *cmd
 		}
 		c->cfg.legacy = !strcmp(arg, "legacy");
 		return 1;
+	case VIZ_OPT_DISK: return run_parse_disk(arg, c->disks, &c->ndisks, cmd) ? -1 : 1;
+	case VIZ_OPT_NET:
+		if (run_parse_net(arg, cmd))
+			return -1;
+		c->net = true;
+		return 1;
 	case VIZ_OPT_TRACE: c->cfg.trace_path = arg; return 1;
 	case VIZ_OPT_TRACE_LIMIT: return run_parse_trace_limit(arg, &c->cfg.trace_limit) ? -1 : 1;
 	}
@@ -67,6 +78,11 @@ int viz_cli_done(struct viz_cli *c, int argc, char **argv, const char *cmd)
 	for (; optind < argc; optind++)
 		if (viz_cli_option(c, 1, argv[optind], cmd) < 0)
 			return -1;
+	if (c->ndisks || c->net) {
+		fprintf(stderr, "trapvisor %s: --%s comes after the last guest\n", cmd,
+			c->ndisks ? "disk" : "net");
+		return -1;
+	}
 	if (!c->cfg.nguests) {
 		fprintf(stderr, "trapvisor %s: no guest ELF given (try --help)\n", cmd);
 		return -1;

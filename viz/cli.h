@@ -1,7 +1,7 @@
 /*
  * cli.h -- the options `trapvisor debug` and `trapvisor walk` share with
- * `trapvisor run`: --mode, --mem, --append, --trace, --trace-limit and
- * the guest ELFs (options before each ELF apply to it and the ones after
+ * `trapvisor run`: --mode, --mem, --append, --trace, --trace-limit,
+ * --disk, --net and the guest ELFs (options before each ELF apply to it and the ones after
  * it).
  */
 #ifndef VIZ_CLI_H
@@ -20,6 +20,8 @@ enum {
 	VIZ_OPT_TRACE,
 	VIZ_OPT_TRACE_LIMIT,
 	VIZ_OPT_ISA,
+	VIZ_OPT_DISK,
+	VIZ_OPT_NET,
 	VIZ_OPT_OWN,
 };
 
@@ -30,6 +32,8 @@ enum {
 	    { "trace", required_argument, NULL, VIZ_OPT_TRACE },             \
 	    { "trace-limit", required_argument, NULL, VIZ_OPT_TRACE_LIMIT }, \
 	    { "isa", required_argument, NULL, VIZ_OPT_ISA },                 \
+	    { "disk", required_argument, NULL, VIZ_OPT_DISK },               \
+	    { "net", required_argument, NULL, VIZ_OPT_NET },                 \
 	{                                                                    \
 		"help", no_argument, NULL, 'h'                               \
 	}
@@ -41,12 +45,19 @@ enum {
 	"  --append ARGS    kernel command line (/chosen/bootargs)\n"                    \
 	"  --trace FILE     also write the monitor's events to FILE (JSON Lines)\n"      \
 	"  --trace-limit SIZE  cap FILE at SIZE bytes (default 256M, 0 = no cap),\n"     \
-	"                   as `trapvisor run` does\n"
+	"                   as `trapvisor run` does\n"                                   \
+	"  --disk FILE[,ro]...  a disk image for the next guest, as `trapvisor run`\n"   \
+	"  --net switch     a virtio-net card for the next guest, as `trapvisor run`\n"
 
 struct viz_cli {
 	struct viz_config cfg;
 	uint32_t ram_size;    /* for the next guest */
 	const char *bootargs; /* for the next guest */
+	/* --disk and --net given since the last guest: they belong to the
+	 * next one only (a device belongs to one VM). */
+	struct disk_spec disks[RUN_MAX_DISKS];
+	int ndisks;
+	bool net;
 };
 
 void viz_cli_init(struct viz_cli *c);
@@ -54,7 +65,7 @@ void viz_cli_init(struct viz_cli *c);
 /* Handle getopt_long's code `code` (with optarg `arg`) if it is a shared
  * option or a guest (code 1, from the "-" optstring).  Returns 1 if it
  * was handled, 0 if it is not ours, -1 after a message if it is bad. */
-int viz_cli_option(struct viz_cli *c, int code, const char *arg, const char *cmd);
+int viz_cli_option(struct viz_cli *c, int code, char *arg, const char *cmd);
 
 /* After the getopt_long loop: the words left from optind on (those after
  * "--") are guest ELFs too; -1 with a message if there are too many or no

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "core/monitor.h"
+#include "isa-toy/platform.h"
 #include "viz/cli.h"
 #include "viz/cmds.h"
 #include "viz/dot.h"
@@ -175,8 +176,105 @@ static void dbg_info_break(struct dbg *d)
 		fprintf(d->out, "    catch  any trap\n");
 }
 
+/* --- info virtq --- */
+
+#define DBG_VIRTQ_DESCS 8 /* descriptors shown of the last chain taken */
+
+static void dbg_virtq_status(struct dbg *d, uint32_t st)
+{
+	static const struct {
+		uint32_t bit;
+		const char *name;
+	} bits[] = {
+		{ VIRTIO_STATUS_ACKNOWLEDGE, "ACKNOWLEDGE" },
+		{ VIRTIO_STATUS_DRIVER, "DRIVER" },
+		{ VIRTIO_STATUS_FEATURES_OK, "FEATURES_OK" },
+		{ VIRTIO_STATUS_DRIVER_OK, "DRIVER_OK" },
+		{ VIRTIO_STATUS_DEVICE_NEEDS_RESET, "DEVICE_NEEDS_RESET" },
+		{ VIRTIO_STATUS_FAILED, "FAILED" },
+	};
+	fprintf(d->out, "  status 0x%02x", st);
+	for (size_t i = 0; i < sizeof(bits) / sizeof(bits[0]); i++)
+		if (st & bits[i].bit)
+			fprintf(d->out, " %s", bits[i].name);
+	fprintf(d->out, "%s\n", st ? "" : " (reset: no driver yet)");
+}
+
+/* One queue: where its rings are, how far driver and device got, and the
+ * chain the device took last (the avail entry just before last_avail). */
+static void dbg_virtq_queue(struct dbg *d, const struct virtio_dev *v, unsigned q)
+{
+	const struct virtq *vq = &v->vq[q];
+	uint16_t avail_idx, used_idx, head;
+	if (!vq->num) {
+		fprintf(d->out, "  queue %u: not set up\n", q);
+		return;
+	}
+	fprintf(d->out,
+		"  queue %u: size %u%s, desc 0x%08" PRIx64 " avail 0x%08" PRIx64
+		" used 0x%08" PRIx64 "\n",
+		q, vq->num, vq->ready ? "" : " (not ready)", vq->desc, vq->avail, vq->used);
+	if (virtq_peek_idx(v, q, &avail_idx, &used_idx)) {
+		fprintf(d->out, "    rings not in guest RAM\n");
+		return;
+	}
+	/* avail idx: chains the driver offered; last seen: chains the device
+	 * took; used idx: chains it gave back (all counted mod 2^16). */
+	fprintf(d->out, "    avail idx %u, used idx %u, device last seen %u (used copy %u)\n",
+		avail_idx, used_idx, vq->last_avail, vq->used_idx);
+	if (vq->last_avail == 0 || virtq_peek_avail(v, q, (uint16_t)(vq->last_avail - 1), &head))
+		return;
+	fprintf(d->out, "    last chain taken, head %u:\n", head);
+	struct virtq_desc desc;
+	uint16_t i = head;
+	for (int n = 0; n < DBG_VIRTQ_DESCS && !virtq_peek_desc(v, q, i, &desc); n++) {
+		fprintf(d->out,
+			"      desc %-3u addr 0x%08" PRIx64 " len %-6u flags 0x%x%s%s next %u\n", i,
+			desc.addr, desc.len, desc.flags,
+			desc.flags & VIRTQ_DESC_F_NEXT ? " NEXT" : "",
+			desc.flags & VIRTQ_DESC_F_WRITE ? " WRITE" : "", desc.next);
+		if (!(desc.flags & VIRTQ_DESC_F_NEXT))
+			break;
+		i = desc.next;
+	}
+}
+
+/* info virtq [DEVICE]: every virtio device of the inspected VM (DEVICE: a
+ * slot number or a model name such as virtio-blk picks some). */
+static int dbg_info_virtq(struct dbg *d, const char *which)
+{
+	const struct platform *p = d->t.ops->plat(&d->t);
+	int shown = 0;
+	for (int s = 0; s < BOARD_VIRTIO_SLOTS; s++) {
+		const struct virtio_dev *v = p->virtio[s].dev;
+		char slot[16];
+		snprintf(slot, sizeof(slot), "%d", s);
+		if (!v || !v->ops || (which && strcmp(which, slot) && strcmp(which, v->ops->name)))
+			continue;
+		shown++;
+		fprintf(d->out, "virtio slot %d (0x%08x): %s\n", s,
+			BOARD_VIRTIO_BASE + (uint32_t)s * BOARD_VIRTIO_SIZE, v->ops->name);
+		dbg_virtq_status(d, v->status);
+		fprintf(d->out, "  features offered 0x%016" PRIx64 ", accepted 0x%016" PRIx64 "\n",
+			v->host_features, v->driver_features);
+		if (v->error)
+			fprintf(d->out, "  gave up: %s\n", v->error);
+		for (unsigned q = 0; q < v->nqueues; q++)
+			dbg_virtq_queue(d, v, q);
+	}
+	if (shown)
+		return 0;
+	if (which)
+		fprintf(d->out, "info virtq: no virtio device '%s' in this VM\n", which);
+	else
+		fprintf(d->out, "no virtio devices in this VM\n");
+	return which ? -1 : 0;
+}
+
 int dbg_cmd_info(struct dbg *d, int argc, char **argv)
 {
+	if (argc > 1 && !strcmp(argv[1], "virtq"))
+		return dbg_info_virtq(d, argc > 2 ? argv[2] : NULL);
 	static const struct {
 		const char *what;
 		void (*fn)(struct dbg *d);
@@ -192,7 +290,7 @@ int dbg_cmd_info(struct dbg *d, int argc, char **argv)
 			parts[i].fn(d);
 			return 0;
 		}
-	fprintf(d->out, "info: which? regs, csr, vcpu, tlb, shadow, vms or break\n");
+	fprintf(d->out, "info: which? regs, csr, vcpu, tlb, shadow, vms, break or virtq\n");
 	return -1;
 }
 

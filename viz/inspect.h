@@ -24,6 +24,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "core/run.h"
 #include "core/trace.h"
 #include "isa-toy/cpu.h"
 #include "isa-toy/elf_load.h"
@@ -31,6 +32,7 @@
 
 struct machine;
 struct monitor;
+struct platform;
 
 #define VIZ_MAX_GUESTS 8
 
@@ -41,6 +43,9 @@ struct viz_config {
 	struct {
 		const char *elf_path, *bootargs;
 		uint32_t ram_size;
+		struct disk_spec disks[RUN_MAX_DISKS]; /* --disk, as `run` */
+		int ndisks;
+		bool net; /* --net switch */
 	} guest[VIZ_MAX_GUESTS];
 	int nguests;
 	const char *trace_path; /* --trace FILE, or NULL */
@@ -82,6 +87,8 @@ struct viz_ops {
 	 * of trap number `i` (0, or -1 if no longer known). */
 	uint64_t (*trap_count)(const struct viz_target *t);
 	int (*trap_cause)(const struct viz_target *t, uint64_t i, uint32_t *cause);
+	/* The board of the guest being inspected: its devices (info virtq). */
+	const struct platform *(*plat)(const struct viz_target *t);
 	/* Exit status of the guest being inspected, if it shut down. */
 	bool (*halted)(const struct viz_target *t, int *exit_code);
 

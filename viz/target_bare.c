@@ -30,8 +30,16 @@ static int bare_open(struct viz_target *t, const struct viz_config *cfg)
 		.input_fd = -1, /* the terminal belongs to the debugger */
 		.output = t->console,
 		.output_ctx = t->console_ctx,
+		.disks = cfg->guest[0].disks,
+		.ndisks = cfg->guest[0].ndisks,
 	};
 	if (machine_create(m, &mc)) {
+		free(m);
+		return -1;
+	}
+	/* --net switch: as `trapvisor run` gives it. */
+	if (cfg->guest[0].net && run_bare_net(&m->plat)) {
+		machine_destroy(m);
 		free(m);
 		return -1;
 	}
@@ -46,6 +54,11 @@ static void bare_close(struct viz_target *t)
 	machine_destroy(t->m);
 	free(t->m);
 	t->m = NULL;
+}
+
+static const struct platform *bare_plat(const struct viz_target *t)
+{
+	return &t->m->plat;
 }
 
 static const struct cpu *bare_hart(const struct viz_target *t)
@@ -142,6 +155,7 @@ static int bare_select_vm(struct viz_target *t, int i)
 const struct viz_ops viz_bare_ops = {
 	.mode = "bare",
 	.open = bare_open,
+	.plat = bare_plat,
 	.close = bare_close,
 	.hart = bare_hart,
 	.guest_regs = bare_guest_regs,

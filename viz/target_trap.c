@@ -20,6 +20,16 @@ static const struct vm *trap_vm(const struct viz_target *t)
 	return t->mon->vm[t->vm];
 }
 
+/* The switch joining the VMs given --net switch (one target at a time). */
+static struct netswitch trap_switch;
+static const char *const port_names[VIZ_MAX_GUESTS] = { "vm0", "vm1", "vm2", "vm3",
+							"vm4", "vm5", "vm6", "vm7" };
+
+static const struct platform *trap_plat(const struct viz_target *t)
+{
+	return &trap_vm(t)->plat;
+}
+
 static int trap_open(struct viz_target *t, const struct viz_config *cfg)
 {
 	struct monitor *mon = calloc(1, sizeof(*mon));
@@ -41,6 +51,7 @@ static int trap_open(struct viz_target *t, const struct viz_config *cfg)
 	if (trace_open(&mon->trace, cfg->trace_path))
 		goto out;
 	trace_set_limit(&mon->trace, cfg->trace_limit);
+	netswitch_init(&trap_switch);
 	mon->tracing = true; /* the ring feeds the trace pane and `catch` */
 	for (int i = 0; i < cfg->nguests; i++) {
 		struct vm_config vc = { cfg->guest[i].elf_path, cfg->guest[i].ram_size,
@@ -50,6 +61,12 @@ static int trap_open(struct viz_target *t, const struct viz_config *cfg)
 			goto out;
 		mon->vm[i] = vm;
 		mon->nvm = i + 1;
+		/* Disks and the switch, as `trapvisor run` gives them. */
+		uint8_t mac[6] = { 0x52, 0x54, 0x00, 0x12, 0x34, (uint8_t)(0x56 + i) };
+		if (platform_add_disks(&vm->plat, cfg->guest[i].disks, cfg->guest[i].ndisks) ||
+		    (cfg->guest[i].net &&
+		     platform_add_net(&vm->plat, &trap_switch, mac, port_names[i])))
+			goto out;
 		/* The console goes to the debugger, not straight to stdout. */
 		if (t->console) {
 			vm->plat.output = t->console;
@@ -195,6 +212,7 @@ const struct viz_ops viz_trap_ops = {
 	.mode = "trap",
 	.monitor = true,
 	.open = trap_open,
+	.plat = trap_plat,
 	.close = trap_close,
 	.hart = trap_hart,
 	.guest_regs = trap_guest_regs,
