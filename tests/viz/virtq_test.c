@@ -89,6 +89,27 @@ Test(virtq, a_vm_without_virtio_devices_says_so)
 	runner_free(&r);
 }
 
+Test(virtq, each_vm_shows_its_own_devices)
+{
+	/* --disk before the second guest belongs to it alone; before the
+	 * driver runs, the device is in reset and its queue not set up. */
+	char img[32], opts[200];
+	struct runner_result r;
+	virtq_t_image(img);
+	snprintf(opts, sizeof(opts), KERNEL " --disk %s " KERNEL, img);
+	viz_t_batch(opts, "help info\ninfo virtq\nvm 1\ninfo virtq\n", &r);
+	unlink(img);
+	cr_assert_eq(r.status, 0, "%s\nstderr: %s", r.out, r.err);
+	cr_expect(strstr(r.out, "|virtq [DEVICE]: "), "help info does not list virtq:\n%s", r.out);
+	cr_expect(strstr(r.out, "(tv) info virtq\nno virtio devices in this VM\n(tv) vm 1\n"), "%s",
+		  r.out);
+	cr_expect(strstr(r.out, "virtio slot 0 (0x10001000): virtio-blk\n"
+				"  status 0x00 (reset: no driver yet)\n"),
+		  "%s", r.out);
+	cr_expect(strstr(r.out, "  queue 0: not set up\n"), "%s", r.out);
+	runner_free(&r);
+}
+
 Test(virtq, bad_disk_and_net_options_exit_2)
 {
 	viz_t_expect_exit(TV " debug --net hub " KERNEL, "", 2,
