@@ -26,11 +26,14 @@ static struct dbg *fuzz_dbg_open(const char *env)
 	static FILE *devnull;
 	if (!devnull && !(devnull = fopen("/dev/null", "w")))
 		abort();
-	const char *guest = getenv(env);
+	/* Option values as a command line would give them: writable strings
+	 * (viz_cli_option may cut one up, as it does --disk's). */
+	static char mem[] = "4M", paging[] = "build/tests/guest/paging.elf";
+	char *guest = getenv(env);
 	struct viz_cli cli;
 	viz_cli_init(&cli);
-	if (viz_cli_option(&cli, VIZ_OPT_MEM, "4M", "debug") != 1 || /* small: fast to open */
-	    viz_cli_option(&cli, 1, guest ? guest : "build/tests/guest/paging.elf", "debug") != 1 ||
+	if (viz_cli_option(&cli, VIZ_OPT_MEM, mem, "debug") != 1 || /* small: fast to open */
+	    viz_cli_option(&cli, 1, guest ? guest : paging, "debug") != 1 ||
 	    viz_cli_done(&cli, 0, NULL, "debug"))
 		abort();
 	struct dbg *d = calloc(1, sizeof(*d));
