@@ -50,6 +50,8 @@ static void dma_copy_move(const struct dma_copy *d, uint64_t src, uint64_t dst, 
 		if (chunk > d_room)
 			chunk = d_room;
 		memmove(d->translate(d->ctx, dst, chunk), d->translate(d->ctx, src, chunk), chunk);
+		if (d->written)
+			d->written(d->ctx, dst, chunk);
 		src += chunk;
 		dst += chunk;
 		len -= chunk;

@@ -63,9 +63,15 @@ struct dma_copy_stats {
 	uint64_t refused;	/* commands refused (ERR): nothing moved */
 };
 
+/* Told after the engine wrote [addr, addr+len) of the owner's memory, so
+ * a monitor can keep what it derived from that memory right (shadows of a
+ * page table, decoded code).  NULL: nobody needs to know. */
+typedef void (*dma_copy_written_fn)(void *ctx, uint64_t addr, uint32_t len);
+
 struct dma_copy {
 	uint32_t *regs; /* the register page (DMA_COPY_PAGE bytes) */
 	dma_copy_translate_fn translate;
+	dma_copy_written_fn written; /* set after dma_copy_init, or NULL */
 	void *ctx;
 	struct dma_copy_stats stats;
 };

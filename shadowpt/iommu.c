@@ -11,3 +11,10 @@ uint8_t *spt_iommu_translate(void *iommu, uint64_t addr, uint32_t len)
 		m->refused++;
 	return p;
 }
+
+void spt_iommu_written(void *iommu, uint64_t addr, uint32_t len)
+{
+	struct spt_iommu *m = iommu;
+	if (m->spt)
+		spt_pt_written(m->spt, addr, len);
+}

@@ -16,10 +16,12 @@
 
 #include "shadowpt/frames.h"
 #include "shadowpt/p2r.h"
+#include "shadowpt/shadow.h"
 
 struct spt_iommu {
 	const struct spt_p2r *p2r;	 /* the owner VM's map */
 	const struct spt_frames *frames; /* the machine memory behind it */
+	struct spt *spt;		 /* the owner's shadows (NULL: none) */
 	uint64_t refused;		 /* translations refused */
 };
 
@@ -27,5 +29,10 @@ struct spt_iommu {
  * page), or NULL if it is not the owner's RAM.  `iommu` is a struct
  * spt_iommu; the signature is dma_copy_translate_fn's. */
 uint8_t *spt_iommu_translate(void *iommu, uint64_t addr, uint32_t len);
+
+/* The device wrote the owner's [addr, addr+len) (one page): a protected
+ * page table or code may have changed, as after vm_write_phys.  The
+ * signature is dma_copy_written_fn's. */
+void spt_iommu_written(void *iommu, uint64_t addr, uint32_t len);
 
 #endif
