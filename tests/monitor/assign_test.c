@@ -1,8 +1,8 @@
 /*
  * assign_test.c -- device assignment (`run --assign dma`), through real
  * trapvisor runs of tests/monitor/hostile/dma.c: the same transcript with
- * the DMA copy engine emulated and assigned, in modes trap and vt (nested
- * and shadow paging); the engine's register traps > 0 emulated and 0
+ * the DMA copy engine emulated and assigned, in modes trap, bt, pv and vt
+ * (nested and shadow paging); the engine's register traps > 0 emulated and 0
  * assigned; a second VM cannot see it; its owner's DMA outside its own
  * RAM is refused while the second VM's canary stays intact; bad options.
  */
@@ -69,6 +69,16 @@ static void assign_compare(const char *mode)
 Test(assign, trap_mode)
 {
 	assign_compare("--mode=trap");
+}
+
+Test(assign, bt_mode)
+{
+	assign_compare("--mode=bt --isa=legacy");
+}
+
+Test(assign, pv_mode)
+{
+	assign_compare("--mode=pv");
 }
 
 Test(assign, vt_nested)
