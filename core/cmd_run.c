@@ -80,6 +80,12 @@ static void run_usage(FILE *f)
 		"                   controller; repeat for more disks\n"
 		"  --net switch     a virtio-net card for the next guest, on the switch\n"
 		"                   (a learning bridge) that joins the VMs of this run\n"
+		"  --assign dma[,emulated]\n"
+		"                   give the next guest the DMA copy engine at 0x10012000\n"
+		"                   outright: its register page mapped into that VM (no\n"
+		"                   trap per access), its DMA confined to that VM's RAM\n"
+		"                   by an IOMMU; ',emulated' leaves the page unmapped so\n"
+		"                   every access traps (to compare); monitor modes only\n"
 		"  --paging=P       with --mode=vt: nested (default; second-stage\n"
 		"                   translation) or shadow (shadow page tables)\n"
 		"  --isa=ISA        strict (default): every sensitive instruction traps in\n"
@@ -190,12 +196,12 @@ int run_parse_net(const char *arg, const char *cmd)
 	return 0;
 }
 
-/* One more guest for cfg, with the *ndisks --disk options given since
- * the last guest (which then belong to it: *ndisks becomes 0); -1 (and
- * the reason on stderr) if there are too many. */
+/* One more guest for cfg, with the *ndisks --disk options (and --net,
+ * --assign) given since the last guest (which then belong to it: *ndisks
+ * becomes 0); -1 (and the reason on stderr) if there are too many. */
 static int run_add_guest(struct run_config *cfg, const char *elf, uint32_t ram_size,
 			 const char *bootargs, const struct disk_spec *disks, int *ndisks,
-			 bool *net)
+			 bool *net, int *dma)
 {
 	if (cfg->nguests == RUN_MAX_GUESTS) {
 		fprintf(stderr, "trapvisor run: at most %d guests\n", RUN_MAX_GUESTS);
@@ -208,6 +214,8 @@ static int run_add_guest(struct run_config *cfg, const char *elf, uint32_t ram_s
 	*ndisks = 0;
 	g->net = *net;
 	*net = false;
+	g->dma = *dma;
+	*dma = 0;
 	return 0;
 }
 
@@ -224,7 +232,8 @@ int cmd_run(int argc, char **argv)
 		OPT_ISA,
 		OPT_PAGING,
 		OPT_DISK,
-		OPT_NET
+		OPT_NET,
+		OPT_ASSIGN
 	};
 	static const struct option opts[] = {
 		{ "mode", required_argument, NULL, OPT_MODE },
@@ -238,6 +247,7 @@ int cmd_run(int argc, char **argv)
 		{ "paging", required_argument, NULL, OPT_PAGING },
 		{ "disk", required_argument, NULL, OPT_DISK },
 		{ "net", required_argument, NULL, OPT_NET },
+		{ "assign", required_argument, NULL, OPT_ASSIGN },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -247,6 +257,7 @@ int cmd_run(int argc, char **argv)
 	struct disk_spec disks[RUN_MAX_DISKS] = { 0 };
 	int ndisks = 0;
 	bool net = false;
+	int dma = 0; /* --assign dma: 1 emulated, 2 assigned (VM_DMA_*) */
 	uint64_t v;
 	int c;
 
@@ -257,13 +268,27 @@ int cmd_run(int argc, char **argv)
 	while ((c = getopt_long(argc, argv, "-h", opts, NULL)) != -1) {
 		switch (c) {
 		case 1:
-			if (run_add_guest(&cfg, optarg, ram_size, bootargs, disks, &ndisks, &net))
+			if (run_add_guest(&cfg, optarg, ram_size, bootargs, disks, &ndisks, &net,
+					  &dma))
 				return TV_EXIT_USAGE;
 			break;
 		case OPT_NET:
 			if (run_parse_net(optarg, "run"))
 				return TV_EXIT_USAGE;
 			net = true;
+			break;
+		case OPT_ASSIGN:
+			if (!strcmp(optarg, "dma")) {
+				dma = 2;
+			} else if (!strcmp(optarg, "dma,emulated")) {
+				dma = 1;
+			} else {
+				fprintf(stderr,
+					"trapvisor run: --assign %s: the assignable device is "
+					"'dma' (or 'dma,emulated')\n",
+					optarg);
+				return TV_EXIT_USAGE;
+			}
 			break;
 		case OPT_DISK:
 			if (run_parse_disk(optarg, disks, &ndisks, "run"))
@@ -322,11 +347,14 @@ int cmd_run(int argc, char **argv)
 	/* "--" ends the options: every word after it is a guest ELF (with the
 	 * --mem and --append given before), even one that starts with '-'. */
 	for (; optind < argc; optind++)
-		if (run_add_guest(&cfg, argv[optind], ram_size, bootargs, disks, &ndisks, &net))
+		if (run_add_guest(&cfg, argv[optind], ram_size, bootargs, disks, &ndisks, &net,
+				  &dma))
 			return TV_EXIT_USAGE;
-	if (ndisks || net) {
+	if (ndisks || net || dma) {
 		fprintf(stderr, "trapvisor run: --%s comes after the last guest\n",
-			ndisks ? "disk" : "net");
+			ndisks ? "disk"
+			: net  ? "net"
+			       : "assign");
 		return TV_EXIT_USAGE;
 	}
 	if (!cfg.nguests) {

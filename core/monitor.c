@@ -275,6 +275,10 @@ int monitor_run(struct monitor *mon, uint64_t max_insns)
 			enum mon_slice_end e = monitor_slice(mon, vm, slice);
 			if (e != MON_SLICE_BLOCKED)
 				ran = true;
+			/* An assigned device runs between time slices: it finds
+			 * the command the guest stored in its register page. */
+			if (vm->plat.has_dma)
+				dma_copy_poll(&vm->plat.dma);
 			/* The console: look for input between turns; wait a little
 			 * when the guest only idles, so we do not spin. */
 			bool idling = vm_csr(vm)->idle - idle_before > PLATFORM_SLICE;

@@ -31,6 +31,7 @@ struct run_guest {
 	struct disk_spec disks[RUN_MAX_DISKS];
 	int ndisks;
 	bool net; /* --net switch: a virtio-net port on the run's switch */
+	int dma;  /* --assign dma: VM_DMA_EMULATED or VM_DMA_ASSIGNED (core/vm.h) */
 };
 
 /* What one run cost, for `trapvisor bench modes` (core/bench_modes.c):

@@ -78,6 +78,11 @@ int run_bare(const struct run_config *cfg)
 				"no monitor to share it)\n");
 		return TV_EXIT_USAGE;
 	}
+	if (cfg->guest[0].dma) {
+		fprintf(stderr, "trapvisor run: --assign needs a monitor mode (there is nothing "
+				"to assign to on the bare machine)\n");
+		return TV_EXIT_USAGE;
+	}
 	struct machine *m = calloc(1, sizeof(*m));
 	if (!m) {
 		fprintf(stderr, "trapvisor: out of memory\n");

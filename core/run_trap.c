@@ -160,7 +160,7 @@ static int run_monitor(const struct run_config *cfg, enum mon_kind kind, enum mo
 		/* The terminal's input goes to the first VM (none when muted:
 		 * a bench's counts must not depend on what is typed). */
 		struct vm_config vc = { g->elf_path, g->ram_size, g->bootargs,
-					i == 0 && !cfg->mute ? 0 : -1 };
+					i == 0 && !cfg->mute ? 0 : -1, g->dma };
 		mon->vm[i] = vm_create(mon, i, &vc);
 		if (!mon->vm[i]) {
 			status = TV_EXIT_USAGE;

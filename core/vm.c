@@ -181,6 +181,31 @@ static void vm_csr_changed(void *ctx, unsigned csr, uint32_t old)
 	/* LAB END */
 }
 
+/* The DMA copy engine: a machine frame for its registers, an IOMMU over
+ * this VM's P->R, and the device on the board.  Assigned, the shadow fill
+ * (and the second-stage fill) map its page to that frame, so the guest's
+ * register accesses stop trapping; emulated, the page stays unmapped and
+ * every access goes through the bus.  0, or -1 after a message. */
+static int vm_add_dma(struct vm *vm, int how)
+{
+	struct spt_frames *f = &vm->mon->frames;
+	vm->dma_frame = spt_frame_alloc(f);
+	if (vm->dma_frame == SPT_NO_FRAME) {
+		fprintf(stderr, "trapvisor: no machine frame for the DMA engine's registers\n");
+		return -1;
+	}
+	vm->dma_iommu = (struct spt_iommu){ .p2r = &vm->p2r, .frames = f, .spt = &vm->spt };
+	if (platform_add_dma(&vm->plat, spt_frame_ptr(f, vm->dma_frame), spt_iommu_translate,
+			     &vm->dma_iommu))
+		return -1;
+	vm->plat.dma.written = spt_iommu_written;
+	if (how == VM_DMA_ASSIGNED) {
+		vm->spt.direct_gpa = BOARD_DMA_BASE;
+		vm->spt.direct_frame = vm->dma_frame;
+	}
+	return 0;
+}
+
 struct vm *vm_create(struct monitor *mon, int id, const struct vm_config *cfg)
 {
 	struct vm *vm = calloc(1, sizeof(*vm));
@@ -202,6 +227,9 @@ struct vm *vm_create(struct monitor *mon, int id, const struct vm_config *cfg)
 		goto out_spt;
 	if (platform_init(&vm->plat, &vm_platform_ops, vm, vm_output, vm, cfg->input_fd))
 		goto out_spt;
+	vm->dma_frame = SPT_NO_FRAME;
+	if (cfg->dma && vm_add_dma(vm, cfg->dma))
+		goto out_plat;
 	if (platform_load(&vm->plat, cfg->elf_path, cfg->ram_size, cfg->bootargs, &vm->elf,
 			  &fdt_addr))
 		goto out_plat;
@@ -223,6 +251,8 @@ out_vt:
 	elf_image_free(&vm->elf);
 out_plat:
 	platform_destroy(&vm->plat);
+	if (vm->dma_frame != SPT_NO_FRAME)
+		spt_frame_free(&mon->frames, vm->dma_frame);
 
 out_spt:
 	spt_destroy(&vm->spt);
@@ -238,6 +268,8 @@ void vm_destroy(struct vm *vm)
 	vt_vm_destroy(vm);
 	elf_image_free(&vm->elf);
 	platform_destroy(&vm->plat);
+	if (vm->dma_frame != SPT_NO_FRAME)
+		spt_frame_free(&vm->mon->frames, vm->dma_frame);
 	spt_destroy(&vm->spt);
 	spt_p2r_destroy(&vm->p2r, &vm->mon->frames);
 	free(vm);

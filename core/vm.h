@@ -13,6 +13,7 @@
 #include "isa-toy/elf_load.h"
 #include "isa-toy/platform.h"
 #include "isa-toy/tvt.h"
+#include "shadowpt/iommu.h"
 #include "shadowpt/p2r.h"
 #include "shadowpt/shadow.h"
 
@@ -87,6 +88,11 @@ struct vm {
 	} stall;
 	struct pv_vm pv;
 	struct vt_vm *vtx; /* --mode=vt only */
+	/* The DMA copy engine, if the VM has one: its register page (a
+	 * machine frame, so a shadow or second-stage entry can point at it)
+	 * and the IOMMU that confines its DMA to this VM's RAM. */
+	uint32_t dma_frame; /* SPT_NO_FRAME: none */
+	struct spt_iommu dma_iommu;
 	/* With several VMs: the console line being written, printed whole
 	 * (with its [vmN] prefix) at its newline, so that VMs that share the
 	 * hart at instruction granularity never mix their lines. */
@@ -105,7 +111,12 @@ struct vm_config {
 	uint32_t ram_size;
 	const char *bootargs;
 	int input_fd; /* console input, -1 for none */
+	int dma;      /* VM_DMA_*: the DMA copy engine (--assign dma) */
 };
+
+/* The DMA copy engine of a VM: none, emulated (every register access
+ * traps), or assigned (its register page mapped into the VM). */
+enum { VM_DMA_NONE = 0, VM_DMA_EMULATED, VM_DMA_ASSIGNED };
 
 /* Create VM `id` on the monitor: frames for its memory (scattered), its
  * devices, the guest loaded.  Returns NULL after a one-line message.

@@ -51,9 +51,17 @@ static uint32_t vt_table_frame(struct vm *vm)
 int vt_stage2_map(struct vm *vm, uint32_t gpa)
 {
 	struct vt_vm *t = vm->vtx;
-	uint32_t gpage;
-	if (!spt_p2r_page(&vm->p2r, gpa, &gpage))
+	uint32_t gpage, rframe, leaf = VT_S2_LEAF;
+	if (spt_p2r_page(&vm->p2r, gpa, &gpage)) {
+		rframe = vm->p2r.frame[gpage];
+	} else if (vm->spt.direct_gpa && (gpa >> 12) == (vm->spt.direct_gpa >> 12)) {
+		/* An assigned device's page: its register frame, not
+		 * executable.  Its accesses no longer exit. */
+		rframe = vm->spt.direct_frame;
+		leaf &= ~PTE_X;
+	} else {
 		return -1;
+	}
 	/* The leaf table for this 4 MiB of guest-physical space. */
 	uint32_t vpn1 = gpa >> 22, vpn0 = (gpa >> 12) & 0x3ff;
 	if (t->s2_leaf[vpn1] == SPT_NO_FRAME) {
@@ -69,8 +77,8 @@ int vt_stage2_map(struct vm *vm, uint32_t gpa)
 		vt_frame_words(vm, t->s2_root)[vpn1] =
 		    (spt_frame_ppn(&vm->mon->frames, f) << PTE_PPN_SHIFT) | PTE_V;
 	}
-	uint32_t rppn = spt_frame_ppn(&vm->mon->frames, vm->p2r.frame[gpage]);
-	vt_frame_words(vm, t->s2_leaf[vpn1])[vpn0] = (rppn << PTE_PPN_SHIFT) | VT_S2_LEAF;
+	uint32_t rppn = spt_frame_ppn(&vm->mon->frames, rframe);
+	vt_frame_words(vm, t->s2_leaf[vpn1])[vpn0] = (rppn << PTE_PPN_SHIFT) | leaf;
 	t->s2_fills++;
 	/* Adding a mapping needs no flush: no TLB holds a failed walk. */
 	return 0;

@@ -28,8 +28,9 @@ enum mon_slice_end vt_slice(struct monitor *mon, struct vm *vm, uint64_t slice);
 /* Handle the exit the VM just made (core/vt_exit.c). */
 void vt_exit(struct vm *vm, enum tvt_exit_reason reason);
 
-/* Map guest-physical page `gpa` in the VM's second-stage table.
- * Returns 0, or -1 if it is not the VM's RAM. */
+/* Map guest-physical page `gpa` in the VM's second-stage table: its RAM,
+ * or the register page of a device assigned to it.  Returns 0, or -1 if
+ * it is neither (a device access to emulate). */
 int vt_stage2_map(struct vm *vm, uint32_t gpa);
 
 #endif

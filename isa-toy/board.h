@@ -23,6 +23,10 @@
  *              |  emulated PIO disk (4 KiB)|  no IRQ (polled); not on QEMU
  *   0x10011000 +---------------------------+
  *              |  (unmapped)               |
+ *   0x10012000 +---------------------------+ BOARD_DMA_BASE
+ *              |  DMA copy engine (4 KiB)  |  only with --assign dma; polled
+ *   0x10013000 +---------------------------+
+ *              |  (unmapped)               |
  *   0x80000000 +---------------------------+ BOARD_RAM_BASE
  *              |  RAM (--mem, 64 MiB)      |  kernel loaded from its ELF;
  *              |                           |  the device tree at the top
@@ -45,6 +49,8 @@
 #define BOARD_VIRTIO_SLOTS  8
 #define BOARD_PIODISK_BASE  0x10010000u /* trapvisor,pio-disk (devices/pio_disk.h) */
 #define BOARD_PIODISK_SIZE  0x1000u
+#define BOARD_DMA_BASE	    0x10012000u /* trapvisor,dma-copy (devices/dma_copy.h) */
+#define BOARD_DMA_SIZE	    0x1000u	/* one page: it can be mapped whole */
 #define BOARD_RAM_BASE	    0x80000000u
 #define BOARD_RAM_DEFAULT   (64u << 20)	  /* 64 MiB */
 #define BOARD_RAM_MAX	    (1024u << 20) /* 1 GiB: RAM must end below 4 GiB */

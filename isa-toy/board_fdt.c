@@ -192,6 +192,15 @@ static int board_fdt_soc(struct board_fdt_ctx *c, const struct board_fdt_params 
 	FDT_TRY(fdt_property_string(fdt, "compatible", "trapvisor,pio-disk"));
 	FDT_TRY(fdt_end_node(fdt));
 
+	/* The DMA copy engine: only in the tree of the VM that has it. */
+	if (p->dma_copy) {
+		c->node = "/soc/dma";
+		FDT_TRY(board_fdt_begin_at(fdt, "dma", BOARD_DMA_BASE));
+		FDT_TRY(board_fdt_reg(fdt, BOARD_DMA_BASE, BOARD_DMA_SIZE));
+		FDT_TRY(fdt_property_string(fdt, "compatible", "trapvisor,dma-copy"));
+		FDT_TRY(fdt_end_node(fdt));
+	}
+
 	for (int n = 0; n < p->virtio_slots; n++) {
 		uint64_t base = BOARD_VIRTIO_BASE + (uint64_t)n * BOARD_VIRTIO_SIZE;
 		c->node = "/soc/virtio_mmio";

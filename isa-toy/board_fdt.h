@@ -44,6 +44,7 @@ struct board_fdt_params {
 	uint64_t ram_base, ram_size; /* the memory node */
 	const char *bootargs;	     /* /chosen/bootargs; NULL = no property */
 	int virtio_slots;	     /* virtio-mmio nodes, 0..BOARD_VIRTIO_SLOTS */
+	int dma_copy;		     /* 1: the DMA copy engine's node (its VM only) */
 };
 
 /* Build the device tree for `p` into `buf` (bufsize bytes; a few KiB are

@@ -232,6 +232,16 @@ static int platform_dma_write(void *ctx, uint64_t gpa, const void *buf, uint32_t
 	return p->ops->write_phys(p->owner, gpa, buf, len);
 }
 
+int platform_add_dma(struct platform *p, void *regpage, dma_copy_translate_fn translate, void *ctx)
+{
+	dma_copy_init(&p->dma, regpage, translate, ctx);
+	if (bus_register(&p->bus, "dma-copy", BOARD_DMA_BASE, BOARD_DMA_SIZE, &p->dma,
+			 &dma_copy_bus_ops))
+		return -1;
+	p->has_dma = true;
+	return 0;
+}
+
 /* Put disk `d` behind the emulated controller or the next virtio slot. */
 static int platform_attach(struct platform *p, struct disk *d, enum disk_if iface)
 {
@@ -302,6 +312,12 @@ void platform_destroy(struct platform *p)
 
 void platform_print_stats(const struct platform *p, FILE *f)
 {
+	if (p->has_dma) {
+		const struct dma_copy_stats *d = &p->dma.stats;
+		fprintf(f, "dma-copy: %llu register traps, %llu copies, %llu bytes, %llu refused\n",
+			(unsigned long long)d->mmio_accesses, (unsigned long long)d->copies,
+			(unsigned long long)d->bytes, (unsigned long long)d->refused);
+	}
 	for (int i = 0; i < p->nvirtio; i++) {
 		if (i == p->vnet_slot)
 			continue;
@@ -369,7 +385,8 @@ int platform_load(struct platform *p, const char *elf_path, uint32_t ram_size, c
 		return -1;
 	/* The device tree goes at the top of RAM, 4 KiB aligned. */
 	uint8_t fdt[FDT_MAX];
-	struct board_fdt_params fp = { BOARD_RAM_BASE, ram_size, bootargs, BOARD_VIRTIO_SLOTS };
+	struct board_fdt_params fp = { BOARD_RAM_BASE, ram_size, bootargs, BOARD_VIRTIO_SLOTS,
+				       p->has_dma };
 	int size = board_fdt_build(fdt, sizeof(fdt), &fp);
 	if (size < 0) {
 		elf_image_free(img);

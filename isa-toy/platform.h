@@ -18,6 +18,7 @@
 #include "devices/bus.h"
 #include "devices/disk.h"
 #include "devices/finisher.h"
+#include "devices/dma_copy.h"
 #include "devices/pio_disk.h"
 #include "devices/plic.h"
 #include "devices/uart16550.h"
@@ -64,6 +65,9 @@ struct platform {
 	/* The emulated disk controller, always on the bus (empty: 0
 	 * sectors), with at most one disk. */
 	struct pio_disk pio;
+	/* The DMA copy engine (--assign dma), on this board only. */
+	struct dma_copy dma;
+	bool has_dma;
 	struct disk disks[PLATFORM_MAX_DISKS]; /* in --disk order */
 	int ndisks;
 	const struct platform_ops *ops;
@@ -97,11 +101,17 @@ int platform_add_disks(struct platform *p, const struct disk_spec *specs, int n)
 int platform_add_net(struct platform *p, struct netswitch *sw, const uint8_t mac[6],
 		     const char *name);
 
+/* Give the board the DMA copy engine, its registers in `regpage` and its
+ * DMA through `translate(ctx, ...)` (the owner's IOMMU); on the bus (the
+ * emulated, trapping path) and in the device tree.  Call before
+ * platform_load.  0, or -1 after a one-line message. */
+int platform_add_dma(struct platform *p, void *regpage, dma_copy_translate_fn translate, void *ctx);
+
 /* Close the disks (the rest of the platform holds no resources). */
 void platform_destroy(struct platform *p);
 
 /* Print the devices' counters (disk requests and bytes) for --stats;
- * nothing if the platform has no disks. */
+ * nothing if the platform has no disks and no DMA engine. */
 void platform_print_stats(const struct platform *p, FILE *f);
 
 /* Load the guest ELF into RAM [RAM base, +ram_size) through write_phys,

@@ -24,7 +24,7 @@ void lab_setup_kind(enum mon_kind kind, enum mon_paging paging)
 	cr_assert_eq(monitor_init(&lab_mon, LAB_RAM, 1, kind, false), 0);
 	lab_mon.mute = true;
 	lab_mon.paging = paging;
-	struct vm_config vc = { LAB_KERNEL, LAB_RAM, NULL, -1 };
+	struct vm_config vc = { LAB_KERNEL, LAB_RAM, NULL, -1, VM_DMA_NONE };
 	lab_vm = vm_create(&lab_mon, 0, &vc);
 	cr_assert_not_null(lab_vm, "cannot load %s", LAB_KERNEL);
 	lab_mon.vm[0] = lab_vm;

@@ -428,6 +428,21 @@ void spt_fault(struct spt *s, uint32_t va, enum mmu_access access, enum cpu_priv
 
 	/* Not guest RAM: a device (only loads and stores reach devices). */
 	if (!spt_p2r_page(s->p2r, gpa, &gpage)) {
+		/* An assigned device's page: map its register frame, readable
+		 * and writable as the guest's entry allows, never executable.
+		 * From now on the guest reaches the device with no trap. */
+		if (s->direct_gpa && (gpa >> 12) == (s->direct_gpa >> 12) &&
+		    access != ACCESS_EXEC && (leaf & PTE_R)) {
+			uint32_t flags = PTE_V | PTE_A | PTE_D | PTE_R;
+			flags |= s->cur->view == SPT_VIEW_NATIVE ? (leaf & PTE_U) : PTE_U;
+			if ((leaf & PTE_W) && (leaf & PTE_D))
+				flags |= PTE_W;
+			out->rppn = spt_frame_ppn(s->frames, s->direct_frame);
+			spt_install(s, va, out->rppn, flags, src);
+			out->result = SPT_FILLED;
+			s->stats.fills++;
+			return;
+		}
 		if (access == ACCESS_EXEC) {
 			out->result = SPT_GUEST_FAULT;
 			out->cause = EXC_insn_access;

@@ -114,6 +114,11 @@ struct spt {
 	spt_bt_rewrite_fn bt_rewrite;
 	void *bt_ctx;
 	uint32_t *bt_frame;
+
+	/* Device assignment: one device page mapped straight to a machine
+	 * frame (its register page), so the owner's accesses do not trap.
+	 * direct_gpa == 0: none. */
+	uint32_t direct_gpa, direct_frame;
 };
 
 /* Set up the shadow cache of one VM.  Returns 0, or -1 (no memory). */

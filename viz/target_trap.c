@@ -55,7 +55,7 @@ static int trap_open(struct viz_target *t, const struct viz_config *cfg)
 	mon->tracing = true; /* the ring feeds the trace pane and `catch` */
 	for (int i = 0; i < cfg->nguests; i++) {
 		struct vm_config vc = { cfg->guest[i].elf_path, cfg->guest[i].ram_size,
-					cfg->guest[i].bootargs, -1 };
+					cfg->guest[i].bootargs, -1, VM_DMA_NONE };
 		struct vm *vm = vm_create(mon, i, &vc);
 		if (!vm)
 			goto out;

@@ -217,7 +217,7 @@ Test(fdt, virtio_nodes_on_request)
 
 Test(fdt, failures_say_what)
 {
-	struct board_fdt_params p = { BOARD_RAM_BASE, BOARD_RAM_DEFAULT, "x", 0 };
+	struct board_fdt_params p = { BOARD_RAM_BASE, BOARD_RAM_DEFAULT, "x", 0, 0 };
 	struct capture cap;
 	char msg[1024];
 

@@ -92,7 +92,7 @@ static void vv_run(enum mon_kind kind)
 		int fd = mkstemp(img[i]);
 		cr_assert(fd >= 0 && ftruncate(fd, VV_DISK) == 0);
 		close(fd);
-		struct vm_config vc = { DEVTEST_DIR "/tiny.elf", VV_RAM, NULL, -1 };
+		struct vm_config vc = { DEVTEST_DIR "/tiny.elf", VV_RAM, NULL, -1, VM_DMA_NONE };
 		mon->vm[i] = vm_create(mon, i, &vc);
 		cr_assert_not_null(mon->vm[i]);
 		mon->nvm = i + 1;

@@ -153,7 +153,7 @@ void hostile_contain(const char *elf, const char *bootargs, int64_t seed, enum m
 	mon->mute = true;
 	for (int i = 0; i < 2; i++) {
 		struct vm_config vc = { i == 0 ? elf : "build/tests/guest/spin.elf", HOSTILE_RAM,
-					i == 0 ? bootargs : NULL, -1 };
+					i == 0 ? bootargs : NULL, -1, VM_DMA_NONE };
 		mon->vm[i] = vm_create(mon, i, &vc);
 		cr_assert_not_null(mon->vm[i]);
 		mon->nvm = i + 1;

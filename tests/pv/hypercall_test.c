@@ -27,7 +27,7 @@ static void hc_setup(void)
 {
 	cr_assert_eq(monitor_init(&hc_mon, HC_RAM, 1, MON_KIND_PV, false), 0);
 	hc_mon.mute = true;
-	struct vm_config vc = { HC_KERNEL, HC_RAM, NULL, -1 };
+	struct vm_config vc = { HC_KERNEL, HC_RAM, NULL, -1, VM_DMA_NONE };
 	hc_vm = vm_create(&hc_mon, 0, &vc);
 	cr_assert_not_null(hc_vm);
 	hc_mon.vm[0] = hc_vm;

@@ -1,0 +1,146 @@
+/*
+ * assign_test.c -- device assignment (`run --assign dma`), through real
+ * trapvisor runs of tests/monitor/hostile/dma.c: the same transcript with
+ * the DMA copy engine emulated and assigned, in modes trap, bt, pv and vt
+ * (nested and shadow paging); the engine's register traps > 0 emulated and 0
+ * assigned; a second VM cannot see it; its owner's DMA outside its own
+ * RAM is refused while the second VM's canary stays intact; bad options.
+ */
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "tests/guest/runner.h"
+
+#define DMA_ELF "build/tests/monitor/hostile/dma.elf"
+
+/* What dma.elf prints with the engine, in any mode, emulated or not. */
+static const char dma_transcript[] = "dma id: value 0x43414d44\n"
+				     "dma copy: status 1, data ok\n"
+				     "dma below RAM: refused\n"
+				     "dma past RAM: refused\n"
+				     "dma straddling the end: refused\n"
+				     "dma from past RAM: refused\n"
+				     "dma at its own registers: refused\n"
+				     "dma near 4 GiB: refused\n"
+				     "dma far past RAM: refused\n"
+				     "dma done\n";
+
+/* The register-trap count of the --stats line "dma-copy: N register
+ * traps, ..."; fails the test if there is no such line. */
+static unsigned long long assign_traps(const char *err)
+{
+	const char *l = strstr(err, "dma-copy: ");
+	cr_assert_not_null(l, "no dma-copy stats line in:\n%s", err);
+	char *end;
+	unsigned long long n = strtoull(l + strlen("dma-copy: "), &end, 10);
+	cr_assert(!strncmp(end, " register traps, 1 copies, 6000 bytes, 7 refused", 48),
+		  "stats line: %.80s", l);
+	return n;
+}
+
+/* One run of dma.elf alone with `how` ("dma" or "dma,emulated"). */
+static unsigned long long assign_run(const char *mode, const char *how)
+{
+	char cmd[512];
+	struct runner_result r;
+	snprintf(cmd, sizeof(cmd),
+		 "build/trapvisor run %s --stats --mem 4M --assign %s --append mem=4 " DMA_ELF,
+		 mode, how);
+	runner_run(cmd, "", &r);
+	cr_assert_eq(r.status, 0, "%s: status %d\n%s", cmd, r.status, r.err);
+	cr_assert_str_eq(r.out, dma_transcript, "%s", cmd);
+	unsigned long long n = assign_traps(r.err);
+	runner_free(&r);
+	return n;
+}
+
+static void assign_compare(const char *mode)
+{
+	unsigned long long emulated = assign_run(mode, "dma,emulated");
+	unsigned long long assigned = assign_run(mode, "dma");
+	/* Emulated: ID, and per command SRC, DST, LEN, GO, at least one GO
+	 * poll and STATUS -- 8 commands. */
+	cr_assert_geq(emulated, 1 + 8 * 6, "%s: %llu register traps emulated", mode, emulated);
+	cr_assert_eq(assigned, 0, "%s: %llu register traps assigned", mode, assigned);
+}
+
+Test(assign, trap_mode)
+{
+	assign_compare("--mode=trap");
+}
+
+Test(assign, bt_mode)
+{
+	assign_compare("--mode=bt --isa=legacy");
+}
+
+Test(assign, pv_mode)
+{
+	assign_compare("--mode=pv");
+}
+
+Test(assign, vt_nested)
+{
+	assign_compare("--mode=vt --paging=nested");
+}
+
+Test(assign, vt_shadow)
+{
+	assign_compare("--mode=vt --paging=shadow");
+}
+
+/* Two VMs: vm0 owns the engine and attacks with it; vm1 runs the same
+ * program without it, cannot reach the device, and checks a canary in
+ * its memory until well after vm0's attacks. */
+static void assign_isolated(const char *mode)
+{
+	char cmd[512];
+	struct runner_result r;
+	snprintf(cmd, sizeof(cmd),
+		 "build/trapvisor run %s --mem 4M --assign dma --append mem=4 " DMA_ELF " " DMA_ELF,
+		 mode);
+	runner_run(cmd, "", &r);
+	cr_assert_eq(r.status, 0, "%s: status %d\n%s", cmd, r.status, r.err);
+	cr_assert_not_null(strstr(r.out, "[vm1] dma id: cause 5 stval 0x10012000\n"),
+			   "vm1 reached the device:\n%s", r.out);
+	cr_assert_null(strstr(r.out, "[vm1] dma copy"), "%s", r.out);
+	cr_assert_null(strstr(r.out, "NOT REFUSED"), "%s", r.out);
+	const char *done = strstr(r.out, "[vm0] dma done\n");
+	const char *canary = strstr(r.out, "[vm1] dma canary: ");
+	cr_assert(done && canary && done < canary, "vm1 checked after vm0's attacks:\n%s", r.out);
+	cr_assert_not_null(strstr(canary, "[vm1] dma canary: intact\n"), "%s", r.out);
+	runner_free(&r);
+}
+
+Test(assign, other_vms_trap)
+{
+	assign_isolated("--mode=trap");
+}
+
+Test(assign, other_vms_vt)
+{
+	assign_isolated("--mode=vt");
+}
+
+Test(assign, bad_options)
+{
+	static const char *const bad[][2] = {
+		{ "--assign foo " DMA_ELF, "trapvisor run: --assign foo: the assignable device is "
+					   "'dma' (or 'dma,emulated')\n" },
+		{ DMA_ELF " --assign dma", "trapvisor run: --assign comes after the last guest\n" },
+		{ "--mode=bare --assign dma " DMA_ELF,
+		  "trapvisor run: --assign needs a monitor mode (there is nothing to assign to on "
+		  "the bare machine)\n" },
+	};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		char cmd[512];
+		struct runner_result r;
+		snprintf(cmd, sizeof(cmd), "build/trapvisor run %s", bad[i][0]);
+		runner_run(cmd, "", &r);
+		cr_assert_eq(r.status, 2, "%s: status %d", cmd, r.status);
+		cr_assert_str_eq(r.err, bad[i][1], "%s", cmd);
+		runner_free(&r);
+	}
+}
