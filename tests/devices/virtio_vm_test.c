@@ -17,6 +17,7 @@
 
 #include "core/monitor.h"
 #include "devices/virtio_mmio.h"
+#include "tests/monitor/vmhash.h"
 #include "isa-toy/board.h"
 
 #define VV_RAM	    (1u << 20)
@@ -33,30 +34,15 @@ static uint32_t vv_rnd(void)
 	return vv_state;
 }
 
-static uint64_t vv_hash(const uint8_t *p, size_t n, uint64_t h)
-{
-	for (size_t i = 0; i < n; i++)
-		h = (h ^ p[i]) * 0x100000001b3ull;
-	return h;
-}
-
-static uint64_t vv_hash_vm(const struct vm *vm)
-{
-	uint64_t h = 0xcbf29ce484222325ull;
-	for (uint32_t i = 0; i < vm->p2r.npages; i++)
-		h = vv_hash(spt_frame_ptr(&vm->mon->frames, vm->p2r.frame[i]), SPT_PAGE, h);
-	return h;
-}
-
 static uint64_t vv_hash_file(const char *path)
 {
 	FILE *f = fopen(path, "rb");
 	uint8_t buf[4096];
-	uint64_t h = 0xcbf29ce484222325ull;
+	uint64_t h = VMHASH_START;
 	size_t n;
 	cr_assert(f);
 	while ((n = fread(buf, 1, sizeof(buf), f)) > 0)
-		h = vv_hash(buf, n, h);
+		h = vmhash_bytes(buf, n, h);
 	fclose(f);
 	return h;
 }
@@ -101,14 +87,14 @@ static void vv_run(enum mon_kind kind)
 	}
 	struct vm *bad = mon->vm[0], *victim = mon->vm[1];
 	uint32_t canary[VV_CANARIES];
-	uint64_t canaries = 0xcbf29ce484222325ull;
+	uint64_t canaries = VMHASH_START;
 	for (int i = 0; i < VV_CANARIES; i++) {
 		canary[i] = spt_frame_alloc(&mon->frames);
 		cr_assert_neq(canary[i], SPT_NO_FRAME);
 		memset(spt_frame_ptr(&mon->frames, canary[i]), 0x5a ^ i, SPT_PAGE);
-		canaries = vv_hash(spt_frame_ptr(&mon->frames, canary[i]), SPT_PAGE, canaries);
+		canaries = vmhash_bytes(spt_frame_ptr(&mon->frames, canary[i]), SPT_PAGE, canaries);
 	}
-	uint64_t victim_ram = vv_hash_vm(victim), victim_disk = vv_hash_file(img[1]);
+	uint64_t victim_ram = vmhash_vm(victim), victim_disk = vv_hash_file(img[1]);
 
 	for (uint32_t seed = 1; seed <= VV_SEEDS; seed++) {
 		vv_state = seed * 2654435761u | 1;
@@ -137,10 +123,10 @@ static void vv_run(enum mon_kind kind)
 			       vv_rnd() % 3 ? 0 : vv_rnd());
 		}
 	}
-	cr_assert_eq(vv_hash_vm(victim), victim_ram, "the other VM's memory changed");
-	uint64_t h = 0xcbf29ce484222325ull;
+	cr_assert_eq(vmhash_vm(victim), victim_ram, "the other VM's memory changed");
+	uint64_t h = VMHASH_START;
 	for (int i = 0; i < VV_CANARIES; i++)
-		h = vv_hash(spt_frame_ptr(&mon->frames, canary[i]), SPT_PAGE, h);
+		h = vmhash_bytes(spt_frame_ptr(&mon->frames, canary[i]), SPT_PAGE, h);
 	cr_assert_eq(h, canaries, "a canary frame changed");
 	cr_assert_eq(vv_hash_file(img[1]), victim_disk, "the other VM's disk changed");
 	struct stat st;

@@ -20,6 +20,7 @@
 
 #include "core/monitor.h"
 #include "tests/monitor/contain.h"
+#include "tests/monitor/vmhash.h"
 #include "isa-toy/board.h"
 
 #define HOSTILE_RAM	 (1u << 20)
@@ -36,23 +37,6 @@ static uint32_t rnd(void)
 	rng_state ^= rng_state >> 17;
 	rng_state ^= rng_state << 5;
 	return rng_state;
-}
-
-/* FNV-1a over machine frames. */
-static uint64_t hash_frame(const struct spt_frames *f, uint32_t frame, uint64_t h)
-{
-	const uint8_t *p = spt_frame_ptr(f, frame);
-	for (uint32_t i = 0; i < SPT_PAGE; i++)
-		h = (h ^ p[i]) * 0x100000001b3ull;
-	return h;
-}
-
-static uint64_t hash_vm(const struct vm *vm)
-{
-	uint64_t h = 0xcbf29ce484222325ull;
-	for (uint32_t i = 0; i < vm->p2r.npages; i++)
-		h = hash_frame(&vm->mon->frames, vm->p2r.frame[i], h);
-	return h;
 }
 
 /* One instruction a hostile guest might like. */
@@ -163,12 +147,12 @@ void hostile_contain(const char *elf, const char *bootargs, int64_t seed, enum m
 
 	/* Canary frames: taken from the pool, patterned, used by nobody. */
 	uint32_t canary[HOSTILE_CANARIES];
-	uint64_t canary_hash = 0xcbf29ce484222325ull;
+	uint64_t canary_hash = VMHASH_START;
 	for (int i = 0; i < HOSTILE_CANARIES; i++) {
 		canary[i] = spt_frame_alloc(&mon->frames);
 		cr_assert_neq(canary[i], SPT_NO_FRAME);
 		memset(spt_frame_ptr(&mon->frames, canary[i]), 0xa5 ^ i, SPT_PAGE);
-		canary_hash = hash_frame(&mon->frames, canary[i], canary_hash);
+		canary_hash = vmhash_frame(&mon->frames, canary[i], canary_hash);
 	}
 
 	/* The hostile guest: random code at the entry, random words (some
@@ -190,14 +174,14 @@ void hostile_contain(const char *elf, const char *bootargs, int64_t seed, enum m
 		x[r] = rnd() % 3 ? rnd() : BOARD_RAM_BASE + (rnd() % HOSTILE_RAM);
 	if (seed >= 0)
 		vm_csr(bad)->stvec = BOARD_RAM_BASE + (rnd() % 256) * 4;
-	uint64_t victim_hash = hash_vm(victim);
+	uint64_t victim_hash = vmhash_vm(victim);
 
 	monitor_run(mon, budget);
 
-	cr_assert_eq(hash_vm(victim), victim_hash, "%s: the victim VM's memory changed", what);
-	uint64_t h = 0xcbf29ce484222325ull;
+	cr_assert_eq(vmhash_vm(victim), victim_hash, "%s: the victim VM's memory changed", what);
+	uint64_t h = VMHASH_START;
 	for (int i = 0; i < HOSTILE_CANARIES; i++)
-		h = hash_frame(&mon->frames, canary[i], h);
+		h = vmhash_frame(&mon->frames, canary[i], h);
 	cr_assert_eq(h, canary_hash, "%s: a canary frame changed", what);
 
 	/* Every shadow mapping of the hostile VM points into its own RAM. */
