@@ -2,9 +2,12 @@
  * assign_test.c -- device assignment (`run --assign dma`), through real
  * trapvisor runs of tests/monitor/hostile/dma.c: the same transcript with
  * the DMA copy engine emulated and assigned, in modes trap, bt, pv and vt
- * (nested and shadow paging); the engine's register traps > 0 emulated and 0
- * assigned; a second VM cannot see it; its owner's DMA outside its own
- * RAM is refused while the second VM's canary stays intact; bad options.
+ * (nested and shadow paging), instruction count included; the engine's
+ * register traps > 0 emulated and 0 assigned; its completion interrupt
+ * taken by its owner (one per command), never by a second VM, not even
+ * when the owner acknowledges and masks wildly; a second VM cannot see
+ * it; its owner's DMA outside its own RAM is refused while the second
+ * VM's canary stays intact; bad options.
  */
 #include <criterion/criterion.h>
 #include <stdio.h>
@@ -25,7 +28,11 @@ static const char dma_transcript[] = "dma id: value 0x43414d44\n"
 				     "dma at its own registers: refused\n"
 				     "dma near 4 GiB: refused\n"
 				     "dma far past RAM: refused\n"
-				     "dma done\n";
+				     "dma done, 8 interrupts, instret ";
+
+/* What dma.elf prints in a VM without the engine. */
+static const char canary_transcript[] = "dma id: cause 5 stval 0x10012000\n"
+					"dma canary: intact, external interrupts 0\n";
 
 /* The register-trap count of the --stats line "dma-copy: N register
  * traps, ..."; fails the test if there is no such line. */
@@ -35,13 +42,17 @@ static unsigned long long assign_traps(const char *err)
 	cr_assert_not_null(l, "no dma-copy stats line in:\n%s", err);
 	char *end;
 	unsigned long long n = strtoull(l + strlen("dma-copy: "), &end, 10);
-	cr_assert(!strncmp(end, " register traps, 1 copies, 6000 bytes, 7 refused", 48),
-		  "stats line: %.80s", l);
+	static const char rest[] =
+	    " register traps, 1 copies, 6000 bytes, 7 refused, 8 interrupts\n"
+	    "assigned-device interrupts: 8 delivered to vm0\n";
+	cr_assert(!strncmp(end, rest, strlen(rest)), "stats line: %.140s", l);
 	return n;
 }
 
-/* One run of dma.elf alone with `how` ("dma" or "dma,emulated"). */
-static unsigned long long assign_run(const char *mode, const char *how)
+/* One run of dma.elf alone with `how` ("dma" or "dma,emulated"): its
+ * register traps; its transcript (ending with its instruction count)
+ * into out[size]. */
+static unsigned long long assign_run(const char *mode, const char *how, char *out, size_t size)
 {
 	char cmd[512];
 	struct runner_result r;
@@ -50,7 +61,8 @@ static unsigned long long assign_run(const char *mode, const char *how)
 		 mode, how);
 	runner_run(cmd, "", &r);
 	cr_assert_eq(r.status, 0, "%s: status %d\n%s", cmd, r.status, r.err);
-	cr_assert_str_eq(r.out, dma_transcript, "%s", cmd);
+	cr_assert(!strncmp(r.out, dma_transcript, strlen(dma_transcript)), "%s:\n%s", cmd, r.out);
+	snprintf(out, size, "%s", r.out);
 	unsigned long long n = assign_traps(r.err);
 	runner_free(&r);
 	return n;
@@ -58,8 +70,12 @@ static unsigned long long assign_run(const char *mode, const char *how)
 
 static void assign_compare(const char *mode)
 {
-	unsigned long long emulated = assign_run(mode, "dma,emulated");
-	unsigned long long assigned = assign_run(mode, "dma");
+	char out_e[1024], out_a[1024];
+	unsigned long long emulated = assign_run(mode, "dma,emulated", out_e, sizeof(out_e));
+	unsigned long long assigned = assign_run(mode, "dma", out_a, sizeof(out_a));
+	/* The same transcript, down to the instruction count: the interrupt
+	 * is taken at the same instruction, however late the engine ran. */
+	cr_assert_str_eq(out_a, out_e, "%s", mode);
 	/* Emulated: ID, and per command SRC, DST, LEN, GO, at least one GO
 	 * poll and STATUS -- 8 commands. */
 	cr_assert_geq(emulated, 1 + 8 * 6, "%s: %llu register traps emulated", mode, emulated);
@@ -91,37 +107,89 @@ Test(assign, vt_shadow)
 	assign_compare("--mode=vt --paging=shadow");
 }
 
-/* Two VMs: vm0 owns the engine and attacks with it; vm1 runs the same
- * program without it, cannot reach the device, and checks a canary in
- * its memory until well after vm0's attacks. */
-static void assign_isolated(const char *mode)
+/* vm1's lines of a two-VM transcript, without their "[vm1] " prefix. */
+static void assign_vm1_lines(const char *out, char *buf, size_t size)
+{
+	size_t n = 0;
+	for (const char *l = strstr(out, "[vm1] "); l; l = strstr(l, "[vm1] ")) {
+		l += strlen("[vm1] ");
+		const char *nl = strchr(l, '\n');
+		size_t len = nl ? (size_t)(nl - l) + 1 : strlen(l);
+		cr_assert_lt(n + len, size);
+		memcpy(buf + n, l, len);
+		n += len;
+	}
+	buf[n] = 0;
+}
+
+/* Two VMs: vm0 owns the engine and attacks with it (then, with
+ * `hostile`, acknowledges and masks wildly); vm1 runs the same program
+ * without it, cannot reach the device, checks a canary in its memory
+ * until well after vm0's attacks with every interrupt source enabled,
+ * and gets no interrupt: its transcript is that of a run alone. */
+static void assign_isolated(const char *mode, const char *hostile)
 {
 	char cmd[512];
 	struct runner_result r;
 	snprintf(cmd, sizeof(cmd),
-		 "build/trapvisor run %s --mem 4M --assign dma --append mem=4 " DMA_ELF " " DMA_ELF,
-		 mode);
+		 "build/trapvisor run %s --stats --mem 4M --assign dma --append mem=4%s " DMA_ELF
+		 " --append mem=4 " DMA_ELF,
+		 mode, hostile);
 	runner_run(cmd, "", &r);
 	cr_assert_eq(r.status, 0, "%s: status %d\n%s", cmd, r.status, r.err);
+	char vm1[512];
+	assign_vm1_lines(r.out, vm1, sizeof(vm1));
+	cr_assert_str_eq(vm1, canary_transcript, "%s:\n%s", cmd, r.out);
+	if (*hostile)
+		cr_assert_not_null(strstr(r.out, "[vm0] dma wild: done\n"), "%s", r.out);
+	/* Counted where they went: vm0's stats block only. */
+	const char *owner = strstr(r.err, "assigned-device interrupts: ");
+	const char *vm1_stats = strstr(r.err, "vm1 (exit status");
+	cr_assert(owner && vm1_stats && owner < vm1_stats, "%s", r.err);
+	cr_assert_null(strstr(owner + 1, "assigned-device interrupts: "), "%s", r.err);
+	unsigned long long n = strtoull(owner + strlen("assigned-device interrupts: "), NULL, 10);
+	cr_assert_geq(n, 8, "%s", r.err);
+	cr_assert_not_null(strstr(owner, " delivered to vm0\n"), "%s", r.err);
 	cr_assert_not_null(strstr(r.out, "[vm1] dma id: cause 5 stval 0x10012000\n"),
 			   "vm1 reached the device:\n%s", r.out);
 	cr_assert_null(strstr(r.out, "[vm1] dma copy"), "%s", r.out);
 	cr_assert_null(strstr(r.out, "NOT REFUSED"), "%s", r.out);
-	const char *done = strstr(r.out, "[vm0] dma done\n");
+	const char *done = strstr(r.out, "[vm0] dma done, ");
 	const char *canary = strstr(r.out, "[vm1] dma canary: ");
 	cr_assert(done && canary && done < canary, "vm1 checked after vm0's attacks:\n%s", r.out);
-	cr_assert_not_null(strstr(canary, "[vm1] dma canary: intact\n"), "%s", r.out);
+	cr_assert_not_null(strstr(canary, "[vm1] dma canary: intact, external interrupts 0\n"),
+			   "%s", r.out);
 	runner_free(&r);
 }
 
 Test(assign, other_vms_trap)
 {
-	assign_isolated("--mode=trap");
+	assign_isolated("--mode=trap", "");
 }
 
 Test(assign, other_vms_vt)
 {
-	assign_isolated("--mode=vt");
+	assign_isolated("--mode=vt", "");
+}
+
+Test(assign, hostile_owner_trap)
+{
+	assign_isolated("--mode=trap", ",hostile=1");
+}
+
+Test(assign, hostile_owner_vt_shadow)
+{
+	assign_isolated("--mode=vt --paging=shadow", ",hostile=1");
+}
+
+/* vm1's transcript alone, as the two-VM runs must leave it. */
+Test(assign, canary_alone)
+{
+	struct runner_result r;
+	runner_run("build/trapvisor run --mem 4M --append mem=4 " DMA_ELF, "", &r);
+	cr_assert_eq(r.status, 0);
+	cr_assert_str_eq(r.out, canary_transcript);
+	runner_free(&r);
 }
 
 Test(assign, bad_options)
