@@ -11,6 +11,7 @@
 
 #include "core/run.h"
 #include "core/trace.h"
+#include "core/vm.h"
 #include "isa-toy/platform.h"
 #include "isa-toy/board.h"
 
@@ -187,6 +188,22 @@ int run_parse_disk(char *arg, struct disk_spec disks[RUN_MAX_DISKS], int *ndisks
 	return 0;
 }
 
+int run_parse_assign(const char *arg, int *dma, const char *cmd)
+{
+	if (!strcmp(arg, "dma")) {
+		*dma = VM_DMA_ASSIGNED;
+	} else if (!strcmp(arg, "dma,emulated")) {
+		*dma = VM_DMA_EMULATED;
+	} else {
+		fprintf(stderr,
+			"trapvisor %s: --assign %s: the assignable device is 'dma' (or "
+			"'dma,emulated')\n",
+			cmd, arg);
+		return -1;
+	}
+	return 0;
+}
+
 int run_parse_net(const char *arg, const char *cmd)
 {
 	if (strcmp(arg, "switch")) {
@@ -278,17 +295,8 @@ int cmd_run(int argc, char **argv)
 			net = true;
 			break;
 		case OPT_ASSIGN:
-			if (!strcmp(optarg, "dma")) {
-				dma = 2;
-			} else if (!strcmp(optarg, "dma,emulated")) {
-				dma = 1;
-			} else {
-				fprintf(stderr,
-					"trapvisor run: --assign %s: the assignable device is "
-					"'dma' (or 'dma,emulated')\n",
-					optarg);
+			if (run_parse_assign(optarg, &dma, "run"))
 				return TV_EXIT_USAGE;
-			}
 			break;
 		case OPT_DISK:
 			if (run_parse_disk(optarg, disks, &ndisks, "run"))

@@ -34,6 +34,13 @@ static const char dma_transcript[] = "dma id: value 0x43414d44\n"
 static const char canary_transcript[] = "dma id: cause 5 stval 0x10012000\n"
 					"dma canary: intact, external interrupts 0\n";
 
+/* Run `cmd` with `input` on stdin; it must exit 0. */
+static void assign_ok(const char *cmd, const char *input, struct runner_result *r)
+{
+	runner_run(cmd, input, r);
+	cr_assert_eq(r->status, 0, "%s: status %d\n%s", cmd, r->status, r->err);
+}
+
 /* The register-trap count of the --stats line "dma-copy: N register
  * traps, ..."; fails the test if there is no such line. */
 static unsigned long long assign_traps(const char *err)
@@ -59,8 +66,7 @@ static unsigned long long assign_run(const char *mode, const char *how, char *ou
 	snprintf(cmd, sizeof(cmd),
 		 "build/trapvisor run %s --stats --mem 4M --assign %s --append mem=4 " DMA_ELF,
 		 mode, how);
-	runner_run(cmd, "", &r);
-	cr_assert_eq(r.status, 0, "%s: status %d\n%s", cmd, r.status, r.err);
+	assign_ok(cmd, "", &r);
 	cr_assert(!strncmp(r.out, dma_transcript, strlen(dma_transcript)), "%s:\n%s", cmd, r.out);
 	snprintf(out, size, "%s", r.out);
 	unsigned long long n = assign_traps(r.err);
@@ -135,8 +141,7 @@ static void assign_isolated(const char *mode, const char *hostile)
 		 "build/trapvisor run %s --stats --mem 4M --assign dma --append mem=4%s " DMA_ELF
 		 " --append mem=4 " DMA_ELF,
 		 mode, hostile);
-	runner_run(cmd, "", &r);
-	cr_assert_eq(r.status, 0, "%s: status %d\n%s", cmd, r.status, r.err);
+	assign_ok(cmd, "", &r);
 	char vm1[512];
 	assign_vm1_lines(r.out, vm1, sizeof(vm1));
 	cr_assert_str_eq(vm1, canary_transcript, "%s:\n%s", cmd, r.out);
@@ -186,26 +191,90 @@ Test(assign, hostile_owner_vt_shadow)
 Test(assign, canary_alone)
 {
 	struct runner_result r;
-	runner_run("build/trapvisor run --mem 4M --append mem=4 " DMA_ELF, "", &r);
-	cr_assert_eq(r.status, 0);
+	assign_ok("build/trapvisor run --mem 4M --append mem=4 " DMA_ELF, "", &r);
 	cr_assert_str_eq(r.out, canary_transcript);
 	runner_free(&r);
 }
 
+/* `trapvisor debug --assign`: `info assign` shows the register page
+ * mapped straight in (emulated: not mapped), and after the run the
+ * interrupts the owner took; the second VM has no device. */
+static void assign_debug(const char *how, const char *mapping)
+{
+	char cmd[512];
+	struct runner_result r;
+	snprintf(cmd, sizeof(cmd),
+		 "build/trapvisor debug --mem 4M --assign %s --append mem=4 --batch - " DMA_ELF
+		 " --append mem=4 " DMA_ELF,
+		 how);
+	assign_ok(cmd, "info assign\ncontinue 400000000\ninfo assign\nvm 1\ninfo assign\n", &r);
+	const char *first = strstr(r.out, "(tv) info assign\nvm0: dma-copy at 0x10012000, "
+					  "PLIC source 12, ");
+	cr_assert_not_null(first, "%s", r.out);
+	cr_assert_not_null(strstr(first, mapping), "%s", r.out);
+	cr_assert_not_null(strstr(first, "interrupt line low (INTR 0): 0 interrupts, delivered "
+					 "to vm0's PLIC only\n"),
+			   "%s", r.out);
+	const char *after = strstr(first + 1, "(tv) info assign\nvm0: ");
+	cr_assert_not_null(after, "%s", r.out);
+	cr_assert_not_null(strstr(after, "copies 1, bytes 6000, refused 7\n"
+					 "  interrupt line low (INTR 0): 8 interrupts, delivered "
+					 "to vm0's PLIC only\n"),
+			   "%s", r.out);
+	cr_assert_not_null(strstr(after, "(tv) info assign\nvm1 has no assigned device\n"), "%s",
+			   r.out);
+	runner_free(&r);
+}
+
+Test(assign, debug_info_assigned)
+{
+	assign_debug("dma", "assigned\n  register page: guest P 0x10012000 -> machine R 0x");
+	struct runner_result r;
+	/* walk takes --assign too, and draws the page as mapped straight in. */
+	assign_ok("build/trapvisor walk --mem 4M --assign dma --append mem=4 " DMA_ELF
+		  " --after 1000 --va 0x10012000",
+		  "", &r);
+	cr_assert_not_null(strstr(r.out, "(an assigned device's register page: no trap per "
+					 "access)\n"),
+			   "%s", r.out);
+	cr_assert_not_null(strstr(r.out, "by the shadow  (agrees with V->P->R)\n"), "%s", r.out);
+	runner_free(&r);
+}
+
+Test(assign, debug_info_emulated)
+{
+	assign_debug("dma,emulated", "emulated\n  register page: guest P 0x10012000 -> machine "
+				     "R 0x");
+}
+
+/* Bad --assign options, to run, debug and walk: one line, exit 2. */
 Test(assign, bad_options)
 {
 	static const char *const bad[][2] = {
-		{ "--assign foo " DMA_ELF, "trapvisor run: --assign foo: the assignable device is "
-					   "'dma' (or 'dma,emulated')\n" },
-		{ DMA_ELF " --assign dma", "trapvisor run: --assign comes after the last guest\n" },
-		{ "--mode=bare --assign dma " DMA_ELF,
+		{ "run --assign foo " DMA_ELF, "trapvisor run: --assign foo: the assignable device "
+					       "is 'dma' (or 'dma,emulated')\n" },
+		{ "run " DMA_ELF " --assign dma", "trapvisor run: --assign comes after the last "
+						  "guest\n" },
+		{ "run --mode=bare --assign dma " DMA_ELF,
 		  "trapvisor run: --assign needs a monitor mode (there is nothing to assign to on "
 		  "the bare machine)\n" },
+		{ "debug --assign foo " DMA_ELF,
+		  "trapvisor debug: --assign foo: the assignable device is 'dma' (or "
+		  "'dma,emulated')\n" },
+		{ "debug " DMA_ELF " --assign dma",
+		  "trapvisor debug: --assign comes after the last "
+		  "guest\n" },
+		{ "debug --mode=bare --assign dma " DMA_ELF,
+		  "trapvisor debug: --assign needs a monitor mode (there is nothing to assign to "
+		  "on the bare machine)\n" },
+		{ "walk --mode=bare --assign dma " DMA_ELF " --after 10 --va 0",
+		  "trapvisor walk: --assign needs a monitor mode (there is nothing to assign to "
+		  "on the bare machine)\n" },
 	};
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		char cmd[512];
 		struct runner_result r;
-		snprintf(cmd, sizeof(cmd), "build/trapvisor run %s", bad[i][0]);
+		snprintf(cmd, sizeof(cmd), "build/trapvisor %s", bad[i][0]);
 		runner_run(cmd, "", &r);
 		cr_assert_eq(r.status, 2, "%s: status %d", cmd, r.status);
 		cr_assert_str_eq(r.err, bad[i][1], "%s", cmd);
