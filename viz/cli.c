@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "core/run.h"
+#include "core/vm.h"
 #include "core/trace.h"
 #include "isa-toy/board.h"
 
@@ -88,10 +89,10 @@ int viz_cli_done(struct viz_cli *c, int argc, char **argv, const char *cmd)
 				  : "assign");
 		return -1;
 	}
-	if (c->cfg.guest[0].dma && !strcmp(c->cfg.mode, "bare")) {
+	if (c->cfg.guest[0].dma == VM_DMA_ASSIGNED && !strcmp(c->cfg.mode, "bare")) {
 		fprintf(stderr,
-			"trapvisor %s: --assign needs a monitor mode (there is nothing to assign "
-			"to on the bare machine)\n",
+			"trapvisor %s: --assign dma needs a monitor mode (nothing to assign to on "
+			"the bare machine; dma,emulated puts the engine on it)\n",
 			cmd);
 		return -1;
 	}

@@ -51,7 +51,7 @@ enum {
 	"  --disk FILE[,ro]...  a disk image for the next guest, as `trapvisor run`\n"   \
 	"  --net switch     a virtio-net card for the next guest, as `trapvisor run`\n"  \
 	"  --assign dma[,emulated]  the DMA copy engine for the next guest, as\n"        \
-	"                   `trapvisor run` (monitor modes only)\n"
+	"                   `trapvisor run` (bare: dma,emulated only)\n"
 
 struct viz_cli {
 	struct viz_config cfg;

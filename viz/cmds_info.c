@@ -243,23 +243,26 @@ static void dbg_virtq_queue(struct dbg *d, const struct virtio_dev *v, unsigned 
  * its register page is mapped, its counters and its interrupt line. */
 static void dbg_info_assign(struct dbg *d)
 {
-	if (!d->t.ops->monitor) {
-		fprintf(d->out, "no assigned devices: the bare board has no monitor to assign\n");
-		return;
-	}
-	const struct vm *vm = d->t.mon->vm[d->t.vm];
-	const struct dma_copy *e = &vm->plat.dma;
-	if (!vm->plat.has_dma) {
+	const struct platform *p = d->t.ops->plat(&d->t);
+	const struct dma_copy *e = &p->dma;
+	if (!p->has_dma) {
 		fprintf(d->out, "vm%d has no assigned device\n", d->t.vm);
 		return;
 	}
-	bool mapped = vm->spt.direct_gpa == BOARD_DMA_BASE && vm->spt.direct_frame == vm->dma_frame;
+	const struct vm *vm = d->t.ops->monitor ? d->t.mon->vm[d->t.vm] : NULL;
+	bool mapped =
+	    vm && vm->spt.direct_gpa == BOARD_DMA_BASE && vm->spt.direct_frame == vm->dma_frame;
 	fprintf(d->out, "vm%d: dma-copy at 0x%08x, PLIC source %d, %s\n", d->t.vm, BOARD_DMA_BASE,
-		BOARD_DMA_IRQ, mapped ? "assigned" : "emulated");
-	fprintf(d->out, "  register page: guest P 0x%08x -> machine R 0x%08" PRIx64 " (%s)\n",
-		BOARD_DMA_BASE, (uint64_t)spt_frame_ppn(&d->t.mon->frames, vm->dma_frame) << 12,
-		mapped ? "mapped straight in: no trap per access"
-		       : "not mapped: every access traps");
+		BOARD_DMA_IRQ,
+		mapped ? "assigned"
+		: vm   ? "emulated"
+		       : "on the bare board (no monitor: nothing to map it into)");
+	if (vm)
+		fprintf(
+		    d->out, "  register page: guest P 0x%08x -> machine R 0x%08" PRIx64 " (%s)\n",
+		    BOARD_DMA_BASE, (uint64_t)spt_frame_ppn(&d->t.mon->frames, vm->dma_frame) << 12,
+		    mapped ? "mapped straight in: no trap per access"
+			   : "not mapped: every access traps");
 	fprintf(d->out,
 		"  register traps %" PRIu64 ", copies %" PRIu64 ", bytes %" PRIu64
 		", refused %" PRIu64 "\n",
