@@ -298,3 +298,41 @@ Test(assign, bad_options)
 		runner_free(&r);
 	}
 }
+
+/* The teaching kernel's driver (isa-toy/guests/kernel/dma.c): the
+ * `dmacopy` program's copies, the kernel sleeping until the engine's
+ * interrupt, in every mode, emulated and assigned (and on the bare
+ * board): the same transcript, one interrupt per copy. */
+static void assign_kernel(const char *mode, const char *kernel, const char *how)
+{
+	static const char want[] = "kernel: 64 MiB RAM, bootargs \"run=dmacopy\"\n"
+				   "dmacopy: 4 copies of 3000 bytes, all right\n"
+				   "kernel: init exited with status 0, powering off\n";
+	char cmd[512];
+	struct runner_result r;
+	snprintf(cmd, sizeof(cmd),
+		 "build/trapvisor run %s --stats --assign %s --append run=dmacopy "
+		 "build/guests/%s",
+		 mode, how, kernel);
+	assign_ok(cmd, "", &r);
+	cr_assert_str_eq(r.out, want, "%s", cmd);
+	cr_assert_not_null(strstr(r.err, "4 copies, 12000 bytes, 0 refused, 4 interrupts\n"),
+			   "%s:\n%s", cmd, r.err);
+	runner_free(&r);
+}
+
+Test(assign, kernel_driver)
+{
+	static const char *const modes[][2] = {
+		{ "--mode=trap", "kernel.elf" },
+		{ "--mode=bt --isa=legacy", "kernel.elf" },
+		{ "--mode=pv", "kernel-pv.elf" },
+		{ "--mode=vt --paging=nested", "kernel.elf" },
+		{ "--mode=vt --paging=shadow", "kernel.elf" },
+	};
+	for (size_t i = 0; i < sizeof(modes) / sizeof(modes[0]); i++) {
+		assign_kernel(modes[i][0], modes[i][1], "dma");
+		assign_kernel(modes[i][0], modes[i][1], "dma,emulated");
+	}
+	assign_kernel("--mode=bare", "kernel.elf", "dma,emulated");
+}
