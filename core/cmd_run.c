@@ -11,6 +11,7 @@
 
 #include "core/run.h"
 #include "core/trace.h"
+#include "core/vm.h"
 #include "isa-toy/platform.h"
 #include "isa-toy/board.h"
 
@@ -84,8 +85,10 @@ static void run_usage(FILE *f)
 		"                   give the next guest the DMA copy engine at 0x10012000\n"
 		"                   outright: its register page mapped into that VM (no\n"
 		"                   trap per access), its DMA confined to that VM's RAM\n"
-		"                   by an IOMMU; ',emulated' leaves the page unmapped so\n"
-		"                   every access traps (to compare); monitor modes only\n"
+		"                   by an IOMMU, its interrupt (PLIC source 12) wired to\n"
+		"                   that VM's PLIC alone; ',emulated' leaves the page\n"
+		"                   unmapped so every access traps (to compare, and the\n"
+		"                   only form --mode=bare takes)\n"
 		"  --paging=P       with --mode=vt: nested (default; second-stage\n"
 		"                   translation) or shadow (shadow page tables)\n"
 		"  --isa=ISA        strict (default): every sensitive instruction traps in\n"
@@ -187,6 +190,22 @@ int run_parse_disk(char *arg, struct disk_spec disks[RUN_MAX_DISKS], int *ndisks
 	return 0;
 }
 
+int run_parse_assign(const char *arg, int *dma, const char *cmd)
+{
+	if (!strcmp(arg, "dma")) {
+		*dma = VM_DMA_ASSIGNED;
+	} else if (!strcmp(arg, "dma,emulated")) {
+		*dma = VM_DMA_EMULATED;
+	} else {
+		fprintf(stderr,
+			"trapvisor %s: --assign %s: the assignable device is 'dma' (or "
+			"'dma,emulated')\n",
+			cmd, arg);
+		return -1;
+	}
+	return 0;
+}
+
 int run_parse_net(const char *arg, const char *cmd)
 {
 	if (strcmp(arg, "switch")) {
@@ -278,17 +297,8 @@ int cmd_run(int argc, char **argv)
 			net = true;
 			break;
 		case OPT_ASSIGN:
-			if (!strcmp(optarg, "dma")) {
-				dma = 2;
-			} else if (!strcmp(optarg, "dma,emulated")) {
-				dma = 1;
-			} else {
-				fprintf(stderr,
-					"trapvisor run: --assign %s: the assignable device is "
-					"'dma' (or 'dma,emulated')\n",
-					optarg);
+			if (run_parse_assign(optarg, &dma, "run"))
 				return TV_EXIT_USAGE;
-			}
 			break;
 		case OPT_DISK:
 			if (run_parse_disk(optarg, disks, &ndisks, "run"))

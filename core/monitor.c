@@ -276,9 +276,11 @@ int monitor_run(struct monitor *mon, uint64_t max_insns)
 			if (e != MON_SLICE_BLOCKED)
 				ran = true;
 			/* An assigned device runs between time slices: it finds
-			 * the command the guest stored in its register page. */
-			if (vm->plat.has_dma)
-				dma_copy_poll(&vm->plat.dma);
+			 * the command the guest stored in its register page and
+			 * raises its interrupt on this VM's PLIC.  A guest that
+			 * waits for it in wfi was blocked, but is not stuck. */
+			if (vm->plat.has_dma && dma_copy_poll(&vm->plat.dma))
+				ran = true;
 			/* The console: look for input between turns; wait a little
 			 * when the guest only idles, so we do not spin. */
 			bool idling = vm_csr(vm)->idle - idle_before > PLATFORM_SLICE;

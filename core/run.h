@@ -113,4 +113,9 @@ int run_parse_trace_limit(const char *s, uint64_t *bytes);
 int run_parse_disk(char *arg, struct disk_spec disks[RUN_MAX_DISKS], int *ndisks, const char *cmd);
 int run_parse_net(const char *arg, const char *cmd);
 
+/* --assign DEVICE, for the same commands: "dma" sets *dma to
+ * VM_DMA_ASSIGNED, "dma,emulated" to VM_DMA_EMULATED (core/vm.h).  0, or
+ * -1 after one line on stderr naming `cmd`. */
+int run_parse_assign(const char *arg, int *dma, const char *cmd);
+
 #endif

@@ -7,6 +7,7 @@
 #include <time.h>
 
 #include "core/run.h"
+#include "core/vm.h"
 #include "isa-toy/machine.h"
 
 static double run_now(void)
@@ -78,9 +79,10 @@ int run_bare(const struct run_config *cfg)
 				"no monitor to share it)\n");
 		return TV_EXIT_USAGE;
 	}
-	if (cfg->guest[0].dma) {
-		fprintf(stderr, "trapvisor run: --assign needs a monitor mode (there is nothing "
-				"to assign to on the bare machine)\n");
+	if (cfg->guest[0].dma == VM_DMA_ASSIGNED) {
+		fprintf(stderr,
+			"trapvisor run: --assign dma needs a monitor mode (nothing to "
+			"assign to on the bare machine; dma,emulated puts the engine on it)\n");
 		return TV_EXIT_USAGE;
 	}
 	struct machine *m = calloc(1, sizeof(*m));
@@ -96,6 +98,7 @@ int run_bare(const struct run_config *cfg)
 		.legacy = cfg->legacy,
 		.disks = cfg->guest[0].disks,
 		.ndisks = cfg->guest[0].ndisks,
+		.dma = cfg->guest[0].dma == VM_DMA_EMULATED,
 		.output = cfg->mute ? run_drop_output : NULL,
 	};
 	if (machine_create(m, &mc)) {

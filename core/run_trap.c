@@ -82,6 +82,11 @@ static void run_trap_stats(const struct monitor *mon, double seconds)
 			fputc('\n', stderr);
 		}
 		platform_print_stats(&vm->plat, stderr);
+		/* The engine's line is wired to its owner's PLIC alone: every
+		 * interrupt it raised went to this VM and no other. */
+		if (vm->plat.has_dma)
+			fprintf(stderr, "assigned-device interrupts: %llu delivered to vm%d\n",
+				(unsigned long long)vm->plat.dma.stats.interrupts, vm->id);
 		const struct spt_stats *p = &vm->spt.stats;
 		/* Nested paging has no shadow tables to report. */
 		if (!(vm->vt && mon->paging == MON_PAGING_NESTED)) {

@@ -10,14 +10,30 @@ static uint32_t dma_copy_reg(const struct dma_copy *d, uint32_t off)
 	return d->regs[off / 4];
 }
 
-void dma_copy_init(struct dma_copy *d, void *regpage, dma_copy_translate_fn translate, void *ctx)
+void dma_copy_init(struct dma_copy *d, void *regpage, dma_copy_translate_fn translate, void *ctx,
+		   const struct irq_line *irq)
 {
 	memset(d, 0, sizeof(*d));
 	d->regs = regpage;
 	d->translate = translate;
 	d->ctx = ctx;
+	if (irq)
+		d->irq = *irq;
 	memset(d->regs, 0, DMA_COPY_PAGE);
 	d->regs[DMA_COPY_ID / 4] = DMA_COPY_MAGIC;
+	irq_set(&d->irq, 0);
+}
+
+void dma_copy_sync(struct dma_copy *d)
+{
+	int level = (int)(dma_copy_reg(d, DMA_COPY_INTR) & 1u);
+	if (level == d->line)
+		return;
+	d->line = level;
+	if (level)
+		d->stats.interrupts++;
+	/* The only wire there is: to the owner's own PLIC. */
+	irq_set(&d->irq, level);
 }
 
 /* Whether every page of [addr, addr+len) translates.  Checked for the
@@ -58,10 +74,9 @@ static void dma_copy_move(const struct dma_copy *d, uint64_t src, uint64_t dst, 
 	}
 }
 
-void dma_copy_poll(struct dma_copy *d)
+/* Take the command in the registers: the whole copy, or nothing. */
+static void dma_copy_run(struct dma_copy *d)
 {
-	if (dma_copy_reg(d, DMA_COPY_GO) != 1)
-		return;
 	d->regs[DMA_COPY_GO / 4] = 0;
 	uint64_t src = dma_copy_reg(d, DMA_COPY_SRC), dst = dma_copy_reg(d, DMA_COPY_DST);
 	uint32_t len = dma_copy_reg(d, DMA_COPY_LEN);
@@ -75,6 +90,19 @@ void dma_copy_poll(struct dma_copy *d)
 	d->regs[DMA_COPY_STATUS / 4] = DMA_COPY_ST_DONE;
 	d->stats.copies++;
 	d->stats.bytes += len;
+}
+
+int dma_copy_poll(struct dma_copy *d)
+{
+	int took = dma_copy_reg(d, DMA_COPY_GO) == 1;
+	if (took) {
+		dma_copy_run(d);
+		d->regs[DMA_COPY_INTR / 4] = 1; /* DONE or ERR: either ends it */
+	}
+	/* Also when no command ran: an assigned guest may have acknowledged
+	 * (or scribbled on) INTR in the page since we last looked. */
+	dma_copy_sync(d);
+	return took;
 }
 
 static enum bus_status dma_copy_read(void *dev, uint64_t off, unsigned size, uint64_t *val)
@@ -101,6 +129,8 @@ static enum bus_status dma_copy_write(void *dev, uint64_t off, unsigned size, ui
 	d->regs[off / 4] = (uint32_t)val;
 	if (off == DMA_COPY_GO)
 		dma_copy_poll(d);
+	else if (off == DMA_COPY_INTR)
+		dma_copy_sync(d); /* an acknowledgement lowers the line now */
 	return BUS_OK;
 }
 

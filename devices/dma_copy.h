@@ -21,6 +21,16 @@
  * transfer with any page outside it is refused as a whole: ERR, and not a
  * byte moves.
  *
+ * When a command ends (DONE or ERR) the engine sets INTR and raises its
+ * interrupt line, PLIC source BOARD_DMA_IRQ of its owner's board -- the
+ * only PLIC it is wired to, so no other VM can ever receive it.  The
+ * line is level-triggered and follows INTR bit 0: the guest's handler
+ * acknowledges by writing 0 to INTR, then completes the claim at its
+ * PLIC.  Assigned, that store reaches the page with no trap, so the
+ * monitor samples INTR again (dma_copy_sync) between time slices and
+ * before each access to the owner's (emulated, trapping) PLIC: by the
+ * time the guest completes its claim, the line is already low.
+ *
  * Registers (32 bits each, at these offsets of the register page):
  *
  *   0x00 ID      R   DMA_COPY_MAGIC ("DMAC")
@@ -30,6 +40,8 @@
  *   0x10 GO      RW  write 1 to start; the engine clears it when it takes
  *                    the command
  *   0x14 STATUS  R   DONE 0x1 | ERR 0x2 of the last command (0: none yet)
+ *   0x18 INTR    RW  1: a command ended and is not acknowledged (the
+ *                    interrupt line is high); write 0 to acknowledge
  */
 #ifndef DEVICES_DMA_COPY_H
 #define DEVICES_DMA_COPY_H
@@ -44,6 +56,7 @@
 #define DMA_COPY_LEN	0x0cu
 #define DMA_COPY_GO	0x10u
 #define DMA_COPY_STATUS 0x14u
+#define DMA_COPY_INTR	0x18u
 
 #define DMA_COPY_MAGIC	 0x43414d44u /* "DMAC", little-endian */
 #define DMA_COPY_ST_DONE 0x1u
@@ -61,6 +74,7 @@ struct dma_copy_stats {
 	uint64_t copies;	/* commands that completed */
 	uint64_t bytes;		/* bytes they moved */
 	uint64_t refused;	/* commands refused (ERR): nothing moved */
+	uint64_t interrupts;	/* rising edges of the line, into the owner's PLIC */
 };
 
 /* Told after the engine wrote [addr, addr+len) of the owner's memory, so
@@ -73,18 +87,29 @@ struct dma_copy {
 	dma_copy_translate_fn translate;
 	dma_copy_written_fn written; /* set after dma_copy_init, or NULL */
 	void *ctx;
+	struct irq_line irq; /* the owner's PLIC source (set == NULL: none) */
+	int line;	     /* level last driven on irq */
 	struct dma_copy_stats stats;
 };
 
 /* Reset `d` with its registers in `regpage` (DMA_COPY_PAGE bytes of host
- * memory, 4-byte aligned, e.g. a machine frame the monitor can map) and
- * DMA through `translate(ctx, ...)`. */
-void dma_copy_init(struct dma_copy *d, void *regpage, dma_copy_translate_fn translate, void *ctx);
+ * memory, 4-byte aligned, e.g. a machine frame the monitor can map), DMA
+ * through `translate(ctx, ...)` and its interrupt on `irq` (copied; NULL
+ * or irq->set == NULL: no line).  Drives the line low once. */
+void dma_copy_init(struct dma_copy *d, void *regpage, dma_copy_translate_fn translate, void *ctx,
+		   const struct irq_line *irq);
 
 /* Run the device: if GO is set, take the command, do the whole copy or
- * refuse it, and set STATUS.  The monitor calls this between time slices
- * (and the bus callback after a trapped write of GO). */
-void dma_copy_poll(struct dma_copy *d);
+ * refuse it, set STATUS and INTR; then drive the line from INTR
+ * (dma_copy_sync).  The monitor calls this between time slices (and the
+ * bus callback after a trapped write of GO).  Returns 1 if it took a
+ * command (a guest may be waiting for its interrupt), else 0. */
+int dma_copy_poll(struct dma_copy *d);
+
+/* Drive the interrupt line to INTR bit 0 as the register page holds it
+ * now (an assigned guest writes the page without a trap); counts each
+ * rising edge in stats.interrupts. */
+void dma_copy_sync(struct dma_copy *d);
 
 /* Bus callbacks for the emulated (trapping) case; the region's dev pointer
  * is the struct dma_copy.  Aligned 32-bit accesses only. */

@@ -24,7 +24,7 @@
  *   0x10011000 +---------------------------+
  *              |  (unmapped)               |
  *   0x10012000 +---------------------------+ BOARD_DMA_BASE
- *              |  DMA copy engine (4 KiB)  |  only with --assign dma; polled
+ *              |  DMA copy engine (4 KiB)  |  IRQ 12; only with --assign dma
  *   0x10013000 +---------------------------+
  *              |  (unmapped)               |
  *   0x80000000 +---------------------------+ BOARD_RAM_BASE
@@ -57,6 +57,7 @@
 
 #define BOARD_UART_IRQ	  10	    /* PLIC source of the UART */
 #define BOARD_VIRTIO_IRQ  1	    /* PLIC source of virtio slot 0 (slot n: 1+n) */
+#define BOARD_DMA_IRQ	  12	    /* PLIC source of the DMA copy engine */
 #define BOARD_PLIC_NDEV	  31	    /* PLIC sources 1..31 */
 #define BOARD_TIMEBASE_HZ 10000000u /* `time` ticks per second (as QEMU) */
 

@@ -196,6 +196,7 @@ static int board_fdt_soc(struct board_fdt_ctx *c, const struct board_fdt_params 
 	if (p->dma_copy) {
 		c->node = "/soc/dma";
 		FDT_TRY(board_fdt_begin_at(fdt, "dma", BOARD_DMA_BASE));
+		FDT_TRY(board_fdt_plic_irq(fdt, BOARD_DMA_IRQ));
 		FDT_TRY(board_fdt_reg(fdt, BOARD_DMA_BASE, BOARD_DMA_SIZE));
 		FDT_TRY(fdt_property_string(fdt, "compatible", "trapvisor,dma-copy"));
 		FDT_TRY(fdt_end_node(fdt));

@@ -52,6 +52,20 @@ static const struct platform_ops machine_platform_ops = {
 	machine_read_phys, machine_write_phys, machine_set_timer, machine_set_seip, machine_halt,
 };
 
+/* The DMA engine's "IOMMU" on the bare board: there is one machine, so
+ * guest physical is machine physical, and only RAM translates. */
+static uint8_t *machine_dma_translate(void *ctx, uint64_t addr, uint32_t len)
+{
+	struct machine *m = ctx;
+	return mmu_ram_ptr(&m->cpu, addr, len);
+}
+
+static void machine_dma_written(void *ctx, uint64_t addr, uint32_t len)
+{
+	struct machine *m = ctx;
+	cpu_code_written(&m->cpu, addr, len); /* it may have been code */
+}
+
 /* The firmware: S-mode ecalls go to the platform's SBI. */
 static int machine_ecall(struct cpu *cpu, void *ctx)
 {
@@ -79,6 +93,11 @@ int machine_create(struct machine *m, const struct machine_config *cfg)
 		goto out_plat;
 	m->cpu.ecall_s = machine_ecall;
 	m->cpu.ecall_ctx = m;
+	if (cfg->dma) {
+		if (platform_add_dma(&m->plat, m->dma_regs, machine_dma_translate, m))
+			goto out_cpu;
+		m->plat.dma.written = machine_dma_written;
+	}
 	if (platform_load(&m->plat, cfg->elf_path, cfg->ram_size, cfg->bootargs, &m->elf,
 			  &m->fdt_addr))
 		goto out_cpu;

@@ -20,6 +20,9 @@ struct machine_config {
 	bool legacy;		       /* --isa=legacy */
 	const struct disk_spec *disks; /* --disk, ndisks of them */
 	int ndisks;
+	/* The DMA copy engine on the board (`--assign dma,emulated`): its
+	 * registers reached through the bus, its DMA into this RAM. */
+	bool dma;
 	/* Console output, one byte at a time; NULL = stdout. */
 	void (*output)(void *ctx, uint8_t byte);
 	void *output_ctx;
@@ -39,6 +42,7 @@ struct machine {
 	struct elf_image elf;
 	uint8_t *ram;
 	uint32_t fdt_addr;
+	uint32_t dma_regs[DMA_COPY_PAGE / 4]; /* the engine's register page */
 };
 
 /* Build the board and load the guest.  Returns 0, or -1 after printing a

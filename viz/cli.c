@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "core/run.h"
+#include "core/vm.h"
 #include "core/trace.h"
 #include "isa-toy/board.h"
 
@@ -33,8 +34,10 @@ int viz_cli_option(struct viz_cli *c, int code, char *arg, const char *cmd)
 		memcpy(c->cfg.guest[c->cfg.nguests].disks, c->disks, sizeof(c->disks));
 		c->cfg.guest[c->cfg.nguests].ndisks = c->ndisks;
 		c->cfg.guest[c->cfg.nguests].net = c->net;
+		c->cfg.guest[c->cfg.nguests].dma = c->dma;
 		c->ndisks = 0;
 		c->net = false;
+		c->dma = 0;
 		c->cfg.nguests++;
 		return 1;
 	case VIZ_OPT_MODE:
@@ -67,6 +70,7 @@ int viz_cli_option(struct viz_cli *c, int code, char *arg, const char *cmd)
 			return -1;
 		c->net = true;
 		return 1;
+	case VIZ_OPT_ASSIGN: return run_parse_assign(arg, &c->dma, cmd) ? -1 : 1;
 	case VIZ_OPT_TRACE: c->cfg.trace_path = arg; return 1;
 	case VIZ_OPT_TRACE_LIMIT: return run_parse_trace_limit(arg, &c->cfg.trace_limit) ? -1 : 1;
 	}
@@ -78,9 +82,18 @@ int viz_cli_done(struct viz_cli *c, int argc, char **argv, const char *cmd)
 	for (; optind < argc; optind++)
 		if (viz_cli_option(c, 1, argv[optind], cmd) < 0)
 			return -1;
-	if (c->ndisks || c->net) {
+	if (c->ndisks || c->net || c->dma) {
 		fprintf(stderr, "trapvisor %s: --%s comes after the last guest\n", cmd,
-			c->ndisks ? "disk" : "net");
+			c->ndisks ? "disk"
+			: c->net  ? "net"
+				  : "assign");
+		return -1;
+	}
+	if (c->cfg.guest[0].dma == VM_DMA_ASSIGNED && !strcmp(c->cfg.mode, "bare")) {
+		fprintf(stderr,
+			"trapvisor %s: --assign dma needs a monitor mode (nothing to assign to on "
+			"the bare machine; dma,emulated puts the engine on it)\n",
+			cmd);
 		return -1;
 	}
 	if (!c->cfg.nguests) {

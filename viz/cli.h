@@ -1,7 +1,7 @@
 /*
  * cli.h -- the options `trapvisor debug` and `trapvisor walk` share with
  * `trapvisor run`: --mode, --mem, --append, --trace, --trace-limit,
- * --disk, --net and the guest ELFs (options before each ELF apply to it and the ones after
+ * --disk, --net, --assign and the guest ELFs (options before each ELF apply to it and the ones after
  * it).
  */
 #ifndef VIZ_CLI_H
@@ -22,6 +22,7 @@ enum {
 	VIZ_OPT_ISA,
 	VIZ_OPT_DISK,
 	VIZ_OPT_NET,
+	VIZ_OPT_ASSIGN,
 	VIZ_OPT_OWN,
 };
 
@@ -34,6 +35,7 @@ enum {
 	    { "isa", required_argument, NULL, VIZ_OPT_ISA },                 \
 	    { "disk", required_argument, NULL, VIZ_OPT_DISK },               \
 	    { "net", required_argument, NULL, VIZ_OPT_NET },                 \
+	    { "assign", required_argument, NULL, VIZ_OPT_ASSIGN },           \
 	{                                                                    \
 		"help", no_argument, NULL, 'h'                               \
 	}
@@ -47,17 +49,20 @@ enum {
 	"  --trace-limit SIZE  cap FILE at SIZE bytes (default 256M, 0 = no cap),\n"     \
 	"                   as `trapvisor run` does\n"                                   \
 	"  --disk FILE[,ro]...  a disk image for the next guest, as `trapvisor run`\n"   \
-	"  --net switch     a virtio-net card for the next guest, as `trapvisor run`\n"
+	"  --net switch     a virtio-net card for the next guest, as `trapvisor run`\n"  \
+	"  --assign dma[,emulated]  the DMA copy engine for the next guest, as\n"        \
+	"                   `trapvisor run` (bare: dma,emulated only)\n"
 
 struct viz_cli {
 	struct viz_config cfg;
 	uint32_t ram_size;    /* for the next guest */
 	const char *bootargs; /* for the next guest */
-	/* --disk and --net given since the last guest: they belong to the
-	 * next one only (a device belongs to one VM). */
+	/* --disk, --net and --assign given since the last guest: they
+	 * belong to the next one only (a device belongs to one VM). */
 	struct disk_spec disks[RUN_MAX_DISKS];
 	int ndisks;
 	bool net;
+	int dma; /* VM_DMA_* */
 };
 
 void viz_cli_init(struct viz_cli *c);

@@ -239,6 +239,40 @@ static void dbg_virtq_queue(struct dbg *d, const struct virtio_dev *v, unsigned 
 	}
 }
 
+/* info assign: the inspected VM's assigned device (--assign dma): where
+ * its register page is mapped, its counters and its interrupt line. */
+static void dbg_info_assign(struct dbg *d)
+{
+	const struct platform *p = d->t.ops->plat(&d->t);
+	const struct dma_copy *e = &p->dma;
+	if (!p->has_dma) {
+		fprintf(d->out, "vm%d has no assigned device\n", d->t.vm);
+		return;
+	}
+	const struct vm *vm = d->t.ops->monitor ? d->t.mon->vm[d->t.vm] : NULL;
+	bool mapped =
+	    vm && vm->spt.direct_gpa == BOARD_DMA_BASE && vm->spt.direct_frame == vm->dma_frame;
+	fprintf(d->out, "vm%d: dma-copy at 0x%08x, PLIC source %d, %s\n", d->t.vm, BOARD_DMA_BASE,
+		BOARD_DMA_IRQ,
+		mapped ? "assigned"
+		: vm   ? "emulated"
+		       : "on the bare board (no monitor: nothing to map it into)");
+	if (vm)
+		fprintf(
+		    d->out, "  register page: guest P 0x%08x -> machine R 0x%08" PRIx64 " (%s)\n",
+		    BOARD_DMA_BASE, (uint64_t)spt_frame_ppn(&d->t.mon->frames, vm->dma_frame) << 12,
+		    mapped ? "mapped straight in: no trap per access"
+			   : "not mapped: every access traps");
+	fprintf(d->out,
+		"  register traps %" PRIu64 ", copies %" PRIu64 ", bytes %" PRIu64
+		", refused %" PRIu64 "\n",
+		e->stats.mmio_accesses, e->stats.copies, e->stats.bytes, e->stats.refused);
+	fprintf(d->out,
+		"  interrupt line %s (INTR %u): %" PRIu64
+		" interrupts, delivered to vm%d's PLIC only\n",
+		e->line ? "high" : "low", e->regs[DMA_COPY_INTR / 4], e->stats.interrupts, d->t.vm);
+}
+
 /* info virtq [DEVICE]: every virtio device of the inspected VM (DEVICE: a
  * slot number or a model name such as virtio-blk picks some). */
 static int dbg_info_virtq(struct dbg *d, const char *which)
@@ -283,14 +317,14 @@ int dbg_cmd_info(struct dbg *d, int argc, char **argv)
 		{ "csr", dbg_info_csr },	   { "vcpu", dbg_info_vcpu },
 		{ "tlb", dbg_info_tlb },	   { "shadow", dbg_info_shadow },
 		{ "vms", dbg_info_vms },	   { "break", dbg_info_break },
-		{ "breakpoints", dbg_info_break },
+		{ "breakpoints", dbg_info_break }, { "assign", dbg_info_assign },
 	};
 	for (size_t i = 0; argc > 1 && i < sizeof(parts) / sizeof(parts[0]); i++)
 		if (!strcmp(argv[1], parts[i].what)) {
 			parts[i].fn(d);
 			return 0;
 		}
-	fprintf(d->out, "info: which? regs, csr, vcpu, tlb, shadow, vms, break or virtq\n");
+	fprintf(d->out, "info: which? regs, csr, vcpu, tlb, shadow, vms, break, assign or virtq\n");
 	return -1;
 }
 
@@ -339,6 +373,11 @@ void dbg_print_xlate(struct dbg *d, const struct viz_xlate *x)
 				"P 0x%08" PRIx64
 				" -> not RAM (a device: the monitor emulates it)\n",
 				x->g.pa);
+		else if (x->assigned)
+			fprintf(d->out,
+				"P 0x%08" PRIx64 " -> R 0x%08" PRIx64
+				" (an assigned device's register page: no trap per access)\n",
+				x->g.pa, x->ma);
 		else if (x->monitor)
 			fprintf(d->out, "P 0x%08" PRIx64 " -> R 0x%08" PRIx64 " (P->R map)\n",
 				x->g.pa, x->ma);

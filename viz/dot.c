@@ -197,7 +197,7 @@ int viz_draw_walk(const struct viz_xlate *x, const char *path, const char *fmt)
 		if (x->monitor && !x->rfault) {
 			snprintf(label, sizeof(label), "machine R 0x%08" PRIx64, x->ma);
 			ma = dot_node(g, "ma", label, NULL);
-			dot_edge(g, p, ma, "P->R map");
+			dot_edge(g, p, ma, x->assigned ? "assigned device page" : "P->R map");
 		} else if (x->monitor) {
 			dot_edge(g, p, dot_node(g, "mmio", "not RAM: a device\\n(emulated)", NULL),
 				 NULL);

@@ -231,6 +231,10 @@ void viz_translate(const struct viz_target *t, uint32_t va, struct viz_xlate *x)
 	x->gsatp = t->ops->guest_csr(t)->satp;
 	x->gfault = viz_walk_guest(t, va, &x->g);
 	x->rfault = x->gfault ? -1 : t->ops->p2r(t, x->g.pa, &x->ma);
+	if (x->rfault == 1) {
+		x->rfault = 0;
+		x->assigned = true;
+	}
 	x->hsatp = t->ops->hw_satp(t);
 	/* No shadow before the VM first runs: say so, not "paging off". */
 	x->hfault = x->hsatp || !x->monitor ? viz_walk_hw(t, va, &x->h) : -1;

@@ -46,6 +46,7 @@ struct viz_config {
 		struct disk_spec disks[RUN_MAX_DISKS]; /* --disk, as `run` */
 		int ndisks;
 		bool net; /* --net switch */
+		int dma;  /* --assign: VM_DMA_* (core/vm.h) */
 	} guest[VIZ_MAX_GUESTS];
 	int nguests;
 	const char *trace_path; /* --trace FILE, or NULL */
@@ -75,7 +76,9 @@ struct viz_ops {
 	/* The privileged state the guest believes in: the hart's own on the
 	 * bare board, the vCPU's software copy under the monitor. */
 	const struct csr_file *(*guest_csr)(const struct viz_target *t);
-	/* P -> R: the machine address of guest-physical `gpa`; -1 if not RAM. */
+	/* P -> R: the machine address of guest-physical `gpa`; -1 if not RAM,
+	 * 1 (*ma set) if it is an assigned device's register page, mapped
+	 * straight into the VM (not RAM either: no memory reads there). */
 	int (*p2r)(const struct viz_target *t, uint64_t gpa, uint64_t *ma);
 	/* The satp of the table the hardware walks for the guest now: the
 	 * guest's own (bare) or the current shadow's (trap); 0 if none. */
@@ -157,6 +160,7 @@ struct viz_xlate {
 	int gfault;	    /* V -> P: 0, or the fault cause */
 	struct sv32_walk g; /* the guest walk (steps 0: paging off) */
 	int rfault;	    /* P -> R: 0, or -1 (not RAM) */
+	bool assigned;	    /* P is an assigned device's page, mapped at R */
 	uint64_t ma;	    /* R */
 	uint32_t hsatp;	    /* the table the hardware walks (shadow) */
 	int hfault;	    /* V -> R by it: 0, or the cause (not filled) */

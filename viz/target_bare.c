@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "isa-toy/machine.h"
+#include "core/vm.h"
 #include "viz/inspect.h"
 
 static int bare_open(struct viz_target *t, const struct viz_config *cfg)
@@ -32,6 +33,7 @@ static int bare_open(struct viz_target *t, const struct viz_config *cfg)
 		.output_ctx = t->console_ctx,
 		.disks = cfg->guest[0].disks,
 		.ndisks = cfg->guest[0].ndisks,
+		.dma = cfg->guest[0].dma == VM_DMA_EMULATED,
 	};
 	if (machine_create(m, &mc)) {
 		free(m);

@@ -55,7 +55,7 @@ static int trap_open(struct viz_target *t, const struct viz_config *cfg)
 	mon->tracing = true; /* the ring feeds the trace pane and `catch` */
 	for (int i = 0; i < cfg->nguests; i++) {
 		struct vm_config vc = { cfg->guest[i].elf_path, cfg->guest[i].ram_size,
-					cfg->guest[i].bootargs, -1, VM_DMA_NONE };
+					cfg->guest[i].bootargs, -1, cfg->guest[i].dma };
 		struct vm *vm = vm_create(mon, i, &vc);
 		if (!vm)
 			goto out;
@@ -117,6 +117,12 @@ static int trap_p2r(const struct viz_target *t, uint64_t gpa, uint64_t *ma)
 {
 	const struct vm *vm = trap_vm(t);
 	uint32_t gpage;
+	if (vm->spt.direct_gpa && gpa >> 12 == vm->spt.direct_gpa >> 12) {
+		/* --assign: the device's register page, mapped straight in. */
+		*ma = (uint64_t)spt_frame_ppn(&t->mon->frames, vm->spt.direct_frame) * SPT_PAGE +
+		      (gpa & 0xfff);
+		return 1;
+	}
 	if (!spt_p2r_page(&vm->p2r, gpa, &gpage))
 		return -1;
 	*ma = t->mon->frames.ram_base + (uint64_t)vm->p2r.frame[gpage] * SPT_PAGE + (gpa & 0xfff);

@@ -4,7 +4,8 @@
  * the register page driven with and without traps, and a hostile owner
  * aiming DMA below its RAM, past it, across the 4 GiB wrap and at the
  * other VM's frames: refused, nothing moved, the other VM's canary
- * intact.
+ * intact; the completion interrupt, its acknowledgement with and
+ * without a trap.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -26,6 +27,18 @@ static struct spt_iommu iommu_a;
 static struct dma_copy dev;
 static uint32_t regpage[DMA_COPY_PAGE / 4];
 
+/* The engine's interrupt line, as a PLIC source would see it. */
+static int dt_level, dt_edges, dt_source;
+
+static void dt_line(void *ctrl, int irq, int level)
+{
+	(void)ctrl;
+	dt_source = irq;
+	if (level && !dt_level)
+		dt_edges++;
+	dt_level = level;
+}
+
 static void dt_setup(void)
 {
 	machine = calloc(DT_FRAMES, SPT_PAGE);
@@ -37,7 +50,11 @@ static void dt_setup(void)
 	for (uint32_t i = 0; i < DT_PAGES; i++)
 		memset(spt_frame_ptr(&frames, vm_b.frame[i]), DT_CANARY, SPT_PAGE);
 	iommu_a = (struct spt_iommu){ .p2r = &vm_a, .frames = &frames };
-	dma_copy_init(&dev, regpage, spt_iommu_translate, &iommu_a);
+	const struct irq_line line = { dt_line, NULL, 12 };
+	dt_level = 1; /* init must drive it low */
+	dt_edges = 0;
+	dma_copy_init(&dev, regpage, spt_iommu_translate, &iommu_a, &line);
+	cr_assert_eq(dt_level, 0);
 }
 
 static void dt_teardown(void)
@@ -174,4 +191,27 @@ Test(dma_copy, hostile_dma_is_refused)
 	cr_assert_gt(aimed, 0, "some of VM B's frames lie outside VM A's RAM");
 	cr_assert_gt(iommu_a.refused, 0);
 	cr_assert_eq(dev.stats.copies, 0);
+}
+
+/* Every command ends with the line high (DONE and ERR alike) until the
+ * guest writes 0 to INTR: through the bus (emulated) it drops at once;
+ * straight in the page (assigned) it drops at the next sync. */
+Test(dma_copy, interrupt_on_completion_and_error)
+{
+	cr_assert_eq(dt_direct(DT_RAM, DT_RAM + 0x3000, 64), DMA_COPY_ST_DONE);
+	cr_assert_eq(dt_level, 1, "completion raises the line");
+	cr_assert_eq(dt_source, 12);
+	cr_assert_eq(regpage[DMA_COPY_INTR / 4], 1);
+	regpage[DMA_COPY_INTR / 4] = 0; /* an assigned guest's ack: no trap */
+	cr_assert_eq(dt_level, 1, "nobody has looked yet");
+	dma_copy_sync(&dev);
+	cr_assert_eq(dt_level, 0);
+	cr_assert_eq(dt_direct(DT_RAM, 0xfffff000u, 64), DMA_COPY_ST_ERR);
+	cr_assert_eq(dt_level, 1, "an error raises it too");
+	dt_put(DMA_COPY_INTR, 0); /* the emulated ack */
+	cr_assert_eq(dt_level, 0);
+	cr_assert_eq(dma_copy_poll(&dev), 0, "no command");
+	cr_assert_eq(dt_level, 0, "a poll without a command raises nothing");
+	cr_assert_eq(dev.stats.interrupts, 2);
+	cr_assert_eq(dt_edges, 2);
 }

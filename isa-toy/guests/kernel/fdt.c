@@ -110,6 +110,11 @@ static void fdt_node_done(const struct fdt_node *n, const struct fdt_node *paren
 	}
 	if (fdt_compatible(n, "trapvisor,pio-disk") && !fdt_reg(n, parent, &addr, &size))
 		info->piodisk_base = addr;
+	if (fdt_compatible(n, "trapvisor,dma-copy") && n->irqs_len >= 4 &&
+	    !fdt_reg(n, parent, &addr, &size)) {
+		info->dma_base = addr;
+		info->dma_irq = fdt_be32(n->irqs);
+	}
 	if (fdt_compatible(n, "virtio,mmio") && info->nvirtio < FDT_VIRTIO_MAX &&
 	    n->irqs_len >= 4 && !fdt_reg(n, parent, &addr, &size)) {
 		info->virtio_base[info->nvirtio] = addr;

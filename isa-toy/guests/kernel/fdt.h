@@ -20,7 +20,8 @@ struct fdt_info {
 	/* The "virtio,mmio" nodes, in the tree's order: reg, interrupts. */
 	uint32_t virtio_base[FDT_VIRTIO_MAX], virtio_irq[FDT_VIRTIO_MAX];
 	uint32_t nvirtio;
-	uint32_t piodisk_base; /* "trapvisor,pio-disk": reg (0: none, as on QEMU) */
+	uint32_t piodisk_base;	    /* "trapvisor,pio-disk": reg (0: none, as on QEMU) */
+	uint32_t dma_base, dma_irq; /* "trapvisor,dma-copy": reg, interrupts (0: none) */
 };
 
 /* fdt_parse: read the blob at `blob` into *info.  0, or -1 with a

@@ -24,6 +24,7 @@
 #include "kernel/kernel.h"
 #include "kernel/net.h"
 #include "kernel/plic.h"
+#include "kernel/dma.h"
 #include "kernel/proc.h"
 #include "kernel/pv.h"
 #include "kernel/timer.h"
@@ -103,6 +104,7 @@ void kmain(uint32_t hartid, uintptr_t dtb)
 	vm_kernel_init(ram_base, ram_end, PAGE_ROUND_DOWN(main_fdt.uart_base), main_fdt.plic_base,
 		       NPROC);
 	disk_map(&main_fdt);
+	dma_map(&main_fdt);
 	vm_switch(vm_kernel_root());
 
 	uart_init(VM_UART + main_fdt.uart_base % PAGE_SIZE);
@@ -111,6 +113,7 @@ void kmain(uint32_t hartid, uintptr_t dtb)
 		main_fdt.bootargs);
 	disk_init(&main_fdt);
 	net_init(&main_fdt);
+	dma_init(&main_fdt);
 	trap_init();
 	timer_init(main_fdt.timebase_hz);
 	proc_init();

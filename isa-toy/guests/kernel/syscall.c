@@ -9,6 +9,7 @@
  */
 #include "kernel/console.h"
 #include "kernel/disk.h"
+#include "kernel/dma.h"
 #include "kernel/kalloc.h"
 #include "kernel/net.h"
 #include "kernel/kernel.h"
@@ -275,6 +276,30 @@ static int sys_udprecv(struct trapframe *tf)
 	if (got > 0 && umem_copyout(proc_current(), sys_arg(tf, 1), buf, (uint32_t)got) < 0)
 		return -1;
 	return got;
+}
+
+/* dmacopy(dst, src, n): through two kernel pages, as the disk's calls
+ * (the engine reaches only RAM the kernel owns, never a program's page
+ * directly); the kernel sleeps until the engine's interrupt. */
+static int sys_dmacopy(struct trapframe *tf)
+{
+	uint32_t dst = sys_arg(tf, 0), src = sys_arg(tf, 1), n = sys_arg(tf, 2);
+	if (n == 0 || n > PAGE_SIZE)
+		return -1;
+	uint8_t *from = kalloc(), *to = kalloc();
+	int rc = -1;
+	/* The kernel's RAM is identity mapped: a kernel page's address is
+	 * its physical address, which is what the engine wants. */
+	if (from && to && umem_copyin(proc_current(), from, src, n) == 0) {
+		rc = dma_copy((uint32_t)to, (uint32_t)from, n);
+		if (rc > 0 && umem_copyout(proc_current(), dst, to, n) < 0)
+			rc = -1;
+	}
+	if (from)
+		kfree(from);
+	if (to)
+		kfree(to);
+	return rc;
 }
 
 /* micro(kind, n): n iterations of one microbenchmark that needs the

@@ -8,6 +8,7 @@
  *
  *   0xFFFFFFFF +----------------------------+
  *              | PLIC (4 MiB megapage)      | VM_PLIC = 0xF0400000
+ *              | DMA copy engine (one page) | VM_DMA = 0xF000A000
  *              | emulated disk (one page)   | VM_PIODISK = 0xF0009000
  *              | virtio-mmio slots, a page   | VM_VIRTIO(n) = 0xF0001000
  *              | each (up to 8)             |   + n * 4096
@@ -73,6 +74,7 @@ typedef uint32_t pte_t;
 #define VM_UART		0xF0000000u
 #define VM_VIRTIO(n)	(0xF0001000u + (uint32_t)(n)*PAGE_SIZE) /* n < 8 */
 #define VM_PIODISK	0xF0009000u
+#define VM_DMA		0xF000A000u
 #define VM_PLIC		0xF0400000u
 #define VM_USER_BASE	0x00001000u
 #define VM_USTACK_TOP	0x7FFFF000u

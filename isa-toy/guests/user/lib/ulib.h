@@ -31,6 +31,7 @@ int ping(unsigned ip, unsigned seq);
 int echoes(void);
 int udpsend(unsigned ip, unsigned dport, unsigned sport, const void *buf, int n);
 int udprecv(unsigned port, void *buf, int n, unsigned ticks);
+int dmacopy(void *dst, const void *src, int n);
 
 /* printf: format (%d %u %x %p %s %c, widths) and print with ONE write
  * call when the result fits in 256 bytes, so a line is never split. */
