@@ -13,6 +13,7 @@
 #include "core/trace.h"
 #include "core/vm.h"
 #include "isa-toy/platform.h"
+#include "isa-toy/replay.h"
 #include "isa-toy/board.h"
 
 const struct run_mode run_modes[] = {
@@ -81,6 +82,11 @@ static void run_usage(FILE *f)
 		"                   controller; repeat for more disks\n"
 		"  --net switch     a virtio-net card for the next guest, on the switch\n"
 		"                   (a learning bridge) that joins the VMs of this run\n"
+		"  --record FILE    write the console input to FILE as it reaches the\n"
+		"                   guest: which bytes, and at which look at the console\n"
+		"  --replay FILE    give the guest the input recorded in FILE, at the\n"
+		"                   same points, instead of stdin's: the same run again\n"
+		"                   (transcript, instruction count), exactly\n"
 		"  --assign dma[,emulated]\n"
 		"                   give the next guest the DMA copy engine at 0x10012000\n"
 		"                   outright: its register page mapped into that VM (no\n"
@@ -252,7 +258,9 @@ int cmd_run(int argc, char **argv)
 		OPT_PAGING,
 		OPT_DISK,
 		OPT_NET,
-		OPT_ASSIGN
+		OPT_ASSIGN,
+		OPT_RECORD,
+		OPT_REPLAY
 	};
 	static const struct option opts[] = {
 		{ "mode", required_argument, NULL, OPT_MODE },
@@ -267,12 +275,14 @@ int cmd_run(int argc, char **argv)
 		{ "disk", required_argument, NULL, OPT_DISK },
 		{ "net", required_argument, NULL, OPT_NET },
 		{ "assign", required_argument, NULL, OPT_ASSIGN },
+		{ "record", required_argument, NULL, OPT_RECORD },
+		{ "replay", required_argument, NULL, OPT_REPLAY },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct run_config cfg = { .mode = "trap", .trace_limit = TRACE_LIMIT_DEFAULT };
 	uint32_t ram_size = BOARD_RAM_DEFAULT;
-	const char *bootargs = NULL;
+	const char *bootargs = NULL, *record = NULL, *replay = NULL;
 	struct disk_spec disks[RUN_MAX_DISKS] = { 0 };
 	int ndisks = 0;
 	bool net = false;
@@ -346,6 +356,8 @@ int cmd_run(int argc, char **argv)
 			}
 			cfg.paging = optarg;
 			break;
+		case OPT_RECORD: record = optarg; break;
+		case OPT_REPLAY: replay = optarg; break;
 		case 'h': run_usage(stdout); return 0;
 		default:
 			fprintf(stderr,
@@ -375,10 +387,21 @@ int cmd_run(int argc, char **argv)
 		fprintf(stderr, "trapvisor run: --paging is for --mode=vt\n");
 		return TV_EXIT_USAGE;
 	}
+	if (record && replay) {
+		fprintf(stderr, "trapvisor run: --record and --replay exclude each other\n");
+		return TV_EXIT_USAGE;
+	}
 	const struct run_mode *m = run_find_mode(cfg.mode);
 	if (m) {
+		if ((record && replay_record_open(record)) ||
+		    (replay && replay_replay_open(replay)))
+			return TV_EXIT_USAGE;
 		platform_catch_signals();
 		int status = m->run(&cfg);
+		/* A replay that did not reach all its input did not follow
+		 * the recording: say so, and fail the run. */
+		if (replay_close() && replay && status == 0)
+			status = 1;
 		/* The console is the run's output: lost lines fail the run.
 		 * (The failing write may have been long ago: errno is gone.) */
 		if (fflush(stdout) != 0 || ferror(stdout)) {

@@ -2,6 +2,7 @@
  * platform.c -- devices, console and firmware glue (platform.h).
  */
 #include "isa-toy/platform.h"
+#include "isa-toy/replay.h"
 
 #include <errno.h>
 #include <poll.h>
@@ -74,18 +75,43 @@ static void platform_check_signal(void)
 	_exit(128 + sig); /* not reached */
 }
 
+/* --replay: the bytes recorded at this look at the console instead of
+ * stdin's, and no waiting (replay.h). */
+static void platform_replay_input(struct platform *p, uint64_t look)
+{
+	uint8_t buf[PLATFORM_INPUT_BUF];
+	bool eof;
+	size_t n = replay_take(look, buf, PLATFORM_INPUT_BUF - p->in_count, &eof);
+	for (size_t i = 0; i < n; i++) {
+		p->input[(p->in_head + p->in_count) % PLATFORM_INPUT_BUF] = buf[i];
+		p->in_count++;
+	}
+	if (eof)
+		p->input_eof = true;
+}
+
 void platform_poll_input(struct platform *p, int timeout_ms)
 {
 	platform_check_signal();
-	if (p->input_fd >= 0 && !p->input_eof && p->in_count < PLATFORM_INPUT_BUF) {
+	/* Every look at the console that has input is numbered, recorded or
+	 * replayed: the number says where in the guest's run input came. */
+	uint64_t look = p->input_fd >= 0 ? replay_look() : 0;
+	if (p->input_fd >= 0 && replay_replaying()) {
+		if (!p->input_eof)
+			platform_replay_input(p, look);
+	} else if (p->input_fd >= 0 && !p->input_eof && p->in_count < PLATFORM_INPUT_BUF) {
 		struct pollfd pfd = { .fd = p->input_fd, .events = POLLIN };
 		fflush(stdout);
 		if (poll(&pfd, 1, timeout_ms) > 0) {
 			uint8_t buf[512];
 			size_t room = PLATFORM_INPUT_BUF - p->in_count;
 			ssize_t n = read(p->input_fd, buf, room < sizeof(buf) ? room : sizeof(buf));
-			if (n <= 0 && !(n < 0 && (errno == EINTR || errno == EAGAIN)))
+			if (n <= 0 && !(n < 0 && (errno == EINTR || errno == EAGAIN))) {
 				p->input_eof = true;
+				replay_note_eof(look);
+			}
+			if (n > 0)
+				replay_note_input(look, buf, (size_t)n);
 			for (ssize_t i = 0; i < n; i++) {
 				p->input[(p->in_head + p->in_count) % PLATFORM_INPUT_BUF] = buf[i];
 				p->in_count++;

@@ -18,6 +18,14 @@ const struct dbg_command dbg_commands[] = {
 	{ "continue", dbg_cmd_continue,
 	  "continue: run to a breakpoint, watchpoint, catch or the end" },
 	{ "c", dbg_cmd_continue, "c: as continue" },
+	{ "reverse-stepi", dbg_cmd_reverse_stepi,
+	  "reverse-stepi [N]: go back N (1) instructions or traps in the guest's history" },
+	{ "rsi", dbg_cmd_reverse_stepi, "rsi [N]: as reverse-stepi" },
+	{ "reverse-continue", dbg_cmd_reverse_continue,
+	  "reverse-continue: go back to the last breakpoint or watchpoint hit (or the entry)" },
+	{ "rc", dbg_cmd_reverse_continue, "rc: as reverse-continue" },
+	{ "restart", dbg_cmd_restart,
+	  "restart: begin again at the guest's entry (also after it exited); breakpoints kept" },
 	{ "break", dbg_cmd_break, "break SYM|ADDR: stop when the pc gets there" },
 	{ "b", dbg_cmd_break, "b SYM|ADDR: as break" },
 	{ "tbreak", dbg_cmd_tbreak, "tbreak SYM|ADDR: a breakpoint that deletes itself when hit" },
@@ -160,6 +168,47 @@ int dbg_cmd_continue(struct dbg *d, int argc, char **argv)
 	dbg_resume(d, UINT64_MAX);
 	dbg_print_stop(d);
 	return 0;
+}
+
+/* --- going backwards (viz/reverse.c) --- */
+
+static void dbg_print_travel(struct dbg *d, int r)
+{
+	if (r < 0)
+		return;
+	dbg_print_stop(d);
+}
+
+int dbg_cmd_restart(struct dbg *d, int argc, char **argv)
+{
+	(void)argc;
+	(void)argv;
+	int r = dbg_restart(d);
+	if (r >= 0)
+		fprintf(d->out, "restarted: the guest is at its entry again\n");
+	dbg_print_travel(d, r);
+	return r < 0 ? -1 : 0;
+}
+
+int dbg_cmd_reverse_stepi(struct dbg *d, int argc, char **argv)
+{
+	uint64_t n = 1;
+	if (argc > 1 && (viz_parse_uint(argv[1], UINT64_MAX, &n) || !n)) {
+		fprintf(d->out, "'%s' is not a positive count\n", argv[1]);
+		return -1;
+	}
+	int r = dbg_reverse_step(d, n);
+	dbg_print_travel(d, r);
+	return r < 0 ? -1 : 0;
+}
+
+int dbg_cmd_reverse_continue(struct dbg *d, int argc, char **argv)
+{
+	(void)argc;
+	(void)argv;
+	int r = dbg_reverse_continue(d);
+	dbg_print_travel(d, r);
+	return r < 0 ? -1 : 0;
 }
 
 static int dbg_add_break(struct dbg *d, int argc, char **argv, bool temp)

@@ -25,6 +25,9 @@ int dbg_cmd_vm(struct dbg *d, int argc, char **argv);
 int dbg_cmd_trace(struct dbg *d, int argc, char **argv);
 int dbg_cmd_dot(struct dbg *d, int argc, char **argv);
 int dbg_cmd_map(struct dbg *d, int argc, char **argv);
+int dbg_cmd_restart(struct dbg *d, int argc, char **argv);
+int dbg_cmd_reverse_stepi(struct dbg *d, int argc, char **argv);
+int dbg_cmd_reverse_continue(struct dbg *d, int argc, char **argv);
 int dbg_cmd_quit(struct dbg *d, int argc, char **argv);
 int dbg_cmd_help(struct dbg *d, int argc, char **argv);
 
@@ -39,5 +42,21 @@ void dbg_trace_line(const struct trace_event *e, char *buf, size_t len);
 /* A cause by name ("illegal-instruction", "ecall-from-U") or number;
  * 0, or -1 if unknown. */
 int dbg_parse_cause(const char *s, uint32_t *cause);
+
+/* --- shared by control.c and reverse.c --- */
+
+/* Did a breakpoint, watchpoint or caught trap fire in the step just taken
+ * (traps_before: the trap count before it)?  Sets last_stop/stop_text. */
+bool dbg_check(struct dbg *d, uint64_t traps_before);
+/* (Re)open d->cfg as the target, its console through the counting tap;
+ * the old target, if any, is closed only once the new one is open.  0, or
+ * -1 after a message (the old target is kept then). */
+int dbg_reopen(struct dbg *d);
+/* Forget the edits made at or after position `pos`. */
+void dbg_edits_forget(struct dbg *d, uint64_t pos);
+/* Record an edit (reg 1..32, or -1: `len` bytes of memory at `addr`). */
+void dbg_edit_record(struct dbg *d, int reg, uint32_t addr, const void *data, uint32_t len);
+/* dbg_write_virt without recording it. */
+int dbg_write_virt_now(struct dbg *d, uint32_t va, const void *buf, uint32_t len);
 
 #endif

@@ -305,6 +305,27 @@ static int dbg_info_virtq(struct dbg *d, const char *which)
 	return which ? -1 : 0;
 }
 
+/* info history: where the guest is in its history, and a fingerprint of
+ * its memory, so a student can check that going back and forth lands on
+ * the same state (FNV-1a over the inspected VM's RAM, page by page). */
+static void dbg_info_history(struct dbg *d)
+{
+	uint32_t ram = d->cfg.guest[d->t.vm].ram_size;
+	uint64_t h = 1469598103934665603ull;
+	static uint8_t page[4096];
+	for (uint32_t off = 0; off < ram; off += sizeof(page)) {
+		if (viz_read_phys(&d->t, BOARD_RAM_BASE + off, page, sizeof(page)))
+			memset(page, 0, sizeof(page));
+		for (size_t i = 0; i < sizeof(page); i++)
+			h = (h ^ page[i]) * 1099511628211ull;
+	}
+	fprintf(d->out,
+		"position %" PRIu64 " (instructions retired + traps taken, all VMs)\n"
+		"guest RAM of vm%d: %u KiB, FNV-1a 0x%016" PRIx64 "\n"
+		"going back re-runs from the entry (%zu hand-made change%s recorded)\n",
+		dbg_position(d), d->t.vm, ram >> 10, h, d->nedits, d->nedits == 1 ? "" : "s");
+}
+
 int dbg_cmd_info(struct dbg *d, int argc, char **argv)
 {
 	if (argc > 1 && !strcmp(argv[1], "virtq"))
@@ -318,13 +339,16 @@ int dbg_cmd_info(struct dbg *d, int argc, char **argv)
 		{ "tlb", dbg_info_tlb },	   { "shadow", dbg_info_shadow },
 		{ "vms", dbg_info_vms },	   { "break", dbg_info_break },
 		{ "breakpoints", dbg_info_break }, { "assign", dbg_info_assign },
+		{ "history", dbg_info_history },
 	};
 	for (size_t i = 0; argc > 1 && i < sizeof(parts) / sizeof(parts[0]); i++)
 		if (!strcmp(argv[1], parts[i].what)) {
 			parts[i].fn(d);
 			return 0;
 		}
-	fprintf(d->out, "info: which? regs, csr, vcpu, tlb, shadow, vms, break, assign or virtq\n");
+	fprintf(
+	    d->out,
+	    "info: which? regs, csr, vcpu, tlb, shadow, vms, break, assign, history or virtq\n");
 	return -1;
 }
 

@@ -14,7 +14,7 @@
 #include <string.h>
 
 #include "viz/cli.h"
-#include "viz/dbg.h"
+#include "viz/cmds.h"
 
 #define DBG_CHUNK 100000 /* steps per chunk when nothing needs a look */
 #define DBG_POLL  4096	 /* steps between looks for an interrupt */
@@ -25,14 +25,18 @@ int dbg_open(struct dbg *d, const struct viz_config *cfg, void (*console)(void *
 	memset(d, 0, sizeof(*d));
 	d->out = stdout;
 	d->next_id = 1;
-	d->t.console = console;
-	d->t.console_ctx = console_ctx;
-	return viz_open(&d->t, cfg);
+	d->cfg = *cfg;
+	d->console = console;
+	d->console_ctx = console_ctx;
+	return dbg_reopen(d);
 }
 
 void dbg_close(struct dbg *d)
 {
 	viz_close(&d->t);
+	dbg_edits_forget(d, 0);
+	free(d->edits);
+	d->edits = NULL;
 }
 
 int dbg_break_add(struct dbg *d, uint32_t addr, bool temp)
@@ -80,7 +84,7 @@ int dbg_break_delete_at(struct dbg *d, uint32_t addr)
 	return n ? 0 : -1;
 }
 
-int dbg_write_virt(struct dbg *d, uint32_t va, const void *buf, uint32_t len)
+int dbg_write_virt_now(struct dbg *d, uint32_t va, const void *buf, uint32_t len)
 {
 	const uint8_t *in = buf;
 	struct sv32_walk w;
@@ -98,6 +102,14 @@ int dbg_write_virt(struct dbg *d, uint32_t va, const void *buf, uint32_t len)
 		va += n;
 		len -= n;
 	}
+	return 0;
+}
+
+int dbg_write_virt(struct dbg *d, uint32_t va, const void *buf, uint32_t len)
+{
+	if (dbg_write_virt_now(d, va, buf, len))
+		return -1;
+	dbg_edit_record(d, -1, va, buf, len);
 	return 0;
 }
 
@@ -119,7 +131,7 @@ int dbg_watch_add(struct dbg *d, uint32_t va)
 }
 
 /* Did anything the user asked for happen in the step just taken? */
-static bool dbg_check(struct dbg *d, uint64_t traps_before)
+bool dbg_check(struct dbg *d, uint64_t traps_before)
 {
 	const struct viz_ops *ops = d->t.ops;
 	uint32_t pc = viz_pc(&d->t);
@@ -230,6 +242,11 @@ const char *dbg_stop_describe(struct dbg *d)
 		break;
 	case DBG_STOP_INTERRUPT:
 		snprintf(d->stop_text, sizeof(d->stop_text), "interrupted at 0x%08x %s", pc,
+			 dbg_symbolize(d, pc, sym, sizeof(sym)));
+		break;
+	case DBG_STOP_BEGIN:
+		snprintf(d->stop_text, sizeof(d->stop_text),
+			 "reached the beginning of the guest's history (its entry, 0x%08x %s)", pc,
 			 dbg_symbolize(d, pc, sym, sizeof(sym)));
 		break;
 	case DBG_STOP_STEPS: d->stop_text[0] = 0; break;

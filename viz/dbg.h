@@ -43,10 +43,23 @@ enum dbg_stop {
 	DBG_STOP_EXIT,	    /* the guest shut down */
 	DBG_STOP_STUCK,	    /* waits for an interrupt that cannot come */
 	DBG_STOP_INTERRUPT, /* the user (or GDB) interrupted */
+	DBG_STOP_BEGIN,	    /* going backwards, reached the guest's entry */
+};
+
+/* Something the user changed by hand (a register, memory), kept with the
+ * point in time it was made, so going back and re-executing makes it
+ * again at the same point (viz/reverse.c). */
+struct dbg_edit {
+	uint64_t pos;  /* dbg_position() when it was made */
+	int reg;       /* 1..32 (32 = pc), or -1 for memory */
+	uint32_t addr; /* the register's value, or the guest-virtual address */
+	uint32_t len;  /* memory: bytes in data */
+	uint8_t *data;
 };
 
 struct dbg {
 	struct viz_target t;
+	struct viz_config cfg; /* what was opened: `restart` opens it again */
 	struct dbg_break brk[DBG_MAX_BREAKS];
 	struct dbg_watch watch[DBG_MAX_WATCHES];
 	uint32_t catch[DBG_MAX_CATCHES]; /* causes (CAUSE_INTERRUPT | n for irqs) */
@@ -68,6 +81,16 @@ struct dbg {
 	struct csr_file prev_hw, prev_guest;
 	enum dbg_stop last_stop;
 	char stop_text[160]; /* "breakpoint 1 at ..." */
+
+	/* Time travel (viz/reverse.c).  The guest's console reaches the
+	 * user's callback through a tap that counts its bytes, so a
+	 * re-execution does not print again what was already shown. */
+	void (*console)(void *ctx, uint8_t byte);
+	void *console_ctx;
+	uint64_t con_seen;  /* bytes the guest printed in this execution */
+	uint64_t con_shown; /* bytes passed on to the user, in any execution */
+	struct dbg_edit *edits;
+	size_t nedits, edits_cap;
 };
 
 /* Open a session on the target `cfg` describes; console output of the
@@ -83,6 +106,28 @@ enum dbg_stop dbg_resume(struct dbg *d, uint64_t steps);
 
 /* Describe the last stop (one line, no newline) into d->stop_text. */
 const char *dbg_stop_describe(struct dbg *d);
+
+/* Where the guest is in its history: guest progress (instructions retired
+ * plus traps taken, over every VM) since it was opened.  Deterministic: the
+ * same position always means the same state. */
+uint64_t dbg_position(const struct dbg *d);
+
+/* Running backwards (viz/reverse.c).  The machine is deterministic -- the
+ * debugger gives the guest no console input, and hand-made changes are
+ * recorded in d->edits -- so the state at an earlier position is found by
+ * opening the guest again and running it forward to that position.
+ *   dbg_restart: back to the entry (edits forgotten).
+ *   dbg_reverse_step: back `steps` positions (stops at the entry:
+ *     DBG_STOP_BEGIN).
+ *   dbg_reverse_continue: back to the last breakpoint or watchpoint hit
+ *     before now, or to the entry if there was none.
+ * Each returns the stop (with d->stop_text), or -1 (as an int) after a
+ * message if the guest could not be opened again. */
+int dbg_restart(struct dbg *d);
+int dbg_reverse_step(struct dbg *d, uint64_t steps);
+int dbg_reverse_continue(struct dbg *d);
+/* Set register r (1..31, 32 = pc) as GDB's P/G packets do, recorded. */
+void dbg_set_reg(struct dbg *d, unsigned r, uint32_t v);
 
 /* Breakpoints: add (returns its id, or -1 if full), delete by id (0 = all). */
 int dbg_break_add(struct dbg *d, uint32_t addr, bool temp);

@@ -15,6 +15,8 @@
  *   Z0/z0, Z1/z1 a,k   breakpoints (the debugger's: guest code untouched)
  *   s / c        step one instruction / continue; stop reply S05, S02
  *                after an interrupt, Wxx when the guest exits
+ *   bs / bc      the same backwards (reverse-stepi, reverse-continue);
+ *                T05replaylog:begin when the guest's entry is reached
  *   qSupported, qXfer:features:read:target.xml   the register set, so
  *                gdb-multiarch knows it talks to riscv:rv32
  *   k / D        kill / detach
@@ -339,6 +341,26 @@ static void gdb_stop_reply(struct dbg *d, char *out)
 	}
 }
 
+/* bs / bc: step or continue backwards (viz/reverse.c).  Reaching the
+ * start of the history is the stop reason "replaylog:begin", which makes
+ * gdb say "No more reverse-execution history." */
+static void gdb_reverse(struct dbg *d, const char *pkt, char *out)
+{
+	int r;
+	if (!strcmp(pkt, "bs"))
+		r = dbg_reverse_step(d, 1);
+	else if (!strcmp(pkt, "bc"))
+		r = dbg_reverse_continue(d);
+	else
+		return; /* unknown: the empty reply */
+	if (r < 0)
+		strcpy(out, "E01");
+	else if (r == DBG_STOP_BEGIN)
+		strcpy(out, "T05replaylog:begin;");
+	else
+		strcpy(out, "S05");
+}
+
 static void gdb_regs(struct dbg *d, char *out)
 {
 	uint32_t x[32], pc;
@@ -440,7 +462,7 @@ enum gdb_action gdb_answer(struct dbg *d, const char *pkt, char *out)
 	case 'G':
 		for (unsigned i = 1; i <= 32 && strlen(pkt + 1) >= 8 * (i + 1); i++)
 			if (gdb_get_word(pkt + 1 + 8 * i, &v))
-				d->t.ops->set_reg(&d->t, i, v);
+				dbg_set_reg(d, i, v);
 		strcpy(out, "OK");
 		break;
 	case 'p':
@@ -459,7 +481,7 @@ enum gdb_action gdb_answer(struct dbg *d, const char *pkt, char *out)
 			strcpy(out, "E01");
 			break;
 		}
-		d->t.ops->set_reg(&d->t, r, v);
+		dbg_set_reg(d, r, v);
 		strcpy(out, "OK");
 		break;
 	case 'm': gdb_read_mem(d, pkt + 1, out); break;
@@ -473,18 +495,21 @@ enum gdb_action gdb_answer(struct dbg *d, const char *pkt, char *out)
 				strcpy(out, "E01");
 				break;
 			}
-			d->t.ops->set_reg(&d->t, 32, v);
+			dbg_set_reg(d, 32, v);
 		}
 		dbg_resume(d, pkt[0] == 's' ? 1 : UINT64_MAX);
 		gdb_stop_reply(d, out);
 		break;
+	case 'b': gdb_reverse(d, pkt, out); break;
 	case 'H':
 	case 'T': strcpy(out, "OK"); break;
 	case 'k': return GDB_END;
 	case 'D': strcpy(out, "OK"); return GDB_REPLY_END;
 	case 'q':
 		if (!strncmp(pkt, "qSupported", 10))
-			snprintf(out, GDB_PACKET, "PacketSize=%x;qXfer:features:read+;swbreak+",
+			snprintf(out, GDB_PACKET,
+				 "PacketSize=%x;qXfer:features:read+;swbreak+;"
+				 "ReverseStep+;ReverseContinue+",
 				 GDB_PACKET);
 		else if (!strncmp(pkt, "qXfer:features:read:", 20))
 			gdb_xfer(pkt + 20, out);

@@ -92,6 +92,9 @@ struct viz_ops {
 	int (*trap_cause)(const struct viz_target *t, uint64_t i, uint32_t *cause);
 	/* The board of the guest being inspected: its devices (info virtq). */
 	const struct platform *(*plat)(const struct viz_target *t);
+	/* Guest progress (csr_progress) summed over every guest: where the
+	 * run is in time; `run` moves it by at least n. */
+	uint64_t (*progress)(const struct viz_target *t);
 	/* Exit status of the guest being inspected, if it shut down. */
 	bool (*halted)(const struct viz_target *t, int *exit_code);
 

@@ -118,6 +118,11 @@ static int bare_trap_cause(const struct viz_target *t, uint64_t i, uint32_t *cau
 	return 0;
 }
 
+static uint64_t bare_progress(const struct viz_target *t)
+{
+	return csr_progress(&t->m->cpu.csr);
+}
+
 static bool bare_halted(const struct viz_target *t, int *code)
 {
 	*code = t->m->cpu.exit_code;
@@ -168,6 +173,7 @@ const struct viz_ops viz_bare_ops = {
 	.trace = bare_trace,
 	.trap_count = bare_trap_count,
 	.trap_cause = bare_trap_cause,
+	.progress = bare_progress,
 	.halted = bare_halted,
 	.run = bare_run,
 	.set_reg = bare_set_reg,

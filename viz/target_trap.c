@@ -179,6 +179,11 @@ static uint64_t trap_progress(const struct monitor *mon)
 	return n;
 }
 
+static uint64_t trap_position(const struct viz_target *t)
+{
+	return trap_progress(t->mon);
+}
+
 /* monitor_run counts guest progress in all VMs together, so "n more"
  * is the total now plus n. */
 static enum viz_end trap_run(struct viz_target *t, uint64_t n)
@@ -229,6 +234,7 @@ const struct viz_ops viz_trap_ops = {
 	.trace = trap_trace,
 	.trap_count = trap_trap_count,
 	.trap_cause = trap_trap_cause,
+	.progress = trap_position,
 	.halted = trap_halted,
 	.run = trap_run,
 	.set_reg = trap_set_reg,

@@ -325,6 +325,53 @@ Test(gdb, receiver)
 	cr_expect_eq(feed(&rx, "$?#3f", 5), GDB_RX_PACKET, "fine again after it");
 }
 
+/* Reverse execution from gdb-multiarch (bs/bc packets): reverse-stepi
+ * undoes a stepi, reverse-continue goes back to the previous breakpoint
+ * hit, and past the first hit to the entry, where gdb reports the end of
+ * the history. */
+static void gdb_reverse_session(const char *mode)
+{
+	char cmd[1024], args[128], want[128];
+	struct runner_result r;
+	snprintf(args, sizeof(args), "--mode=%s --append run=hello " KERNEL, mode);
+	stub_start(args);
+	uint32_t putc = viz_t_sym(KERNEL, "uart_putc");
+	cr_assert(putc);
+	snprintf(cmd, sizeof(cmd),
+		 "timeout 90 gdb-multiarch -nx -batch -ex 'set pagination off' "
+		 "-ex 'target remote :%d' -ex 'break uart_putc' -ex continue -ex continue "
+		 "-ex stepi -ex stepi -ex 'echo AFTER-STEPS\\n' -ex 'info registers pc' "
+		 "-ex reverse-stepi -ex 'echo AFTER-RSI\\n' -ex 'info registers pc' "
+		 "-ex reverse-continue -ex reverse-continue -ex 'echo AFTER-RC\\n' "
+		 "-ex 'info registers pc' -ex reverse-continue -ex 'echo AT-START\\n' "
+		 "-ex 'info registers pc' -ex kill " KERNEL,
+		 stub_port);
+	runner_run(cmd, "", &r);
+	const char *steps = strstr(r.out, "AFTER-STEPS"), *rsi = strstr(r.out, "AFTER-RSI");
+	const char *rc = strstr(r.out, "AFTER-RC"), *start = strstr(r.out, "AT-START");
+	cr_assert(steps && rsi && rc && start, "%s\n%s", r.out, r.err);
+	snprintf(want, sizeof(want), "pc             0x%x", putc + 8);
+	cr_expect(strstr(steps, want), "two stepi from uart_putc:\n%s", r.out);
+	snprintf(want, sizeof(want), "pc             0x%x", putc + 4);
+	cr_expect(strstr(rsi, want), "reverse-stepi undid one:\n%s", r.out);
+	snprintf(want, sizeof(want), "pc             0x%x", putc);
+	cr_expect(strstr(rc, want), "reverse-continue: at the breakpoint again:\n%s", r.out);
+	cr_expect(strstr(rc, "No more reverse-execution history") ||
+		      strstr(start, "No more reverse-execution history"),
+		  "gdb was told the history begins:\n%s", r.out);
+	cr_expect(strstr(start, "pc             0x80000000"), "back at the entry:\n%s", r.out);
+	runner_free(&r);
+}
+
+Test(gdb, reverse_execution_trap, .fini = stub_stop, .timeout = 120)
+{
+	gdb_reverse_session("trap");
+}
+Test(gdb, reverse_execution_bare, .fini = stub_stop, .timeout = 120)
+{
+	gdb_reverse_session("bare");
+}
+
 /* The packet handler without a socket, on a real session (the kernel,
  * stopped at its entry): replies and what the connection does next. */
 Test(gdb, answer_without_a_socket)
