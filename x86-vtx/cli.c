@@ -40,6 +40,9 @@ struct vtx_opts {
 	int walk;
 	uint64_t va;
 	const char *dot;
+	/* --disk FILE[,format=raw|qcow2][,ro], in order: /dev/vda, vdb, ... */
+	struct disk_spec disks[VTX_VIRTIO_MAX];
+	int ndisks;
 };
 
 static void vtx_usage(FILE *f)
@@ -48,6 +51,7 @@ static void vtx_usage(FILE *f)
 	    f, "usage: trapvisor x86 --kernel bzImage [--initrd FILE] [--append ARGS]\n"
 	       "                     [--mem SIZE] [--cpus N] [--trace FILE] [--stats]\n"
 	       "                     [--stop-after-exits N [--stop-on EXIT]] [--timeout SECONDS]\n"
+	       "                     [--disk FILE[,format=raw|qcow2][,ro]]...\n"
 	       "                     [--no-acpi] [--no-pv]   (to see what a naive monitor misses)\n"
 	       "       trapvisor x86 walk --va ADDR --stop-after-exits N [--stop-on EXIT]\n"
 	       "                     --kernel bzImage ...\n"
@@ -72,7 +76,8 @@ static int vtx_parse_opts(int argc, char **argv, struct vtx_opts *o)
 		O_VA,
 		O_DOT,
 		O_PNG,
-		O_SVG
+		O_SVG,
+		O_DISK
 	};
 	static const struct option longopts[] = {
 		{ "kernel", required_argument, 0, 'k' },
@@ -91,6 +96,7 @@ static int vtx_parse_opts(int argc, char **argv, struct vtx_opts *o)
 		{ "dot", required_argument, 0, O_DOT },
 		{ "png", required_argument, 0, O_PNG },
 		{ "svg", required_argument, 0, O_SVG },
+		{ "disk", required_argument, 0, O_DISK },
 		{ "help", no_argument, 0, 'h' },
 		{ 0, 0, 0, 0 },
 	};
@@ -164,6 +170,26 @@ static int vtx_parse_opts(int argc, char **argv, struct vtx_opts *o)
 			fprintf(stderr, "x86: --png/--svg come with the viz module; use --dot FILE "
 					"and `dot -Tpng` meanwhile\n");
 			return -1;
+		case O_DISK:
+			if (o->ndisks == VTX_VIRTIO_MAX) {
+				fprintf(stderr, "x86: --disk %s: at most %d disks\n", optarg,
+					VTX_VIRTIO_MAX);
+				return -1;
+			}
+			/* Without format= the image's first bytes decide (qcow2's
+			 * magic, else raw): a qcow2 file must not be shown to the
+			 * guest as its raw header. */
+			int named = strstr(optarg, "format=") != NULL;
+			if (disk_parse_spec(optarg, &o->disks[o->ndisks]) < 0)
+				return -1;
+			if (!named)
+				o->disks[o->ndisks].format = NULL;
+			if (o->disks[o->ndisks].iface != DISK_IF_VIRTIO) {
+				fprintf(stderr, "x86: --disk %s: only if=virtio on x86\n", optarg);
+				return -1;
+			}
+			o->ndisks++;
+			break;
 		case 'h': vtx_usage(stdout); exit(0);
 		default:
 			fprintf(
@@ -252,17 +278,24 @@ static int vtx_boot_main(struct vtx_opts *o)
 	struct vtx_vm *vm = calloc(1, sizeof(*vm));
 	if (!vm)
 		goto out_files;
+	for (int i = 0; i < o->ndisks; i++)
+		if (vtx_virtio_add_disk(vm, &o->disks[i]) < 0) {
+			status = 2; /* a bad image is bad input */
+			goto out_disks;
+		}
 	vm->stop_after_exits = o->stop_after;
 	vm->hide_hypervisor = o->no_pv;
 	vm->stop_on = o->stop_on;
 	int rc = vtx_vm_create(vm, o->mem, o->cpus);
 	if (rc < 0) {
 		status = rc == -2 ? 2 : 1;
-		goto out_free;
+		goto out_disks;
 	}
 	if (trace_open(&vm->trace, o->trace) < 0)
 		goto out_vm;
 	if (vtx_vcpu_create_all(vm) < 0 || vtx_pc_devices(vm) < 0)
+		goto out_trace;
+	if (vtx_virtio_attach(vm) < 0)
 		goto out_trace;
 	struct vtx_boot_args args = { initrd, isize, cmdline, o->use_acpi };
 	if (vtx_boot_load(vm, &bz, &args) < 0) {
@@ -303,7 +336,8 @@ out_trace:
 		status = 2;
 out_vm:
 	vtx_vm_destroy(vm);
-out_free:
+out_disks:
+	vtx_virtio_close(vm);
 	free(vm);
 out_files:
 	free(initrd);

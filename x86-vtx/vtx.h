@@ -23,6 +23,9 @@
 #include "core/trace.h"
 #include "devices/bus.h"
 #include "devices/uart16550.h"
+#include "devices/virtio_blk.h"
+#include "devices/virtio_mmio.h"
+#include "x86-vtx/layout.h"
 
 #define VTX_MAX_CPUS	 8
 #define VTX_MAX_SLOTS	 2
@@ -44,6 +47,16 @@ struct vtx_vcpu {
 	int started;
 };
 
+/* One virtio device on its virtio-mmio window (virtio.c).  Only disks so
+ * far: the model, the transport registers, and the image behind it. */
+struct vtx_virtio {
+	struct virtio_mmio mmio;
+	struct virtio_blk blk;
+	struct disk disk;
+	char name[16];		/* "virtio-blk0": the MMIO bus region's name */
+	_Atomic uint64_t exits; /* MMIO exits into this window, for --stats */
+};
+
 /* Exit counts for --stats (atomic: every vCPU thread adds to them). */
 struct vtx_stats {
 	_Atomic uint64_t by_reason[VTX_EXIT_REASONS];
@@ -59,6 +72,7 @@ enum vtx_stop {
 	VTX_STOP_LIMIT,	   /* --stop-after-exits reached: 0 */
 	VTX_STOP_ERROR,	   /* entry failure, internal error, unknown exit: 1 */
 	VTX_STOP_TRACE,	   /* a --trace write failed (said so): 2, as `run` */
+	VTX_STOP_QUIT,	   /* Ctrl-A x on the console: 0 */
 };
 
 struct vtx_vm {
@@ -77,6 +91,9 @@ struct vtx_vm {
 	struct uart16550 com1;
 	uint8_t pm_regs[8]; /* ACPI PM1a event and control blocks (pc.c) */
 	int console_out;    /* host fd COM1 writes to */
+	uint64_t com1_tx;   /* bytes COM1 sent to it, for --stats */
+	struct vtx_virtio virtio[VTX_VIRTIO_MAX];
+	int nvirtio;
 
 	pthread_mutex_t trace_lock;
 	struct trace trace;
@@ -127,8 +144,24 @@ const char *vtx_exit_name(uint32_t reason, char *buf, size_t len);
  * Returns 0 or -1. */
 int vtx_pc_devices(struct vtx_vm *vm);
 
+/* virtio.c */
+/* Open the disk image `spec` names for the next virtio-mmio window
+ * (before /dev/kvm is opened, so a bad image is refused on any host).
+ * 0, or -1 after a one-line message (bad image, too many devices). */
+int vtx_virtio_add_disk(struct vtx_vm *vm, const struct disk_spec *spec);
+/* Put every added disk behind its window on the MMIO bus as virtio-blk,
+ * interrupting on its GSI.  After vtx_pc_devices, before the ACPI tables
+ * are written (they list the windows).  0, or -1 with a message. */
+int vtx_virtio_attach(struct vtx_vm *vm);
+/* Close the images (flushing what their formats buffer). */
+void vtx_virtio_close(struct vtx_vm *vm);
+/* The device whose window holds `gpa`, for the MMIO exit counters; NULL
+ * if none. */
+struct vtx_virtio *vtx_virtio_at(struct vtx_vm *vm, uint64_t gpa);
+
 /* console.c */
-/* Feed host stdin to COM1 on a thread (raw mode if it is a terminal). */
+/* Feed host stdin to COM1 on a thread (raw mode if it is a terminal,
+ * restored on every way out; Ctrl-A x quits, Ctrl-A s prints --stats). */
 int vtx_console_start(struct vtx_vm *vm);
 void vtx_console_stop(void);
 

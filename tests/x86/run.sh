@@ -84,16 +84,39 @@ stage "kernel package ($kver)"
 # 2. The L2 initramfs: busybox and an init that prints the marker and
 #    powers off (ACPI S5 through trapvisor's PM1 control register), or,
 #    with trapvisor_reboot on its command line, reboots (i8042 reset).
+#    With trapvisor_disk=write|read it first loads Debian's virtio modules
+#    (virtio-mmio found through trapvisor's DSDT, then virtio-blk), mounts
+#    /dev/vda (ext4, built into the kernel) and writes or reads a file.
 l2=$W/l2-root
-rm -rf "$l2" && mkdir -p "$l2/bin"
+rm -rf "$l2" && mkdir -p "$l2/bin" "$l2/mod"
 cp "$(command -v busybox)" "$l2/bin/busybox"
+cp "$moddir/drivers/virtio/virtio.ko" "$moddir/drivers/virtio/virtio_ring.ko" \
+	"$moddir/drivers/virtio/virtio_mmio.ko" "$moddir/drivers/block/virtio_blk.ko" "$l2/mod/"
 cat >"$l2/init" <<'EOF'
 #!/bin/busybox sh
-/bin/busybox mkdir -p /proc
-/bin/busybox mount -t proc proc /proc
-/bin/busybox echo "TRAPVISOR-L2-MARKER: init ran on $(/bin/busybox uname -r), $(/bin/busybox grep -c ^processor /proc/cpuinfo) cpu(s)"
-if /bin/busybox grep -q trapvisor_reboot /proc/cmdline; then /bin/busybox reboot -f; fi
-/bin/busybox poweroff -f
+export PATH=/bin
+/bin/busybox --install -s /bin
+mkdir -p /proc /sys /dev /mnt
+mount -t proc proc /proc
+mount -t devtmpfs dev /dev
+mount -t sysfs sys /sys
+echo "TRAPVISOR-L2-MARKER: init ran on $(uname -r), $(grep -c ^processor /proc/cpuinfo) cpu(s)"
+disk=$(sed -n 's/.*trapvisor_disk=\([a-z]*\).*/\1/p' /proc/cmdline)
+if [ -n "$disk" ]; then
+	for m in virtio_ring virtio virtio_mmio virtio_blk; do insmod /mod/$m.ko; done
+	for i in 1 2 3 4 5 6 7 8 9 10; do [ -b /dev/vda ] && break; sleep 1; done
+	echo "L2-DISK: $(cat /sys/block/vda/size 2>/dev/null) sectors, ro=$(cat /sys/block/vda/ro 2>/dev/null)"
+	if [ "$disk" = write ]; then
+		mount -t ext4 /dev/vda /mnt && echo "written by L2 boot 1" >/mnt/hello.txt &&
+			umount /mnt && echo "L2-DISK: wrote hello.txt"
+	else
+		mount -t ext4 -o ro /dev/vda /mnt && echo "L2-DISK: read: $(cat /mnt/hello.txt)"
+		touch /mnt/new 2>/dev/null || echo "L2-DISK: read-only disk refused a write"
+		umount /mnt
+	fi
+fi
+if grep -q trapvisor_reboot /proc/cmdline; then reboot -f; fi
+poweroff -f
 EOF
 chmod +x "$l2/init"
 (cd "$l2" && find . | cpio -o -H newc --quiet | gzip -1) >"$W/l2.cpio.gz"
@@ -129,12 +152,20 @@ cp "$MINIKVM" "$l1/bin/minikvm"
 cp "$kvm_starter_bin" "$l1/bin/minikvm-starter"
 [ -f build/x86/explore.bin ] || die "build/x86/explore.bin is not built (make build/x86/explore.bin)"
 mkdir -p "$l1/bin/x86" && cp build/x86/explore.bin "$l1/bin/x86/"
-ldd "$TV" | awk '/=>/ {print $3} /^\t\/lib/ {print $1}' | while read -r lib; do
+ldd "$TV" "$(command -v qemu-img)" | awk '/=>/ {print $3} /^\t\/lib/ {print $1}' | while read -r lib; do
 	[ -f "$lib" ] || continue
 	mkdir -p "$l1$(dirname "$lib")"
 	cp -L "$lib" "$l1$lib"
 done
 cp "$vmlinuz" "$l1/x86/bzImage"
+# The L2 data disk: an empty ext4 file system (mke2fs) as qcow2, written
+# by one L2 boot and read by the next; qemu-img (with the libraries it
+# links) checks the image in L1 afterwards.
+rm -f "$W/data.raw" "$l1/x86/data.qcow2"
+mke2fs -q -t ext4 -F "$W/data.raw" 16M
+qemu-img convert -f raw -O qcow2 "$W/data.raw" "$l1/x86/data.qcow2"
+cp "$(command -v qemu-img)" "$l1/bin/qemu-img"
+printf 'QFI\373not really qcow2' >"$l1/x86/bad.qcow2"
 cp "$W/l2.cpio.gz" "$l1/x86/l2.cpio.gz"
 "$TINYBZ" 300 "$l1/x86/tiny300.bz" && "$TINYBZ" 3000 "$l1/x86/tiny3000.bz" ||
 	die "$TINYBZ could not write the tiny bzImages"
@@ -146,6 +177,7 @@ export PATH=/bin
 mount -t proc proc /proc
 mount -t sysfs sys /sys
 mount -t devtmpfs dev /dev
+mount -t sysfs sys /sys
 echo "L1: loading kvm modules"
 insmod /mod/irqbypass.ko
 insmod /mod/kvm.ko
@@ -171,7 +203,8 @@ sed 's/^/L1: minikvm-starter: /' /tmp/mk.out
 if [ "${X86_TEST_ONLY:-}" = explore ]; then poweroff -f; fi
 echo "L1: boot begin \$(cut -d' ' -f1 /proc/uptime)"
 timeout $((L2_TIMEOUT + 30)) trapvisor x86 --kernel /x86/bzImage --initrd /x86/l2.cpio.gz \\
-	--mem 256M --cpus 2 --append "$L2_APPEND" --stats --timeout $L2_TIMEOUT ${X86_L2_ARGS:-} \\
+	--mem 256M --cpus 2 --append "$L2_APPEND trapvisor_disk=write" --stats \\
+	--timeout $L2_TIMEOUT ${X86_L2_ARGS:-} --disk /x86/data.qcow2 \\
 	--trace /tmp/trace.jsonl </dev/null
 echo "L1: trapvisor status \$? at \$(cut -d' ' -f1 /proc/uptime)"
 echo "L1: trace lines \$(wc -l </tmp/trace.jsonl)"
@@ -186,10 +219,14 @@ grep -v '^\[' /tmp/walk.out | grep -v '^\$'
 echo "L1: dot \$(head -1 /tmp/walk.dot)"
 echo "L1: reboot begin \$(cut -d' ' -f1 /proc/uptime)"
 timeout 300 trapvisor x86 --kernel /x86/bzImage --initrd /x86/l2.cpio.gz --mem 256M \\
-	--append "trapvisor_reboot quiet" --timeout 240 </dev/null >/tmp/reboot.out 2>&1
+	--append "trapvisor_reboot quiet trapvisor_disk=read" --disk /x86/data.qcow2,ro \\
+	--timeout 240 </dev/null >/tmp/reboot.out 2>&1
 echo "L1: reboot status \$?"
-grep '^x86:' /tmp/reboot.out
+grep -E '^x86:|^L2-DISK' /tmp/reboot.out | sed 's/^L2-DISK/L2-DISK-2/'
 fi
+qemu-img check /x86/data.qcow2 2>&1 | sed 's/^/L1: qemu-img check: /'
+trapvisor x86 --kernel /x86/bzImage --disk /x86/bad.qcow2 >/dev/null 2>/tmp/err
+echo "L1: bad-qcow2 status \$? \$(cat /tmp/err)"
 echo "L1: bad input checks \$(cut -d' ' -f1 /proc/uptime)"
 trapvisor x86 --kernel /init >/dev/null 2>/tmp/err; echo "L1: not-bzImage status \$? \$(cat /tmp/err)"
 echo "L1: done"
@@ -304,6 +341,17 @@ check "walk: Graphviz drawing" "L1: dot digraph walk"
 check "reboot: i8042 reset ends the VM" "^x86: the guest reset \(i8042 command 0xfe\)"
 check "reboot: status 0" "L1: reboot status 0"
 fi
+check "virtio-blk: L2 sees the 16 MiB disk" "^L2-DISK: 32768 sectors, ro=0"
+check "virtio-blk: L2 wrote a file on ext4 on qcow2" "^L2-DISK: wrote hello.txt"
+check "stats: virtio-blk exits per KiB beside COM1's" "^  virtio-blk0 +[0-9]+ exits, +[0-9]+ bytes r\+w: +[0-9.]+ exits/KiB"
+check "stats: COM1 exits per KiB" "^  com1 +[0-9]+ exits, +[0-9]+ bytes out: +[0-9.]+ exits/KiB"
+if [ "$venue" = tcg ]; then
+check "virtio-blk: second boot sees a read-only disk" "^L2-DISK-2: 32768 sectors, ro=1"
+check "virtio-blk: second boot reads the file" "^L2-DISK-2: read: written by L2 boot 1"
+check "virtio-blk: the read-only disk refuses writes" "^L2-DISK-2: read-only disk refused a write"
+fi
+check "qcow2 image is clean after the runs" "L1: qemu-img check: No errors were found on the image"
+check "bad input: corrupt qcow2" "bad-qcow2 status 2 trapvisor: disk /x86/bad.qcow2: qcow2: "
 check "bad input: not a bzImage" "not-bzImage status 2 x86: /init: not a Linux bzImage"
 stage "checks"
 printf 'x86-test: total %s s; console log: %s\n' "$(secs $(($(now_ms) - t_start)))" "$log.txt"

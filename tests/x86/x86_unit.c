@@ -8,6 +8,7 @@
  * nested venue (tests/x86/run.sh) checks the same two runs inside L1, so
  * they are proved whether or not this host has /dev/kvm.
  */
+#define _GNU_SOURCE /* memmem */
 #include <criterion/criterion.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -97,6 +98,65 @@ static const uint8_t *acpi_table(const uint8_t *mem, uint64_t addr, const char *
 	memcpy(&len, t + 4, 4);
 	cr_assert_eq(sum(t, len), 0, "%s checksum", sig);
 	return t;
+}
+
+/* AML PkgLength at p: its value and (in *n) how many bytes it took. */
+static size_t aml_pkglen(const uint8_t *p, size_t *n)
+{
+	*n = 1 + (p[0] >> 6);
+	size_t len = *n == 1 ? p[0] & 0x3f : p[0] & 0xf;
+	for (size_t i = 1; i < *n; i++)
+		len |= (size_t)p[i] << (4 + 8 * (i - 1));
+	return len;
+}
+
+Test(x86_acpi, dsdt_lists_each_virtio_mmio_window_as_lnro0005)
+{
+	struct vtx_vm *vm = fake_vm(16 << 20, 1);
+	vm->nvirtio = 3;
+	vtx_acpi_build(vm);
+	uint8_t *m = vm->slots[0].hva;
+	uint64_t xsdt_addr;
+	memcpy(&xsdt_addr, m + VTX_ACPI + 24, 8);
+	uint64_t fadt_addr;
+	memcpy(&fadt_addr, m + xsdt_addr + 36, 8);
+	uint32_t dsdt_addr, len;
+	memcpy(&dsdt_addr, m + fadt_addr + 40, 4);
+	const uint8_t *dsdt = acpi_table(m, dsdt_addr, "DSDT");
+	memcpy(&len, dsdt + 4, 4);
+	/* After \_S5_ (14 bytes): Scope (\_SB_) reaching exactly to the end. */
+	const uint8_t *scope = dsdt + 36 + 14;
+	cr_assert_eq(scope[0], 0x10, "ScopeOp");
+	size_t n, plen = aml_pkglen(scope + 1, &n);
+	cr_assert_eq(1 + plen, (size_t)(dsdt + len - scope), "Scope's PkgLength covers the rest");
+	cr_assert(!memcmp(scope + 1 + n, "\\_SB_", 5));
+	const uint8_t *d = scope + 1 + n + 5;
+	for (int i = 0; i < 3; i++) {
+		cr_assert(d[0] == 0x5b && d[1] == 0x82, "device %d: DeviceOp", i);
+		size_t dn, dlen = aml_pkglen(d + 2, &dn);
+		char name[5] = { 0 };
+		memcpy(name, d + 2 + dn, 4);
+		char want[5];
+		snprintf(want, sizeof(want), "VR%02d", i);
+		cr_assert_str_eq(name, want);
+		cr_assert(memmem(d, 2 + dlen, "_HID\x0dLNRO0005", 14), "device %d: _HID", i);
+		/* _CRS: Memory32Fixed with the window, Extended Interrupt with the GSI. */
+		const uint8_t *mem = memmem(d, 2 + dlen, "\x86\x09\x00\x01", 4);
+		cr_assert(mem, "device %d: Memory32Fixed", i);
+		uint32_t base, size, gsi;
+		memcpy(&base, mem + 4, 4);
+		memcpy(&size, mem + 8, 4);
+		cr_assert_eq(base, VTX_VIRTIO_MMIO + (uint64_t)i * VTX_VIRTIO_SIZE);
+		cr_assert_eq(size, VTX_VIRTIO_SIZE);
+		cr_assert(mem[12] == 0x89 && mem[15] == 0x01 && mem[16] == 1,
+			  "device %d: one level, active-high interrupt", i);
+		memcpy(&gsi, mem + 17, 4);
+		cr_assert_eq(gsi, VTX_VIRTIO_GSI + i);
+		cr_assert(mem[21] == 0x79, "device %d: end tag", i);
+		d += 2 + dlen;
+	}
+	cr_assert_eq(d, dsdt + len, "nothing after the last device");
+	fake_vm_free(vm);
 }
 
 Test(x86_acpi, tables_have_valid_checksums_and_describe_the_pc)
