@@ -68,6 +68,8 @@ die() {
 
 [ -x "$TV" ] || die "$TV is not built (make build/trapvisor)"
 [ -x "$TINYBZ" ] || die "$TINYBZ is not built (make $TINYBZ)"
+PTYDRIVE=build/tests/x86/ptydrive
+[ -x "$PTYDRIVE" ] || die "$PTYDRIVE is not built (make $PTYDRIVE)"
 [ -x "$MINIKVM" ] || die "$MINIKVM is not built (make $MINIKVM)"
 for tool in qemu-system-x86_64 busybox cpio dpkg-deb apt-get gzip; do
 	command -v "$tool" >/dev/null || die "$tool is missing (make deps installs it)"
@@ -115,6 +117,7 @@ if [ -n "$disk" ]; then
 		umount /mnt
 	fi
 fi
+if grep -q trapvisor_shell /proc/cmdline; then echo L2-SHELL-READY; sh; fi
 if grep -q trapvisor_reboot /proc/cmdline; then reboot -f; fi
 poweroff -f
 EOF
@@ -149,6 +152,7 @@ cp "$moddir/virt/lib/irqbypass.ko" "$moddir/arch/x86/kvm/kvm.ko" \
 	"$moddir/arch/x86/kvm/kvm-amd.ko" "$moddir/arch/x86/kvm/kvm-intel.ko" "$l1/mod/"
 cp "$TV" "$l1/bin/trapvisor"
 cp "$MINIKVM" "$l1/bin/minikvm"
+cp "$PTYDRIVE" "$l1/bin/ptydrive"
 cp "$kvm_starter_bin" "$l1/bin/minikvm-starter"
 [ -f build/x86/explore.bin ] || die "build/x86/explore.bin is not built (make build/x86/explore.bin)"
 mkdir -p "$l1/bin/x86" && cp build/x86/explore.bin "$l1/bin/x86/"
@@ -177,7 +181,7 @@ export PATH=/bin
 mount -t proc proc /proc
 mount -t sysfs sys /sys
 mount -t devtmpfs dev /dev
-mount -t sysfs sys /sys
+mkdir -p /dev/pts && mount -t devpts devpts /dev/pts
 echo "L1: loading kvm modules"
 insmod /mod/irqbypass.ko
 insmod /mod/kvm.ko
@@ -218,15 +222,24 @@ echo "L1: walk status \$?"
 grep -v '^\[' /tmp/walk.out | grep -v '^\$'
 echo "L1: dot \$(head -1 /tmp/walk.dot)"
 echo "L1: reboot begin \$(cut -d' ' -f1 /proc/uptime)"
-timeout 300 trapvisor x86 --kernel /x86/bzImage --initrd /x86/l2.cpio.gz --mem 256M \\
-	--append "trapvisor_reboot quiet trapvisor_disk=read" --disk /x86/data.qcow2,ro \\
-	--timeout 240 </dev/null >/tmp/reboot.out 2>&1
+# On a pty: a command typed into L2's shell, Ctrl-A s, then exit (init
+# reboots); ptydrive says whether the terminal came back as it was.
+timeout 300 ptydrive 280 'expect:L2-SHELL-READY' 'send:echo typed-\$((6*7))\r' \\
+	'expect:typed-42' 'send:\x01s' 'expect:kvm in-kernel statistics' 'send:exit\r' -- \\
+	trapvisor x86 --kernel /x86/bzImage --initrd /x86/l2.cpio.gz --mem 256M \\
+	--append "trapvisor_reboot quiet trapvisor_disk=read trapvisor_shell" \\
+	--disk /x86/data.qcow2,ro --timeout 240 </dev/null >/tmp/reboot.out 2>&1
 echo "L1: reboot status \$?"
-grep -E '^x86:|^L2-DISK' /tmp/reboot.out | sed 's/^L2-DISK/L2-DISK-2/'
+sed -n 's/^pty| //p' /tmp/reboot.out | grep -E '^x86:|^L2-DISK|^typed|virtio-blk0 .*exits/KiB' |
+	sed 's/^L2-DISK/L2-DISK-2/; s/^/L1: pty: /'
+grep '^ptydrive:' /tmp/reboot.out | sed 's/^/L1: reboot /'
 fi
 qemu-img check /x86/data.qcow2 2>&1 | sed 's/^/L1: qemu-img check: /'
 trapvisor x86 --kernel /x86/bzImage --disk /x86/bad.qcow2 >/dev/null 2>/tmp/err
 echo "L1: bad-qcow2 status \$? \$(cat /tmp/err)"
+timeout 150 ptydrive 120 'expect:Linux version' 'send:\x01x' -- trapvisor x86 \\
+	--kernel /x86/bzImage --initrd /x86/l2.cpio.gz --mem 256M --timeout 100 >/tmp/quit.out 2>&1
+echo "L1: quit: \$(grep -E '^(pty\| )?x86: quit|^ptydrive:' /tmp/quit.out | tr '\n' ' ')"
 echo "L1: bad input checks \$(cut -d' ' -f1 /proc/uptime)"
 trapvisor x86 --kernel /init >/dev/null 2>/tmp/err; echo "L1: not-bzImage status \$? \$(cat /tmp/err)"
 echo "L1: done"
@@ -338,7 +351,7 @@ check "walk: kernel text is a 2 MiB page at 16 MiB" "=> gpa 0x1000000 \(a 2 MiB 
 check "walk: GPA to HVA through slot 0" "slot 0: gpa \[0x0, 0x10000000\) -> hva 0x"
 check "walk: status 0" "L1: walk status 0"
 check "walk: Graphviz drawing" "L1: dot digraph walk"
-check "reboot: i8042 reset ends the VM" "^x86: the guest reset \(i8042 command 0xfe\)"
+check "reboot: i8042 reset ends the VM" "^L1: pty: x86: the guest reset \(i8042 command 0xfe\)"
 check "reboot: status 0" "L1: reboot status 0"
 fi
 check "virtio-blk: L2 sees the 16 MiB disk" "^L2-DISK: 32768 sectors, ro=0"
@@ -346,10 +359,15 @@ check "virtio-blk: L2 wrote a file on ext4 on qcow2" "^L2-DISK: wrote hello.txt"
 check "stats: virtio-blk exits per KiB beside COM1's" "^  virtio-blk0 +[0-9]+ exits, +[0-9]+ bytes r\+w: +[0-9.]+ exits/KiB"
 check "stats: COM1 exits per KiB" "^  com1 +[0-9]+ exits, +[0-9]+ bytes out: +[0-9.]+ exits/KiB"
 if [ "$venue" = tcg ]; then
-check "virtio-blk: second boot sees a read-only disk" "^L2-DISK-2: 32768 sectors, ro=1"
-check "virtio-blk: second boot reads the file" "^L2-DISK-2: read: written by L2 boot 1"
-check "virtio-blk: the read-only disk refuses writes" "^L2-DISK-2: read-only disk refused a write"
+check "virtio-blk: second boot sees a read-only disk" "^L1: pty: L2-DISK-2: 32768 sectors, ro=1"
+check "virtio-blk: second boot reads the file" "^L1: pty: L2-DISK-2: read: written by L2 boot 1"
+check "virtio-blk: the read-only disk refuses writes" "^L1: pty: L2-DISK-2: read-only disk refused a write"
+check "console: a command typed on the pty ran in L2's shell" "^L1: pty: typed-42$"
+check "console: Ctrl-A s printed the statistics" "^L1: pty: .*virtio-blk0 +[0-9]+ exits"
+check "console: the terminal is restored after the run" "^L1: reboot ptydrive: status 0, terminal restored: yes"
 fi
+check "console: Ctrl-A x quits with status 0 and restores the terminal" \
+	"^L1: quit: (pty\| )?x86: quit \(Ctrl-A x\) after [0-9]+ exits to user space ptydrive: status 0, terminal restored: yes"
 check "qcow2 image is clean after the runs" "L1: qemu-img check: No errors were found on the image"
 check "bad input: corrupt qcow2" "bad-qcow2 status 2 trapvisor: disk /x86/bad.qcow2: qcow2: "
 check "bad input: not a bzImage" "not-bzImage status 2 x86: /init: not a Linux bzImage"
