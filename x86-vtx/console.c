@@ -38,6 +38,19 @@ static int vtx_console_raw;
 static pthread_t vtx_console_thread;
 static int vtx_console_running;
 static volatile sig_atomic_t vtx_console_signal;
+static volatile sig_atomic_t vtx_console_snapshot; /* the --snapshot-on signal came */
+static int vtx_console_snapshot_sig;
+
+static void vtx_console_on_snapshot(int sig)
+{
+	(void)sig;
+	vtx_console_snapshot = 1;
+}
+
+void vtx_console_snapshot_on(int sig)
+{
+	vtx_console_snapshot_sig = sig;
+}
 
 static void vtx_console_on_signal(int sig)
 {
@@ -109,6 +122,10 @@ static void *vtx_console_loop(void *arg)
 								   : "terminated (SIGTERM)");
 			break;
 		}
+		if (vtx_console_snapshot) {
+			vtx_vm_stop(vm, VTX_STOP_SNAPSHOT, "--snapshot-on: the signal came");
+			break;
+		}
 		int n = poll(&p, eof ? 0 : 1, 100);
 		if (n < 0 && errno != EINTR)
 			break;
@@ -154,6 +171,11 @@ int vtx_console_start(struct vtx_vm *vm)
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGHUP, &sa, NULL);
+	if (vtx_console_snapshot_sig) {
+		struct sigaction snap = { .sa_handler = vtx_console_on_snapshot };
+		sigemptyset(&snap.sa_mask);
+		sigaction(vtx_console_snapshot_sig, &snap, NULL);
+	}
 	struct sigaction crash = { .sa_handler = vtx_console_on_crash,
 				   .sa_flags = SA_RESETHAND | SA_NODEFER };
 	sigemptyset(&crash.sa_mask);

@@ -117,6 +117,16 @@ static void vtx_devices_print(struct vtx_vm *vm, FILE *f)
 	for (int i = 0; i < vm->nvirtio; i++) {
 		struct vtx_virtio *v = &vm->virtio[i];
 		uint64_t n = atomic_load(&v->exits);
+		if (v->is_net) {
+			fprintf(f,
+				"  %-12s %10" PRIu64 " exits, %" PRIu64 " frames sent, %" PRIu64
+				" received, %" PRIu64 " dropped (no buffer or too big)%s%s\n",
+				v->name, n, v->net.stats.tx_frames, v->net.stats.rx_frames,
+				v->net.stats.rx_dropped + v->net.stats.tx_dropped,
+				v->net.dev.error ? "; failed: " : "",
+				v->net.dev.error ? v->net.dev.error : "");
+			continue;
+		}
 		uint64_t bytes = v->disk.read_bytes + v->disk.written_bytes;
 		fprintf(f,
 			"  %-12s %10" PRIu64 " exits, %10" PRIu64 " bytes r+w: %10.2f exits/KiB"

@@ -1,7 +1,8 @@
 /*
  * virtio.c -- virtio devices for the Linux guest: the same device models
  * and virtio-mmio transport as the toy machine's (devices/virtio*.c),
- * put on the x86 machine's MMIO bus.
+ * put on the x86 machine's MMIO bus: the --disk images in order, then the
+ * --net card.
  *
  * Why virtio-mmio and not virtio-pci: Debian's kernel has both as modules,
  * but virtio-pci needs a PCI host bridge (config space through ports
@@ -73,14 +74,38 @@ int vtx_virtio_add_disk(struct vtx_vm *vm, const struct disk_spec *spec)
 	return 0;
 }
 
+int vtx_virtio_add_net(struct vtx_vm *vm)
+{
+	if (vm->nvirtio >= VTX_VIRTIO_MAX) {
+		fprintf(stderr, "x86: --net: at most %d virtio devices\n", VTX_VIRTIO_MAX);
+		return -1;
+	}
+	struct vtx_virtio *v = &vm->virtio[vm->nvirtio++];
+	v->is_net = 1;
+	snprintf(v->name, sizeof(v->name), "virtio-net");
+	return 0;
+}
+
+/* The card's address: QEMU's prefix 52:54:00 (locally administered), then
+ * "tv" and 0. */
+static const uint8_t vtx_virtio_mac[6] = { 0x52, 0x54, 0x00, 't', 'v', 0 };
+
 int vtx_virtio_attach(struct vtx_vm *vm)
 {
+	netswitch_init(&vm->net.sw);
 	for (int i = 0; i < vm->nvirtio; i++) {
 		struct vtx_virtio *v = &vm->virtio[i];
 		struct virtio_mem mem = { vtx_virtio_dma_read, vtx_virtio_dma_write, vm };
 		struct irq_line irq = { vtx_virtio_irq, vm, VTX_VIRTIO_GSI + i };
-		virtio_blk_init(&v->blk, &v->disk, &mem, &irq);
-		virtio_mmio_init(&v->mmio, &v->blk.dev);
+		if (v->is_net) {
+			if (virtio_net_init(&v->net, vtx_virtio_mac, &vm->net.sw, "x86-eth0", &mem,
+					    &irq) < 0)
+				return -1;
+			virtio_mmio_init(&v->mmio, &v->net.dev);
+		} else {
+			virtio_blk_init(&v->blk, &v->disk, &mem, &irq);
+			virtio_mmio_init(&v->mmio, &v->blk.dev);
+		}
 		if (bus_register(&vm->mmio, v->name,
 				 VTX_VIRTIO_MMIO + (uint64_t)i * VTX_VIRTIO_SIZE, VTX_VIRTIO_SIZE,
 				 &v->mmio, &virtio_mmio_bus_ops) < 0)
@@ -92,7 +117,8 @@ int vtx_virtio_attach(struct vtx_vm *vm)
 void vtx_virtio_close(struct vtx_vm *vm)
 {
 	for (int i = 0; i < vm->nvirtio; i++)
-		disk_close(&vm->virtio[i].disk);
+		if (!vm->virtio[i].is_net)
+			disk_close(&vm->virtio[i].disk);
 	vm->nvirtio = 0;
 }
 

@@ -93,7 +93,21 @@ l2=$W/l2-root
 rm -rf "$l2" && mkdir -p "$l2/bin" "$l2/mod"
 cp "$(command -v busybox)" "$l2/bin/busybox"
 cp "$moddir/drivers/virtio/virtio.ko" "$moddir/drivers/virtio/virtio_ring.ko" \
-	"$moddir/drivers/virtio/virtio_mmio.ko" "$moddir/drivers/block/virtio_blk.ko" "$l2/mod/"
+	"$moddir/drivers/virtio/virtio_mmio.ko" "$moddir/drivers/block/virtio_blk.ko" \
+	"$moddir/net/core/failover.ko" "$moddir/drivers/net/net_failover.ko" \
+	"$moddir/drivers/net/virtio_net.ko" "$l2/mod/"
+cat >"$l2/bin/dhcp.sh" <<'EOF'
+#!/bin/sh
+# udhcpc's script: configure the interface with what slirp's DHCP offered.
+case "$1" in bound | renew)
+	ifconfig "$interface" "$ip" netmask "${subnet:-255.255.255.0}" up
+	route add default gw "$router" dev "$interface"
+	echo "L2-NET: DHCP gave $ip, router $router"
+	;;
+esac
+EOF
+printf '#!/bin/sh\necho hello-from-L2-through-hostfwd\n' >"$l2/bin/hello.sh"
+chmod +x "$l2/bin/dhcp.sh" "$l2/bin/hello.sh"
 cat >"$l2/init" <<'EOF'
 #!/bin/busybox sh
 export PATH=/bin
@@ -104,8 +118,11 @@ mount -t devtmpfs dev /dev
 mount -t sysfs sys /sys
 echo "TRAPVISOR-L2-MARKER: init ran on $(uname -r), $(grep -c ^processor /proc/cpuinfo) cpu(s)"
 disk=$(sed -n 's/.*trapvisor_disk=\([a-z]*\).*/\1/p' /proc/cmdline)
+if [ -n "$disk" ] || grep -q trapvisor_net /proc/cmdline; then
+	for m in virtio_ring virtio virtio_mmio; do insmod /mod/$m.ko; done
+fi
 if [ -n "$disk" ]; then
-	for m in virtio_ring virtio virtio_mmio virtio_blk; do insmod /mod/$m.ko; done
+	insmod /mod/virtio_blk.ko
 	for i in 1 2 3 4 5 6 7 8 9 10; do [ -b /dev/vda ] && break; sleep 1; done
 	echo "L2-DISK: $(cat /sys/block/vda/size 2>/dev/null) sectors, ro=$(cat /sys/block/vda/ro 2>/dev/null)"
 	if [ "$disk" = write ]; then
@@ -116,6 +133,18 @@ if [ -n "$disk" ]; then
 		touch /mnt/new 2>/dev/null || echo "L2-DISK: read-only disk refused a write"
 		umount /mnt
 	fi
+fi
+if grep -q trapvisor_net /proc/cmdline; then
+	for m in failover net_failover virtio_net; do insmod /mod/$m.ko; done
+	ifconfig eth0 up
+	timeout 30 udhcpc -n -q -t 10 -T 1 -i eth0 -s /bin/dhcp.sh 2>/dev/null | grep '^L2-NET' 
+	echo "L2-NET: fetched: $(timeout 30 wget -q -O - http://10.0.2.2:8080/page.txt)"
+	timeout 90 nc -l -p 8081 -e /bin/hello.sh && echo "L2-NET: served a connection"
+fi
+if grep -q trapvisor_count /proc/cmdline; then # the marker program of the snapshot test
+	sum=0
+	for i in $(seq 1 12); do sum=$((sum + i)); echo "L2-COUNT $i"; sleep 1; done
+	echo "L2-COUNT-DONE sum=$sum"
 fi
 if grep -q trapvisor_shell /proc/cmdline; then echo L2-SHELL-READY; sh; fi
 if grep -q trapvisor_reboot /proc/cmdline; then reboot -f; fi
@@ -206,11 +235,26 @@ timeout 30 minikvm-starter </dev/null >/tmp/mk.out 2>&1; echo "L1: minikvm-start
 sed 's/^/L1: minikvm-starter: /' /tmp/mk.out
 if [ "${X86_TEST_ONLY:-}" = explore ]; then poweroff -f; fi
 echo "L1: boot begin \$(cut -d' ' -f1 /proc/uptime)"
+# The network: L1 serves a page on its loopback, which L2 fetches from
+# slirp's 10.0.2.2; then L1 connects into L2 through the host forward.
+ifconfig lo up
+mkdir -p /www && echo "page served by L1 on its loopback" >/www/page.txt
+httpd -p 127.0.0.1:8080 -h /www
 timeout $((L2_TIMEOUT + 30)) trapvisor x86 --kernel /x86/bzImage --initrd /x86/l2.cpio.gz \\
-	--mem 256M --cpus 2 --append "$L2_APPEND trapvisor_disk=write" --stats \\
+	--mem 256M --cpus 2 --append "$L2_APPEND trapvisor_disk=write trapvisor_net" --stats \\
 	--timeout $L2_TIMEOUT ${X86_L2_ARGS:-} --disk /x86/data.qcow2 \\
-	--trace /tmp/trace.jsonl </dev/null
+	--net user,hostfwd=tcp:127.0.0.1:5555-:8081 --trace /tmp/trace.jsonl </dev/null &
+tv=\$!
+for i in \$(seq 1 $((L2_TIMEOUT / 2))); do
+	# (stdin stays open 2 s: an EOF at once would close the forward early)
+	fwd=\$(sleep 2 | timeout 5 nc 127.0.0.1 5555 2>/dev/null)
+	[ -n "\$fwd" ] && break
+	kill -0 \$tv 2>/dev/null || break
+	sleep 2
+done
+wait \$tv
 echo "L1: trapvisor status \$? at \$(cut -d' ' -f1 /proc/uptime)"
+echo "L1: hostfwd got: \$fwd"
 echo "L1: trace lines \$(wc -l </tmp/trace.jsonl)"
 echo "L1: trace first \$(head -1 /tmp/trace.jsonl)"
 if [ "$venue" = tcg ]; then
@@ -233,10 +277,35 @@ echo "L1: reboot status \$?"
 sed -n 's/^pty| //p' /tmp/reboot.out | grep -E '^x86:|^L2-DISK|^typed|virtio-blk0 .*exits/KiB' |
 	sed 's/^L2-DISK/L2-DISK-2/; s/^/L1: pty: /'
 grep '^ptydrive:' /tmp/reboot.out | sed 's/^/L1: reboot /'
+# Suspend and resume: SIGUSR2 while L2's marker program counts, the VM
+# saved to a file; a new trapvisor process restores it and the count goes
+# on to its end.
+echo "L1: snapshot begin \$(cut -d' ' -f1 /proc/uptime)"
+trapvisor x86 --kernel /x86/bzImage --initrd /x86/l2.cpio.gz --mem 256M --cpus 2 \\
+	--append "quiet trapvisor_disk=read trapvisor_count" --disk /x86/data.qcow2,ro \\
+	--snapshot-on SIGUSR2 /tmp/snap.bin --timeout 240 </dev/null >/tmp/snap1.out 2>&1 &
+tv=\$!
+for i in \$(seq 1 240); do
+	grep -q '^L2-COUNT 3' /tmp/snap1.out && break
+	kill -0 \$tv 2>/dev/null || break
+	sleep 1
+done
+kill -USR2 \$tv
+wait \$tv
+echo "L1: snapshot status \$? \$(wc -c </tmp/snap.bin) bytes"
+grep -E '^L2-|^TRAPVISOR-L2|^x86:' /tmp/snap1.out | sed 's/^/L1: snap1: /'
+timeout 300 trapvisor x86 --restore /tmp/snap.bin --timeout 240 </dev/null >/tmp/snap2.out 2>&1
+echo "L1: restore status \$?"
+grep -E '^L2-|^TRAPVISOR-L2|^x86:' /tmp/snap2.out | sed 's/^/L1: snap2: /'
+printf 'TVX86SNP\001\000\000\000\000\000\000\000' >/tmp/short.bin
+trapvisor x86 --restore /tmp/short.bin >/dev/null 2>/tmp/err
+echo "L1: bad-snapshot status \$? \$(wc -l </tmp/err) line: \$(cat /tmp/err)"
 fi
 qemu-img check /x86/data.qcow2 2>&1 | sed 's/^/L1: qemu-img check: /'
 trapvisor x86 --kernel /x86/bzImage --disk /x86/bad.qcow2 >/dev/null 2>/tmp/err
 echo "L1: bad-qcow2 status \$? \$(cat /tmp/err)"
+trapvisor x86 --kernel /x86/bzImage --net user,hostfwd=tcp:5555-80 >/dev/null 2>/tmp/err
+echo "L1: bad-net status \$? \$(wc -l </tmp/err) line: \$(cat /tmp/err)"
 timeout 150 ptydrive 120 'expect:Linux version' 'send:\x01x' -- trapvisor x86 \\
 	--kernel /x86/bzImage --initrd /x86/l2.cpio.gz --mem 256M --timeout 100 >/tmp/quit.out 2>&1
 echo "L1: quit: \$(grep -E '^(pty\| )?x86: quit|^ptydrive:' /tmp/quit.out | tr '\n' ' ')"
@@ -368,6 +437,23 @@ check "console: the terminal is restored after the run" "^L1: reboot ptydrive: s
 fi
 check "console: Ctrl-A x quits with status 0 and restores the terminal" \
 	"^L1: quit: (pty\| )?x86: quit \(Ctrl-A x\) after [0-9]+ exits to user space ptydrive: status 0, terminal restored: yes"
+check "virtio-net: L2 got its address from slirp's DHCP" "^L2-NET: DHCP gave 10.0.2.15, router 10.0.2.2"
+check "virtio-net: L2 fetched a page from L1's loopback through slirp" "^L2-NET: fetched: page served by L1 on its loopback"
+check "virtio-net: L1 connected into L2 through hostfwd" "^L1: hostfwd got: hello-from-L2-through-hostfwd"
+check "stats: virtio-net frames" "^  virtio-net +[0-9]+ exits, [1-9][0-9]* frames sent, [1-9][0-9]* received"
+check "bad input: a --net spec that does not parse" "^L1: bad-net status 2 1 line: x86: --net user,hostfwd=tcp:5555-80: "
+if [ "$venue" = tcg ]; then
+check "snapshot: the count had begun when SIGUSR2 came" "^L1: snap1: L2-COUNT 3"
+check "snapshot: the first process did not finish it" "^L1: snap1: L2-COUNT-DONE" absent
+check "snapshot: saved, status 0" "^L1: snapshot status 0 [0-9]+ bytes"
+check "snapshot: the first process says where" "^L1: snap1: x86: the VM is saved in /tmp/snap.bin"
+check "restore: the guest did not boot again" "^L1: snap2: TRAPVISOR-L2-MARKER" absent
+check "restore: the count goes on to its end" "^L1: snap2: L2-COUNT 12"
+check "restore: the marker program's result" "^L1: snap2: L2-COUNT-DONE sum=78"
+check "restore: the guest powers off, status 0" "^L1: restore status 0"
+check "restore: a truncated snapshot is refused in one line, status 2" \
+	"^L1: bad-snapshot status 2 1 line: x86: --restore /tmp/short.bin: truncated"
+fi
 check "qcow2 image is clean after the runs" "L1: qemu-img check: No errors were found on the image"
 check "bad input: corrupt qcow2" "bad-qcow2 status 2 trapvisor: disk /x86/bad.qcow2: qcow2: "
 check "bad input: not a bzImage" "not-bzImage status 2 x86: /init: not a Linux bzImage"
