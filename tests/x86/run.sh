@@ -246,8 +246,9 @@ timeout $((L2_TIMEOUT + 30)) trapvisor x86 --kernel /x86/bzImage --initrd /x86/l
 	--net user,hostfwd=tcp:127.0.0.1:5555-:8081 --trace /tmp/trace.jsonl </dev/null &
 tv=\$!
 for i in \$(seq 1 $((L2_TIMEOUT / 2))); do
-	# (stdin stays open 2 s: an EOF at once would close the forward early)
-	fwd=\$(sleep 2 | timeout 5 nc 127.0.0.1 5555 2>/dev/null)
+	# stdin stays open a while (an EOF at once would close the forward
+	# early), and slirp retransmits a SYN the guest missed after 3 s
+	fwd=\$(sleep 6 | timeout 20 nc 127.0.0.1 5555 2>/dev/null)
 	[ -n "\$fwd" ] && break
 	kill -0 \$tv 2>/dev/null || break
 	sleep 2
@@ -339,7 +340,7 @@ tr -d '\r' <"$log" >"$log.txt"
 stage "L1 boot + L2 run ($venue, rc $rc)"
 [ $rc -eq 124 ] && die "L1 did not finish in ${TIMEOUT}s; see $log.txt"
 # The stages inside L1, from L1's own clock (seconds since its boot).
-awk '/^L1: (explore|tiny|minikvm|boot|walk|reboot) begin [0-9.]+/ { t[$2] = $4 }
+awk '/^L1: (explore|tiny|minikvm|boot|walk|reboot|snapshot) begin [0-9.]+/ { t[$2] = $4 }
      /^L1: bad input checks [0-9.]+/ { t["end"] = $5 }
      END {
 	if (t["explore"] != "") printf "x86-test:   in L1: boot to /dev/kvm %19.1f s\n", t["explore"]
@@ -349,7 +350,9 @@ awk '/^L1: (explore|tiny|minikvm|boot|walk|reboot) begin [0-9.]+/ { t[$2] = $4 }
 	if (t["walk"] != "")    printf "x86-test:   in L1: L2 Linux boot to power-off %9.1f s\n", t["walk"] - t["boot"]
 	else if (t["end"] != "" && t["boot"] != "") printf "x86-test:   in L1: L2 Linux boot to power-off %9.1f s\n", t["end"] - t["boot"]
 	if (t["reboot"] != "")  printf "x86-test:   in L1: L2 boot to walk stop %15.1f s\n", t["reboot"] - t["walk"]
-	if (t["end"] != "" && t["reboot"] != "") printf "x86-test:   in L1: L2 boot to reboot %18.1f s\n", t["end"] - t["reboot"]
+	if (t["snapshot"] != "" && t["reboot"] != "") printf "x86-test:   in L1: L2 boot to reboot, on a pty %10.1f s\n", t["snapshot"] - t["reboot"]
+	if (t["end"] != "" && t["snapshot"] != "") printf "x86-test:   in L1: L2 snapshot and restore %13.1f s\n", t["end"] - t["snapshot"]
+	else if (t["end"] != "" && t["reboot"] != "") printf "x86-test:   in L1: L2 boot to reboot %18.1f s\n", t["end"] - t["reboot"]
      }' "$log.txt"
 [ $rc -eq 124 ] && die "L1 did not finish in ${TIMEOUT}s; see $log.txt"
 
