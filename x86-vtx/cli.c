@@ -63,6 +63,7 @@ static void vtx_usage(FILE *f)
 	       "                     [--net switch]\n"
 	       "                     [--snapshot-on SIGNAL FILE | --snapshot-on exits N FILE]\n"
 	       "       trapvisor x86 --restore FILE [--stats] [--trace FILE] [--timeout S]\n"
+	       "                     [--snapshot-on ...]   (a restored VM can be saved again)\n"
 	       "                     [--no-acpi] [--no-pv]   (to see what a naive monitor misses)\n"
 	       "       trapvisor x86 walk --va ADDR --stop-after-exits N [--stop-on EXIT]\n"
 	       "                     --kernel bzImage ...\n"
@@ -309,10 +310,9 @@ static int vtx_parse_opts(int argc, char **argv, struct vtx_opts *o)
 		return -1;
 	}
 	if (o->restore) {
-		if (o->kernel || o->initrd || o->append || o->ndisks || o->net.wanted ||
-		    o->snap_file) {
+		if (o->kernel || o->initrd || o->append || o->ndisks || o->net.wanted) {
 			fprintf(stderr, "x86: --restore FILE brings its own machine: give only "
-					"--stats, --trace, --timeout with it\n");
+					"--stats, --trace, --timeout, --snapshot-on with it\n");
 			return -1;
 		}
 		return 0;
