@@ -56,7 +56,7 @@ hostname -F /etc/hostname
 for m in failover net_failover virtio_net; do insmod /lib/modules/\$m.ko; done
 ifconfig lo up
 ifconfig eth0 up && udhcpc -n -q -t 5 -i eth0 -s /bin/dhcp.sh >/dev/null 2>&1
-httpd -p 80 -h /www
+httpd -f -v -p 80 -h /www & # -v: each request it serves shows on the console
 echo
 echo "trapvisor x86 demo: Linux \$(uname -r) on KVM, \$(grep -c ^processor /proc/cpuinfo) vCPUs,"
 echo "root on /dev/vda (\$(df -h / | awk 'NR==2 {print \$2}') ext4 in qcow2), network: \$(ifconfig eth0 | grep -o 'inet addr:[0-9.]*')."

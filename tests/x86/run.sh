@@ -200,6 +200,12 @@ qemu-img convert -f raw -O qcow2 "$W/data.raw" "$l1/x86/data.qcow2"
 cp "$(command -v qemu-img)" "$l1/bin/qemu-img"
 printf 'QFI\373not really qcow2' >"$l1/x86/bad.qcow2"
 cp "$W/l2.cpio.gz" "$l1/x86/l2.cpio.gz"
+# make x86-demo's images (root disk and initramfs), booted in L1 below.
+if [ "$venue" = tcg ]; then
+	X86_DEMO_BUILD_ONLY=1 tests/x86/demo.sh >/dev/null 2>&1 || die "tests/x86/demo.sh cannot build its images"
+	cp build/x86/demo/initrd "$l1/x86/demo-initrd"
+	cp build/x86/demo/root.qcow2 "$l1/x86/demo-root.qcow2"
+fi
 "$TINYBZ" 300 "$l1/x86/tiny300.bz" && "$TINYBZ" 3000 "$l1/x86/tiny3000.bz" ||
 	die "$TINYBZ could not write the tiny bzImages"
 L2_APPEND="trapvisor_test=1 ignore_loglevel${X86_L2_APPEND:+ $X86_L2_APPEND}"
@@ -298,6 +304,20 @@ grep -E '^L2-|^TRAPVISOR-L2|^x86:' /tmp/snap1.out | sed 's/^/L1: snap1: /'
 timeout 300 trapvisor x86 --restore /tmp/snap.bin --timeout 240 </dev/null >/tmp/snap2.out 2>&1
 echo "L1: restore status \$?"
 grep -E '^L2-|^TRAPVISOR-L2|^x86:' /tmp/snap2.out | sed 's/^/L1: snap2: /'
+# make x86-demo's machine: its root disk and initramfs, slirp with the
+# guest's httpd forwarded to L1's port 8090 (8080 is L1's own httpd).  Not
+# checked: a fetch from L1 into that httpd (it never got an answer here,
+# while the nc forward of the L2 boot above does: an open problem).
+echo "L1: demo begin \$(cut -d' ' -f1 /proc/uptime)"
+timeout 200 ptydrive 180 'expect:poweroff -f ends it' \\
+	'send:wget -q -O - http://10.0.2.2:8080/page.txt\r' 'expect:page served by L1' \\
+	'send:poweroff -f\r' -- trapvisor x86 --kernel /x86/bzImage \\
+	--initrd /x86/demo-initrd --mem 256M --cpus 2 --disk /x86/demo-root.qcow2 \\
+	--net user,hostfwd=tcp:127.0.0.1:8090-:80 --append quiet --timeout 170 >/tmp/demo.out 2>&1
+echo "L1: demo status \$?"
+sed -n 's/^pty| //p' /tmp/demo.out | grep -E '^trapvisor x86 demo|^root on|^page served|^x86:' |
+	sed 's/^/L1: demo: /'
+grep '^ptydrive:' /tmp/demo.out | sed 's/^/L1: demo /'
 printf 'TVX86SNP\001\000\000\000\000\000\000\000' >/tmp/short.bin
 trapvisor x86 --restore /tmp/short.bin >/dev/null 2>/tmp/err
 echo "L1: bad-snapshot status \$? \$(wc -l </tmp/err) line: \$(cat /tmp/err)"
@@ -340,7 +360,7 @@ tr -d '\r' <"$log" >"$log.txt"
 stage "L1 boot + L2 run ($venue, rc $rc)"
 [ $rc -eq 124 ] && die "L1 did not finish in ${TIMEOUT}s; see $log.txt"
 # The stages inside L1, from L1's own clock (seconds since its boot).
-awk '/^L1: (explore|tiny|minikvm|boot|walk|reboot|snapshot) begin [0-9.]+/ { t[$2] = $4 }
+awk '/^L1: (explore|tiny|minikvm|boot|walk|reboot|snapshot|demo) begin [0-9.]+/ { t[$2] = $4 }
      /^L1: bad input checks [0-9.]+/ { t["end"] = $5 }
      END {
 	if (t["explore"] != "") printf "x86-test:   in L1: boot to /dev/kvm %19.1f s\n", t["explore"]
@@ -351,7 +371,8 @@ awk '/^L1: (explore|tiny|minikvm|boot|walk|reboot|snapshot) begin [0-9.]+/ { t[$
 	else if (t["end"] != "" && t["boot"] != "") printf "x86-test:   in L1: L2 Linux boot to power-off %9.1f s\n", t["end"] - t["boot"]
 	if (t["reboot"] != "")  printf "x86-test:   in L1: L2 boot to walk stop %15.1f s\n", t["reboot"] - t["walk"]
 	if (t["snapshot"] != "" && t["reboot"] != "") printf "x86-test:   in L1: L2 boot to reboot, on a pty %10.1f s\n", t["snapshot"] - t["reboot"]
-	if (t["end"] != "" && t["snapshot"] != "") printf "x86-test:   in L1: L2 snapshot and restore %13.1f s\n", t["end"] - t["snapshot"]
+	if (t["demo"] != "" && t["snapshot"] != "") printf "x86-test:   in L1: L2 snapshot and restore %13.1f s\n", t["demo"] - t["snapshot"]
+	if (t["end"] != "" && t["demo"] != "") printf "x86-test:   in L1: x86-demo machine, on a pty %11.1f s\n", t["end"] - t["demo"]
 	else if (t["end"] != "" && t["reboot"] != "") printf "x86-test:   in L1: L2 boot to reboot %18.1f s\n", t["end"] - t["reboot"]
      }' "$log.txt"
 [ $rc -eq 124 ] && die "L1 did not finish in ${TIMEOUT}s; see $log.txt"
@@ -456,6 +477,11 @@ check "restore: the marker program's result" "^L1: snap2: L2-COUNT-DONE sum=78"
 check "restore: the guest powers off, status 0" "^L1: restore status 0"
 check "restore: a truncated snapshot is refused in one line, status 2" \
 	"^L1: bad-snapshot status 2 1 line: x86: --restore /tmp/short.bin: truncated"
+fi
+if [ "$venue" = tcg ]; then
+check "demo: Linux on the root disk" "^L1: demo: root on /dev/vda \(.* ext4 in qcow2\), network: inet addr:10.0.2.15"
+check "demo: the guest reaches the host through slirp" "^L1: demo: page served by L1 on its loopback"
+check "demo: powered off from the shell, status 0" "^L1: demo ptydrive: status 0, terminal restored: yes"
 fi
 check "qcow2 image is clean after the runs" "L1: qemu-img check: No errors were found on the image"
 check "bad input: corrupt qcow2" "bad-qcow2 status 2 trapvisor: disk /x86/bad.qcow2: qcow2: "
