@@ -139,7 +139,10 @@ if grep -q trapvisor_net /proc/cmdline; then
 	ifconfig eth0 up
 	timeout 30 udhcpc -n -q -t 10 -T 1 -i eth0 -s /bin/dhcp.sh 2>/dev/null | grep '^L2-NET' 
 	echo "L2-NET: fetched: $(timeout 30 wget -q -O - http://10.0.2.2:8080/page.txt)"
-	timeout 90 nc -l -p 8081 -e /bin/hello.sh && echo "L2-NET: served a connection"
+	timeout 90 nc -l -p 8081 -e /bin/hello.sh &
+	sleep 1
+	echo "L2-NET: listening on 8081"
+	wait $! && echo "L2-NET: served a connection"
 fi
 if grep -q trapvisor_count /proc/cmdline; then # the marker program of the snapshot test
 	sum=0
@@ -249,18 +252,26 @@ httpd -p 127.0.0.1:8080 -h /www
 timeout $((L2_TIMEOUT + 30)) trapvisor x86 --kernel /x86/bzImage --initrd /x86/l2.cpio.gz \\
 	--mem 256M --cpus 2 --append "$L2_APPEND trapvisor_disk=write trapvisor_net" --stats \\
 	--timeout $L2_TIMEOUT ${X86_L2_ARGS:-} --disk /x86/data.qcow2 \\
-	--net user,hostfwd=tcp:127.0.0.1:5555-:8081 --trace /tmp/trace.jsonl </dev/null &
+	--net user,hostfwd=tcp:127.0.0.1:5555-:8081 --trace /tmp/trace.jsonl </dev/null \\
+	>/tmp/main.out 2>&1 &
 tv=\$!
-for i in \$(seq 1 $((L2_TIMEOUT / 2))); do
-	# stdin stays open a while (an EOF at once would close the forward
-	# early), and slirp retransmits a SYN the guest missed after 3 s
-	fwd=\$(sleep 6 | timeout 20 nc 127.0.0.1 5555 2>/dev/null)
-	[ -n "\$fwd" ] && break
+# Connect only once L2 listens: a connection made while L2 is still
+# booting gets no answer at all, slirp keeps retransmitting its SYN, and
+# L2's one-shot nc would serve that dead connection later.
+fwd=
+for i in \$(seq 1 $L2_TIMEOUT); do
+	grep -q '^L2-NET: listening' /tmp/main.out && break
 	kill -0 \$tv 2>/dev/null || break
-	sleep 2
+	sleep 1
 done
+if grep -q '^L2-NET: listening' /tmp/main.out; then
+	# stdin stays open a while: an EOF at once would close the forward early
+	fwd=\$(sleep 6 | timeout 20 nc 127.0.0.1 5555 2>/dev/null)
+fi
 wait \$tv
-echo "L1: trapvisor status \$? at \$(cut -d' ' -f1 /proc/uptime)"
+st=\$?
+cat /tmp/main.out
+echo "L1: trapvisor status \$st at \$(cut -d' ' -f1 /proc/uptime)"
 echo "L1: hostfwd got: \$fwd"
 echo "L1: trace lines \$(wc -l </tmp/trace.jsonl)"
 echo "L1: trace first \$(head -1 /tmp/trace.jsonl)"
