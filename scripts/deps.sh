@@ -10,6 +10,7 @@ pkgs=(
   gcc-riscv64-unknown-elf binutils-riscv64-unknown-elf  # TRV32 guests
   qemu-user qemu-system-misc                      # the RISC-V peers
   qemu-system-x86 qemu-utils busybox-static cpio  # the nested x86 tests
+  libslirp-dev                                    # x86 --net user (user-mode NAT)
   bochs bochs-term bochsbios vgabios isolinux syslinux-common xorriso  # x86 tests, VT-x venue
   gdb-multiarch tmux device-tree-compiler clang-format
   libxml2-utils                                   # xmllint: the SVG chart's test

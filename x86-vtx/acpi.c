@@ -9,7 +9,8 @@
  *   XSDT  -> FADT, MADT
  *   FADT  fixed hardware: SCI on IRQ 9, PM1a event/control blocks at port
  *         0x600, no SMI command port (ACPI is always on); -> FACS, DSDT
- *   DSDT  AML with one object: \_S5_, the sleep type for "soft off"
+ *   DSDT  AML: \_S5_, the sleep type for "soft off", and one Device per
+ *         virtio-mmio window (_HID "LNRO0005", its registers and GSI)
  *   MADT  "APIC": one local APIC per vCPU, the IOAPIC at 0xfec00000 with
  *         GSIs 0-23, and the SCI as level-triggered, active high
  *
@@ -29,7 +30,7 @@
 #define ACPI_FADT_OFF 0x080
 #define ACPI_FACS_OFF 0x1c0
 #define ACPI_DSDT_OFF 0x200
-#define ACPI_MADT_OFF 0x280
+#define ACPI_MADT_OFF 0x800
 
 #define ACPI_HDR_LEN 36
 #define FADT_LEN     276 /* revision 6 */
@@ -118,20 +119,109 @@ static void acpi_facs(uint8_t *t)
 	put8(t, 32, 2); /* version */
 }
 
-/* DSDT: the AML byte code of one object, Name (\_S5_, Package () {5, 5, 0, 0}):
- * the value Linux writes to PM1_CNT.SLP_TYP to enter S5, soft off. */
-static uint32_t acpi_dsdt(uint8_t *t)
+/* AML's PkgLength (ACPI 6.5, 20.2.4): the length of a package *including
+ * the PkgLength bytes themselves*, in 1 byte below 64, else 2 bytes (low
+ * nibble in the first, the rest in the second; up to 4095).  Writes it at
+ * p and returns how many bytes it took. */
+static size_t aml_pkglen(uint8_t *p, size_t body)
 {
-	static const uint8_t aml[] = {
+	if (body + 1 < 64) {
+		p[0] = (uint8_t)(body + 1);
+		return 1;
+	}
+	size_t len = body + 2;
+	p[0] = (uint8_t)(0x40 | (len & 0xf));
+	p[1] = (uint8_t)(len >> 4);
+	return 2;
+}
+
+/* Wrap the `body` bytes already at p + 5 (room left for an opcode of up
+ * to 2 bytes and a 2-byte PkgLength) with `op` and its PkgLength, moving
+ * the body down if the header is shorter.  Returns the total length. */
+static size_t aml_wrap(uint8_t *p, const uint8_t *op, size_t oplen, size_t body)
+{
+	uint8_t hdr[5];
+	memcpy(hdr, op, oplen);
+	size_t h = oplen + aml_pkglen(hdr + oplen, body);
+	memmove(p + h, p + 5, body);
+	memcpy(p, hdr, h);
+	return h + body;
+}
+
+/*
+ * One virtio-mmio device, as QEMU's microvm machine describes it:
+ *
+ *   Device (VRnn) {
+ *     Name (_HID, "LNRO0005")          // Linux's virtio_mmio binds this id
+ *     Name (_UID, nn)
+ *     Name (_CRS, ResourceTemplate () {
+ *       Memory32Fixed (ReadWrite, base, 0x1000)
+ *       Interrupt (ResourceConsumer, Level, ActiveHigh, Exclusive) { gsi }
+ *     })
+ *   }
+ */
+static size_t acpi_virtio_device(uint8_t *p, int i)
+{
+	uint8_t *b = p + 5; /* the body, wrapped at the end */
+	size_t o = 0;
+	b[o++] = 'V';
+	b[o++] = 'R';
+	b[o++] = (uint8_t)('0' + i / 10);
+	b[o++] = (uint8_t)('0' + i % 10);
+	memcpy(b + o, "\x08_HID\x0dLNRO0005", 15); /* NameOp, StringPrefix, NUL */
+	o += 15;
+	memcpy(b + o, "\x08_UID\x0a", 6); /* NameOp, BytePrefix */
+	o += 6;
+	b[o++] = (uint8_t)i;
+	/* The resource template: two descriptors and an end tag. */
+	uint8_t crs[23];
+	crs[0] = 0x86; /* Memory32Fixed, 9 bytes follow */
+	put16(crs, 1, 9);
+	crs[3] = 1; /* read-write */
+	put32(crs, 4, (uint32_t)(VTX_VIRTIO_MMIO + (uint64_t)i * VTX_VIRTIO_SIZE));
+	put32(crs, 8, (uint32_t)VTX_VIRTIO_SIZE);
+	crs[12] = 0x89; /* Extended Interrupt, 6 bytes follow */
+	put16(crs, 13, 6);
+	crs[15] = 0x01; /* consumer; level (bit 1 = 0); active high (bit 2 = 0); exclusive */
+	crs[16] = 1;	/* one interrupt number */
+	put32(crs, 17, (uint32_t)(VTX_VIRTIO_GSI + i));
+	crs[21] = 0x79;		      /* End Tag */
+	crs[22] = 0;		      /* checksum 0: "treat as correct" */
+	memcpy(b + o, "\x08_CRS", 5); /* NameOp */
+	o += 5;
+	uint8_t *buf = b + o; /* BufferOp PkgLength BufferSize bytes */
+	buf[5] = 0x0a;	      /* BytePrefix: the size */
+	buf[6] = sizeof(crs);
+	memcpy(buf + 7, crs, sizeof(crs));
+	o += aml_wrap(buf, (const uint8_t *)"\x11", 1, 2 + sizeof(crs));
+	return aml_wrap(p, (const uint8_t *)"\x5b\x82", 2, o); /* DeviceOp */
+}
+
+/* DSDT: AML byte code.  First Name (\_S5_, Package () {5, 5, 0, 0}): the
+ * value Linux writes to PM1_CNT.SLP_TYP to enter S5, soft off.  Then
+ * Scope (\_SB) { the virtio-mmio devices }. */
+static uint32_t acpi_dsdt(uint8_t *t, int nvirtio)
+{
+	static const uint8_t s5[] = {
 		0x08, '_',  'S',  '5', '_', /* NameOp "_S5_" */
 		0x12, 0x07, 0x04,	    /* PackageOp, PkgLength 7, 4 elements */
 		0x0a, 0x05,		    /* BytePrefix 5: SLP_TYPa */
 		0x0a, 0x05,		    /* BytePrefix 5: SLP_TYPb */
 		0x00, 0x00,		    /* ZeroOp, ZeroOp: reserved */
 	};
-	uint32_t len = ACPI_HDR_LEN + sizeof(aml);
+	uint32_t len = ACPI_HDR_LEN;
+	memcpy(t + len, s5, sizeof(s5));
+	len += sizeof(s5);
+	if (nvirtio > 0) {
+		uint8_t *scope = t + len;
+		size_t o = 5;
+		memcpy(scope + o, "\\_SB_", 5); /* RootChar, NameSeg */
+		o += 5;
+		for (int i = 0; i < nvirtio; i++)
+			o += acpi_virtio_device(scope + o, i);
+		len += (uint32_t)aml_wrap(scope, (const uint8_t *)"\x10", 1, o - 5); /* ScopeOp */
+	}
 	acpi_header(t, "DSDT", len, 2);
-	memcpy(t + ACPI_HDR_LEN, aml, sizeof(aml));
 	acpi_finish(t, len);
 	return len;
 }
@@ -182,7 +272,7 @@ uint64_t vtx_acpi_build(struct vtx_vm *vm)
 	memset(a, 0, 0x1000);
 	acpi_fadt(a + ACPI_FADT_OFF, VTX_ACPI + ACPI_FACS_OFF, VTX_ACPI + ACPI_DSDT_OFF);
 	acpi_facs(a + ACPI_FACS_OFF);
-	acpi_dsdt(a + ACPI_DSDT_OFF);
+	acpi_dsdt(a + ACPI_DSDT_OFF, vm->nvirtio);
 	acpi_madt(a + ACPI_MADT_OFF, vm->ncpus);
 
 	uint8_t *x = a + ACPI_XSDT_OFF; /* XSDT: a header and 64-bit pointers */

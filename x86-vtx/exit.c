@@ -117,7 +117,10 @@ void *vtx_exit_loop(void *arg)
 		if (vm->stop_on < 0 || (uint32_t)vm->stop_on == run->exit_reason) {
 			uint64_t n = atomic_fetch_add(&vm->exits, 1) + 1;
 			if (vm->stop_after_exits && n >= vm->stop_after_exits)
-				vtx_vm_stop(vm, VTX_STOP_LIMIT, "--stop-after-exits reached");
+				vtx_vm_stop(
+				    vm, vm->snapshot_at_limit ? VTX_STOP_SNAPSHOT : VTX_STOP_LIMIT,
+				    vm->snapshot_at_limit ? "--snapshot-on exits reached"
+							  : "--stop-after-exits reached");
 		}
 	}
 	return NULL;

@@ -125,6 +125,9 @@ void vtx_exit_mmio(struct vtx_vcpu *c, struct trace_event *ev)
 		vtx_le_put(run->mmio.data, len, val);
 	}
 	pthread_mutex_unlock(&vm->bus_lock);
+	struct vtx_virtio *v = vtx_virtio_at(vm, run->mmio.phys_addr);
+	if (v)
+		atomic_fetch_add(&v->exits, 1);
 	snprintf(ev->action, sizeof(ev->action), "%s%u %s 0x%" PRIx64 " %s",
 		 run->mmio.is_write ? "store" : "load", len * 8, run->mmio.is_write ? "<-" : "->",
 		 val, r ? r->name : "unmapped");

@@ -18,6 +18,7 @@
  *               | initrd (as high as allowed)|
  *   mem or 3GiB +----------------------------+
  *               | 32-bit PCI hole (no RAM)   |
+ *   0xfeb0_0000 | virtio-mmio windows, 4 KiB |  VTX_VIRTIO_MMIO (one per --disk/--net)
  *   0xfec0_0000 | IOAPIC (in-kernel irqchip) |
  *   0xfee0_0000 | local APICs (in KVM)       |
  *   0x1_0000_00 +----------------------------+  VTX_HIGH_RAM: RAM above 3 GiB, if any
@@ -57,5 +58,16 @@
 #define VTX_PM_BASE   0x600 /* PM1a_EVT_BLK (4 bytes), then PM1a_CNT_BLK (2) */
 #define VTX_PM_LEN    8
 #define VTX_SCI_IRQ   9
+
+/* virtio-mmio transport windows (devices/virtio_mmio.h), one per device,
+ * described to Linux in the DSDT as ACPI devices "LNRO0005" (acpi.c).
+ * Device i sits at VTX_VIRTIO_MMIO + i * VTX_VIRTIO_SIZE and interrupts on
+ * GSI VTX_VIRTIO_GSI + i: IOAPIC pins 16-23, which no ISA device uses,
+ * level-triggered and active high as the virtio-mmio interrupt is (it
+ * stays up until the driver acknowledges it). */
+#define VTX_VIRTIO_MMIO 0xfeb00000ULL
+#define VTX_VIRTIO_SIZE 0x1000ULL
+#define VTX_VIRTIO_MAX	8
+#define VTX_VIRTIO_GSI	16
 
 #endif

@@ -1,5 +1,7 @@
 # x86-vtx/: the KVM backend (boot Linux, exits, explorer, page walker).
 TV_SRCS += $(wildcard x86-vtx/*.c)
+# --net user: libslirp (Debian libslirp-dev; its header needs no glib).
+LDLIBS += -lslirp
 
 # The explorer's guest program: IA-32 assembly for the host's GNU as,
 # linked at the address explore.c loads it (EXPLORE_BASE) and flattened

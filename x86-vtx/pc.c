@@ -36,6 +36,7 @@ static void vtx_pc_irq(void *ctrl, int irq, int level)
 static void vtx_pc_tx(void *ctx, uint8_t byte)
 {
 	struct vtx_vm *vm = ctx;
+	vm->com1_tx++; /* under bus_lock, as every device access */
 	ssize_t rc = write(vm->console_out, &byte, 1);
 	(void)rc; /* a closed terminal must not stop the guest */
 }

@@ -100,6 +100,45 @@ static void vtx_kstats_print(struct vtx_vm *vm, FILE *f)
 				st[i].name, st[i].value);
 }
 
+/* Exits per KiB moved: what a device costs in trips through the monitor.
+ * COM1 takes one OUT per byte (and the 8250 driver reads LSR before each);
+ * virtio-blk takes a few MMIO exits (QueueNotify, InterruptStatus,
+ * InterruptACK) per request of up to a segment of data. */
+static void vtx_devices_print(struct vtx_vm *vm, FILE *f)
+{
+	uint64_t com1 = 0;
+	for (int i = 0; i < vm->pio.count && i < VTX_PIO_COUNTERS - 1; i++)
+		if (!strcmp(vm->pio.regions[i].name, "com1"))
+			com1 = atomic_load(&vm->stats.pio_by_region[i]);
+	fprintf(f, "exits per KiB of data moved:\n");
+	fprintf(f, "  %-12s %10" PRIu64 " exits, %10" PRIu64 " bytes out: %10.1f exits/KiB\n",
+		"com1", com1, vm->com1_tx,
+		vm->com1_tx ? (double)com1 * 1024.0 / (double)vm->com1_tx : 0.0);
+	for (int i = 0; i < vm->nvirtio; i++) {
+		struct vtx_virtio *v = &vm->virtio[i];
+		uint64_t n = atomic_load(&v->exits);
+		if (v->is_net) {
+			fprintf(f,
+				"  %-12s %10" PRIu64 " exits, %" PRIu64 " frames sent, %" PRIu64
+				" received, %" PRIu64 " dropped (no buffer or too big)%s%s\n",
+				v->name, n, v->net.stats.tx_frames, v->net.stats.rx_frames,
+				v->net.stats.rx_dropped + v->net.stats.tx_dropped,
+				v->net.dev.error ? "; failed: " : "",
+				v->net.dev.error ? v->net.dev.error : "");
+			continue;
+		}
+		uint64_t bytes = v->disk.read_bytes + v->disk.written_bytes;
+		fprintf(f,
+			"  %-12s %10" PRIu64 " exits, %10" PRIu64 " bytes r+w: %10.2f exits/KiB"
+			" (%" PRIu64 " reads, %" PRIu64 " writes, %" PRIu64 " flushes, %" PRIu64
+			" interrupts%s%s)\n",
+			v->name, n, bytes, bytes ? (double)n * 1024.0 / (double)bytes : 0.0,
+			v->blk.stats.reads, v->blk.stats.writes, v->blk.stats.flushes,
+			v->blk.dev.stats.interrupts, v->blk.dev.error ? "; failed: " : "",
+			v->blk.dev.error ? v->blk.dev.error : "");
+	}
+}
+
 void vtx_stats_print(struct vtx_vm *vm, FILE *f)
 {
 	uint64_t total = 0;
@@ -127,5 +166,6 @@ void vtx_stats_print(struct vtx_vm *vm, FILE *f)
 				       : "unmapped (ignored)";
 		fprintf(f, "  %-24s %10" PRIu64 "\n", name, n);
 	}
+	vtx_devices_print(vm, f);
 	vtx_kstats_print(vm, f);
 }

@@ -23,6 +23,10 @@
 #include "core/trace.h"
 #include "devices/bus.h"
 #include "devices/uart16550.h"
+#include "devices/virtio_blk.h"
+#include "devices/virtio_mmio.h"
+#include "devices/virtio_net.h"
+#include "x86-vtx/layout.h"
 
 #define VTX_MAX_CPUS	 8
 #define VTX_MAX_SLOTS	 2
@@ -44,6 +48,51 @@ struct vtx_vcpu {
 	int started;
 };
 
+/* One virtio device on its virtio-mmio window (virtio.c): a disk (the
+ * model and the image behind it) or the network card. */
+struct vtx_virtio {
+	struct virtio_mmio mmio;
+	int is_net;
+	struct virtio_blk blk;
+	struct disk disk;
+	struct virtio_net net;
+	char name[16];		/* "virtio-blk0": the MMIO bus region's name */
+	_Atomic uint64_t exits; /* MMIO exits into this window, for --stats */
+};
+
+/* --net: what the command line asked for (net.c parses it). */
+#define VTX_NET_MAX_FWD 8
+struct vtx_net_spec {
+	int wanted; /* any --net given: the VM gets a virtio-net card */
+	int user;   /* user: libslirp's NAT (DHCP, DNS, TCP/UDP to the host) */
+	int nfwd;
+	struct vtx_hostfwd {
+		int udp;
+		uint32_t host_addr; /* network byte order */
+		uint16_t host_port, guest_port;
+	} fwd[VTX_NET_MAX_FWD];
+};
+
+/* The network: the card is one port of a switch, the same learning
+ * bridge the toy VMs share (devices/netswitch.c); `user` puts libslirp on
+ * another port of it (slirp.c), so more ports can join later. */
+struct vtx_net {
+	struct vtx_net_spec spec;
+	struct netswitch sw;
+	void *slirp; /* Slirp *, or NULL */
+	int slirp_port;
+	pthread_t thread; /* polls slirp's sockets */
+	int thread_started;
+	int wake[2]; /* a pipe: slirp's notify() wakes the thread */
+	struct vtx_slirp_timer {
+		void (*cb)(void *);
+		void *cb_opaque;
+		int64_t expire_ms; /* -1: not armed */
+		int used;
+	} timers[4];
+	uint64_t slirp_frames_in, slirp_frames_out;
+};
+
 /* Exit counts for --stats (atomic: every vCPU thread adds to them). */
 struct vtx_stats {
 	_Atomic uint64_t by_reason[VTX_EXIT_REASONS];
@@ -59,6 +108,8 @@ enum vtx_stop {
 	VTX_STOP_LIMIT,	   /* --stop-after-exits reached: 0 */
 	VTX_STOP_ERROR,	   /* entry failure, internal error, unknown exit: 1 */
 	VTX_STOP_TRACE,	   /* a --trace write failed (said so): 2, as `run` */
+	VTX_STOP_QUIT,	   /* Ctrl-A x on the console: 0 */
+	VTX_STOP_SNAPSHOT, /* --snapshot-on: save the VM, then 0 */
 };
 
 struct vtx_vm {
@@ -77,11 +128,16 @@ struct vtx_vm {
 	struct uart16550 com1;
 	uint8_t pm_regs[8]; /* ACPI PM1a event and control blocks (pc.c) */
 	int console_out;    /* host fd COM1 writes to */
+	uint64_t com1_tx;   /* bytes COM1 sent to it, for --stats */
+	struct vtx_virtio virtio[VTX_VIRTIO_MAX];
+	int nvirtio;
+	struct vtx_net net;
 
 	pthread_mutex_t trace_lock;
 	struct trace trace;
 	struct vtx_stats stats;
 	uint64_t stop_after_exits; /* 0 = never */
+	int snapshot_at_limit;	   /* reaching it means VTX_STOP_SNAPSHOT */
 	int stop_on;		   /* count only this KVM exit reason; -1 = all */
 	_Atomic uint64_t exits;	   /* exits counted toward stop_after_exits */
 
@@ -127,10 +183,45 @@ const char *vtx_exit_name(uint32_t reason, char *buf, size_t len);
  * Returns 0 or -1. */
 int vtx_pc_devices(struct vtx_vm *vm);
 
+/* virtio.c */
+/* Open the disk image `spec` names for the next virtio-mmio window
+ * (before /dev/kvm is opened, so a bad image is refused on any host).
+ * 0, or -1 after a one-line message (bad image, too many devices). */
+int vtx_virtio_add_disk(struct vtx_vm *vm, const struct disk_spec *spec);
+/* Put every added disk behind its window on the MMIO bus as virtio-blk,
+ * interrupting on its GSI.  After vtx_pc_devices, before the ACPI tables
+ * are written (they list the windows).  0, or -1 with a message. */
+int vtx_virtio_attach(struct vtx_vm *vm);
+/* Close the images (flushing what their formats buffer). */
+void vtx_virtio_close(struct vtx_vm *vm);
+/* Reserve the next window for the network card (attached by
+ * vtx_virtio_attach).  0, or -1 after a message. */
+int vtx_virtio_add_net(struct vtx_vm *vm);
+/* The device whose window holds `gpa`, for the MMIO exit counters; NULL
+ * if none. */
+struct vtx_virtio *vtx_virtio_at(struct vtx_vm *vm, uint64_t gpa);
+
+/* net.c */
+/* Parse one --net option into `spec` (several accumulate): "switch", or
+ * "user[,hostfwd=tcp|udp:[ADDR]:HOSTPORT-:GUESTPORT]...".  0, or -1
+ * after a one-line message naming the bad part. */
+int vtx_net_parse(const char *arg, struct vtx_net_spec *spec);
+
+/* slirp.c */
+/* Put libslirp on a port of vm->net.sw with the spec's host forwards, and
+ * start its thread.  0, or -1 after a message (e.g. a port in use). */
+int vtx_slirp_start(struct vtx_vm *vm);
+/* Stop the thread and free slirp. */
+void vtx_slirp_stop(struct vtx_vm *vm);
+
 /* console.c */
-/* Feed host stdin to COM1 on a thread (raw mode if it is a terminal). */
+/* Feed host stdin to COM1 on a thread (raw mode if it is a terminal,
+ * restored on every way out; Ctrl-A x quits, Ctrl-A s prints --stats). */
 int vtx_console_start(struct vtx_vm *vm);
 void vtx_console_stop(void);
+/* Make signal `sig` stop the VM for a snapshot (--snapshot-on SIGNAL);
+ * call before vtx_console_start. */
+void vtx_console_snapshot_on(int sig);
 
 /* stats.c */
 /* Print exits by reason, port-I/O by device, and KVM's own counters. */

@@ -8,7 +8,10 @@
  * nested venue (tests/x86/run.sh) checks the same two runs inside L1, so
  * they are proved whether or not this host has /dev/kvm.
  */
+#define _GNU_SOURCE /* memmem */
+#include <arpa/inet.h>
 #include <criterion/criterion.h>
+#include <criterion/redirect.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,6 +21,7 @@
 #include "x86-vtx/boot.h"
 #include "x86-vtx/exits.h"
 #include "x86-vtx/layout.h"
+#include "x86-vtx/snapshot.h"
 #include "x86-vtx/walk.h"
 #include "tests/guest/runner.h"
 #include "tests/x86/tinybz.h"
@@ -97,6 +101,65 @@ static const uint8_t *acpi_table(const uint8_t *mem, uint64_t addr, const char *
 	memcpy(&len, t + 4, 4);
 	cr_assert_eq(sum(t, len), 0, "%s checksum", sig);
 	return t;
+}
+
+/* AML PkgLength at p: its value and (in *n) how many bytes it took. */
+static size_t aml_pkglen(const uint8_t *p, size_t *n)
+{
+	*n = 1 + (p[0] >> 6);
+	size_t len = *n == 1 ? p[0] & 0x3f : p[0] & 0xf;
+	for (size_t i = 1; i < *n; i++)
+		len |= (size_t)p[i] << (4 + 8 * (i - 1));
+	return len;
+}
+
+Test(x86_acpi, dsdt_lists_each_virtio_mmio_window_as_lnro0005)
+{
+	struct vtx_vm *vm = fake_vm(16 << 20, 1);
+	vm->nvirtio = 3;
+	vtx_acpi_build(vm);
+	uint8_t *m = vm->slots[0].hva;
+	uint64_t xsdt_addr;
+	memcpy(&xsdt_addr, m + VTX_ACPI + 24, 8);
+	uint64_t fadt_addr;
+	memcpy(&fadt_addr, m + xsdt_addr + 36, 8);
+	uint32_t dsdt_addr, len;
+	memcpy(&dsdt_addr, m + fadt_addr + 40, 4);
+	const uint8_t *dsdt = acpi_table(m, dsdt_addr, "DSDT");
+	memcpy(&len, dsdt + 4, 4);
+	/* After \_S5_ (14 bytes): Scope (\_SB_) reaching exactly to the end. */
+	const uint8_t *scope = dsdt + 36 + 14;
+	cr_assert_eq(scope[0], 0x10, "ScopeOp");
+	size_t n, plen = aml_pkglen(scope + 1, &n);
+	cr_assert_eq(1 + plen, (size_t)(dsdt + len - scope), "Scope's PkgLength covers the rest");
+	cr_assert(!memcmp(scope + 1 + n, "\\_SB_", 5));
+	const uint8_t *d = scope + 1 + n + 5;
+	for (int i = 0; i < 3; i++) {
+		cr_assert(d[0] == 0x5b && d[1] == 0x82, "device %d: DeviceOp", i);
+		size_t dn, dlen = aml_pkglen(d + 2, &dn);
+		char name[5] = { 0 };
+		memcpy(name, d + 2 + dn, 4);
+		char want[5];
+		snprintf(want, sizeof(want), "VR%02d", i);
+		cr_assert_str_eq(name, want);
+		cr_assert(memmem(d, 2 + dlen, "_HID\x0dLNRO0005", 14), "device %d: _HID", i);
+		/* _CRS: Memory32Fixed with the window, Extended Interrupt with the GSI. */
+		const uint8_t *mem = memmem(d, 2 + dlen, "\x86\x09\x00\x01", 4);
+		cr_assert(mem, "device %d: Memory32Fixed", i);
+		uint32_t base, size, gsi;
+		memcpy(&base, mem + 4, 4);
+		memcpy(&size, mem + 8, 4);
+		cr_assert_eq(base, VTX_VIRTIO_MMIO + (uint64_t)i * VTX_VIRTIO_SIZE);
+		cr_assert_eq(size, VTX_VIRTIO_SIZE);
+		cr_assert(mem[12] == 0x89 && mem[15] == 0x01 && mem[16] == 1,
+			  "device %d: one level, active-high interrupt", i);
+		memcpy(&gsi, mem + 17, 4);
+		cr_assert_eq(gsi, VTX_VIRTIO_GSI + i);
+		cr_assert(mem[21] == 0x79, "device %d: end tag", i);
+		d += 2 + dlen;
+	}
+	cr_assert_eq(d, dsdt + len, "nothing after the last device");
+	fake_vm_free(vm);
 }
 
 Test(x86_acpi, tables_have_valid_checksums_and_describe_the_pc)
@@ -431,4 +494,94 @@ Test(x86_kvm, an_unwritable_trace_fails_the_run)
 	cr_expect(!strstr(r.err, "exits to user space"), "%s: %s", cmd, r.err);
 	runner_free(&r);
 	unlink(kernel);
+}
+
+Test(x86_net, parses_user_with_host_forwards_and_switch)
+{
+	struct vtx_net_spec s = { 0 };
+	cr_assert_eq(vtx_net_parse("user,hostfwd=tcp:127.0.0.1:5555-:80,hostfwd=udp::53-:5353", &s),
+		     0);
+	cr_assert(s.wanted && s.user);
+	cr_assert_eq(s.nfwd, 2);
+	cr_assert(!s.fwd[0].udp && s.fwd[0].host_port == 5555 && s.fwd[0].guest_port == 80);
+	cr_assert_eq(s.fwd[0].host_addr, htonl(0x7f000001));
+	cr_assert(s.fwd[1].udp && s.fwd[1].host_port == 53 && s.fwd[1].guest_port == 5353);
+	cr_assert_eq(s.fwd[1].host_addr, htonl(0x7f000001), "no address: the loopback");
+	struct vtx_net_spec w = { 0 };
+	cr_assert_eq(vtx_net_parse("switch", &w), 0);
+	cr_assert(w.wanted && !w.user && !w.nfwd);
+}
+
+Test(x86_net, refuses_specs_that_do_not_parse, .init = cr_redirect_stderr)
+{
+	static const char *bad[] = {
+		"",
+		"usr",
+		"userx",
+		"user,",
+		"user,foo=1",
+		"user,hostfwd=",
+		"user,hostfwd=tcp:5555-80",
+		"user,hostfwd=sctp::1-:2",
+		"user,hostfwd=tcp::0-:80",
+		"user,hostfwd=tcp::65536-:80",
+		"user,hostfwd=tcp::80-:",
+		"user,hostfwd=tcp:1.2.3:80-:80",
+		"user,hostfwd=tcp::80-:8x",
+	};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		struct vtx_net_spec s = { 0 };
+		cr_assert_eq(vtx_net_parse(bad[i], &s), -1, "'%s' was accepted", bad[i]);
+	}
+}
+
+/* A file of `len` bytes for vtx_snapshot_read. */
+static void snap_file(const char *path, const void *p, size_t len)
+{
+	FILE *f = fopen(path, "wb");
+	cr_assert(f);
+	cr_assert_eq(fwrite(p, 1, len, f), len);
+	fclose(f);
+}
+
+Test(x86_snapshot, bad_files_get_one_line_each_without_kvm, .init = cr_redirect_stderr)
+{
+	char dir[] = "/tmp/x86snapXXXXXX", path[64];
+	cr_assert(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/s", dir);
+	/* header, then an END section: length 0, FNV-1a of nothing */
+	uint8_t f[16 + 24] = "TVX86SNP\1\0\0\0\0\0\0\0";
+	uint64_t basis = 0xcbf29ce484222325ull;
+	memcpy(f + 16 + 16, &basis, 8);
+
+	snap_file(path, "not a snapshot at all", 21);
+	cr_assert_null(vtx_snapshot_read(path));
+	f[8] = 2;
+	snap_file(path, f, sizeof(f));
+	cr_assert_null(vtx_snapshot_read(path));
+	f[8] = 1;
+	snap_file(path, f, 16 + 10);
+	cr_assert_null(vtx_snapshot_read(path));
+	f[16 + 16] ^= 1;
+	snap_file(path, f, sizeof(f));
+	cr_assert_null(vtx_snapshot_read(path));
+	f[16 + 16] ^= 1;
+	snap_file(path, f, sizeof(f));
+	cr_assert_null(vtx_snapshot_read(path));
+	f[16 + 8] = 8; /* END claims 8 bytes the file does not have */
+	snap_file(path, f, sizeof(f));
+	cr_assert_null(vtx_snapshot_read(path));
+	unlink(path);
+	rmdir(dir);
+	fflush(stderr);
+	char want[1024];
+	snprintf(want, sizeof(want),
+		 "x86: --restore %s: not a trapvisor x86 snapshot (no TVX86SNP header)\n"
+		 "x86: --restore %s: snapshot version 2, this trapvisor reads version 1\n"
+		 "x86: --restore %s: truncated (a section header is cut off)\n"
+		 "x86: --restore %s: checksum mismatch in the end section 0: corrupt\n"
+		 "x86: --restore %s: a section is missing\n"
+		 "x86: --restore %s: truncated (the end section needs 8 bytes)\n",
+		 path, path, path, path, path, path);
+	cr_assert_stderr_eq_str(want);
 }
