@@ -86,6 +86,11 @@ static void run_usage(FILE *f)
 		"                   trap per access), its DMA confined to that VM's RAM\n"
 		"                   by an IOMMU; ',emulated' leaves the page unmapped so\n"
 		"                   every access traps (to compare); monitor modes only\n"
+		"  --suspend-at N   stop after N guest instructions (counted as\n"
+		"                   --max-insns counts) and write the VM's state to the\n"
+		"                   --snapshot FILE; `trapvisor resume FILE` goes on\n"
+		"                   from there (one VM, no disk, net or DMA; not bare)\n"
+		"  --snapshot FILE  where --suspend-at writes the state\n"
 		"  --paging=P       with --mode=vt: nested (default; second-stage\n"
 		"                   translation) or shadow (shadow page tables)\n"
 		"  --isa=ISA        strict (default): every sensitive instruction traps in\n"
@@ -187,6 +192,35 @@ int run_parse_disk(char *arg, struct disk_spec disks[RUN_MAX_DISKS], int *ndisks
 	return 0;
 }
 
+int run_parse_suspend_at(const char *arg, uint64_t *n, const char *cmd)
+{
+	if (run_parse_size(arg, n) || !*n) {
+		fprintf(stderr, "trapvisor %s: --suspend-at %s: need a positive count\n", cmd, arg);
+		return -1;
+	}
+	return 0;
+}
+
+int run_check_snapshot(const struct run_config *cfg, const char *cmd)
+{
+	if (cfg->suspend_at && !cfg->snapshot) {
+		fprintf(stderr, "trapvisor %s: --suspend-at needs --snapshot FILE\n", cmd);
+		return -1;
+	}
+	if (cfg->snapshot && !cfg->suspend_at) {
+		fprintf(stderr, "trapvisor %s: --snapshot needs --suspend-at N\n", cmd);
+		return -1;
+	}
+	if (cfg->suspend_at && !strcmp(cfg->mode, "bare")) {
+		fprintf(stderr,
+			"trapvisor %s: --suspend-at: not for --mode=bare yet (monitor "
+			"modes only)\n",
+			cmd);
+		return -1;
+	}
+	return 0;
+}
+
 int run_parse_net(const char *arg, const char *cmd)
 {
 	if (strcmp(arg, "switch")) {
@@ -233,7 +267,9 @@ int cmd_run(int argc, char **argv)
 		OPT_PAGING,
 		OPT_DISK,
 		OPT_NET,
-		OPT_ASSIGN
+		OPT_ASSIGN,
+		OPT_SUSPEND_AT,
+		OPT_SNAPSHOT
 	};
 	static const struct option opts[] = {
 		{ "mode", required_argument, NULL, OPT_MODE },
@@ -248,6 +284,8 @@ int cmd_run(int argc, char **argv)
 		{ "disk", required_argument, NULL, OPT_DISK },
 		{ "net", required_argument, NULL, OPT_NET },
 		{ "assign", required_argument, NULL, OPT_ASSIGN },
+		{ "suspend-at", required_argument, NULL, OPT_SUSPEND_AT },
+		{ "snapshot", required_argument, NULL, OPT_SNAPSHOT },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -314,6 +352,11 @@ int cmd_run(int argc, char **argv)
 				return TV_EXIT_USAGE;
 			}
 			break;
+		case OPT_SUSPEND_AT:
+			if (run_parse_suspend_at(optarg, &cfg.suspend_at, "run"))
+				return TV_EXIT_USAGE;
+			break;
+		case OPT_SNAPSHOT: cfg.snapshot = optarg; break;
 		case OPT_STATS: cfg.stats = true; break;
 		case OPT_TRACE: cfg.trace_path = optarg; break;
 		case OPT_TRACE_LIMIT:
@@ -365,6 +408,8 @@ int cmd_run(int argc, char **argv)
 		fprintf(stderr, "trapvisor run: --paging is for --mode=vt\n");
 		return TV_EXIT_USAGE;
 	}
+	if (run_check_snapshot(&cfg, "run"))
+		return TV_EXIT_USAGE;
 	const struct run_mode *m = run_find_mode(cfg.mode);
 	if (m) {
 		platform_catch_signals();

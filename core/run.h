@@ -63,6 +63,11 @@ struct run_config {
 	uint64_t trace_limit;	   /* --trace-limit: cap on its bytes, 0 = none */
 	bool mute;		   /* drop the guest's console output */
 	struct run_counts *counts; /* filled in at the end, if not NULL */
+	/* --suspend-at N --snapshot FILE: stop after N instructions (counted
+	 * as --max-insns counts) and write the VM's state to FILE (core/state.h);
+	 * 0 = never. */
+	uint64_t suspend_at;
+	const char *snapshot;
 };
 
 struct run_mode {
@@ -92,6 +97,16 @@ int run_pv(const struct run_config *cfg);
 /* The monitor on TVT, the hardware assist (core/vt.h). */
 int run_vt(const struct run_config *cfg);
 
+/* Run the VMs of a monitor that is set up (by run_trap & co., or by a
+ * resume), to the end or to cfg->suspend_at, and report as `run` does
+ * (stats of the switch `sw`, which may be NULL).  The exit status. */
+struct monitor;
+struct netswitch;
+int run_monitor_go(struct monitor *mon, const struct run_config *cfg, const struct netswitch *sw);
+
+/* `trapvisor resume [OPTIONS] FILE` (core/cmd_resume.c). */
+int cmd_resume(int argc, char **argv);
+
 /* Numbers on the command line, strictly: the whole string, decimal or
  * 0x-hex, no blanks, no sign, no overflow; -1 otherwise (the caller names
  * the option on stderr and exits 2).
@@ -112,5 +127,11 @@ int run_parse_trace_limit(const char *s, uint64_t *bytes);
  * 0, or -1 after one line on stderr naming `cmd`. */
 int run_parse_disk(char *arg, struct disk_spec disks[RUN_MAX_DISKS], int *ndisks, const char *cmd);
 int run_parse_net(const char *arg, const char *cmd);
+
+/* --suspend-at N: a positive count (0, or -1 after one line naming
+ * `cmd`); run_check_snapshot: --suspend-at and --snapshot come
+ * together, and not under bare (0, or -1 after one line). */
+int run_parse_suspend_at(const char *arg, uint64_t *n, const char *cmd);
+int run_check_snapshot(const struct run_config *cfg, const char *cmd);
 
 #endif

@@ -9,6 +9,7 @@
 
 #include "core/monitor.h"
 #include "core/run.h"
+#include "core/state.h"
 #include "core/vt.h"
 
 static const char *const run_action_text[] = {
@@ -125,6 +126,101 @@ static void run_switch_stats(const struct netswitch *sw)
 			(unsigned long long)sw->port[p].frames_out);
 }
 
+/* --suspend-at: run to the point, then write the snapshot.  -1 if the
+ * guest ended (or stopped) first: *end says how, as monitor_run. */
+static int run_suspend(struct monitor *mon, const struct run_config *cfg, int *end)
+{
+	*end = monitor_run(mon, cfg->suspend_at);
+	if (*end != 1)
+		return -1;
+	for (int i = 0; i < mon->nvm; i++)
+		vm_flush_output(mon->vm[i]);
+	fflush(stdout);
+	struct state_run run = { mon->kind, mon->paging, mon->legacy, cfg->max_insns };
+	if (state_save(mon, &run, cfg->snapshot))
+		return TV_EXIT_USAGE;
+	const struct csr_file *c = vm_csr(mon->vm[0]);
+	fprintf(stderr,
+		"trapvisor: suspended after %llu instructions and %llu traps; state in %s "
+		"(trapvisor resume %s)\n",
+		(unsigned long long)c->instret, (unsigned long long)c->traps, cfg->snapshot,
+		cfg->snapshot);
+	return 0;
+}
+
+int run_monitor_go(struct monitor *mon, const struct run_config *cfg, const struct netswitch *sw)
+{
+	int status = 0, end = 0;
+	bool ended = false; /* before the suspension point */
+	if (cfg->suspend_at && (!cfg->max_insns || cfg->suspend_at < cfg->max_insns)) {
+		if (state_check_savable(mon))
+			return TV_EXIT_USAGE;
+		int rc = run_suspend(mon, cfg, &end);
+		if (rc >= 0)
+			return rc;
+		ended = true;
+	}
+	uint64_t t0 = monitor_now_ns(mon);
+	if (!ended)
+		end = monitor_run(mon, cfg->max_insns);
+	double seconds = (double)(monitor_now_ns(mon) - t0) * 1e-9;
+	for (int i = 0; i < mon->nvm; i++)
+		vm_flush_output(mon->vm[i]); /* a last line without its newline */
+	fflush(stdout);
+
+	/* The exit status: the first VM that failed, else 0. */
+	for (int i = mon->nvm - 1; i >= 0; i--)
+		if (mon->vm[i]->halted && mon->vm[i]->exit_code)
+			status = mon->vm[i]->exit_code;
+	if (end == 1) {
+		const struct csr_file *c = vm_csr(mon->vm[0]);
+		fprintf(stderr,
+			"trapvisor: guest stopped after %llu instructions and %llu traps "
+			"(--max-insns)\n",
+			(unsigned long long)c->instret, (unsigned long long)c->traps);
+		status = TV_EXIT_LIMIT;
+	} else if (end == 3) {
+		status = TV_EXIT_USAGE;
+	} else if (end == 2) {
+		fprintf(stderr,
+			"trapvisor: guest waits in wfi for an interrupt that can never come "
+			"(pc %#x)\n",
+			mon->hw.pc);
+		status = TV_EXIT_STUCK;
+	}
+	if (mon->nvm > 1)
+		for (int i = 0; i < mon->nvm; i++)
+			if (mon->vm[i]->halted)
+				fprintf(stderr, "trapvisor: vm%d exited with status %d\n", i,
+					mon->vm[i]->exit_code);
+	/* The trace is output too: a file that could not be written whole is
+	 * a failed run (trace_close said why). */
+	if (trace_close(&mon->trace))
+		status = TV_EXIT_USAGE;
+	if (cfg->stats) {
+		run_trap_stats(mon, seconds);
+		if (sw && sw->nports)
+			run_switch_stats(sw);
+	}
+	if (cfg->counts) {
+		struct vm *vm = mon->vm[0];
+		*cfg->counts = (struct run_counts){
+			.insns = vm_csr(vm)->instret,
+			/* Under TVT the guest's traps are taken by the hardware,
+			 * and the monitor runs only on exits. */
+			.traps = vm->vt ? vm_csr(vm)->traps : vm->stats.traps,
+			.guest_traps = vm_csr(vm)->traps,
+			.exits = vm->vt ? vm->vtx->vmcs.stats.exits : 0,
+			.handled = vm->stats.traps,
+			.walk_refs = mon->hw.walk_refs,
+			.tlb_fills = mon->hw.tlb_misses,
+			.ns = (uint64_t)(seconds * 1e9),
+			.status = status,
+		};
+	}
+	return status;
+}
+
 static int run_monitor(const struct run_config *cfg, enum mon_kind kind, enum mon_paging paging)
 {
 	static const char *const port_names[RUN_MAX_GUESTS] = { "vm0", "vm1", "vm2", "vm3",
@@ -175,63 +271,7 @@ static int run_monitor(const struct run_config *cfg, enum mon_kind kind, enum mo
 		}
 	}
 
-	uint64_t t0 = monitor_now_ns(mon);
-	int end = monitor_run(mon, cfg->max_insns);
-	double seconds = (double)(monitor_now_ns(mon) - t0) * 1e-9;
-	for (int i = 0; i < mon->nvm; i++)
-		vm_flush_output(mon->vm[i]); /* a last line without its newline */
-	fflush(stdout);
-
-	/* The exit status: the first VM that failed, else 0. */
-	for (int i = mon->nvm - 1; i >= 0; i--)
-		if (mon->vm[i]->halted && mon->vm[i]->exit_code)
-			status = mon->vm[i]->exit_code;
-	if (end == 1) {
-		const struct csr_file *c = vm_csr(mon->vm[0]);
-		fprintf(stderr,
-			"trapvisor: guest stopped after %llu instructions and %llu traps "
-			"(--max-insns)\n",
-			(unsigned long long)c->instret, (unsigned long long)c->traps);
-		status = TV_EXIT_LIMIT;
-	} else if (end == 3) {
-		status = TV_EXIT_USAGE;
-	} else if (end == 2) {
-		fprintf(stderr,
-			"trapvisor: guest waits in wfi for an interrupt that can never come "
-			"(pc %#x)\n",
-			mon->hw.pc);
-		status = TV_EXIT_STUCK;
-	}
-	if (mon->nvm > 1)
-		for (int i = 0; i < mon->nvm; i++)
-			if (mon->vm[i]->halted)
-				fprintf(stderr, "trapvisor: vm%d exited with status %d\n", i,
-					mon->vm[i]->exit_code);
-	/* The trace is output too: a file that could not be written whole is
-	 * a failed run (trace_close said why). */
-	if (trace_close(&mon->trace))
-		status = TV_EXIT_USAGE;
-	if (cfg->stats) {
-		run_trap_stats(mon, seconds);
-		if (sw.nports)
-			run_switch_stats(&sw);
-	}
-	if (cfg->counts) {
-		struct vm *vm = mon->vm[0];
-		*cfg->counts = (struct run_counts){
-			.insns = vm_csr(vm)->instret,
-			/* Under TVT the guest's traps are taken by the hardware,
-			 * and the monitor runs only on exits. */
-			.traps = vm->vt ? vm_csr(vm)->traps : vm->stats.traps,
-			.guest_traps = vm_csr(vm)->traps,
-			.exits = vm->vt ? vm->vtx->vmcs.stats.exits : 0,
-			.handled = vm->stats.traps,
-			.walk_refs = mon->hw.walk_refs,
-			.tlb_fills = mon->hw.tlb_misses,
-			.ns = (uint64_t)(seconds * 1e9),
-			.status = status,
-		};
-	}
+	status = run_monitor_go(mon, cfg, &sw);
 out:
 	monitor_destroy(mon);
 	free(mon);

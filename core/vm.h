@@ -107,7 +107,7 @@ static inline struct csr_file *vm_csr(struct vm *vm)
 }
 
 struct vm_config {
-	const char *elf_path;
+	const char *elf_path; /* NULL: load nothing (a resume fills RAM) */
 	uint32_t ram_size;
 	const char *bootargs;
 	int input_fd; /* console input, -1 for none */
