@@ -12,6 +12,7 @@
 #include "core/state.h"
 #include "isa-toy/platform.h"
 
+/* By enum mon_kind. */
 static const char *const resume_mode_names[] = { "trap", "bt", "pv", "vt" };
 
 static void resume_usage(FILE *f)
@@ -77,23 +78,28 @@ int cmd_resume(int argc, char **argv)
 	if (run_check_snapshot(&cfg, "resume"))
 		return TV_EXIT_USAGE;
 	const char *path = argv[optind];
-	struct state_run run;
-	struct monitor *mon = state_load(path, 0, &run);
-	if (!mon)
+	struct state_loaded l;
+	if (state_load(path, 0, &l))
 		return TV_EXIT_USAGE;
-	const char *mode = resume_mode_names[run.kind];
+	const char *mode = l.run.bare ? "bare" : resume_mode_names[l.run.kind];
 	if (want_mode && strcmp(want_mode, mode)) {
 		fprintf(stderr, "trapvisor resume: %s: a snapshot of mode %s, not %s\n", path, mode,
 			want_mode);
-		state_free(mon);
+		state_loaded_free(&l);
 		return TV_EXIT_USAGE;
 	}
 	cfg.mode = mode;
-	cfg.max_insns = run.max_insns;
-	mon->timing = cfg.stats;
+	cfg.max_insns = l.run.max_insns;
+	cfg.legacy = l.run.legacy;
 	platform_catch_signals();
-	int status = run_monitor_go(mon, &cfg, NULL);
-	state_free(mon);
+	int status;
+	if (l.machine) {
+		status = run_bare_go(l.machine, &cfg);
+	} else {
+		l.mon->timing = cfg.stats;
+		status = run_monitor_go(l.mon, &cfg, NULL);
+	}
+	state_loaded_free(&l);
 	if (fflush(stdout) != 0 || ferror(stdout)) {
 		fprintf(stderr,
 			"trapvisor: console output (stdout): a write failed, output was lost\n");

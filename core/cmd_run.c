@@ -89,7 +89,7 @@ static void run_usage(FILE *f)
 		"  --suspend-at N   stop after N guest instructions (counted as\n"
 		"                   --max-insns counts) and write the VM's state to the\n"
 		"                   --snapshot FILE; `trapvisor resume FILE` goes on\n"
-		"                   from there (one VM, no disk, net or DMA; not bare)\n"
+		"                   from there (one VM, no disk, net or DMA yet)\n"
 		"  --snapshot FILE  where --suspend-at writes the state\n"
 		"  --paging=P       with --mode=vt: nested (default; second-stage\n"
 		"                   translation) or shadow (shadow page tables)\n"
@@ -209,13 +209,6 @@ int run_check_snapshot(const struct run_config *cfg, const char *cmd)
 	}
 	if (cfg->snapshot && !cfg->suspend_at) {
 		fprintf(stderr, "trapvisor %s: --snapshot needs --suspend-at N\n", cmd);
-		return -1;
-	}
-	if (cfg->suspend_at && !strcmp(cfg->mode, "bare")) {
-		fprintf(stderr,
-			"trapvisor %s: --suspend-at: not for --mode=bare yet (monitor "
-			"modes only)\n",
-			cmd);
 		return -1;
 	}
 	return 0;

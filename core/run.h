@@ -104,6 +104,10 @@ struct monitor;
 struct netswitch;
 int run_monitor_go(struct monitor *mon, const struct run_config *cfg, const struct netswitch *sw);
 
+/* The same for the bare machine `m`, set up by run_bare or a resume. */
+struct machine;
+int run_bare_go(struct machine *m, const struct run_config *cfg);
+
 /* `trapvisor resume [OPTIONS] FILE` (core/cmd_resume.c). */
 int cmd_resume(int argc, char **argv);
 
@@ -130,7 +134,7 @@ int run_parse_net(const char *arg, const char *cmd);
 
 /* --suspend-at N: a positive count (0, or -1 after one line naming
  * `cmd`); run_check_snapshot: --suspend-at and --snapshot come
- * together, and not under bare (0, or -1 after one line). */
+ * together (0, or -1 after one line). */
 int run_parse_suspend_at(const char *arg, uint64_t *n, const char *cmd);
 int run_check_snapshot(const struct run_config *cfg, const char *cmd);
 

@@ -136,7 +136,10 @@ static int run_suspend(struct monitor *mon, const struct run_config *cfg, int *e
 	for (int i = 0; i < mon->nvm; i++)
 		vm_flush_output(mon->vm[i]);
 	fflush(stdout);
-	struct state_run run = { mon->kind, mon->paging, mon->legacy, cfg->max_insns };
+	struct state_run run = { .kind = mon->kind,
+				 .paging = mon->paging,
+				 .legacy = mon->legacy,
+				 .max_insns = cfg->max_insns };
 	if (state_save(mon, &run, cfg->snapshot))
 		return TV_EXIT_USAGE;
 	const struct csr_file *c = vm_csr(mon->vm[0]);

@@ -19,6 +19,7 @@
 #include <zlib.h>
 
 #include "core/vt.h"
+#include "isa-toy/machine.h"
 #include "isa-toy/board.h"
 
 static const char state_magic[8] = "TRVSNAP";
@@ -31,6 +32,7 @@ static const char state_magic[8] = "TRVSNAP";
 #define TAG_VT	    STATE_TAG('V', 'T', ' ', ' ')
 #define TAG_DEVS    STATE_TAG('D', 'E', 'V', 'S')
 #define TAG_MEM	    STATE_TAG('M', 'E', 'M', ' ')
+#define TAG_CPU	    STATE_TAG('C', 'P', 'U', ' ')
 #define STATE_NO_VM 0xffffffffu /* a section of the whole run */
 
 /* --- writing --- */
@@ -176,9 +178,8 @@ static void state_put_vt(struct sbuf *b, struct vm *vm)
 	sbuf_put_u64(b, vm->vtx->s2_fills);
 }
 
-static void state_put_devs(struct sbuf *b, const struct vm *vm)
+static void state_put_devs(struct sbuf *b, const struct platform *p)
 {
-	const struct platform *p = &vm->plat;
 	uart_save(&p->uart, b);
 	plic_save(&p->plic, b);
 	sbuf_put_u8(b, p->halted);
@@ -195,15 +196,16 @@ static void state_put_devs(struct sbuf *b, const struct vm *vm)
  * fresh VM's RAM is zero, so untouched pages cost nothing -- and a page
  * on the guest kernel's free list (a next pointer, then zeros) costs
  * four bytes. */
-static void state_put_mem(struct sbuf *b, struct vm *vm)
+static void state_put_mem(struct sbuf *b, struct platform *p, uint32_t ram_size)
 {
-	uint32_t npages = vm->ram_size / SPT_PAGE;
+	uint32_t npages = ram_size / SPT_PAGE;
 	uint8_t page[SPT_PAGE];
 	sbuf_put_u32(b, npages);
 	for (uint32_t i = 0; i < npages; i++) {
-		if (vm_read_phys(vm, BOARD_RAM_BASE + (uint64_t)i * SPT_PAGE, page, SPT_PAGE)) {
-			fprintf(stderr, "trapvisor: %s:%d: panic: vm%d page %u not in RAM\n",
-				__FILE__, __LINE__, vm->id, i);
+		if (p->ops->read_phys(p->owner, BOARD_RAM_BASE + (uint64_t)i * SPT_PAGE, page,
+				      SPT_PAGE)) {
+			fprintf(stderr, "trapvisor: %s:%d: panic: page %u not in RAM\n", __FILE__,
+				__LINE__, i);
 			abort();
 		}
 		uint32_t used = SPT_PAGE;
@@ -217,47 +219,75 @@ static void state_put_mem(struct sbuf *b, struct vm *vm)
 	}
 }
 
-int state_check_savable(const struct monitor *mon)
+/* Why platform `p` cannot be saved yet, or NULL. */
+static const char *state_platform_why(const struct platform *p)
 {
-	const char *why = NULL;
-	if (mon->nvm != 1)
-		why = "a run of several VMs";
-	for (int i = 0; i < mon->nvm && !why; i++) {
-		const struct platform *p = &mon->vm[i]->plat;
-		if (p->ndisks)
-			why = "a VM with disks";
-		else if (p->vnet_slot >= 0)
-			why = "a VM with a network card";
-		else if (p->has_dma)
-			why = "a VM with the DMA engine";
-	}
+	return p->ndisks	   ? "a VM with disks"
+	       : p->vnet_slot >= 0 ? "a VM with a network card"
+	       : p->has_dma	   ? "a VM with the DMA engine"
+				   : NULL;
+}
+
+static int state_refuse(const char *why)
+{
 	if (!why)
 		return 0;
 	fprintf(stderr, "trapvisor: snapshots cannot hold %s yet\n", why);
 	return -1;
 }
 
-int state_save_mem(struct monitor *mon, const struct state_run *run, struct sbuf *out)
+int state_check_savable(const struct monitor *mon)
 {
-	unsigned n = 0;
+	const char *why = mon->nvm != 1 ? "a run of several VMs" : NULL;
+	for (int i = 0; i < mon->nvm && !why; i++)
+		why = state_platform_why(&mon->vm[i]->plat);
+	return state_refuse(why);
+}
+
+int state_check_platform(const struct platform *p)
+{
+	return state_refuse(state_platform_why(p));
+}
+
+/* The header and the run's section, common to monitor and bare runs. */
+static size_t state_put_head(struct sbuf *out, const struct state_run *run, int nvm,
+			     const uint32_t *ram, unsigned *n)
+{
 	size_t head = out->len;
 	sbuf_put(out, state_magic, sizeof(state_magic));
 	sbuf_put_u32(out, STATE_VERSION);
-	sbuf_put_u32(out, 0); /* sections, filled in below */
-
+	sbuf_put_u32(out, 0); /* sections, filled in by state_put_tail */
 	size_t at = state_begin(out, TAG_RUN, STATE_NO_VM);
-	sbuf_put_u32(out, (uint32_t)run->kind);
+	sbuf_put_u32(out, run->bare ? STATE_KIND_BARE : (uint32_t)run->kind);
 	sbuf_put_u32(out, (uint32_t)run->paging);
 	sbuf_put_u8(out, run->legacy);
 	sbuf_put_u64(out, run->max_insns);
-	sbuf_put_u32(out, (uint32_t)mon->nvm);
-	for (int i = 0; i < mon->nvm; i++)
-		sbuf_put_u32(out, mon->vm[i]->ram_size);
-	state_end(out, at, &n);
+	sbuf_put_u32(out, (uint32_t)nvm);
+	for (int i = 0; i < nvm; i++)
+		sbuf_put_u32(out, ram[i]);
+	state_end(out, at, n);
+	return head;
+}
 
+static int state_put_tail(struct sbuf *out, size_t head, unsigned n)
+{
+	if (out->bad)
+		return -1;
+	for (int i = 0; i < 4; i++)
+		out->data[head + 12 + i] = (uint8_t)(n >> (8 * i));
+	return 0;
+}
+
+int state_save_mem(struct monitor *mon, const struct state_run *run, struct sbuf *out)
+{
+	unsigned n = 0;
+	uint32_t ram[MON_MAX_VMS];
+	for (int i = 0; i < mon->nvm; i++)
+		ram[i] = mon->vm[i]->ram_size;
+	size_t head = state_put_head(out, run, mon->nvm, ram, &n);
 	for (int i = 0; i < mon->nvm; i++) {
 		struct vm *vm = mon->vm[i];
-		at = state_begin(out, TAG_VCPU, (uint32_t)i);
+		size_t at = state_begin(out, TAG_VCPU, (uint32_t)i);
 		state_put_vcpu(out, vm);
 		state_end(out, at, &n);
 		if (vm->vt) {
@@ -266,36 +296,64 @@ int state_save_mem(struct monitor *mon, const struct state_run *run, struct sbuf
 			state_end(out, at, &n);
 		}
 		at = state_begin(out, TAG_DEVS, (uint32_t)i);
-		state_put_devs(out, vm);
+		state_put_devs(out, &vm->plat);
 		state_end(out, at, &n);
 		at = state_begin(out, TAG_MEM, (uint32_t)i);
-		state_put_mem(out, vm);
+		state_put_mem(out, &vm->plat, vm->ram_size);
 		state_end(out, at, &n);
 	}
-	if (out->bad)
-		return -1;
-	for (int i = 0; i < 4; i++)
-		out->data[head + 12 + i] = (uint8_t)(n >> (8 * i));
-	return 0;
+	return state_put_tail(out, head, n);
 }
 
-int state_save(struct monitor *mon, const struct state_run *run, const char *path)
+/* The bare hart: everything a monitor keeps for a vCPU is the real
+ * hart's own state here. */
+static void state_put_cpu(struct sbuf *b, const struct cpu *cpu)
 {
-	struct sbuf b = { 0 };
-	if (state_save_mem(mon, run, &b)) {
-		sbuf_free(&b);
-		fprintf(stderr, "trapvisor: snapshot: out of memory\n");
-		return -1;
-	}
+	state_put_csr(b, &cpu->csr);
+	state_put_regs(b, cpu->x, cpu->pc);
+	sbuf_put_u8(b, cpu->resv_valid);
+	sbuf_put_u32(b, cpu->resv_pa);
+	sbuf_put_u32(b, cpu->resv_val);
+	sbuf_put_u8(b, cpu->wfi);
+	sbuf_put_u8(b, cpu->halted);
+	sbuf_put_u32(b, (uint32_t)cpu->exit_code);
+	state_put_u64s(b, cpu->exc_count, 16);
+	state_put_u64s(b, cpu->irq_count, 16);
+}
+
+int state_save_machine_mem(struct machine *m, const struct state_run *run, struct sbuf *out)
+{
+	unsigned n = 0;
+	size_t head = state_put_head(out, run, 1, &m->cfg.ram_size, &n);
+	size_t at = state_begin(out, TAG_CPU, 0);
+	state_put_cpu(out, &m->cpu);
+	state_end(out, at, &n);
+	at = state_begin(out, TAG_DEVS, 0);
+	state_put_devs(out, &m->plat);
+	state_end(out, at, &n);
+	at = state_begin(out, TAG_MEM, 0);
+	state_put_mem(out, &m->plat, m->cfg.ram_size);
+	state_end(out, at, &n);
+	return state_put_tail(out, head, n);
+}
+
+int state_write_file(const struct sbuf *b, const char *path)
+{
 	/* Written beside, then renamed: a crash mid-write never leaves a
 	 * truncated snapshot under the name. */
 	size_t plen = strlen(path) + 5;
 	char *tmp = malloc(plen);
 	FILE *f = tmp ? (snprintf(tmp, plen, "%s.tmp", path), fopen(tmp, "wb")) : NULL;
 	int rc = -1;
-	if (!f) {
+	if (b->bad) {
+		fprintf(stderr, "trapvisor: snapshot %s: out of memory\n", path);
+		if (f)
+			fclose(f);
+		if (tmp)
+			remove(tmp);
+	} else if (!f) {
 		fprintf(stderr, "trapvisor: snapshot %s: %s\n", path, strerror(errno));
-	} else if (fwrite(b.data, 1, b.len, f) != b.len || fclose(f)) {
+	} else if (fwrite(b->data, 1, b->len, f) != b->len || fclose(f)) {
 		fprintf(stderr, "trapvisor: snapshot %s: write failed\n", path);
 		remove(tmp);
 	} else if (rename(tmp, path)) {
@@ -305,6 +363,23 @@ int state_save(struct monitor *mon, const struct state_run *run, const char *pat
 		rc = 0;
 	}
 	free(tmp);
+	return rc;
+}
+
+int state_save(struct monitor *mon, const struct state_run *run, const char *path)
+{
+	struct sbuf b = { 0 };
+	state_save_mem(mon, run, &b);
+	int rc = state_write_file(&b, path);
+	sbuf_free(&b);
+	return rc;
+}
+
+int state_save_machine(struct machine *m, const struct state_run *run, const char *path)
+{
+	struct sbuf b = { 0 };
+	state_save_machine_mem(m, run, &b);
+	int rc = state_write_file(&b, path);
 	sbuf_free(&b);
 	return rc;
 }
@@ -373,9 +448,11 @@ static int state_get_run(struct sbuf *b, struct state_run *run, int *nvm, uint32
 	run->legacy = sbuf_get_u8(b) != 0;
 	run->max_insns = sbuf_get_u64(b);
 	uint32_t n = sbuf_get_u32(b);
-	if (b->bad || kind > MON_KIND_VT || paging > MON_PAGING_SHADOW || n < 1 || n > MON_MAX_VMS)
+	if (b->bad || kind > STATE_KIND_BARE || paging > MON_PAGING_SHADOW || n < 1 ||
+	    n > MON_MAX_VMS || (kind == STATE_KIND_BARE && n != 1))
 		return state_fail(err, errlen, "run section: bad mode or VM count");
-	run->kind = (enum mon_kind)kind;
+	run->bare = kind == STATE_KIND_BARE;
+	run->kind = run->bare ? MON_KIND_TRAP : (enum mon_kind)kind;
 	run->paging = (enum mon_paging)paging;
 	for (uint32_t i = 0; i < n; i++) {
 		ram[i] = sbuf_get_u32(b);
@@ -454,9 +531,8 @@ static int state_get_vt(struct sbuf *b, struct vm *vm)
 	return 0;
 }
 
-static int state_get_devs(struct sbuf *b, struct vm *vm)
+static int state_get_devs(struct sbuf *b, struct platform *p)
 {
-	struct platform *p = &vm->plat;
 	if (uart_load(&p->uart, b) || plic_load(&p->plic, b))
 		return -1;
 	p->halted = sbuf_get_u8(b) != 0;
@@ -470,25 +546,25 @@ static int state_get_devs(struct sbuf *b, struct vm *vm)
 	return b->bad || b->pos != b->len ? -1 : 0;
 }
 
-static int state_get_mem(struct sbuf *b, struct vm *vm)
+static int state_get_mem(struct sbuf *b, struct platform *p, uint32_t ram_size)
 {
 	uint32_t npages = sbuf_get_u32(b);
-	if (b->bad || npages != vm->ram_size / SPT_PAGE)
+	if (b->bad || npages != ram_size / SPT_PAGE)
 		return -1;
 	int64_t last = -1;
 	while (!b->bad && b->pos < b->len) {
 		uint32_t i = sbuf_get_u32(b);
-		/* In increasing order, each page once, inside RAM. */
 		uint32_t used = sbuf_get_u32(b);
+		/* In increasing order, each page once, inside RAM. */
 		if (b->bad || (int64_t)i <= last || i >= npages || !used || used > SPT_PAGE ||
 		    b->len - b->pos < used)
 			return -1;
 		last = i;
-		uint8_t *p = spt_p2r_ptr(&vm->p2r, &vm->mon->frames,
-					 BOARD_RAM_BASE + (uint64_t)i * SPT_PAGE, SPT_PAGE);
-		if (!p)
+		/* The rest of the page is zero already: RAM starts zeroed. */
+		if (p->ops->write_phys(p->owner, BOARD_RAM_BASE + (uint64_t)i * SPT_PAGE,
+				       b->data + b->pos, used))
 			return -1;
-		sbuf_get(b, p, used); /* the rest of the frame is zero already */
+		b->pos += used;
 	}
 	return b->bad ? -1 : 0;
 }
@@ -501,20 +577,58 @@ static const char *state_tag_name(uint32_t tag)
 				 : "memory";
 }
 
-struct monitor *state_load_mem(const void *buf, size_t len, int input_fd, struct state_run *run,
-			       char *err, size_t errlen)
+static int state_get_cpu(struct sbuf *b, struct cpu *cpu, bool legacy)
 {
-	struct state_section sec[STATE_MAX_SECTIONS];
-	unsigned nsec = 0;
-	int nvm = 0;
-	uint32_t ram[MON_MAX_VMS];
-	if (state_split(buf, len, sec, &nsec, err, errlen))
-		return NULL;
-	if (sec[0].tag != TAG_RUN || sec[0].vm != STATE_NO_VM)
-		return state_fail(err, errlen, "the first section is not the run's"), NULL;
-	if (state_get_run(&sec[0].body, run, &nvm, ram, err, errlen))
-		return NULL;
-	/* The sections each VM must have, in order. */
+	state_get_csr(b, &cpu->csr);
+	state_get_regs(b, cpu->x, &cpu->pc);
+	cpu->resv_valid = sbuf_get_u8(b) != 0;
+	cpu->resv_pa = sbuf_get_u32(b);
+	cpu->resv_val = sbuf_get_u32(b);
+	cpu->wfi = sbuf_get_u8(b) != 0;
+	cpu->halted = sbuf_get_u8(b) != 0;
+	cpu->exit_code = (int)sbuf_get_u32(b);
+	state_get_u64s(b, cpu->exc_count, 16);
+	state_get_u64s(b, cpu->irq_count, 16);
+	return b->bad || b->pos != b->len || cpu->csr.legacy != legacy ? -1 : 0;
+}
+
+/* A bare run's snapshot: sections RUN, CPU, DEVS, MEM. */
+static struct machine *state_build_machine(struct state_section *sec, unsigned nsec,
+					   const struct state_run *run, uint32_t ram, int input_fd,
+					   char *err, size_t errlen)
+{
+	static const uint32_t want[] = { TAG_RUN, TAG_CPU, TAG_DEVS, TAG_MEM };
+	if (nsec != 4)
+		return state_fail(err, errlen, "%u sections for a bare run", nsec), NULL;
+	for (unsigned i = 1; i < 4; i++)
+		if (sec[i].tag != want[i] || sec[i].vm != 0)
+			return state_fail(err, errlen, "section %u: expected %s", i,
+					  state_tag_name(want[i])),
+			       NULL;
+	struct machine *m = calloc(1, sizeof(*m));
+	struct machine_config mc = { .ram_size = ram, .input_fd = input_fd, .legacy = run->legacy };
+	if (!m || machine_create(m, &mc)) {
+		free(m);
+		return state_fail(err, errlen, "cannot set up the machine"), NULL;
+	}
+	const char *bad = state_get_cpu(&sec[1].body, &m->cpu, run->legacy) ? "cpu"
+			  : state_get_devs(&sec[2].body, &m->plat)	    ? "devices"
+			  : state_get_mem(&sec[3].body, &m->plat, ram)	    ? "memory"
+									    : NULL;
+	if (bad) {
+		machine_destroy(m);
+		free(m);
+		return state_fail(err, errlen, "%s section: bad contents", bad), NULL;
+	}
+	return m;
+}
+
+/* A monitor run's snapshot: RUN, then per VM VCPU, [VT,] DEVS, MEM. */
+static struct monitor *state_build_monitor(struct state_section *sec, unsigned nsec,
+					   const struct state_run *run, int nvm,
+					   const uint32_t *ram, int input_fd, char *err,
+					   size_t errlen)
+{
 	bool vt = run->kind == MON_KIND_VT;
 	unsigned per_vm = vt ? 4 : 3;
 	if (nsec != 1 + per_vm * (unsigned)nvm)
@@ -548,7 +662,8 @@ struct monitor *state_load_mem(const void *buf, size_t len, int input_fd, struct
 		struct vm_config vc = { NULL, ram[i], NULL, i == 0 ? input_fd : -1, 0 };
 		mon->vm[i] = vm_create(mon, i, &vc);
 		if (!mon->vm[i]) {
-			state_free(mon);
+			monitor_destroy(mon);
+			free(mon);
 			return state_fail(err, errlen, "cannot create vm%d", i), NULL;
 		}
 		mon->nvm = i + 1;
@@ -558,10 +673,11 @@ struct monitor *state_load_mem(const void *buf, size_t len, int input_fd, struct
 		struct sbuf *b = &sec[i].body;
 		int bad = sec[i].tag == TAG_VCPU   ? state_get_vcpu(b, vm)
 			  : sec[i].tag == TAG_VT   ? state_get_vt(b, vm)
-			  : sec[i].tag == TAG_DEVS ? state_get_devs(b, vm)
-						   : state_get_mem(b, vm);
+			  : sec[i].tag == TAG_DEVS ? state_get_devs(b, &vm->plat)
+						   : state_get_mem(b, &vm->plat, vm->ram_size);
 		if (bad) {
-			state_free(mon);
+			monitor_destroy(mon);
+			free(mon);
 			return state_fail(err, errlen, "vm%u's %s section: bad contents", sec[i].vm,
 					  state_tag_name(sec[i].tag)),
 			       NULL;
@@ -570,12 +686,36 @@ struct monitor *state_load_mem(const void *buf, size_t len, int input_fd, struct
 	return mon;
 }
 
-struct monitor *state_load(const char *path, int input_fd, struct state_run *run)
+int state_load_mem(const void *buf, size_t len, int input_fd, struct state_loaded *out, char *err,
+		   size_t errlen)
 {
+	struct state_section sec[STATE_MAX_SECTIONS];
+	unsigned nsec = 0;
+	int nvm = 0;
+	uint32_t ram[MON_MAX_VMS];
+	*out = (struct state_loaded){ 0 };
+	if (state_split(buf, len, sec, &nsec, err, errlen))
+		return -1;
+	if (sec[0].tag != TAG_RUN || sec[0].vm != STATE_NO_VM)
+		return state_fail(err, errlen, "the first section is not the run's");
+	if (state_get_run(&sec[0].body, &out->run, &nvm, ram, err, errlen))
+		return -1;
+	if (out->run.bare)
+		out->machine =
+		    state_build_machine(sec, nsec, &out->run, ram[0], input_fd, err, errlen);
+	else
+		out->mon =
+		    state_build_monitor(sec, nsec, &out->run, nvm, ram, input_fd, err, errlen);
+	return out->mon || out->machine ? 0 : -1;
+}
+
+int state_load(const char *path, int input_fd, struct state_loaded *out)
+{
+	*out = (struct state_loaded){ 0 };
 	FILE *f = fopen(path, "rb");
 	if (!f) {
 		fprintf(stderr, "trapvisor resume: %s: %s\n", path, strerror(errno));
-		return NULL;
+		return -1;
 	}
 	struct sbuf b = { 0 };
 	uint8_t chunk[65536];
@@ -587,18 +727,25 @@ struct monitor *state_load(const char *path, int input_fd, struct state_run *run
 	if (failed) {
 		sbuf_free(&b);
 		fprintf(stderr, "trapvisor resume: %s: cannot read it\n", path);
-		return NULL;
+		return -1;
 	}
 	char err[160];
-	struct monitor *mon = state_load_mem(b.data, b.len, input_fd, run, err, sizeof(err));
+	int rc = state_load_mem(b.data, b.len, input_fd, out, err, sizeof(err));
 	sbuf_free(&b);
-	if (!mon)
+	if (rc)
 		fprintf(stderr, "trapvisor resume: %s: %s\n", path, err);
-	return mon;
+	return rc;
 }
 
-void state_free(struct monitor *mon)
+void state_loaded_free(struct state_loaded *l)
 {
-	monitor_destroy(mon);
-	free(mon);
+	if (l->mon) {
+		monitor_destroy(l->mon);
+		free(l->mon);
+	}
+	if (l->machine) {
+		machine_destroy(l->machine);
+		free(l->machine);
+	}
+	*l = (struct state_loaded){ 0 };
 }

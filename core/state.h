@@ -26,36 +26,57 @@
 
 #define STATE_VERSION 1
 
+struct machine;
+
 /* The run's options a snapshot carries besides the machine. */
 struct state_run {
-	enum mon_kind kind;
-	enum mon_paging paging;
+	bool bare;		/* --mode=bare: a struct machine, no monitor */
+	enum mon_kind kind;	/* else: which monitor */
+	enum mon_paging paging; /* ... and under vt, which paging */
 	bool legacy;
 	uint64_t max_insns; /* --max-insns of the run, 0 = none */
 };
 
-/* Can `mon` be saved?  0, or -1 after one line on stderr naming what a
- * snapshot cannot hold yet (several VMs, disks, the network, DMA). */
+/* In the file, the run's mode: the monitor kinds, and this one. */
+#define STATE_KIND_BARE 4
+
+/* What a snapshot builds: a monitor and its VMs, or a bare machine. */
+struct state_loaded {
+	struct state_run run;
+	struct monitor *mon;
+	struct machine *machine;
+};
+
+/* Can `mon` (`p`: a bare machine's platform) be saved?  0, or -1 after
+ * one line on stderr naming what a snapshot cannot hold yet (several
+ * VMs, disks, the network, DMA). */
 int state_check_savable(const struct monitor *mon);
+int state_check_platform(const struct platform *p);
 
-/* Append the snapshot of every VM of `mon` to `out` (a writer): 0, or
- * -1 if out of memory.  The in-memory form, for periodic snapshots. */
+/* Append the snapshot of every VM of `mon` (of the bare machine `m`) to
+ * `out`, a writer: 0, or -1 if out of memory.  The in-memory form, for
+ * periodic snapshots. */
 int state_save_mem(struct monitor *mon, const struct state_run *run, struct sbuf *out);
+int state_save_machine_mem(struct machine *m, const struct state_run *run, struct sbuf *out);
 
-/* state_save_mem into file `path` (written whole, then renamed over the
- * old one): 0, or -1 after one line on stderr. */
+/* The same into file `path` (written whole beside it, then renamed over
+ * it): 0, or -1 after one line on stderr.  state_write_file writes a
+ * snapshot already in memory. */
 int state_save(struct monitor *mon, const struct state_run *run, const char *path);
+int state_save_machine(struct machine *m, const struct state_run *run, const char *path);
+int state_write_file(const struct sbuf *b, const char *path);
 
-/* Check the snapshot in `buf` and build a new monitor from it, its VMs'
- * console input on `input_fd` (VM 0; -1 none) and *run filled in.  The
- * monitor, or NULL with the reason in err (one line, no newline). */
-struct monitor *state_load_mem(const void *buf, size_t len, int input_fd, struct state_run *run,
-			       char *err, size_t errlen);
+/* Check the snapshot in `buf`, every section, then build from it a new
+ * monitor or machine into *out, its console input on `input_fd` (VM 0;
+ * -1 none).  0, or -1 with the reason in err (one line, no newline) and
+ * nothing built. */
+int state_load_mem(const void *buf, size_t len, int input_fd, struct state_loaded *out, char *err,
+		   size_t errlen);
 
-/* state_load_mem on file `path`: NULL after one line on stderr. */
-struct monitor *state_load(const char *path, int input_fd, struct state_run *run);
+/* state_load_mem on file `path`: 0, or -1 after one line on stderr. */
+int state_load(const char *path, int input_fd, struct state_loaded *out);
 
-/* Free a monitor built by state_load (monitor_destroy and free). */
-void state_free(struct monitor *mon);
+/* Free what state_load built. */
+void state_loaded_free(struct state_loaded *l);
 
 #endif
