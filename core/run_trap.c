@@ -130,8 +130,10 @@ static void run_switch_stats(const struct netswitch *sw)
  * guest ended (or stopped) first: *end says how, as monitor_run. */
 static int run_suspend(struct monitor *mon, const struct run_config *cfg, int *end)
 {
-	*end = monitor_run(mon, cfg->suspend_at);
-	if (*end != 1)
+	mon->stop_at = cfg->suspend_at;
+	*end = monitor_run(mon, cfg->max_insns);
+	mon->stop_at = 0;
+	if (*end != 4)
 		return -1;
 	for (int i = 0; i < mon->nvm; i++)
 		vm_flush_output(mon->vm[i]);

@@ -144,6 +144,11 @@ static void state_put_vcpu(struct sbuf *b, struct vm *vm)
 	sbuf_put_u64(b, vm->stall.counted);
 	sbuf_put_u8(b, vm->pv.registered);
 	sbuf_put_u32(b, vm->pv.shared);
+	/* Where the time slice the run stopped in was to end: time slices
+	 * decide when the monitor looks for interrupts, which a
+	 * paravirtual guest can see. */
+	sbuf_put_u64(b, vm->resume.slice_end);
+	sbuf_put_u8(b, vm->resume.mid_run);
 	/* The counters --stats prints: not the machine's, but a resumed run
 	 * reports the whole run. */
 	const struct vm_stats *s = &vm->stats;
@@ -481,6 +486,8 @@ static int state_get_vcpu(struct sbuf *b, struct vm *vm)
 	vm->stall.counted = sbuf_get_u64(b);
 	vm->pv.registered = sbuf_get_u8(b) != 0;
 	vm->pv.shared = sbuf_get_u32(b);
+	vm->resume.slice_end = sbuf_get_u64(b);
+	vm->resume.mid_run = sbuf_get_u8(b) != 0;
 	struct vm_stats *s = &vm->stats;
 	s->direct = sbuf_get_u64(b);
 	s->emulated = sbuf_get_u64(b);

@@ -87,6 +87,14 @@ struct vm {
 		uint64_t counted; /* those charged to the budget, in all */
 	} stall;
 	struct pv_vm pv;
+	/* Stopped by --suspend-at in the middle of a time slice: where the
+	 * slice was to end, and whether the hart stopped in the middle of a
+	 * run of guest code (monitor.c).  Saved in a snapshot, so that the
+	 * resumed run slices time exactly as the run that never stopped. */
+	struct {
+		uint64_t slice_end; /* 0: not stopped mid-slice */
+		bool mid_run;
+	} resume;
 	struct vt_vm *vtx; /* --mode=vt only */
 	/* The DMA copy engine, if the VM has one: its register page (a
 	 * machine frame, so a shadow or second-stage entry can point at it)

@@ -1,0 +1,187 @@
+/*
+ * state_test.c -- suspend and resume: `trapvisor run --suspend-at N
+ * --snapshot FILE` then `trapvisor resume FILE` must give, joined, the
+ * console transcript, the exit status and the instruction count of the
+ * run that never stopped.  In every mode, at points spread over the run,
+ * at points inside the guest's interrupt handler, and in the middle of a
+ * console line.  And a snapshot that is truncated, has a flipped byte,
+ * another version or another mode is refused: one line, exit 2, no VM.
+ */
+#include <criterion/criterion.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "tests/guest/runner.h"
+
+#define KERNEL	  "build/guests/kernel.elf"
+#define KERNEL_PV "build/guests/kernel-pv.elf"
+/* Timer interrupts (about one per million instructions), processes that
+ * switch, console lines. */
+#define PROGS	  "run=primes:30000,pingpong,hello"
+
+struct outcome {
+	char *out; /* the console, joined */
+	int status;
+	unsigned long long insns; /* "instructions retired" of --stats */
+};
+
+static unsigned long long stats_insns(const char *err)
+{
+	const char *p = strstr(err, "instructions retired: ");
+	cr_assert(p, "no instruction count in: %s", err);
+	return strtoull(p + strlen("instructions retired: "), NULL, 10);
+}
+
+/* The run that never stopped. */
+static void run_whole(const char *mode, const char *elf, struct outcome *o)
+{
+	char cmd[512];
+	struct runner_result r;
+	snprintf(cmd, sizeof(cmd), TV_BIN " run %s --stats --append " PROGS " %s", mode, elf);
+	runner_run(cmd, "", &r);
+	cr_assert_eq(r.status, 0, "%s: status %d: %s", cmd, r.status, r.err);
+	o->out = strdup(r.out);
+	o->status = r.status;
+	o->insns = stats_insns(r.err);
+	runner_free(&r);
+}
+
+/* The run suspended after `at` and resumed.  *mid_line: the first half
+ * ended inside a console line. */
+static void run_split(const char *mode, const char *elf, unsigned long long at, struct outcome *o,
+		      bool *mid_line)
+{
+	char path[] = "/tmp/tv-state-XXXXXX";
+	cr_assert_eq(runner_tmpfile(path), 0);
+	char cmd[512];
+	struct runner_result a, b;
+	snprintf(cmd, sizeof(cmd),
+		 TV_BIN " run %s --append " PROGS " --suspend-at %llu --snapshot %s %s", mode, at,
+		 path, elf);
+	runner_run(cmd, "", &a);
+	cr_assert_eq(a.status, 0, "%s: status %d: %s", cmd, a.status, a.err);
+	cr_assert(strstr(a.err, "suspended after"), "%s did not suspend: %s", cmd, a.err);
+	snprintf(cmd, sizeof(cmd), TV_BIN " resume --stats %s", path);
+	runner_run(cmd, "", &b);
+	unlink(path);
+	size_t la = strlen(a.out), lb = strlen(b.out);
+	o->out = malloc(la + lb + 1);
+	memcpy(o->out, a.out, la);
+	memcpy(o->out + la, b.out, lb + 1);
+	o->status = b.status;
+	o->insns = stats_insns(b.err);
+	*mid_line = la && a.out[la - 1] != '\n';
+	runner_free(&a);
+	runner_free(&b);
+}
+
+/* From the --trace of a run in monitor mode `mode`: the progress count
+ * (icount) of every `every`-th record that has both `what` and `and`,
+ * at most `max` of them.  How many. */
+static int trace_points(const char *mode, const char *elf, const char *what, const char *and,
+			int every, unsigned long long *at, int max)
+{
+	char path[] = "/tmp/tv-state-trace-XXXXXX";
+	cr_assert_eq(runner_tmpfile(path), 0);
+	char cmd[512];
+	struct runner_result r;
+	snprintf(cmd, sizeof(cmd), TV_BIN " run %s --trace %s --append " PROGS " %s", mode, path,
+		 elf);
+	runner_run(cmd, "", &r);
+	cr_assert_eq(r.status, 0, "%s: %s", cmd, r.err);
+	runner_free(&r);
+	FILE *f = fopen(path, "r");
+	cr_assert(f);
+	char line[1024];
+	int n = 0, seen = 0;
+	while (n < max && fgets(line, sizeof(line), f)) {
+		const char *ic = strstr(line, "\"icount\":");
+		if (ic && strstr(line, what) && strstr(line, and) && seen++ % every == every - 1)
+			at[n++] = strtoull(ic + 9, NULL, 10);
+	}
+	fclose(f);
+	unlink(path);
+	return n;
+}
+
+/* Split the run at 20 points spread over it and at points just after the
+ * first timer interrupts (`trace_mode`: the monitor mode whose trace
+ * shows them, NULL for none), each time comparing with the whole run. */
+static void check_mode(const char *mode, const char *elf, const char *trace_mode)
+{
+	struct outcome whole;
+	run_whole(mode, elf, &whole);
+	unsigned long long points[40];
+	int n = 0;
+	for (int i = 1; i <= 20; i++)
+		points[n++] = whole.insns * (unsigned long long)i / 21 + (unsigned long long)i * 7;
+	if (trace_mode) {
+		unsigned long long at[3];
+		int k = trace_points(trace_mode, elf, "interrupt\"", "", 1, at, 3);
+		cr_assert_geq(k, 3, "%s: fewer than 3 interrupts in the run", mode);
+		/* Into the handler: its first instruction, a few in (saving
+		 * registers), and deeper (in the timer code). */
+		static const unsigned long long into[] = { 1, 2, 9, 40, 200 };
+		for (int i = 0; i < k; i++)
+			for (size_t j = 0; j < sizeof(into) / sizeof(into[0]); j++)
+				points[n++] = at[i] + into[j];
+		/* Just after the guest stored a byte into the UART's transmit
+		 * register: the console is in the middle of a line. */
+		k = trace_points(trace_mode, elf, "emulate MMIO uart", "\"disasm\":\"sb ", 97, at,
+				 3);
+		cr_assert_geq(k, 3, "%s: fewer than 300 UART writes", mode);
+		for (int i = 0; i < k; i++)
+			points[n++] = at[i] + 1;
+	}
+	int mid_lines = 0;
+	for (int i = 0; i < n; i++) {
+		struct outcome split;
+		bool mid;
+		run_split(mode, elf, points[i], &split, &mid);
+		mid_lines += mid;
+		cr_expect_str_eq(split.out, whole.out, "%s, suspended at %llu: transcript differs",
+				 mode, points[i]);
+		cr_expect_eq(split.status, whole.status, "%s at %llu: status", mode, points[i]);
+		cr_expect_eq(split.insns, whole.insns, "%s at %llu: %llu instructions, not %llu",
+			     mode, points[i], split.insns, whole.insns);
+		free(split.out);
+	}
+	cr_expect_gt(mid_lines, 0, "%s: no suspension fell inside a console line", mode);
+	free(whole.out);
+}
+
+Test(state, trap_split_anywhere)
+{
+	check_mode("--mode=trap", KERNEL, "--mode=trap");
+}
+
+Test(state, bt_legacy_split_anywhere)
+{
+	check_mode("--mode=bt --isa=legacy", KERNEL, "--mode=bt --isa=legacy");
+}
+
+Test(state, pv_split_anywhere)
+{
+	check_mode("--mode=pv", KERNEL_PV, "--mode=pv");
+}
+
+Test(state, vt_nested_split_anywhere)
+{
+	/* Under TVT the hardware takes the guest's interrupts: the trace
+	 * (of exits) does not show them; trap mode's do, at the same
+	 * instruction (virtual time is the same in every mode). */
+	check_mode("--mode=vt", KERNEL, "--mode=trap");
+}
+
+Test(state, vt_shadow_split_anywhere)
+{
+	check_mode("--mode=vt --paging=shadow", KERNEL, "--mode=trap");
+}
+
+Test(state, bare_split_anywhere)
+{
+	check_mode("--mode=bare", KERNEL, "--mode=trap");
+}
