@@ -47,7 +47,7 @@ void sbuf_put_u64(struct sbuf *b, uint64_t v)
 
 void sbuf_get(struct sbuf *b, void *p, size_t n)
 {
-	if (b->bad || b->len - b->pos < n) {
+	if (b->bad || b->pos > b->len || b->len - b->pos < n) {
 		b->bad = true;
 		memset(p, 0, n);
 		return;

@@ -185,3 +185,134 @@ Test(state, bare_split_anywhere)
 {
 	check_mode("--mode=bare", KERNEL, "--mode=trap");
 }
+
+/* --- snapshots that must be refused --- */
+
+static unsigned char *read_all(const char *path, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	cr_assert(f, "cannot open %s", path);
+	fseek(f, 0, SEEK_END);
+	long n = ftell(f);
+	fseek(f, 0, SEEK_SET);
+	unsigned char *d = malloc((size_t)n);
+	cr_assert_eq(fread(d, 1, (size_t)n, f), (size_t)n);
+	fclose(f);
+	*len = (size_t)n;
+	return d;
+}
+
+static void write_all(const char *path, const unsigned char *d, size_t len)
+{
+	FILE *f = fopen(path, "wb");
+	cr_assert(f);
+	cr_assert_eq(fwrite(d, 1, len, f), len);
+	cr_assert_eq(fclose(f), 0);
+}
+
+/* `trapvisor resume [opts] path` must refuse: exit 2, nothing on the
+ * console, exactly one line on stderr (containing `want`, if given). */
+static void expect_refused(const char *opts, const char *path, const char *want, const char *what)
+{
+	char cmd[512];
+	struct runner_result r;
+	snprintf(cmd, sizeof(cmd), TV_BIN " resume %s %s", opts, path);
+	runner_run(cmd, "", &r);
+	int lines = 0;
+	for (const char *p = r.err; *p; p++)
+		lines += *p == '\n';
+	cr_expect_eq(r.status, 2, "%s: status %d, stderr: %s", what, r.status, r.err);
+	cr_expect_str_empty(r.out, "%s: the console printed: %s", what, r.out);
+	cr_expect_eq(lines, 1, "%s: %d lines on stderr: %s", what, lines, r.err);
+	if (want)
+		cr_expect(strstr(r.err, want), "%s: no '%s' in: %s", what, want, r.err);
+	runner_free(&r);
+}
+
+Test(state, bad_snapshots_refused)
+{
+	char good[] = "/tmp/tv-state-good-XXXXXX", bad[] = "/tmp/tv-state-bad-XXXXXX";
+	cr_assert_eq(runner_tmpfile(good), 0);
+	cr_assert_eq(runner_tmpfile(bad), 0);
+	char cmd[512];
+	struct runner_result r;
+	snprintf(cmd, sizeof(cmd),
+		 TV_BIN " run --append run=hello --suspend-at 1000000 --snapshot %s " KERNEL, good);
+	runner_run(cmd, "", &r);
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	runner_free(&r);
+	size_t len;
+	unsigned char *d = read_all(good, &len);
+	cr_assert_gt(len, 4096u);
+
+	/* Cut short anywhere: in the header, in a section's header, in its
+	 * body, one byte before the end. */
+	const size_t cuts[] = { 0,  4,	8,  12,	 15,   16,	20,	    40,	    56,
+				57, 60, 73, 100, 1000, len / 2, len - 4096, len - 1 };
+	for (size_t i = 0; i < sizeof(cuts) / sizeof(cuts[0]); i++) {
+		write_all(bad, d, cuts[i]);
+		char what[64];
+		snprintf(what, sizeof(what), "truncated to %zu bytes", cuts[i]);
+		expect_refused("", bad, NULL, what);
+	}
+	/* One byte flipped, at 40 places over the file and in every field
+	 * of the header and the first section's header. */
+	for (size_t i = 0; i < 40 + 32; i++) {
+		size_t at = i < 32 ? i : (i - 32) * (len / 40) + 7;
+		d[at] ^= 0x41;
+		write_all(bad, d, len);
+		d[at] ^= 0x41;
+		char what[64];
+		snprintf(what, sizeof(what), "byte %zu flipped", at);
+		expect_refused("", bad, NULL, what);
+	}
+	/* Bytes after the end. */
+	unsigned char *longer = malloc(len + 1);
+	memcpy(longer, d, len);
+	longer[len] = 0;
+	write_all(bad, longer, len + 1);
+	free(longer);
+	expect_refused("", bad, "after the last section", "one byte appended");
+	/* Another version of the format. */
+	d[8] = 2;
+	write_all(bad, d, len);
+	d[8] = 1;
+	expect_refused("", bad, "version 2", "version 2");
+	/* The wrong mode, and a file that is not there. */
+	expect_refused("--mode=bare", good, "mode trap, not bare", "wrong mode");
+	expect_refused("", "/nonexistent/snapshot", NULL, "no file");
+	/* The good one still resumes. */
+	snprintf(cmd, sizeof(cmd), TV_BIN " resume %s", good);
+	runner_run(cmd, "", &r);
+	cr_expect_eq(r.status, 0, "%s", r.err);
+	cr_expect(strstr(r.out, "hello, world!"), "%s", r.out);
+	runner_free(&r);
+	free(d);
+	unlink(good);
+	unlink(bad);
+}
+
+/* What a snapshot cannot hold yet is refused before the run starts. */
+Test(state, unsavable_runs_refused)
+{
+	static const char *const runs[] = {
+		"--net switch --suspend-at 1000 --snapshot /tmp/tv-never " KERNEL,
+		"--suspend-at 1000 --snapshot /tmp/tv-never " KERNEL " " KERNEL,
+		"--assign dma --suspend-at 1000 --snapshot /tmp/tv-never " KERNEL,
+		"--suspend-at 1000 " KERNEL,
+		"--snapshot /tmp/tv-never " KERNEL,
+		"--suspend-at 0 --snapshot /tmp/tv-never " KERNEL,
+	};
+	for (size_t i = 0; i < sizeof(runs) / sizeof(runs[0]); i++) {
+		char cmd[512];
+		struct runner_result r;
+		snprintf(cmd, sizeof(cmd), TV_BIN " run %s", runs[i]);
+		runner_run(cmd, "", &r);
+		cr_expect_eq(r.status, 2, "%s: status %d", runs[i], r.status);
+		cr_expect_str_empty(r.out, "%s: the guest ran: %s", runs[i], r.out);
+		cr_expect(strchr(r.err, '\n') == r.err + strlen(r.err) - 1, "%s: not one line: %s",
+			  runs[i], r.err);
+		cr_expect_neq(access("/tmp/tv-never", F_OK), 0, "%s wrote a snapshot", runs[i]);
+		runner_free(&r);
+	}
+}
