@@ -90,7 +90,8 @@ static void run_usage(FILE *f)
 		"                   --max-insns counts) and write the VM's state to the\n"
 		"                   --snapshot FILE; `trapvisor resume FILE` goes on\n"
 		"                   from there (one VM, no disk, net or DMA yet)\n"
-		"  --snapshot FILE  where --suspend-at writes the state\n"
+		"  --snapshot FILE  where --suspend-at writes the state; and (not bare)\n"
+		"                   SIGUSR1 writes it there too while the VM goes on\n"
 		"  --paging=P       with --mode=vt: nested (default; second-stage\n"
 		"                   translation) or shadow (shadow page tables)\n"
 		"  --isa=ISA        strict (default): every sensitive instruction traps in\n"
@@ -207,8 +208,11 @@ int run_check_snapshot(const struct run_config *cfg, const char *cmd)
 		fprintf(stderr, "trapvisor %s: --suspend-at needs --snapshot FILE\n", cmd);
 		return -1;
 	}
-	if (cfg->snapshot && !cfg->suspend_at) {
-		fprintf(stderr, "trapvisor %s: --snapshot needs --suspend-at N\n", cmd);
+	if (cfg->snapshot && !cfg->suspend_at && !strcmp(cfg->mode, "bare")) {
+		fprintf(stderr,
+			"trapvisor %s: --snapshot without --suspend-at (a snapshot on SIGUSR1) "
+			"needs a monitor mode\n",
+			cmd);
 		return -1;
 	}
 	return 0;
@@ -403,6 +407,8 @@ int cmd_run(int argc, char **argv)
 	}
 	if (run_check_snapshot(&cfg, "run"))
 		return TV_EXIT_USAGE;
+	if (cfg.snapshot)
+		platform_catch_snapshot_signal(); /* early: SIGUSR1 must never kill */
 	const struct run_mode *m = run_find_mode(cfg.mode);
 	if (m) {
 		platform_catch_signals();

@@ -312,6 +312,10 @@ int monitor_run(struct monitor *mon, uint64_t max_insns)
 {
 	for (;;) {
 		bool alive = false, ran = false;
+		/* Between two rounds every VM is at the start of a slice: a
+		 * resumed run starts there too, and slices time the same. */
+		if (mon->on_snapshot && platform_take_snapshot_request())
+			mon->on_snapshot(mon, mon->snapshot_ctx);
 		for (int i = 0; i < mon->nvm; i++) {
 			struct vm *vm = mon->vm[i];
 			if (vm->halted)

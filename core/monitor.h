@@ -50,6 +50,11 @@ struct monitor {
 	/* --suspend-at: stop every VM once their progress (as --max-insns
 	 * counts it) reaches this, 0 = never; monitor_run returns 4. */
 	uint64_t stop_at;
+	/* SIGUSR1 (platform_take_snapshot_request): called between two
+	 * rounds of time slices, if set, to write a snapshot; the run goes
+	 * on. */
+	void (*on_snapshot)(struct monitor *mon, void *ctx);
+	void *snapshot_ctx;
 };
 
 /* Set up the hart with `guest_bytes` of guest RAM in total, plus room for

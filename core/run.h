@@ -133,8 +133,9 @@ int run_parse_disk(char *arg, struct disk_spec disks[RUN_MAX_DISKS], int *ndisks
 int run_parse_net(const char *arg, const char *cmd);
 
 /* --suspend-at N: a positive count (0, or -1 after one line naming
- * `cmd`); run_check_snapshot: --suspend-at and --snapshot come
- * together (0, or -1 after one line). */
+ * `cmd`); run_check_snapshot: --suspend-at needs --snapshot, and
+ * --snapshot alone (for SIGUSR1) a monitor mode (0, or -1 after one
+ * line). */
 int run_parse_suspend_at(const char *arg, uint64_t *n, const char *cmd);
 int run_check_snapshot(const struct run_config *cfg, const char *cmd);
 

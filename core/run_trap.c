@@ -153,13 +153,34 @@ static int run_suspend(struct monitor *mon, const struct run_config *cfg, int *e
 	return 0;
 }
 
+/* SIGUSR1 with --snapshot FILE: write it, and go on. */
+static void run_on_snapshot(struct monitor *mon, void *ctx)
+{
+	const struct run_config *cfg = ctx;
+	fflush(stdout);
+	struct state_run run = { .kind = mon->kind,
+				 .paging = mon->paging,
+				 .legacy = mon->legacy,
+				 .max_insns = cfg->max_insns };
+	if (state_save(mon, &run, cfg->snapshot))
+		return; /* said why; the run goes on */
+	const struct csr_file *c = vm_csr(mon->vm[0]);
+	fprintf(stderr, "trapvisor: SIGUSR1: state in %s after %llu instructions and %llu traps\n",
+		cfg->snapshot, (unsigned long long)c->instret, (unsigned long long)c->traps);
+}
+
 int run_monitor_go(struct monitor *mon, const struct run_config *cfg, const struct netswitch *sw)
 {
 	int status = 0, end = 0;
 	bool ended = false; /* before the suspension point */
-	if (cfg->suspend_at && (!cfg->max_insns || cfg->suspend_at < cfg->max_insns)) {
+	if (cfg->snapshot) {
 		if (state_check_savable(mon))
 			return TV_EXIT_USAGE;
+		mon->on_snapshot = run_on_snapshot;
+		mon->snapshot_ctx = (void *)cfg;
+		platform_catch_snapshot_signal();
+	}
+	if (cfg->suspend_at && (!cfg->max_insns || cfg->suspend_at < cfg->max_insns)) {
 		int rc = run_suspend(mon, cfg, &end);
 		if (rc >= 0)
 			return rc;

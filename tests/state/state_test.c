@@ -316,3 +316,45 @@ Test(state, unsavable_runs_refused)
 		runner_free(&r);
 	}
 }
+
+/* SIGUSR1 on a running VM with --snapshot FILE: the state goes to FILE
+ * and the run goes on to its end; resuming FILE later prints the rest of
+ * the transcript and ends with the same count and status. */
+Test(state, sigusr1_snapshot_and_go_on)
+{
+	char snap[] = "/tmp/tv-state-usr1-XXXXXX", whole[] = "/tmp/tv-state-whole-XXXXXX";
+	cr_assert_eq(runner_tmpfile(snap), 0);
+	cr_assert_eq(runner_tmpfile(whole), 0);
+	unlink(snap);
+	char cmd[1024];
+	struct runner_result r, b;
+	/* Signals every 0.1 s from 0.4 s on while it runs (each rewrites
+	 * FILE); the run takes about 2 s. */
+	/* (Under sh -c: runner_run puts its timeout and redirections around
+	 * the whole, and the signals must reach trapvisor itself.) */
+	snprintf(cmd, sizeof(cmd),
+		 "sh -c '" TV_BIN
+		 " run --stats --snapshot %s --append run=primes:3000000,hello " KERNEL
+		 " >%s & p=$!; sleep 0.3; for i in 1 2 3 4 5; do sleep 0.1; kill -USR1 $p "
+		 "2>/dev/null || break; done; wait $p'",
+		 snap, whole);
+	runner_run(cmd, "", &r);
+	cr_assert_eq(r.status, 0, "status %d: %s", r.status, r.err);
+	cr_assert(strstr(r.err, "trapvisor: SIGUSR1: state in"), "no snapshot: %s", r.err);
+	unsigned long long n = stats_insns(r.err);
+	size_t wlen;
+	unsigned char *w = read_all(whole, &wlen);
+	snprintf(cmd, sizeof(cmd), TV_BIN " resume --stats %s", snap);
+	runner_run(cmd, "", &b);
+	cr_expect_eq(b.status, 0, "%s", b.err);
+	cr_expect_eq(stats_insns(b.err), n, "resumed: %llu instructions, not %llu",
+		     stats_insns(b.err), n);
+	size_t blen = strlen(b.out);
+	cr_expect(blen > 0 && blen <= wlen && !memcmp(w + wlen - blen, b.out, blen),
+		  "the resumed transcript is not the end of the whole one: %s", b.out);
+	free(w);
+	runner_free(&r);
+	runner_free(&b);
+	unlink(snap);
+	unlink(whole);
+}
