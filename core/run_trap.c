@@ -126,6 +126,26 @@ static void run_switch_stats(const struct netswitch *sw)
 			(unsigned long long)sw->port[p].frames_out);
 }
 
+/* Write the snapshot of `mon` to cfg->snapshot and say so on stderr
+ * (`why`: what asked for it).  0, or -1 after one line. */
+static int run_save(struct monitor *mon, const struct run_config *cfg, const char *why)
+{
+	fflush(stdout);
+	struct state_run run = { .kind = mon->kind,
+				 .paging = mon->paging,
+				 .legacy = mon->legacy,
+				 .max_insns = cfg->max_insns };
+	if (state_save(mon, &run, cfg->snapshot))
+		return -1;
+	const struct csr_file *c = vm_csr(mon->vm[0]);
+	fprintf(stderr,
+		"trapvisor: %s after %llu instructions and %llu traps; state in %s (trapvisor "
+		"resume %s)\n",
+		why, (unsigned long long)c->instret, (unsigned long long)c->traps, cfg->snapshot,
+		cfg->snapshot);
+	return 0;
+}
+
 /* --suspend-at: run to the point, then write the snapshot.  -1 if the
  * guest ended (or stopped) first: *end says how, as monitor_run. */
 static int run_suspend(struct monitor *mon, const struct run_config *cfg, int *end)
@@ -135,38 +155,13 @@ static int run_suspend(struct monitor *mon, const struct run_config *cfg, int *e
 	mon->stop_at = 0;
 	if (*end != 4)
 		return -1;
-	for (int i = 0; i < mon->nvm; i++)
-		vm_flush_output(mon->vm[i]);
-	fflush(stdout);
-	struct state_run run = { .kind = mon->kind,
-				 .paging = mon->paging,
-				 .legacy = mon->legacy,
-				 .max_insns = cfg->max_insns };
-	if (state_save(mon, &run, cfg->snapshot))
-		return TV_EXIT_USAGE;
-	const struct csr_file *c = vm_csr(mon->vm[0]);
-	fprintf(stderr,
-		"trapvisor: suspended after %llu instructions and %llu traps; state in %s "
-		"(trapvisor resume %s)\n",
-		(unsigned long long)c->instret, (unsigned long long)c->traps, cfg->snapshot,
-		cfg->snapshot);
-	return 0;
+	return run_save(mon, cfg, "suspended") ? TV_EXIT_USAGE : 0;
 }
 
-/* SIGUSR1 with --snapshot FILE: write it, and go on. */
+/* SIGUSR1 with --snapshot FILE: write it, and go on (a failure said why). */
 static void run_on_snapshot(struct monitor *mon, void *ctx)
 {
-	const struct run_config *cfg = ctx;
-	fflush(stdout);
-	struct state_run run = { .kind = mon->kind,
-				 .paging = mon->paging,
-				 .legacy = mon->legacy,
-				 .max_insns = cfg->max_insns };
-	if (state_save(mon, &run, cfg->snapshot))
-		return; /* said why; the run goes on */
-	const struct csr_file *c = vm_csr(mon->vm[0]);
-	fprintf(stderr, "trapvisor: SIGUSR1: state in %s after %llu instructions and %llu traps\n",
-		cfg->snapshot, (unsigned long long)c->instret, (unsigned long long)c->traps);
+	run_save(mon, ctx, "SIGUSR1: snapshot");
 }
 
 int run_monitor_go(struct monitor *mon, const struct run_config *cfg, const struct netswitch *sw)

@@ -300,7 +300,7 @@ Test(state, unsavable_runs_refused)
 		"--suspend-at 1000 --snapshot /tmp/tv-never " KERNEL " " KERNEL,
 		"--assign dma --suspend-at 1000 --snapshot /tmp/tv-never " KERNEL,
 		"--suspend-at 1000 " KERNEL,
-		"--snapshot /tmp/tv-never " KERNEL,
+		"--mode=bare --snapshot /tmp/tv-never " KERNEL,
 		"--suspend-at 0 --snapshot /tmp/tv-never " KERNEL,
 	};
 	for (size_t i = 0; i < sizeof(runs) / sizeof(runs[0]); i++) {
@@ -340,7 +340,7 @@ Test(state, sigusr1_snapshot_and_go_on)
 		 snap, whole);
 	runner_run(cmd, "", &r);
 	cr_assert_eq(r.status, 0, "status %d: %s", r.status, r.err);
-	cr_assert(strstr(r.err, "trapvisor: SIGUSR1: state in"), "no snapshot: %s", r.err);
+	cr_assert(strstr(r.err, "trapvisor: SIGUSR1: snapshot after"), "no snapshot: %s", r.err);
 	unsigned long long n = stats_insns(r.err);
 	size_t wlen;
 	unsigned char *w = read_all(whole, &wlen);
