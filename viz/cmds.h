@@ -26,6 +26,8 @@ int dbg_cmd_trace(struct dbg *d, int argc, char **argv);
 int dbg_cmd_dot(struct dbg *d, int argc, char **argv);
 int dbg_cmd_map(struct dbg *d, int argc, char **argv);
 int dbg_cmd_quit(struct dbg *d, int argc, char **argv);
+/* snapshot save FILE (viz/cmds_state.c). */
+int dbg_cmd_snapshot(struct dbg *d, int argc, char **argv);
 int dbg_cmd_help(struct dbg *d, int argc, char **argv);
 
 /* After a resume: the stop reason and the pc line, as gdb prints them. */

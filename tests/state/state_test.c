@@ -358,3 +358,48 @@ Test(state, sigusr1_snapshot_and_go_on)
 	unlink(snap);
 	unlink(whole);
 }
+
+/* The debugger's `snapshot save FILE` at a stop: resuming FILE prints
+ * the rest of the transcript and ends with the whole run's count. */
+static void check_debugger_snapshot(const char *mode)
+{
+	struct outcome whole;
+	run_whole(mode, KERNEL, &whole);
+	char snap[] = "/tmp/tv-state-dbg-XXXXXX", script[] = "/tmp/tv-state-script-XXXXXX";
+	cr_assert_eq(runner_tmpfile(snap), 0);
+	cr_assert_eq(runner_tmpfile(script), 0);
+	FILE *f = fopen(script, "w");
+	cr_assert(f);
+	fprintf(f, "stepi 3000000\nsnapshot save %s\nquit\n", snap);
+	fclose(f);
+	char cmd[512];
+	struct runner_result r;
+	snprintf(cmd, sizeof(cmd), TV_BIN " debug %s --batch %s --append " PROGS " " KERNEL, mode,
+		 script);
+	runner_run(cmd, "", &r);
+	cr_assert_eq(r.status, 0, "%s: %s", cmd, r.err);
+	cr_assert(strstr(r.out, "state saved in"), "%s: %s", cmd, r.out);
+	runner_free(&r);
+	snprintf(cmd, sizeof(cmd), TV_BIN " resume --stats %s", snap);
+	runner_run(cmd, "", &r);
+	cr_expect_eq(r.status, whole.status, "%s: %s", cmd, r.err);
+	cr_expect_eq(stats_insns(r.err), whole.insns, "%s: %llu instructions, not %llu", mode,
+		     stats_insns(r.err), whole.insns);
+	size_t lw = strlen(whole.out), lr = strlen(r.out);
+	cr_expect(lr > 0 && lr < lw && !strcmp(whole.out + lw - lr, r.out), /* banner before */
+		  "%s: the resumed transcript is not the end of the whole one: %s", mode, r.out);
+	runner_free(&r);
+	free(whole.out);
+	unlink(snap);
+	unlink(script);
+}
+
+Test(state, debugger_snapshot_trap)
+{
+	check_debugger_snapshot("--mode=trap");
+}
+
+Test(state, debugger_snapshot_bare)
+{
+	check_debugger_snapshot("--mode=bare");
+}
