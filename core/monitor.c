@@ -310,13 +310,19 @@ static uint64_t monitor_total_progress(const struct monitor *mon)
 
 int monitor_run(struct monitor *mon, uint64_t max_insns)
 {
+	/* A run resumed (core/state.c) in the middle of a round of slices
+	 * goes on with the VM that was stopped, then the rest of the round. */
+	int first = 0;
+	for (int i = 0; i < mon->nvm; i++)
+		if (mon->vm[i]->resume.slice_end)
+			first = i;
 	for (;;) {
-		bool alive = false, ran = false;
+		bool alive = false, ran = false, partial = first > 0;
 		/* Between two rounds every VM is at the start of a slice: a
 		 * resumed run starts there too, and slices time the same. */
 		if (mon->on_snapshot && platform_take_snapshot_request())
 			mon->on_snapshot(mon, mon->snapshot_ctx);
-		for (int i = 0; i < mon->nvm; i++) {
+		for (int i = first; i < mon->nvm; i++) {
 			struct vm *vm = mon->vm[i];
 			if (vm->halted)
 				continue;
@@ -349,8 +355,11 @@ int monitor_run(struct monitor *mon, uint64_t max_insns)
 				platform_poll_input(p, idling && !p->input_eof ? 1 : 0);
 		}
 		fflush(stdout);
+		first = 0;
 		if (mon->trace.failed)
 			return 3; /* said so already */
+		if (partial)
+			continue; /* the VMs before it had their turn before the stop */
 		if (!alive)
 			return 0;
 		if (max_insns && monitor_total_progress(mon) >= max_insns)

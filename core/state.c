@@ -137,6 +137,10 @@ static void state_put_vcpu(struct sbuf *b, struct vm *vm)
 	sbuf_put_u8(b, vm->halted);
 	sbuf_put_u32(b, (uint32_t)vm->exit_code);
 	sbuf_put_u8(b, vm->at_line_start);
+	/* With several VMs: the console line being written, printed whole at
+	 * its newline (vm.c). */
+	sbuf_put_u32(b, vm->line_len);
+	sbuf_put(b, vm->line, vm->line_len);
 	/* Monitor work without progress counts as progress (monitor.c):
 	 * part of the count that --max-insns and the time slices use. */
 	sbuf_put_u64(b, vm->stall.at);
@@ -243,7 +247,7 @@ static int state_refuse(const char *why)
 
 int state_check_savable(const struct monitor *mon)
 {
-	const char *why = mon->nvm != 1 ? "a run of several VMs" : NULL;
+	const char *why = NULL;
 	for (int i = 0; i < mon->nvm && !why; i++)
 		why = state_platform_why(&mon->vm[i]->plat);
 	return state_refuse(why);
@@ -481,6 +485,10 @@ static int state_get_vcpu(struct sbuf *b, struct vm *vm)
 	vm->halted = sbuf_get_u8(b) != 0;
 	vm->exit_code = (int)sbuf_get_u32(b);
 	vm->at_line_start = sbuf_get_u8(b) != 0;
+	vm->line_len = sbuf_get_u32(b);
+	if (vm->line_len > sizeof(vm->line))
+		return -1;
+	sbuf_get(b, vm->line, vm->line_len);
 	vm->stall.at = sbuf_get_u64(b);
 	vm->stall.run = sbuf_get_u64(b);
 	vm->stall.counted = sbuf_get_u64(b);

@@ -186,6 +186,57 @@ Test(state, bare_split_anywhere)
 	check_mode("--mode=bare", KERNEL, "--mode=trap");
 }
 
+/* Two VMs time-sliced on one monitor: the snapshot holds both, and
+ * where the round of slices was, so the resumed run interleaves their
+ * console lines exactly as the run that never stopped. */
+static void check_two_vms(const char *mode, const char *elf)
+{
+	char guests[512];
+	snprintf(guests, sizeof(guests),
+		 "--append run=primes:3000,hello %s --append run=pingpong,hello %s", elf, elf);
+	char cmd[1024];
+	struct runner_result w;
+	snprintf(cmd, sizeof(cmd), TV_BIN " run %s --stats %s", mode, guests);
+	runner_run(cmd, "", &w);
+	cr_assert_eq(w.status, 0, "%s: %s", cmd, w.err);
+	cr_assert(strstr(w.out, "[vm1] pingpong"), "%s", w.out);
+	unsigned long long n = stats_insns(w.err); /* vm0's */
+	for (int i = 1; i <= 8; i++) {
+		unsigned long long at = n * 2 * (unsigned long long)i / 9 + (unsigned long long)i;
+		char snap[] = "/tmp/tv-state-2vm-XXXXXX";
+		cr_assert_eq(runner_tmpfile(snap), 0);
+		struct runner_result a, b;
+		snprintf(cmd, sizeof(cmd), TV_BIN " run %s --suspend-at %llu --snapshot %s %s",
+			 mode, at, snap, guests);
+		runner_run(cmd, "", &a);
+		cr_assert_eq(a.status, 0, "%s: %s", cmd, a.err);
+		snprintf(cmd, sizeof(cmd), TV_BIN " resume --stats %s", snap);
+		runner_run(cmd, "", &b);
+		size_t la = strlen(a.out);
+		char *joined = malloc(la + strlen(b.out) + 1);
+		memcpy(joined, a.out, la);
+		strcpy(joined + la, b.out);
+		cr_expect_str_eq(joined, w.out, "%s, two VMs suspended at %llu", mode, at);
+		cr_expect_eq(b.status, w.status, "%s at %llu: status", mode, at);
+		cr_expect_eq(stats_insns(b.err), n, "%s at %llu: vm0 instructions", mode, at);
+		free(joined);
+		runner_free(&a);
+		runner_free(&b);
+		unlink(snap);
+	}
+	runner_free(&w);
+}
+
+Test(state, two_vms_trap)
+{
+	check_two_vms("--mode=trap", KERNEL);
+}
+
+Test(state, two_vms_vt)
+{
+	check_two_vms("--mode=vt", KERNEL);
+}
+
 /* --- snapshots that must be refused --- */
 
 static unsigned char *read_all(const char *path, size_t *len)
@@ -297,7 +348,6 @@ Test(state, unsavable_runs_refused)
 {
 	static const char *const runs[] = {
 		"--net switch --suspend-at 1000 --snapshot /tmp/tv-never " KERNEL,
-		"--suspend-at 1000 --snapshot /tmp/tv-never " KERNEL " " KERNEL,
 		"--assign dma --suspend-at 1000 --snapshot /tmp/tv-never " KERNEL,
 		"--suspend-at 1000 " KERNEL,
 		"--mode=bare --snapshot /tmp/tv-never " KERNEL,
