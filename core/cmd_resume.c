@@ -10,10 +10,6 @@
 
 #include "core/run.h"
 #include "core/state.h"
-#include "isa-toy/platform.h"
-
-/* By enum mon_kind. */
-static const char *const resume_mode_names[] = { "trap", "bt", "pv", "vt" };
 
 static void resume_usage(FILE *f)
 {
@@ -81,29 +77,12 @@ int cmd_resume(int argc, char **argv)
 	struct state_loaded l;
 	if (state_load(path, 0, &l))
 		return TV_EXIT_USAGE;
-	const char *mode = l.run.bare ? "bare" : resume_mode_names[l.run.kind];
+	const char *mode = run_loaded_mode(&l);
 	if (want_mode && strcmp(want_mode, mode)) {
 		fprintf(stderr, "trapvisor resume: %s: a snapshot of mode %s, not %s\n", path, mode,
 			want_mode);
 		state_loaded_free(&l);
 		return TV_EXIT_USAGE;
 	}
-	cfg.mode = mode;
-	cfg.max_insns = l.run.max_insns;
-	cfg.legacy = l.run.legacy;
-	platform_catch_signals();
-	int status;
-	if (l.machine) {
-		status = run_bare_go(l.machine, &cfg);
-	} else {
-		l.mon->timing = cfg.stats;
-		status = run_monitor_go(l.mon, &cfg, NULL);
-	}
-	state_loaded_free(&l);
-	if (fflush(stdout) != 0 || ferror(stdout)) {
-		fprintf(stderr,
-			"trapvisor: console output (stdout): a write failed, output was lost\n");
-		return TV_EXIT_USAGE;
-	}
-	return status;
+	return run_loaded(&l, &cfg);
 }

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/migrate.h"
 #include "core/run.h"
 #include "core/trace.h"
 #include "isa-toy/platform.h"
@@ -92,6 +93,14 @@ static void run_usage(FILE *f)
 		"                   from there (no disk, net or DMA yet)\n"
 		"  --snapshot FILE  where --suspend-at writes the state; and (not bare)\n"
 		"                   SIGUSR1 writes it there too while the VM goes on\n"
+		"  --migrate-to HOST:PORT  live migration (pre-copy) of the run's VMs to\n"
+		"                   `trapvisor run --incoming HOST:PORT` (loopback only):\n"
+		"                   rounds of changed pages while the guest runs, then\n"
+		"                   a stop-and-copy; a report on stderr; if it fails the\n"
+		"                   VMs go on here.  --migrate-at N: start after N\n"
+		"                   instructions (default: at once)\n"
+		"  --incoming HOST:PORT  be the destination (no guest ELF); port 0:\n"
+		"                   any free one, printed on stderr\n"
 		"  --paging=P       with --mode=vt: nested (default; second-stage\n"
 		"                   translation) or shadow (shadow page tables)\n"
 		"  --isa=ISA        strict (default): every sensitive instruction traps in\n"
@@ -250,6 +259,21 @@ static int run_add_guest(struct run_config *cfg, const char *elf, uint32_t ram_s
 	return 0;
 }
 
+/* --incoming HOST:PORT: take a migrated run and run it on. */
+static int run_incoming(struct run_config *cfg)
+{
+	struct sockaddr_in at;
+	struct state_loaded l;
+	if (cfg->nguests || cfg->migrate_to || cfg->suspend_at) {
+		fprintf(stderr, "trapvisor run: --incoming takes no guest, --migrate-to or "
+				"--suspend-at (the source sends the run)\n");
+		return TV_EXIT_USAGE;
+	}
+	if (migrate_parse_addr(cfg->incoming, &at, "--incoming") || migrate_receive(&at, 0, &l))
+		return TV_EXIT_USAGE;
+	return run_loaded(&l, cfg);
+}
+
 int cmd_run(int argc, char **argv)
 {
 	enum {
@@ -266,7 +290,10 @@ int cmd_run(int argc, char **argv)
 		OPT_NET,
 		OPT_ASSIGN,
 		OPT_SUSPEND_AT,
-		OPT_SNAPSHOT
+		OPT_SNAPSHOT,
+		OPT_MIGRATE_TO,
+		OPT_MIGRATE_AT,
+		OPT_INCOMING
 	};
 	static const struct option opts[] = {
 		{ "mode", required_argument, NULL, OPT_MODE },
@@ -283,6 +310,9 @@ int cmd_run(int argc, char **argv)
 		{ "assign", required_argument, NULL, OPT_ASSIGN },
 		{ "suspend-at", required_argument, NULL, OPT_SUSPEND_AT },
 		{ "snapshot", required_argument, NULL, OPT_SNAPSHOT },
+		{ "migrate-to", required_argument, NULL, OPT_MIGRATE_TO },
+		{ "migrate-at", required_argument, NULL, OPT_MIGRATE_AT },
+		{ "incoming", required_argument, NULL, OPT_INCOMING },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -294,6 +324,7 @@ int cmd_run(int argc, char **argv)
 	bool net = false;
 	int dma = 0; /* --assign dma: 1 emulated, 2 assigned (VM_DMA_*) */
 	uint64_t v;
+	struct sockaddr_in addr;
 	int c;
 
 	optind = 1;
@@ -354,6 +385,24 @@ int cmd_run(int argc, char **argv)
 				return TV_EXIT_USAGE;
 			break;
 		case OPT_SNAPSHOT: cfg.snapshot = optarg; break;
+		case OPT_MIGRATE_TO:
+			if (migrate_parse_addr(optarg, &addr, "--migrate-to"))
+				return TV_EXIT_USAGE;
+			cfg.migrate_to = optarg;
+			break;
+		case OPT_MIGRATE_AT:
+			if (run_parse_size(optarg, &cfg.migrate_at) || !cfg.migrate_at) {
+				fprintf(stderr,
+					"trapvisor run: --migrate-at %s: need a positive count\n",
+					optarg);
+				return TV_EXIT_USAGE;
+			}
+			break;
+		case OPT_INCOMING:
+			if (migrate_parse_addr(optarg, &addr, "--incoming"))
+				return TV_EXIT_USAGE;
+			cfg.incoming = optarg;
+			break;
 		case OPT_STATS: cfg.stats = true; break;
 		case OPT_TRACE: cfg.trace_path = optarg; break;
 		case OPT_TRACE_LIMIT:
@@ -397,8 +446,19 @@ int cmd_run(int argc, char **argv)
 			       : "assign");
 		return TV_EXIT_USAGE;
 	}
+	if (cfg.incoming)
+		return run_incoming(&cfg);
 	if (!cfg.nguests) {
 		fprintf(stderr, "trapvisor run: no guest ELF given (try --help)\n");
+		return TV_EXIT_USAGE;
+	}
+	if (cfg.migrate_at && !cfg.migrate_to) {
+		fprintf(stderr, "trapvisor run: --migrate-at needs --migrate-to\n");
+		return TV_EXIT_USAGE;
+	}
+	if (cfg.migrate_to && (cfg.suspend_at || !strcmp(cfg.mode, "bare"))) {
+		fprintf(stderr,
+			"trapvisor run: --migrate-to: a monitor mode, and no --suspend-at\n");
 		return TV_EXIT_USAGE;
 	}
 	if (cfg.paging && strcmp(cfg.mode, "vt")) {

@@ -68,6 +68,12 @@ struct run_config {
 	 * 0 = never. */
 	uint64_t suspend_at;
 	const char *snapshot;
+	/* --migrate-to HOST:PORT [--migrate-at N]: live migration of the
+	 * run's VMs (core/migrate.h), starting after N instructions (0: at
+	 * once); --incoming HOST:PORT: be the destination, no guest given. */
+	const char *migrate_to;
+	uint64_t migrate_at;
+	const char *incoming;
 };
 
 struct run_mode {
@@ -107,6 +113,13 @@ int run_monitor_go(struct monitor *mon, const struct run_config *cfg, const stru
 /* The same for the bare machine `m`, set up by run_bare or a resume. */
 struct machine;
 int run_bare_go(struct machine *m, const struct run_config *cfg);
+
+/* A run rebuilt from a snapshot or a migration (core/state.h): its mode's
+ * name, and running it on to its end under `cfg` (whose mode, max_insns
+ * and ISA are set from it).  Frees *l; the exit status. */
+struct state_loaded;
+const char *run_loaded_mode(const struct state_loaded *l);
+int run_loaded(struct state_loaded *l, struct run_config *cfg);
 
 /* `trapvisor resume [OPTIONS] FILE` (core/cmd_resume.c). */
 int cmd_resume(int argc, char **argv);

@@ -9,6 +9,7 @@
 
 #include "core/monitor.h"
 #include "core/run.h"
+#include "core/migrate.h"
 #include "core/state.h"
 #include "core/vt.h"
 
@@ -126,15 +127,21 @@ static void run_switch_stats(const struct netswitch *sw)
 			(unsigned long long)sw->port[p].frames_out);
 }
 
+/* The run's options a snapshot of `mon` carries. */
+static struct state_run run_state_of(const struct monitor *mon, const struct run_config *cfg)
+{
+	return (struct state_run){ .kind = mon->kind,
+				   .paging = mon->paging,
+				   .legacy = mon->legacy,
+				   .max_insns = cfg->max_insns };
+}
+
 /* Write the snapshot of `mon` to cfg->snapshot and say so on stderr
  * (`why`: what asked for it).  0, or -1 after one line. */
 static int run_save(struct monitor *mon, const struct run_config *cfg, const char *why)
 {
 	fflush(stdout);
-	struct state_run run = { .kind = mon->kind,
-				 .paging = mon->paging,
-				 .legacy = mon->legacy,
-				 .max_insns = cfg->max_insns };
+	struct state_run run = run_state_of(mon, cfg);
 	if (state_save(mon, &run, cfg->snapshot))
 		return -1;
 	const struct csr_file *c = vm_csr(mon->vm[0]);
@@ -156,6 +163,27 @@ static int run_suspend(struct monitor *mon, const struct run_config *cfg, int *e
 	if (*end != 4)
 		return -1;
 	return run_save(mon, cfg, "suspended") ? TV_EXIT_USAGE : 0;
+}
+
+/* --migrate-to: run to --migrate-at, then migrate.  0 if the VMs went
+ * (the exit status: they run on there), else -1 with *end: 4 if they go
+ * on here (the migration failed), else how the guest ended first. */
+static int run_migrate(struct monitor *mon, const struct run_config *cfg, int *end)
+{
+	struct sockaddr_in to;
+	if (state_check_savable(mon) || migrate_parse_addr(cfg->migrate_to, &to, "--migrate-to"))
+		return TV_EXIT_USAGE;
+	*end = 4;
+	if (cfg->migrate_at) {
+		mon->stop_at = cfg->migrate_at;
+		*end = monitor_run(mon, cfg->max_insns);
+		mon->stop_at = 0;
+		if (*end != 4)
+			return -1; /* ended before the migration was to start */
+	}
+	struct state_run run = run_state_of(mon, cfg);
+	int rc = migrate_send(mon, &run, &to, end);
+	return rc == 0 ? 0 : -1;
 }
 
 /* SIGUSR1 with --snapshot FILE: write it, and go on (a failure said why). */
@@ -180,6 +208,12 @@ int run_monitor_go(struct monitor *mon, const struct run_config *cfg, const stru
 		if (rc >= 0)
 			return rc;
 		ended = true;
+	}
+	if (cfg->migrate_to) {
+		int rc = run_migrate(mon, cfg, &end);
+		if (rc >= 0)
+			return rc;
+		ended = end != 4;
 	}
 	uint64_t t0 = monitor_now_ns(mon);
 	if (!ended)
@@ -320,4 +354,33 @@ int run_vt(const struct run_config *cfg)
 	if (cfg->paging && !strcmp(cfg->paging, "shadow"))
 		paging = MON_PAGING_SHADOW;
 	return run_monitor(cfg, MON_KIND_VT, paging);
+}
+
+const char *run_loaded_mode(const struct state_loaded *l)
+{
+	static const char *const names[] = { "trap", "bt", "pv", "vt" }; /* enum mon_kind */
+	return l->run.bare ? "bare" : names[l->run.kind];
+}
+
+int run_loaded(struct state_loaded *l, struct run_config *cfg)
+{
+	cfg->mode = run_loaded_mode(l);
+	cfg->max_insns = l->run.max_insns;
+	cfg->legacy = l->run.legacy;
+	platform_catch_signals();
+	int status;
+	if (l->machine) {
+		status = run_bare_go(l->machine, cfg);
+	} else {
+		l->mon->timing = cfg->stats;
+		status = run_monitor_go(l->mon, cfg, NULL);
+	}
+	state_loaded_free(l);
+	/* The console is the run's output: lost lines fail the run. */
+	if (fflush(stdout) != 0 || ferror(stdout)) {
+		fprintf(stderr,
+			"trapvisor: console output (stdout): a write failed, output was lost\n");
+		return TV_EXIT_USAGE;
+	}
+	return status;
 }

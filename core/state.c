@@ -205,12 +205,18 @@ static void state_put_devs(struct sbuf *b, const struct platform *p)
  * fresh VM's RAM is zero, so untouched pages cost nothing -- and a page
  * on the guest kernel's free list (a next pointer, then zeros) costs
  * four bytes. */
-static void state_put_mem(struct sbuf *b, struct platform *p, uint32_t ram_size)
+static void state_put_mem(struct sbuf *b, struct platform *p, uint32_t ram_size,
+			  const uint8_t *only)
 {
 	uint32_t npages = ram_size / SPT_PAGE;
 	uint8_t page[SPT_PAGE];
 	sbuf_put_u32(b, npages);
 	for (uint32_t i = 0; i < npages; i++) {
+		/* Live migration (core/migrate.c): only the pages in `only`,
+		 * zero or not (a zero one, length 0, clears a page sent
+		 * before). */
+		if (only && !only[i])
+			continue;
 		if (p->ops->read_phys(p->owner, BOARD_RAM_BASE + (uint64_t)i * SPT_PAGE, page,
 				      SPT_PAGE)) {
 			fprintf(stderr, "trapvisor: %s:%d: panic: page %u not in RAM\n", __FILE__,
@@ -220,7 +226,7 @@ static void state_put_mem(struct sbuf *b, struct platform *p, uint32_t ram_size)
 		uint32_t used = SPT_PAGE;
 		while (used && !page[used - 1])
 			used--;
-		if (!used)
+		if (!used && !only)
 			continue;
 		sbuf_put_u32(b, i);
 		sbuf_put_u32(b, used);
@@ -289,6 +295,12 @@ static int state_put_tail(struct sbuf *out, size_t head, unsigned n)
 
 int state_save_mem(struct monitor *mon, const struct state_run *run, struct sbuf *out)
 {
+	return state_save_mem_pages(mon, run, out, NULL);
+}
+
+int state_save_mem_pages(struct monitor *mon, const struct state_run *run, struct sbuf *out,
+			 uint8_t *const *only)
+{
 	unsigned n = 0;
 	uint32_t ram[MON_MAX_VMS];
 	for (int i = 0; i < mon->nvm; i++)
@@ -308,7 +320,7 @@ int state_save_mem(struct monitor *mon, const struct state_run *run, struct sbuf
 		state_put_devs(out, &vm->plat);
 		state_end(out, at, &n);
 		at = state_begin(out, TAG_MEM, (uint32_t)i);
-		state_put_mem(out, &vm->plat, vm->ram_size);
+		state_put_mem(out, &vm->plat, vm->ram_size, only ? only[i] : NULL);
 		state_end(out, at, &n);
 	}
 	return state_put_tail(out, head, n);
@@ -341,7 +353,7 @@ int state_save_machine_mem(struct machine *m, const struct state_run *run, struc
 	state_put_devs(out, &m->plat);
 	state_end(out, at, &n);
 	at = state_begin(out, TAG_MEM, 0);
-	state_put_mem(out, &m->plat, m->cfg.ram_size);
+	state_put_mem(out, &m->plat, m->cfg.ram_size, NULL);
 	state_end(out, at, &n);
 	return state_put_tail(out, head, n);
 }
@@ -571,13 +583,16 @@ static int state_get_mem(struct sbuf *b, struct platform *p, uint32_t ram_size)
 		uint32_t i = sbuf_get_u32(b);
 		uint32_t used = sbuf_get_u32(b);
 		/* In increasing order, each page once, inside RAM. */
-		if (b->bad || (int64_t)i <= last || i >= npages || !used || used > SPT_PAGE ||
+		if (b->bad || (int64_t)i <= last || i >= npages || used > SPT_PAGE ||
 		    b->len - b->pos < used)
 			return -1;
 		last = i;
-		/* The rest of the page is zero already: RAM starts zeroed. */
-		if (p->ops->write_phys(p->owner, BOARD_RAM_BASE + (uint64_t)i * SPT_PAGE,
-				       b->data + b->pos, used))
+		/* The page as it is: its bytes, then zeros (over what a base
+		 * image put there, state_load_mem_base). */
+		uint8_t page[SPT_PAGE] = { 0 };
+		memcpy(page, b->data + b->pos, used);
+		if (p->ops->write_phys(p->owner, BOARD_RAM_BASE + (uint64_t)i * SPT_PAGE, page,
+				       SPT_PAGE))
 			return -1;
 		b->pos += used;
 	}
@@ -641,8 +656,8 @@ static struct machine *state_build_machine(struct state_section *sec, unsigned n
 /* A monitor run's snapshot: RUN, then per VM VCPU, [VT,] DEVS, MEM. */
 static struct monitor *state_build_monitor(struct state_section *sec, unsigned nsec,
 					   const struct state_run *run, int nvm,
-					   const uint32_t *ram, int input_fd, char *err,
-					   size_t errlen)
+					   const uint32_t *ram, int input_fd,
+					   const uint8_t *const *base, char *err, size_t errlen)
 {
 	bool vt = run->kind == MON_KIND_VT;
 	unsigned per_vm = vt ? 4 : 3;
@@ -682,6 +697,15 @@ static struct monitor *state_build_monitor(struct state_section *sec, unsigned n
 			return state_fail(err, errlen, "cannot create vm%d", i), NULL;
 		}
 		mon->nvm = i + 1;
+		/* Pages sent ahead (live migration): RAM as they were; the MEM
+		 * section then brings what changed since. */
+		for (uint32_t pg = 0; base && base[i] && pg < ram[i] / SPT_PAGE; pg++)
+			if (vm_write_phys(mon->vm[i], BOARD_RAM_BASE + (uint64_t)pg * SPT_PAGE,
+					  base[i] + (size_t)pg * SPT_PAGE, SPT_PAGE)) {
+				state_loaded_free(&(struct state_loaded){ .mon = mon });
+				return state_fail(err, errlen, "vm%d: no RAM for its pages", i),
+				       NULL;
+			}
 	}
 	for (unsigned i = 1; i < nsec; i++) {
 		struct vm *vm = mon->vm[sec[i].vm];
@@ -704,6 +728,13 @@ static struct monitor *state_build_monitor(struct state_section *sec, unsigned n
 int state_load_mem(const void *buf, size_t len, int input_fd, struct state_loaded *out, char *err,
 		   size_t errlen)
 {
+	return state_load_mem_base(buf, len, input_fd, NULL, NULL, 0, out, err, errlen);
+}
+
+int state_load_mem_base(const void *buf, size_t len, int input_fd, const uint8_t *const *base,
+			const uint32_t *base_ram, int base_nvm, struct state_loaded *out, char *err,
+			size_t errlen)
+{
 	struct state_section sec[STATE_MAX_SECTIONS];
 	unsigned nsec = 0;
 	int nvm = 0;
@@ -715,12 +746,21 @@ int state_load_mem(const void *buf, size_t len, int input_fd, struct state_loade
 		return state_fail(err, errlen, "the first section is not the run's");
 	if (state_get_run(&sec[0].body, &out->run, &nvm, ram, err, errlen))
 		return -1;
+	if (base) {
+		/* The pages sent ahead must be of these very VMs. */
+		bool same = !out->run.bare && base_nvm == nvm;
+		for (int i = 0; same && i < nvm; i++)
+			same = base_ram[i] == ram[i];
+		if (!same)
+			return state_fail(err, errlen,
+					  "the VMs are not those whose pages came first");
+	}
 	if (out->run.bare)
 		out->machine =
 		    state_build_machine(sec, nsec, &out->run, ram[0], input_fd, err, errlen);
 	else
-		out->mon =
-		    state_build_monitor(sec, nsec, &out->run, nvm, ram, input_fd, err, errlen);
+		out->mon = state_build_monitor(sec, nsec, &out->run, nvm, ram, input_fd, base, err,
+					       errlen);
 	return out->mon || out->machine ? 0 : -1;
 }
 

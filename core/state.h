@@ -59,6 +59,12 @@ int state_check_platform(const struct platform *p);
 int state_save_mem(struct monitor *mon, const struct state_run *run, struct sbuf *out);
 int state_save_machine_mem(struct machine *m, const struct state_run *run, struct sbuf *out);
 
+/* state_save_mem with, for live migration, only the pages whose byte in
+ * only[vm][page] is set in each VM's memory section -- zero pages too,
+ * as length 0 (the receiver has older copies of the others). */
+int state_save_mem_pages(struct monitor *mon, const struct state_run *run, struct sbuf *out,
+			 uint8_t *const *only);
+
 /* The same into file `path` (written whole beside it, then renamed over
  * it): 0, or -1 after one line on stderr.  state_write_file writes a
  * snapshot already in memory. */
@@ -72,6 +78,14 @@ int state_write_file(const struct sbuf *b, const char *path);
  * nothing built. */
 int state_load_mem(const void *buf, size_t len, int input_fd, struct state_loaded *out, char *err,
 		   size_t errlen);
+
+/* state_load_mem over a base image: VM i's RAM is first base[i]
+ * (base_ram[i] bytes; base_nvm VMs, which must be the snapshot's), then
+ * the memory sections -- for live migration, whose rounds sent pages
+ * ahead of the final snapshot. */
+int state_load_mem_base(const void *buf, size_t len, int input_fd, const uint8_t *const *base,
+			const uint32_t *base_ram, int base_nvm, struct state_loaded *out, char *err,
+			size_t errlen);
 
 /* state_load_mem on file `path`: 0, or -1 after one line on stderr. */
 int state_load(const char *path, int input_fd, struct state_loaded *out);
