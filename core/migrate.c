@@ -9,11 +9,13 @@
  *           since they were last sent (core/state.c)
  * and one byte back: 'K' (built, running) or 'E' (refused).
  *
- * Which pages changed: the source keeps a hash of each page as it last
- * sent it, and a round sends the pages whose hash differs now.  (Reading
- * all of RAM per round is what a real monitor avoids by write-protecting
- * the shadow entries, or reading the dirty bits of its second stage; the
- * hash works in every mode and shows the same rounds.)
+ * Which pages changed: after the first round (all pages that are not
+ * zero), the shadow tables' dirty log -- write protection, spt_dirty_log_*
+ * in shadowpt/shadow.c: every shadow entry loses W at each harvest, and a
+ * write's fault logs its page.  Under vt's nested paging the guest's
+ * writes bypass the shadow tables, and the source compares a hash of each
+ * page with the one it had when sent (the dirty bits of the second stage
+ * would be the hardware's way; not done).
  */
 #include "core/migrate.h"
 
@@ -116,6 +118,8 @@ static uint64_t mig_hash(const uint8_t *p)
 struct mig_src {
 	struct monitor *mon;
 	int fd;
+	bool wp[MON_MAX_VMS];	     /* dirty logging by write protection */
+	uint64_t logged;	     /* pages it reported, in all */
 	uint64_t *sent[MON_MAX_VMS]; /* hash of each page as last sent */
 	uint8_t *dirty[MON_MAX_VMS]; /* changed since: 1 */
 	uint64_t bytes;		     /* sent in all */
@@ -127,14 +131,22 @@ static uint8_t *mig_page(struct vm *vm, uint32_t pg)
 			   SPT_PAGE);
 }
 
-/* Mark the pages that changed since last sent; how many. */
-static uint64_t mig_harvest(struct mig_src *s)
+/* Mark the pages that changed since last sent; how many are marked.
+ * The first round, and VMs without shadow tables for the guest's memory
+ * (vt's nested paging), compare hashes; after that the shadow tables'
+ * dirty log says which pages were written (pages a round left for later
+ * stay marked). */
+static uint64_t mig_harvest(struct mig_src *s, bool first)
 {
 	uint64_t n = 0;
 	for (int i = 0; i < s->mon->nvm; i++) {
 		struct vm *vm = s->mon->vm[i];
-		for (uint32_t pg = 0; pg < vm->ram_size / SPT_PAGE; pg++) {
-			s->dirty[i][pg] = mig_hash(mig_page(vm, pg)) != s->sent[i][pg];
+		uint32_t np = vm->ram_size / SPT_PAGE;
+		if (s->wp[i] && !first)
+			s->logged += spt_dirty_log_harvest(&vm->spt, s->dirty[i]);
+		for (uint32_t pg = 0; pg < np; pg++) {
+			if (!s->wp[i] || first)
+				s->dirty[i][pg] = mig_hash(mig_page(vm, pg)) != s->sent[i][pg];
 			n += s->dirty[i][pg];
 		}
 	}
@@ -222,9 +234,19 @@ int migrate_send(struct monitor *mon, const struct state_run *run, const struct 
 		why = "the destination went away";
 		goto out;
 	}
+	/* Dirty logging starts before the first look at memory: a write
+	 * after it is either seen by that look or logged. */
+	for (int i = 0; i < mon->nvm; i++) {
+		struct vm *vm = mon->vm[i];
+		s.wp[i] = !(vm->vt && mon->paging == MON_PAGING_NESTED);
+		if (s.wp[i] && spt_dirty_log_start(&vm->spt)) {
+			why = "out of memory";
+			goto out;
+		}
+	}
 	/* Pre-copy: a round, then a stretch of guest, while it pays. */
 	for (;;) {
-		uint64_t dirty = mig_harvest(&s);
+		uint64_t dirty = mig_harvest(&s, rounds == 0);
 		if ((rounds && dirty <= MIGRATE_STOP_PAGES) || rounds == MIGRATE_MAX_ROUNDS)
 			break;
 		int64_t n = mig_round(&s);
@@ -248,7 +270,7 @@ int migrate_send(struct monitor *mon, const struct state_run *run, const struct 
 	/* Stop and copy: the VMs stand still from here. */
 	fflush(stdout);
 	double t0 = mig_ms();
-	uint64_t last = mig_harvest(&s);
+	uint64_t last = mig_harvest(&s, rounds == 0);
 	struct sbuf fin = { 0 };
 	state_save_mem_pages(mon, run, &fin, s.dirty);
 	bad = fin.bad || mig_send_msg(s.fd, MIG_FINAL, &fin);
@@ -265,9 +287,10 @@ int migrate_send(struct monitor *mon, const struct state_run *run, const struct 
 		fprintf(stderr, " %llu", (unsigned long long)per_round[r]);
 	fprintf(stderr,
 		"), stop-and-copy %llu pages, %llu bytes in all; downtime %.1f ms of host time, "
-		"0 guest instructions%s\n",
+		"0 guest instructions%s; dirty pages by %s\n",
 		(unsigned long long)last, (unsigned long long)s.bytes, ms,
-		rounds == MIGRATE_MAX_ROUNDS ? " (did not converge: rounds bound reached)" : "");
+		rounds == MIGRATE_MAX_ROUNDS ? " (did not converge: rounds bound reached)" : "",
+		s.wp[0] ? "write protection" : "page hashes");
 	rc = 0;
 out:
 	if (rc == 1)
@@ -280,6 +303,7 @@ out:
 	if (s.fd >= 0)
 		close(s.fd);
 	for (int i = 0; i < mon->nvm; i++) {
+		spt_dirty_log_stop(&mon->vm[i]->spt);
 		free(s.sent[i]);
 		free(s.dirty[i]);
 	}
