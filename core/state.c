@@ -187,6 +187,66 @@ static void state_put_vt(struct sbuf *b, struct vm *vm)
 	sbuf_put_u64(b, vm->vtx->s2_fills);
 }
 
+/* A disk's contents stay in its file: the snapshot names the file and
+ * how to open it, with its size and a hash of its first MiB to notice a
+ * file changed (or another one put there) before the resume. */
+#define STATE_DISK_CHECK (1u << 20)
+
+static uint64_t state_disk_check(struct disk *d)
+{
+	uint8_t buf[4096];
+	uint64_t h = 0xcbf29ce484222325ull ^ d->size;
+	for (uint64_t off = 0; off < d->size && off < STATE_DISK_CHECK; off += sizeof(buf)) {
+		size_t n = d->size - off < sizeof(buf) ? (size_t)(d->size - off) : sizeof(buf);
+		if (d->fmt->read(d, off, buf, n))
+			return 0;
+		for (size_t i = 0; i < n; i++)
+			h = (h ^ buf[i]) * 0x100000001b3ull;
+	}
+	return h;
+}
+
+static void state_put_str(struct sbuf *b, const char *str)
+{
+	size_t n = str ? strlen(str) : 0;
+	sbuf_put_u32(b, (uint32_t)n);
+	sbuf_put(b, str ? str : "", n);
+}
+
+/* The disks (by path), then every virtio slot's transport and the
+ * emulated controller: what the devices hold between two requests. */
+static void state_put_disks(struct sbuf *b, struct platform *p)
+{
+	sbuf_put_u32(b, (uint32_t)p->ndisks);
+	for (int i = 0; i < p->ndisks; i++) {
+		struct disk *d = &p->disks[i];
+		if (d->fmt->flush)
+			d->fmt->flush(d); /* what the guest wrote is in the file */
+		state_put_str(b, d->path);
+		state_put_str(b, d->fmt->name);
+		sbuf_put_u8(b, d->ro);
+		sbuf_put_u8(b, p->pio.disk == d);
+		sbuf_put_u64(b, d->size);
+		sbuf_put_u64(b, state_disk_check(d));
+		sbuf_put_u64(b, d->read_bytes);
+		sbuf_put_u64(b, d->written_bytes);
+	}
+	for (int s = 0; s < BOARD_VIRTIO_SLOTS; s++) {
+		const struct virtio_mmio *m = &p->virtio[s];
+		sbuf_put_u32(b, m->dev_features_sel);
+		sbuf_put_u32(b, m->drv_features_sel);
+		sbuf_put_u32(b, m->queue_sel);
+		virtio_snapshot(m->dev, b);
+	}
+	for (int s = 0; s < BOARD_VIRTIO_SLOTS; s++) {
+		const struct virtio_blk_stats *st = &p->vblk[s].stats;
+		const uint64_t v[] = { st->reads, st->writes, st->flushes, st->other, st->ioerr };
+		for (size_t i = 0; i < sizeof(v) / sizeof(v[0]); i++)
+			sbuf_put_u64(b, v[i]);
+	}
+	pio_disk_snapshot(&p->pio, b);
+}
+
 static void state_put_devs(struct sbuf *b, const struct platform *p)
 {
 	uart_save(&p->uart, b);
@@ -198,6 +258,7 @@ static void state_put_devs(struct sbuf *b, const struct platform *p)
 	sbuf_put_u32(b, p->in_count);
 	for (unsigned i = 0; i < p->in_count; i++)
 		sbuf_put_u8(b, p->input[(p->in_head + i) % PLATFORM_INPUT_BUF]);
+	state_put_disks(b, (struct platform *)p);
 }
 
 /* RAM: the number of pages, then for each page that is not all zero its
@@ -237,10 +298,9 @@ static void state_put_mem(struct sbuf *b, struct platform *p, uint32_t ram_size,
 /* Why platform `p` cannot be saved yet, or NULL. */
 static const char *state_platform_why(const struct platform *p)
 {
-	return p->ndisks	   ? "a VM with disks"
-	       : p->vnet_slot >= 0 ? "a VM with a network card"
-	       : p->has_dma	   ? "a VM with the DMA engine"
-				   : NULL;
+	return p->vnet_slot >= 0 ? "a VM with a network card"
+	       : p->has_dma	 ? "a VM with the DMA engine"
+				 : NULL;
 }
 
 static int state_refuse(const char *why)
@@ -558,6 +618,72 @@ static int state_get_vt(struct sbuf *b, struct vm *vm)
 	return 0;
 }
 
+/* Why a section's contents were refused, when there is more to say than
+ * "bad contents" (a loader fills it in; "" = nothing more). */
+static char state_detail[160];
+
+/* A string of at most `max` bytes, malloc'd; NULL if short or longer. */
+static char *state_get_str(struct sbuf *b, uint32_t max)
+{
+	uint32_t n = sbuf_get_u32(b);
+	if (b->bad || n > max || b->len - b->pos < n)
+		return NULL;
+	char *str = malloc(n + 1);
+	if (!str)
+		return NULL;
+	sbuf_get(b, str, n);
+	str[n] = 0;
+	return str;
+}
+
+/* Reopen the disks as they were attached, check they are the same files,
+ * then the virtio slots' and the controller's state.  0, or -1 after a
+ * line on stderr for a disk that cannot be (the caller's line follows). */
+static int state_get_disks(struct sbuf *b, struct platform *p)
+{
+	uint32_t n = sbuf_get_u32(b);
+	if (b->bad || n > PLATFORM_MAX_DISKS)
+		return -1;
+	for (uint32_t i = 0; i < n; i++) {
+		char *path = state_get_str(b, 4096), *fmt = state_get_str(b, 16);
+		struct disk_spec spec = { .path = path, .format = fmt };
+		spec.ro = sbuf_get_u8(b) != 0;
+		spec.iface = sbuf_get_u8(b) ? DISK_IF_EMULATED : DISK_IF_VIRTIO;
+		uint64_t size = sbuf_get_u64(b), check = sbuf_get_u64(b);
+		uint64_t rd = sbuf_get_u64(b), wr = sbuf_get_u64(b);
+		int bad = !path || !fmt || b->bad || platform_add_disks(p, &spec, 1);
+		free(fmt);
+		if (bad) {
+			free(path);
+			return -1;
+		}
+		struct disk *d = &p->disks[p->ndisks - 1];
+		d->own_path = path; /* freed with the disk */
+		d->read_bytes = rd;
+		d->written_bytes = wr;
+		if (d->size != size || state_disk_check(d) != check) {
+			snprintf(state_detail, sizeof(state_detail),
+				 "disk %s is not what it was at the snapshot", path);
+			return -1;
+		}
+	}
+	for (int s = 0; s < BOARD_VIRTIO_SLOTS; s++) {
+		struct virtio_mmio *m = &p->virtio[s];
+		m->dev_features_sel = sbuf_get_u32(b);
+		m->drv_features_sel = sbuf_get_u32(b);
+		m->queue_sel = sbuf_get_u32(b);
+		if (virtio_restore(m->dev, b))
+			return -1;
+	}
+	for (int s = 0; s < BOARD_VIRTIO_SLOTS; s++) {
+		struct virtio_blk_stats *st = &p->vblk[s].stats;
+		uint64_t *v[] = { &st->reads, &st->writes, &st->flushes, &st->other, &st->ioerr };
+		for (size_t i = 0; i < sizeof(v) / sizeof(v[0]); i++)
+			*v[i] = sbuf_get_u64(b);
+	}
+	return pio_disk_restore(&p->pio, b);
+}
+
 static int state_get_devs(struct sbuf *b, struct platform *p)
 {
 	if (uart_load(&p->uart, b) || plic_load(&p->plic, b))
@@ -570,6 +696,8 @@ static int state_get_devs(struct sbuf *b, struct platform *p)
 	p->in_head = 0;
 	p->in_count = n;
 	sbuf_get(b, p->input, n);
+	if (state_get_disks(b, p))
+		return -1;
 	return b->bad || b->pos != b->len ? -1 : 0;
 }
 
@@ -648,7 +776,9 @@ static struct machine *state_build_machine(struct state_section *sec, unsigned n
 	if (bad) {
 		machine_destroy(m);
 		free(m);
-		return state_fail(err, errlen, "%s section: bad contents", bad), NULL;
+		return state_fail(err, errlen, "%s section: %s", bad,
+				  *state_detail ? state_detail : "bad contents"),
+		       NULL;
 	}
 	return m;
 }
@@ -717,8 +847,9 @@ static struct monitor *state_build_monitor(struct state_section *sec, unsigned n
 		if (bad) {
 			monitor_destroy(mon);
 			free(mon);
-			return state_fail(err, errlen, "vm%u's %s section: bad contents", sec[i].vm,
-					  state_tag_name(sec[i].tag)),
+			return state_fail(err, errlen, "vm%u's %s section: %s", sec[i].vm,
+					  state_tag_name(sec[i].tag),
+					  *state_detail ? state_detail : "bad contents"),
 			       NULL;
 		}
 	}
@@ -740,6 +871,7 @@ int state_load_mem_base(const void *buf, size_t len, int input_fd, const uint8_t
 	int nvm = 0;
 	uint32_t ram[MON_MAX_VMS];
 	*out = (struct state_loaded){ 0 };
+	state_detail[0] = 0;
 	if (state_split(buf, len, sec, &nsec, err, errlen))
 		return -1;
 	if (sec[0].tag != TAG_RUN || sec[0].vm != STATE_NO_VM)

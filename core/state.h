@@ -48,8 +48,8 @@ struct state_loaded {
 };
 
 /* Can `mon` (`p`: a bare machine's platform) be saved?  0, or -1 after
- * one line on stderr naming what a snapshot cannot hold yet (disks,
- * the network, DMA). */
+ * one line on stderr naming what a snapshot cannot hold yet (the
+ * network, DMA). */
 int state_check_savable(const struct monitor *mon);
 int state_check_platform(const struct platform *p);
 
