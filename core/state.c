@@ -511,8 +511,8 @@ static int state_split(const void *buf, size_t len, struct state_section *sec, u
 			return state_fail(err, errlen, "section %u truncated", i);
 		const uint8_t *body = b.data + b.pos;
 		if ((uint32_t)crc32(0, body, slen) != crc)
-			return state_fail(err, errlen, "section %u (%.4s): checksum mismatch", i,
-					  (const char *)&sec[i].tag);
+			return state_fail(err, errlen, "section %u (tag %#x): checksum mismatch", i,
+					  sec[i].tag);
 		sec[i].body = sbuf_reader(body, slen);
 		b.pos += slen;
 	}
