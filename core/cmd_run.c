@@ -90,7 +90,7 @@ static void run_usage(FILE *f)
 		"  --suspend-at N   stop after N guest instructions (counted as\n"
 		"                   --max-insns counts) and write the VM's state to the\n"
 		"                   --snapshot FILE; `trapvisor resume FILE` goes on\n"
-		"                   from there (no --net or --assign yet)\n"
+		"                   from there (not with --assign yet)\n"
 		"  --snapshot FILE  where --suspend-at writes the state; and (not bare)\n"
 		"                   SIGUSR1 writes it there too while the VM goes on\n"
 		"  --migrate-to HOST:PORT  live migration (pre-copy) of the run's VMs to\n"

@@ -373,7 +373,7 @@ int run_loaded(struct state_loaded *l, struct run_config *cfg)
 		status = run_bare_go(l->machine, cfg);
 	} else {
 		l->mon->timing = cfg->stats;
-		status = run_monitor_go(l->mon, cfg, NULL);
+		status = run_monitor_go(l->mon, cfg, l->sw);
 	}
 	state_loaded_free(l);
 	/* The console is the run's output: lost lines fail the run. */

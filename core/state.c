@@ -213,6 +213,97 @@ static void state_put_str(struct sbuf *b, const char *str)
 	sbuf_put(b, str ? str : "", n);
 }
 
+/* The run's switch, shared by the VMs with --net: built by the loader
+ * when the first of them is (state_get_net), owned by struct
+ * state_loaded. */
+static struct netswitch *state_sw;
+static const char *const state_port_names[MON_MAX_VMS] = { "vm0", "vm1", "vm2", "vm3",
+							   "vm4", "vm5", "vm6", "vm7" };
+
+/* A virtio-net card: its address, its port, its counters, and the
+ * switch's learned table (written with every card: the same each time).
+ * The switch delivers a frame at once or drops it: none is ever queued. */
+static void state_put_net(struct sbuf *b, const struct platform *p)
+{
+	sbuf_put_u8(b, p->vnet_slot >= 0);
+	if (p->vnet_slot < 0)
+		return;
+	const struct virtio_net *n = &p->vnet;
+	const struct netswitch *sw = n->sw;
+	sbuf_put(b, n->mac, 6);
+	sbuf_put_u32(b, (uint32_t)n->port);
+	state_put_str(b, sw->port[n->port].name);
+	const uint64_t v[] = { n->stats.tx_frames,
+			       n->stats.rx_frames,
+			       n->stats.tx_dropped,
+			       n->stats.rx_dropped,
+			       sw->port[n->port].frames_in,
+			       sw->port[n->port].frames_out,
+			       sw->flooded,
+			       sw->filtered,
+			       sw->runts };
+	state_put_u64s(b, v, sizeof(v) / sizeof(v[0]));
+	sbuf_put_u32(b, (uint32_t)sw->nmacs);
+	sbuf_put_u32(b, (uint32_t)sw->next_victim);
+	for (int i = 0; i < sw->nmacs; i++) {
+		sbuf_put(b, sw->table[i].mac, 6);
+		sbuf_put_u32(b, (uint32_t)sw->table[i].port);
+	}
+}
+
+static char *state_get_str(struct sbuf *b, uint32_t max);
+
+static int state_get_net(struct sbuf *b, struct platform *p)
+{
+	if (!sbuf_get_u8(b))
+		return b->bad ? -1 : 0;
+	uint8_t mac[6];
+	sbuf_get(b, mac, 6);
+	uint32_t port = sbuf_get_u32(b);
+	char *name = state_get_str(b, 16);
+	const char *pname = NULL;
+	for (int i = 0; name && i < MON_MAX_VMS; i++)
+		if (!strcmp(name, state_port_names[i]))
+			pname = state_port_names[i];
+	free(name);
+	if (!pname || b->bad)
+		return -1;
+	if (!state_sw) {
+		state_sw = calloc(1, sizeof(*state_sw));
+		if (!state_sw)
+			return -1;
+		netswitch_init(state_sw);
+	}
+	if (platform_add_net(p, state_sw, mac, pname) || (uint32_t)p->vnet.port != port)
+		return -1;
+	struct virtio_net *n = &p->vnet;
+	struct netswitch *sw = state_sw;
+	uint64_t *v[] = { &n->stats.tx_frames,
+			  &n->stats.rx_frames,
+			  &n->stats.tx_dropped,
+			  &n->stats.rx_dropped,
+			  &sw->port[port].frames_in,
+			  &sw->port[port].frames_out,
+			  &sw->flooded,
+			  &sw->filtered,
+			  &sw->runts };
+	for (size_t i = 0; i < sizeof(v) / sizeof(v[0]); i++)
+		*v[i] = sbuf_get_u64(b);
+	uint32_t nmacs = sbuf_get_u32(b), victim = sbuf_get_u32(b);
+	if (b->bad || nmacs > NETSWITCH_MACS || victim > NETSWITCH_MACS)
+		return -1;
+	sw->nmacs = (int)nmacs;
+	sw->next_victim = (int)victim;
+	for (uint32_t i = 0; i < nmacs; i++) {
+		sbuf_get(b, sw->table[i].mac, 6);
+		uint32_t pt = sbuf_get_u32(b);
+		if (pt >= NETSWITCH_PORTS)
+			return -1;
+		sw->table[i].port = (int)pt;
+	}
+	return b->bad ? -1 : 0;
+}
+
 /* The disks (by path), then every virtio slot's transport and the
  * emulated controller: what the devices hold between two requests. */
 static void state_put_disks(struct sbuf *b, struct platform *p)
@@ -231,6 +322,7 @@ static void state_put_disks(struct sbuf *b, struct platform *p)
 		sbuf_put_u64(b, d->read_bytes);
 		sbuf_put_u64(b, d->written_bytes);
 	}
+	state_put_net(b, p);
 	for (int s = 0; s < BOARD_VIRTIO_SLOTS; s++) {
 		const struct virtio_mmio *m = &p->virtio[s];
 		sbuf_put_u32(b, m->dev_features_sel);
@@ -298,9 +390,7 @@ static void state_put_mem(struct sbuf *b, struct platform *p, uint32_t ram_size,
 /* Why platform `p` cannot be saved yet, or NULL. */
 static const char *state_platform_why(const struct platform *p)
 {
-	return p->vnet_slot >= 0 ? "a VM with a network card"
-	       : p->has_dma	 ? "a VM with the DMA engine"
-				 : NULL;
+	return p->has_dma ? "a VM with the DMA engine" : NULL;
 }
 
 static int state_refuse(const char *why)
@@ -667,6 +757,8 @@ static int state_get_disks(struct sbuf *b, struct platform *p)
 			return -1;
 		}
 	}
+	if (state_get_net(b, p))
+		return -1;
 	for (int s = 0; s < BOARD_VIRTIO_SLOTS; s++) {
 		struct virtio_mmio *m = &p->virtio[s];
 		m->dev_features_sel = sbuf_get_u32(b);
@@ -872,6 +964,7 @@ int state_load_mem_base(const void *buf, size_t len, int input_fd, const uint8_t
 	uint32_t ram[MON_MAX_VMS];
 	*out = (struct state_loaded){ 0 };
 	state_detail[0] = 0;
+	state_sw = NULL;
 	if (state_split(buf, len, sec, &nsec, err, errlen))
 		return -1;
 	if (sec[0].tag != TAG_RUN || sec[0].vm != STATE_NO_VM)
@@ -893,7 +986,13 @@ int state_load_mem_base(const void *buf, size_t len, int input_fd, const uint8_t
 	else
 		out->mon = state_build_monitor(sec, nsec, &out->run, nvm, ram, input_fd, base, err,
 					       errlen);
-	return out->mon || out->machine ? 0 : -1;
+	out->sw = state_sw; /* the VMs' cards point into it */
+	state_sw = NULL;
+	if (out->mon || out->machine)
+		return 0;
+	free(out->sw);
+	out->sw = NULL;
+	return -1;
 }
 
 int state_load(const char *path, int input_fd, struct state_loaded *out)
@@ -934,5 +1033,6 @@ void state_loaded_free(struct state_loaded *l)
 		machine_destroy(l->machine);
 		free(l->machine);
 	}
+	free(l->sw);
 	*l = (struct state_loaded){ 0 };
 }

@@ -45,11 +45,12 @@ struct state_loaded {
 	struct state_run run;
 	struct monitor *mon;
 	struct machine *machine;
+	struct netswitch *sw; /* the switch of the VMs with --net, or NULL */
 };
 
 /* Can `mon` (`p`: a bare machine's platform) be saved?  0, or -1 after
- * one line on stderr naming what a snapshot cannot hold yet (the
- * network, DMA). */
+ * one line on stderr naming what a snapshot cannot hold yet (the DMA
+ * engine). */
 int state_check_savable(const struct monitor *mon);
 int state_check_platform(const struct platform *p);
 
