@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/migrate.h"
 #include "core/run.h"
 #include "core/trace.h"
 #include "core/vm.h"
@@ -95,6 +96,20 @@ static void run_usage(FILE *f)
 		"                   that VM's PLIC alone; ',emulated' leaves the page\n"
 		"                   unmapped so every access traps (to compare, and the\n"
 		"                   only form --mode=bare takes)\n"
+		"  --suspend-at N   stop after N guest instructions (counted as\n"
+		"                   --max-insns counts) and write the VM's state to the\n"
+		"                   --snapshot FILE; `trapvisor resume FILE` goes on\n"
+		"                   from there (not with --assign yet)\n"
+		"  --snapshot FILE  where --suspend-at writes the state; and (not bare)\n"
+		"                   SIGUSR1 writes it there too while the VM goes on\n"
+		"  --migrate-to HOST:PORT  live migration (pre-copy) of the run's VMs to\n"
+		"                   `trapvisor run --incoming HOST:PORT` (loopback only):\n"
+		"                   rounds of changed pages while the guest runs, then\n"
+		"                   a stop-and-copy; a report on stderr; if it fails the\n"
+		"                   VMs go on here.  --migrate-at N: start after N\n"
+		"                   instructions (default: at once)\n"
+		"  --incoming HOST:PORT  be the destination (no guest ELF); port 0:\n"
+		"                   any free one, printed on stderr\n"
 		"  --paging=P       with --mode=vt: nested (default; second-stage\n"
 		"                   translation) or shadow (shadow page tables)\n"
 		"  --isa=ISA        strict (default): every sensitive instruction traps in\n"
@@ -212,6 +227,31 @@ int run_parse_assign(const char *arg, int *dma, const char *cmd)
 	return 0;
 }
 
+int run_parse_suspend_at(const char *arg, uint64_t *n, const char *cmd)
+{
+	if (run_parse_size(arg, n) || !*n) {
+		fprintf(stderr, "trapvisor %s: --suspend-at %s: need a positive count\n", cmd, arg);
+		return -1;
+	}
+	return 0;
+}
+
+int run_check_snapshot(const struct run_config *cfg, const char *cmd)
+{
+	if (cfg->suspend_at && !cfg->snapshot) {
+		fprintf(stderr, "trapvisor %s: --suspend-at needs --snapshot FILE\n", cmd);
+		return -1;
+	}
+	if (cfg->snapshot && !cfg->suspend_at && !strcmp(cfg->mode, "bare")) {
+		fprintf(stderr,
+			"trapvisor %s: --snapshot without --suspend-at (a snapshot on SIGUSR1) "
+			"needs a monitor mode\n",
+			cmd);
+		return -1;
+	}
+	return 0;
+}
+
 int run_parse_net(const char *arg, const char *cmd)
 {
 	if (strcmp(arg, "switch")) {
@@ -244,6 +284,21 @@ static int run_add_guest(struct run_config *cfg, const char *elf, uint32_t ram_s
 	return 0;
 }
 
+/* --incoming HOST:PORT: take a migrated run and run it on. */
+static int run_incoming(struct run_config *cfg)
+{
+	struct sockaddr_in at;
+	struct state_loaded l;
+	if (cfg->nguests || cfg->migrate_to || cfg->suspend_at) {
+		fprintf(stderr, "trapvisor run: --incoming takes no guest, --migrate-to or "
+				"--suspend-at (the source sends the run)\n");
+		return TV_EXIT_USAGE;
+	}
+	if (migrate_parse_addr(cfg->incoming, &at, "--incoming") || migrate_receive(&at, 0, &l))
+		return TV_EXIT_USAGE;
+	return run_loaded(&l, cfg);
+}
+
 int cmd_run(int argc, char **argv)
 {
 	enum {
@@ -260,7 +315,12 @@ int cmd_run(int argc, char **argv)
 		OPT_NET,
 		OPT_ASSIGN,
 		OPT_RECORD,
-		OPT_REPLAY
+		OPT_REPLAY,
+		OPT_SUSPEND_AT,
+		OPT_SNAPSHOT,
+		OPT_MIGRATE_TO,
+		OPT_MIGRATE_AT,
+		OPT_INCOMING
 	};
 	static const struct option opts[] = {
 		{ "mode", required_argument, NULL, OPT_MODE },
@@ -277,6 +337,11 @@ int cmd_run(int argc, char **argv)
 		{ "assign", required_argument, NULL, OPT_ASSIGN },
 		{ "record", required_argument, NULL, OPT_RECORD },
 		{ "replay", required_argument, NULL, OPT_REPLAY },
+		{ "suspend-at", required_argument, NULL, OPT_SUSPEND_AT },
+		{ "snapshot", required_argument, NULL, OPT_SNAPSHOT },
+		{ "migrate-to", required_argument, NULL, OPT_MIGRATE_TO },
+		{ "migrate-at", required_argument, NULL, OPT_MIGRATE_AT },
+		{ "incoming", required_argument, NULL, OPT_INCOMING },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -288,6 +353,7 @@ int cmd_run(int argc, char **argv)
 	bool net = false;
 	int dma = 0; /* --assign dma: 1 emulated, 2 assigned (VM_DMA_*) */
 	uint64_t v;
+	struct sockaddr_in addr;
 	int c;
 
 	optind = 1;
@@ -334,6 +400,29 @@ int cmd_run(int argc, char **argv)
 				return TV_EXIT_USAGE;
 			}
 			break;
+		case OPT_SUSPEND_AT:
+			if (run_parse_suspend_at(optarg, &cfg.suspend_at, "run"))
+				return TV_EXIT_USAGE;
+			break;
+		case OPT_SNAPSHOT: cfg.snapshot = optarg; break;
+		case OPT_MIGRATE_TO:
+			if (migrate_parse_addr(optarg, &addr, "--migrate-to"))
+				return TV_EXIT_USAGE;
+			cfg.migrate_to = optarg;
+			break;
+		case OPT_MIGRATE_AT:
+			if (run_parse_size(optarg, &cfg.migrate_at) || !cfg.migrate_at) {
+				fprintf(stderr,
+					"trapvisor run: --migrate-at %s: need a positive count\n",
+					optarg);
+				return TV_EXIT_USAGE;
+			}
+			break;
+		case OPT_INCOMING:
+			if (migrate_parse_addr(optarg, &addr, "--incoming"))
+				return TV_EXIT_USAGE;
+			cfg.incoming = optarg;
+			break;
 		case OPT_STATS: cfg.stats = true; break;
 		case OPT_TRACE: cfg.trace_path = optarg; break;
 		case OPT_TRACE_LIMIT:
@@ -379,8 +468,19 @@ int cmd_run(int argc, char **argv)
 			       : "assign");
 		return TV_EXIT_USAGE;
 	}
+	if (cfg.incoming)
+		return run_incoming(&cfg);
 	if (!cfg.nguests) {
 		fprintf(stderr, "trapvisor run: no guest ELF given (try --help)\n");
+		return TV_EXIT_USAGE;
+	}
+	if (cfg.migrate_at && !cfg.migrate_to) {
+		fprintf(stderr, "trapvisor run: --migrate-at needs --migrate-to\n");
+		return TV_EXIT_USAGE;
+	}
+	if (cfg.migrate_to && (cfg.suspend_at || !strcmp(cfg.mode, "bare"))) {
+		fprintf(stderr,
+			"trapvisor run: --migrate-to: a monitor mode, and no --suspend-at\n");
 		return TV_EXIT_USAGE;
 	}
 	if (cfg.paging && strcmp(cfg.mode, "vt")) {
@@ -391,6 +491,10 @@ int cmd_run(int argc, char **argv)
 		fprintf(stderr, "trapvisor run: --record and --replay exclude each other\n");
 		return TV_EXIT_USAGE;
 	}
+	if (run_check_snapshot(&cfg, "run"))
+		return TV_EXIT_USAGE;
+	if (cfg.snapshot)
+		platform_catch_snapshot_signal(); /* early: SIGUSR1 must never kill */
 	const struct run_mode *m = run_find_mode(cfg.mode);
 	if (m) {
 		if ((record && replay_record_open(record)) ||

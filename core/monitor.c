@@ -192,6 +192,31 @@ void monitor_worked(struct vm *vm)
 	}
 }
 
+static uint64_t monitor_total_progress(const struct monitor *mon);
+
+/* The slice of `vm`, which would have ended at `end`, stops at
+ * mon->stop_at: remember where it was for a resume. */
+static enum mon_slice_end monitor_stop(struct vm *vm, uint64_t end, bool mid_run)
+{
+	vm->resume.slice_end = end;
+	vm->resume.mid_run = mid_run;
+	return MON_SLICE_STOPPED;
+}
+
+bool monitor_stop_point(struct monitor *mon, struct vm *vm, uint64_t end, uint64_t *budget)
+{
+	if (!mon->stop_at)
+		return false;
+	uint64_t total = monitor_total_progress(mon);
+	if (total >= mon->stop_at) {
+		monitor_stop(vm, end, true);
+		return true;
+	}
+	if (mon->stop_at - total < *budget)
+		*budget = mon->stop_at - total;
+	return false;
+}
+
 /* Run `vm` for up to `slice` of its instructions. */
 static enum mon_slice_end monitor_slice(struct monitor *mon, struct vm *vm, uint64_t slice)
 {
@@ -199,10 +224,22 @@ static enum mon_slice_end monitor_slice(struct monitor *mon, struct vm *vm, uint
 	if (vm->vt)
 		return vt_slice(mon, vm, slice); /* the hardware does most of this */
 	uint64_t end = monitor_vm_progress(vm) + slice;
+	/* Resumed in the middle of a slice (core/state.c): the slice ends
+	 * where it would have, and if the hart stopped in the middle of
+	 * guest code, we go on without the look for interrupts the run that
+	 * never stopped did not make there (for a paravirtual guest, that
+	 * look leaves a note in its memory). */
+	bool look = !vm->resume.mid_run;
+	if (vm->resume.slice_end)
+		end = vm->resume.slice_end;
+	vm->resume.slice_end = 0;
+	vm->resume.mid_run = false;
 
 	monitor_load(mon, vm);
 	while (!vm->halted) {
-		monitor_inject(vm);
+		if (look)
+			monitor_inject(vm);
+		look = true;
 		if (v->wfi) {
 			/* Idle: let virtual time run to the timer, by the same
 			 * rule as the hart; otherwise only a device (the
@@ -230,17 +267,33 @@ static enum mon_slice_end monitor_slice(struct monitor *mon, struct vm *vm, uint
 			if (t < budget)
 				budget = t ? t : 1;
 		}
+		/* --suspend-at: the hart stops at the point, wherever the
+		 * slice is. */
+		if (monitor_stop_point(mon, vm, end, &budget))
+			return MON_SLICE_STOPPED;
 		uint64_t before = mon->hw.csr.instret;
 		enum cpu_stop stop = cpu_run(&mon->hw, budget);
 		uint64_t ran = mon->hw.csr.instret - before;
 		v->csr.instret += ran;
 		vm->stats.direct += ran;
 		if (stop == CPU_STOP_TRAP) {
+			uint64_t fills = vm->stats.by_action[MON_shadow_fill];
 			mon->hw.trap_stop = false;
 			monitor_trap(vm, &mon->hw.trap);
 			monitor_worked(vm);
+			/* A shadow fill is invisible to the guest -- the
+			 * shadow is a cache -- and so is the next look for
+			 * interrupts: a fill cannot make one deliverable, and
+			 * one held back by a paravirtual kernel's mask must not
+			 * be delivered sooner because a cache was cold (as after
+			 * a resume, core/state.c). */
+			look = vm->stats.by_action[MON_shadow_fill] == fills;
 			if (platform_signal_pending())
 				return MON_SLICE_DONE; /* monitor_run acts on it */
+			if (mon->stop_at && monitor_total_progress(mon) >= mon->stop_at)
+				return monitor_stop(vm, end, !look);
+		} else if (mon->stop_at && monitor_total_progress(mon) >= mon->stop_at) {
+			return monitor_stop(vm, end, true);
 		}
 	}
 	return MON_SLICE_HALTED;
@@ -248,6 +301,7 @@ static enum mon_slice_end monitor_slice(struct monitor *mon, struct vm *vm, uint
 
 static uint64_t monitor_total_progress(const struct monitor *mon)
 {
+	/* (All VMs: --max-insns and --suspend-at count them all.) */
 	uint64_t n = 0;
 	for (int i = 0; i < mon->nvm; i++)
 		n += monitor_vm_progress(mon->vm[i]);
@@ -256,9 +310,19 @@ static uint64_t monitor_total_progress(const struct monitor *mon)
 
 int monitor_run(struct monitor *mon, uint64_t max_insns)
 {
+	/* A run resumed (core/state.c) in the middle of a round of slices
+	 * goes on with the VM that was stopped, then the rest of the round. */
+	int first = 0;
+	for (int i = 0; i < mon->nvm; i++)
+		if (mon->vm[i]->resume.slice_end)
+			first = i;
 	for (;;) {
-		bool alive = false, ran = false;
-		for (int i = 0; i < mon->nvm; i++) {
+		bool alive = false, ran = false, partial = first > 0;
+		/* Between two rounds every VM is at the start of a slice: a
+		 * resumed run starts there too, and slices time the same. */
+		if (mon->on_snapshot && platform_take_snapshot_request())
+			mon->on_snapshot(mon, mon->snapshot_ctx);
+		for (int i = first; i < mon->nvm; i++) {
 			struct vm *vm = mon->vm[i];
 			if (vm->halted)
 				continue;
@@ -273,6 +337,8 @@ int monitor_run(struct monitor *mon, uint64_t max_insns)
 			}
 			uint64_t idle_before = vm_csr(vm)->idle;
 			enum mon_slice_end e = monitor_slice(mon, vm, slice);
+			if (e == MON_SLICE_STOPPED)
+				return 4; /* in the middle of the slice: no polling */
 			if (e != MON_SLICE_BLOCKED)
 				ran = true;
 			/* An assigned device runs between time slices: it finds
@@ -291,8 +357,11 @@ int monitor_run(struct monitor *mon, uint64_t max_insns)
 				platform_poll_input(p, idling && !p->input_eof ? 1 : 0);
 		}
 		fflush(stdout);
+		first = 0;
 		if (mon->trace.failed)
 			return 3; /* said so already */
+		if (partial)
+			continue; /* the VMs before it had their turn before the stop */
 		if (!alive)
 			return 0;
 		if (max_insns && monitor_total_progress(mon) >= max_insns)

@@ -29,7 +29,7 @@ enum mon_kind { MON_KIND_TRAP, MON_KIND_BT, MON_KIND_PV, MON_KIND_VT };
 enum mon_paging { MON_PAGING_NESTED, MON_PAGING_SHADOW };
 
 /* How a VM's time slice ended. */
-enum mon_slice_end { MON_SLICE_DONE, MON_SLICE_BLOCKED, MON_SLICE_HALTED };
+enum mon_slice_end { MON_SLICE_DONE, MON_SLICE_BLOCKED, MON_SLICE_HALTED, MON_SLICE_STOPPED };
 
 struct monitor {
 	struct cpu hw; /* the real hart */
@@ -47,6 +47,14 @@ struct monitor {
 	bool legacy;		/* the machine is --isa=legacy */
 	enum mon_paging paging; /* MON_KIND_VT only */
 	struct trace trace;
+	/* --suspend-at: stop every VM once their progress (as --max-insns
+	 * counts it) reaches this, 0 = never; monitor_run returns 4. */
+	uint64_t stop_at;
+	/* SIGUSR1 (platform_take_snapshot_request): called between two
+	 * rounds of time slices, if set, to write a snapshot; the run goes
+	 * on. */
+	void (*on_snapshot)(struct monitor *mon, void *ctx);
+	void *snapshot_ctx;
 };
 
 /* Set up the hart with `guest_bytes` of guest RAM in total, plus room for
@@ -58,7 +66,8 @@ void monitor_destroy(struct monitor *mon);
 /* Run every VM to its end, or until max_insns guest instructions in all
  * (0 = no limit).  Returns 0, 1 if the limit stopped it, 2 if every VM
  * left waits for an interrupt that cannot come, 3 if writing the trace
- * failed (with a message). */
+ * failed (with a message), 4 if mon->stop_at stopped it (each VM's
+ * vm->resume says where its slice was, for core/state.c). */
 int monitor_run(struct monitor *mon, uint64_t max_insns);
 
 /* A VM's progress for time slices and --max-insns: its instructions and
@@ -69,6 +78,12 @@ uint64_t monitor_vm_progress(struct vm *vm);
  * work without guest progress (monitor.c), and panics on an endless run
  * of it. */
 void monitor_worked(struct vm *vm);
+
+/* --suspend-at, for a time slice of `vm` that ends at `end` and is about
+ * to run the guest for *budget: true if mon->stop_at is reached (the
+ * slice stops; vm->resume remembers where), else false with *budget cut
+ * so that the guest stops there. */
+bool monitor_stop_point(struct monitor *mon, struct vm *vm, uint64_t end, uint64_t *budget);
 
 /* Handle the trap the hart just stopped with (core/trap.c). */
 void monitor_trap(struct vm *vm, const struct cpu_trap *t);

@@ -63,6 +63,17 @@ struct run_config {
 	uint64_t trace_limit;	   /* --trace-limit: cap on its bytes, 0 = none */
 	bool mute;		   /* drop the guest's console output */
 	struct run_counts *counts; /* filled in at the end, if not NULL */
+	/* --suspend-at N --snapshot FILE: stop after N instructions (counted
+	 * as --max-insns counts) and write the VM's state to FILE (core/state.h);
+	 * 0 = never. */
+	uint64_t suspend_at;
+	const char *snapshot;
+	/* --migrate-to HOST:PORT [--migrate-at N]: live migration of the
+	 * run's VMs (core/migrate.h), starting after N instructions (0: at
+	 * once); --incoming HOST:PORT: be the destination, no guest given. */
+	const char *migrate_to;
+	uint64_t migrate_at;
+	const char *incoming;
 };
 
 struct run_mode {
@@ -92,6 +103,27 @@ int run_pv(const struct run_config *cfg);
 /* The monitor on TVT, the hardware assist (core/vt.h). */
 int run_vt(const struct run_config *cfg);
 
+/* Run the VMs of a monitor that is set up (by run_trap & co., or by a
+ * resume), to the end or to cfg->suspend_at, and report as `run` does
+ * (stats of the switch `sw`, which may be NULL).  The exit status. */
+struct monitor;
+struct netswitch;
+int run_monitor_go(struct monitor *mon, const struct run_config *cfg, const struct netswitch *sw);
+
+/* The same for the bare machine `m`, set up by run_bare or a resume. */
+struct machine;
+int run_bare_go(struct machine *m, const struct run_config *cfg);
+
+/* A run rebuilt from a snapshot or a migration (core/state.h): its mode's
+ * name, and running it on to its end under `cfg` (whose mode, max_insns
+ * and ISA are set from it).  Frees *l; the exit status. */
+struct state_loaded;
+const char *run_loaded_mode(const struct state_loaded *l);
+int run_loaded(struct state_loaded *l, struct run_config *cfg);
+
+/* `trapvisor resume [OPTIONS] FILE` (core/cmd_resume.c). */
+int cmd_resume(int argc, char **argv);
+
 /* Numbers on the command line, strictly: the whole string, decimal or
  * 0x-hex, no blanks, no sign, no overflow; -1 otherwise (the caller names
  * the option on stderr and exits 2).
@@ -117,5 +149,12 @@ int run_parse_net(const char *arg, const char *cmd);
  * VM_DMA_ASSIGNED, "dma,emulated" to VM_DMA_EMULATED (core/vm.h).  0, or
  * -1 after one line on stderr naming `cmd`. */
 int run_parse_assign(const char *arg, int *dma, const char *cmd);
+
+/* --suspend-at N: a positive count (0, or -1 after one line naming
+ * `cmd`); run_check_snapshot: --suspend-at needs --snapshot, and
+ * --snapshot alone (for SIGUSR1) a monitor mode (0, or -1 after one
+ * line). */
+int run_parse_suspend_at(const char *arg, uint64_t *n, const char *cmd);
+int run_check_snapshot(const struct run_config *cfg, const char *cmd);
 
 #endif

@@ -8,6 +8,7 @@
 
 #include "core/run.h"
 #include "core/vm.h"
+#include "core/state.h"
 #include "isa-toy/machine.h"
 
 static double run_now(void)
@@ -72,6 +73,73 @@ int run_bare_net(struct platform *p)
 	return platform_add_net(p, &sw, mac, "vm0");
 }
 
+/* Run the machine until its progress (instructions and traps) reaches
+ * `total`, counted from power-on (0 = no limit): a resumed machine has
+ * run part of it already. */
+static enum machine_end run_bare_to(struct machine *m, uint64_t total)
+{
+	uint64_t now = csr_progress(&m->cpu.csr);
+	if (!total)
+		return machine_run(m, 0);
+	return total > now ? machine_run(m, total - now) : MACHINE_LIMIT;
+}
+
+/* --suspend-at reached: write the snapshot.  The exit status. */
+static int run_bare_suspend(struct machine *m, const struct run_config *cfg)
+{
+	fflush(stdout);
+	struct state_run run = { .bare = true, .legacy = cfg->legacy, .max_insns = cfg->max_insns };
+	if (state_save_machine(m, &run, cfg->snapshot))
+		return TV_EXIT_USAGE;
+	fprintf(stderr,
+		"trapvisor: suspended after %llu instructions and %llu traps; state in %s "
+		"(trapvisor resume %s)\n",
+		(unsigned long long)m->cpu.csr.instret, (unsigned long long)m->cpu.csr.traps,
+		cfg->snapshot, cfg->snapshot);
+	return 0;
+}
+
+int run_bare_go(struct machine *m, const struct run_config *cfg)
+{
+	enum machine_end end;
+	bool ended = false; /* before the suspension point */
+	if (cfg->suspend_at && (!cfg->max_insns || cfg->suspend_at < cfg->max_insns)) {
+		if (state_check_platform(&m->plat))
+			return TV_EXIT_USAGE;
+		end = run_bare_to(m, cfg->suspend_at);
+		if (end == MACHINE_LIMIT)
+			return run_bare_suspend(m, cfg);
+		ended = true;
+	}
+	double t0 = run_now();
+	if (!ended)
+		end = run_bare_to(m, cfg->max_insns);
+	double t1 = run_now();
+	int status = m->cpu.exit_code;
+	fflush(stdout);
+	if (end == MACHINE_LIMIT) {
+		fprintf(stderr,
+			"trapvisor: guest stopped after %llu instructions and %llu traps "
+			"(--max-insns)\n",
+			(unsigned long long)m->cpu.csr.instret,
+			(unsigned long long)m->cpu.csr.traps);
+		status = TV_EXIT_LIMIT;
+	} else if (end == MACHINE_STUCK) {
+		fprintf(stderr,
+			"trapvisor: guest waits in wfi for an interrupt that can never come "
+			"(pc %#x)\n",
+			m->cpu.pc);
+		status = TV_EXIT_STUCK;
+	}
+	if (cfg->stats)
+		run_print_stats(m, t1 - t0);
+	if (cfg->counts) {
+		run_bare_counts(m, t1 - t0, cfg->counts);
+		cfg->counts->status = status;
+	}
+	return status;
+}
+
 int run_bare(const struct run_config *cfg)
 {
 	if (cfg->nguests != 1) {
@@ -110,31 +178,7 @@ int run_bare(const struct run_config *cfg)
 		free(m);
 		return TV_EXIT_USAGE;
 	}
-	double t0 = run_now();
-	enum machine_end end = machine_run(m, cfg->max_insns);
-	double t1 = run_now();
-	int status = m->cpu.exit_code;
-	fflush(stdout);
-	if (end == MACHINE_LIMIT) {
-		fprintf(stderr,
-			"trapvisor: guest stopped after %llu instructions and %llu traps "
-			"(--max-insns)\n",
-			(unsigned long long)m->cpu.csr.instret,
-			(unsigned long long)m->cpu.csr.traps);
-		status = TV_EXIT_LIMIT;
-	} else if (end == MACHINE_STUCK) {
-		fprintf(stderr,
-			"trapvisor: guest waits in wfi for an interrupt that can never come "
-			"(pc %#x)\n",
-			m->cpu.pc);
-		status = TV_EXIT_STUCK;
-	}
-	if (cfg->stats)
-		run_print_stats(m, t1 - t0);
-	if (cfg->counts) {
-		run_bare_counts(m, t1 - t0, cfg->counts);
-		cfg->counts->status = status;
-	}
+	int status = run_bare_go(m, cfg);
 	machine_destroy(m);
 	free(m);
 	return status;

@@ -9,6 +9,8 @@
 
 #include "core/monitor.h"
 #include "core/run.h"
+#include "core/migrate.h"
+#include "core/state.h"
 #include "core/vt.h"
 
 static const char *const run_action_text[] = {
@@ -130,6 +132,155 @@ static void run_switch_stats(const struct netswitch *sw)
 			(unsigned long long)sw->port[p].frames_out);
 }
 
+/* The run's options a snapshot of `mon` carries. */
+static struct state_run run_state_of(const struct monitor *mon, const struct run_config *cfg)
+{
+	return (struct state_run){ .kind = mon->kind,
+				   .paging = mon->paging,
+				   .legacy = mon->legacy,
+				   .max_insns = cfg->max_insns };
+}
+
+/* Write the snapshot of `mon` to cfg->snapshot and say so on stderr
+ * (`why`: what asked for it).  0, or -1 after one line. */
+static int run_save(struct monitor *mon, const struct run_config *cfg, const char *why)
+{
+	fflush(stdout);
+	struct state_run run = run_state_of(mon, cfg);
+	if (state_save(mon, &run, cfg->snapshot))
+		return -1;
+	const struct csr_file *c = vm_csr(mon->vm[0]);
+	fprintf(stderr,
+		"trapvisor: %s after %llu instructions and %llu traps; state in %s (trapvisor "
+		"resume %s)\n",
+		why, (unsigned long long)c->instret, (unsigned long long)c->traps, cfg->snapshot,
+		cfg->snapshot);
+	return 0;
+}
+
+/* --suspend-at: run to the point, then write the snapshot.  -1 if the
+ * guest ended (or stopped) first: *end says how, as monitor_run. */
+static int run_suspend(struct monitor *mon, const struct run_config *cfg, int *end)
+{
+	mon->stop_at = cfg->suspend_at;
+	*end = monitor_run(mon, cfg->max_insns);
+	mon->stop_at = 0;
+	if (*end != 4)
+		return -1;
+	return run_save(mon, cfg, "suspended") ? TV_EXIT_USAGE : 0;
+}
+
+/* --migrate-to: run to --migrate-at, then migrate.  0 if the VMs went
+ * (the exit status: they run on there), else -1 with *end: 4 if they go
+ * on here (the migration failed), else how the guest ended first. */
+static int run_migrate(struct monitor *mon, const struct run_config *cfg, int *end)
+{
+	struct sockaddr_in to;
+	if (state_check_savable(mon) || migrate_parse_addr(cfg->migrate_to, &to, "--migrate-to"))
+		return TV_EXIT_USAGE;
+	*end = 4;
+	if (cfg->migrate_at) {
+		mon->stop_at = cfg->migrate_at;
+		*end = monitor_run(mon, cfg->max_insns);
+		mon->stop_at = 0;
+		if (*end != 4)
+			return -1; /* ended before the migration was to start */
+	}
+	struct state_run run = run_state_of(mon, cfg);
+	int rc = migrate_send(mon, &run, &to, end);
+	return rc == 0 ? 0 : -1;
+}
+
+/* SIGUSR1 with --snapshot FILE: write it, and go on (a failure said why). */
+static void run_on_snapshot(struct monitor *mon, void *ctx)
+{
+	run_save(mon, ctx, "SIGUSR1: snapshot");
+}
+
+int run_monitor_go(struct monitor *mon, const struct run_config *cfg, const struct netswitch *sw)
+{
+	int status = 0, end = 0;
+	bool ended = false; /* before the suspension point */
+	if (cfg->snapshot) {
+		if (state_check_savable(mon))
+			return TV_EXIT_USAGE;
+		mon->on_snapshot = run_on_snapshot;
+		mon->snapshot_ctx = (void *)cfg;
+		platform_catch_snapshot_signal();
+	}
+	if (cfg->suspend_at && (!cfg->max_insns || cfg->suspend_at < cfg->max_insns)) {
+		int rc = run_suspend(mon, cfg, &end);
+		if (rc >= 0)
+			return rc;
+		ended = true;
+	}
+	if (cfg->migrate_to) {
+		int rc = run_migrate(mon, cfg, &end);
+		if (rc >= 0)
+			return rc;
+		ended = end != 4;
+	}
+	uint64_t t0 = monitor_now_ns(mon);
+	if (!ended)
+		end = monitor_run(mon, cfg->max_insns);
+	double seconds = (double)(monitor_now_ns(mon) - t0) * 1e-9;
+	for (int i = 0; i < mon->nvm; i++)
+		vm_flush_output(mon->vm[i]); /* a last line without its newline */
+	fflush(stdout);
+
+	/* The exit status: the first VM that failed, else 0. */
+	for (int i = mon->nvm - 1; i >= 0; i--)
+		if (mon->vm[i]->halted && mon->vm[i]->exit_code)
+			status = mon->vm[i]->exit_code;
+	if (end == 1) {
+		const struct csr_file *c = vm_csr(mon->vm[0]);
+		fprintf(stderr,
+			"trapvisor: guest stopped after %llu instructions and %llu traps "
+			"(--max-insns)\n",
+			(unsigned long long)c->instret, (unsigned long long)c->traps);
+		status = TV_EXIT_LIMIT;
+	} else if (end == 3) {
+		status = TV_EXIT_USAGE;
+	} else if (end == 2) {
+		fprintf(stderr,
+			"trapvisor: guest waits in wfi for an interrupt that can never come "
+			"(pc %#x)\n",
+			mon->hw.pc);
+		status = TV_EXIT_STUCK;
+	}
+	if (mon->nvm > 1)
+		for (int i = 0; i < mon->nvm; i++)
+			if (mon->vm[i]->halted)
+				fprintf(stderr, "trapvisor: vm%d exited with status %d\n", i,
+					mon->vm[i]->exit_code);
+	/* The trace is output too: a file that could not be written whole is
+	 * a failed run (trace_close said why). */
+	if (trace_close(&mon->trace))
+		status = TV_EXIT_USAGE;
+	if (cfg->stats) {
+		run_trap_stats(mon, seconds);
+		if (sw && sw->nports)
+			run_switch_stats(sw);
+	}
+	if (cfg->counts) {
+		struct vm *vm = mon->vm[0];
+		*cfg->counts = (struct run_counts){
+			.insns = vm_csr(vm)->instret,
+			/* Under TVT the guest's traps are taken by the hardware,
+			 * and the monitor runs only on exits. */
+			.traps = vm->vt ? vm_csr(vm)->traps : vm->stats.traps,
+			.guest_traps = vm_csr(vm)->traps,
+			.exits = vm->vt ? vm->vtx->vmcs.stats.exits : 0,
+			.handled = vm->stats.traps,
+			.walk_refs = mon->hw.walk_refs,
+			.tlb_fills = mon->hw.tlb_misses,
+			.ns = (uint64_t)(seconds * 1e9),
+			.status = status,
+		};
+	}
+	return status;
+}
+
 static int run_monitor(const struct run_config *cfg, enum mon_kind kind, enum mon_paging paging)
 {
 	static const char *const port_names[RUN_MAX_GUESTS] = { "vm0", "vm1", "vm2", "vm3",
@@ -180,63 +331,7 @@ static int run_monitor(const struct run_config *cfg, enum mon_kind kind, enum mo
 		}
 	}
 
-	uint64_t t0 = monitor_now_ns(mon);
-	int end = monitor_run(mon, cfg->max_insns);
-	double seconds = (double)(monitor_now_ns(mon) - t0) * 1e-9;
-	for (int i = 0; i < mon->nvm; i++)
-		vm_flush_output(mon->vm[i]); /* a last line without its newline */
-	fflush(stdout);
-
-	/* The exit status: the first VM that failed, else 0. */
-	for (int i = mon->nvm - 1; i >= 0; i--)
-		if (mon->vm[i]->halted && mon->vm[i]->exit_code)
-			status = mon->vm[i]->exit_code;
-	if (end == 1) {
-		const struct csr_file *c = vm_csr(mon->vm[0]);
-		fprintf(stderr,
-			"trapvisor: guest stopped after %llu instructions and %llu traps "
-			"(--max-insns)\n",
-			(unsigned long long)c->instret, (unsigned long long)c->traps);
-		status = TV_EXIT_LIMIT;
-	} else if (end == 3) {
-		status = TV_EXIT_USAGE;
-	} else if (end == 2) {
-		fprintf(stderr,
-			"trapvisor: guest waits in wfi for an interrupt that can never come "
-			"(pc %#x)\n",
-			mon->hw.pc);
-		status = TV_EXIT_STUCK;
-	}
-	if (mon->nvm > 1)
-		for (int i = 0; i < mon->nvm; i++)
-			if (mon->vm[i]->halted)
-				fprintf(stderr, "trapvisor: vm%d exited with status %d\n", i,
-					mon->vm[i]->exit_code);
-	/* The trace is output too: a file that could not be written whole is
-	 * a failed run (trace_close said why). */
-	if (trace_close(&mon->trace))
-		status = TV_EXIT_USAGE;
-	if (cfg->stats) {
-		run_trap_stats(mon, seconds);
-		if (sw.nports)
-			run_switch_stats(&sw);
-	}
-	if (cfg->counts) {
-		struct vm *vm = mon->vm[0];
-		*cfg->counts = (struct run_counts){
-			.insns = vm_csr(vm)->instret,
-			/* Under TVT the guest's traps are taken by the hardware,
-			 * and the monitor runs only on exits. */
-			.traps = vm->vt ? vm_csr(vm)->traps : vm->stats.traps,
-			.guest_traps = vm_csr(vm)->traps,
-			.exits = vm->vt ? vm->vtx->vmcs.stats.exits : 0,
-			.handled = vm->stats.traps,
-			.walk_refs = mon->hw.walk_refs,
-			.tlb_fills = mon->hw.tlb_misses,
-			.ns = (uint64_t)(seconds * 1e9),
-			.status = status,
-		};
-	}
+	status = run_monitor_go(mon, cfg, &sw);
 out:
 	monitor_destroy(mon);
 	free(mon);
@@ -264,4 +359,33 @@ int run_vt(const struct run_config *cfg)
 	if (cfg->paging && !strcmp(cfg->paging, "shadow"))
 		paging = MON_PAGING_SHADOW;
 	return run_monitor(cfg, MON_KIND_VT, paging);
+}
+
+const char *run_loaded_mode(const struct state_loaded *l)
+{
+	static const char *const names[] = { "trap", "bt", "pv", "vt" }; /* enum mon_kind */
+	return l->run.bare ? "bare" : names[l->run.kind];
+}
+
+int run_loaded(struct state_loaded *l, struct run_config *cfg)
+{
+	cfg->mode = run_loaded_mode(l);
+	cfg->max_insns = l->run.max_insns;
+	cfg->legacy = l->run.legacy;
+	platform_catch_signals();
+	int status;
+	if (l->machine) {
+		status = run_bare_go(l->machine, cfg);
+	} else {
+		l->mon->timing = cfg->stats;
+		status = run_monitor_go(l->mon, cfg, l->sw);
+	}
+	state_loaded_free(l);
+	/* The console is the run's output: lost lines fail the run. */
+	if (fflush(stdout) != 0 || ferror(stdout)) {
+		fprintf(stderr,
+			"trapvisor: console output (stdout): a write failed, output was lost\n");
+		return TV_EXIT_USAGE;
+	}
+	return status;
 }

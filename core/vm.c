@@ -230,8 +230,11 @@ struct vm *vm_create(struct monitor *mon, int id, const struct vm_config *cfg)
 	vm->dma_frame = SPT_NO_FRAME;
 	if (cfg->dma && vm_add_dma(vm, cfg->dma))
 		goto out_plat;
-	if (platform_load(&vm->plat, cfg->elf_path, cfg->ram_size, cfg->bootargs, &vm->elf,
-			  &fdt_addr))
+	/* No ELF: a VM being resumed (core/state.c), whose RAM will hold the
+	 * guest and its device tree as they were. */
+	fdt_addr = 0;
+	if (cfg->elf_path && platform_load(&vm->plat, cfg->elf_path, cfg->ram_size, cfg->bootargs,
+					   &vm->elf, &fdt_addr))
 		goto out_plat;
 
 	/* The vCPU starts as a real hart would: S-mode at the entry, a0 =

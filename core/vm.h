@@ -87,6 +87,14 @@ struct vm {
 		uint64_t counted; /* those charged to the budget, in all */
 	} stall;
 	struct pv_vm pv;
+	/* Stopped by --suspend-at in the middle of a time slice: where the
+	 * slice was to end, and whether the hart stopped in the middle of a
+	 * run of guest code (monitor.c).  Saved in a snapshot, so that the
+	 * resumed run slices time exactly as the run that never stopped. */
+	struct {
+		uint64_t slice_end; /* 0: not stopped mid-slice */
+		bool mid_run;
+	} resume;
 	struct vt_vm *vtx; /* --mode=vt only */
 	/* The DMA copy engine, if the VM has one: its register page (a
 	 * machine frame, so a shadow or second-stage entry can point at it)
@@ -107,7 +115,7 @@ static inline struct csr_file *vm_csr(struct vm *vm)
 }
 
 struct vm_config {
-	const char *elf_path;
+	const char *elf_path; /* NULL: load nothing (a resume fills RAM) */
 	uint32_t ram_size;
 	const char *bootargs;
 	int input_fd; /* console input, -1 for none */

@@ -157,6 +157,10 @@ enum mon_slice_end vt_slice(struct monitor *mon, struct vm *vm, uint64_t slice)
 	struct tvt_vmcs *v = &vm->vtx->vmcs;
 	struct csr_file *c = &v->guest.csr;
 	uint64_t end = monitor_vm_progress(vm) + slice;
+	if (vm->resume.slice_end) /* resumed mid-slice, as monitor_slice */
+		end = vm->resume.slice_end;
+	vm->resume.slice_end = 0;
+	vm->resume.mid_run = false;
 
 	while (!vm->halted) {
 		if (vm->vcpu.wfi) {
@@ -174,6 +178,9 @@ enum mon_slice_end vt_slice(struct monitor *mon, struct vm *vm, uint64_t slice)
 		/* The budget is the preemption timer: the hart itself stops at
 		 * the guest's timer deadlines (its stimecmp is on the hart). */
 		v->ctl.budget = end - monitor_vm_progress(vm);
+		/* --suspend-at: stop there (monitor_stop_point). */
+		if (monitor_stop_point(mon, vm, end, &v->ctl.budget))
+			return MON_SLICE_STOPPED;
 		uint64_t before = c->instret;
 		enum tvt_exit_reason r = tvt_run(&mon->hw, v);
 		vm->stats.direct += c->instret - before;

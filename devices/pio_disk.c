@@ -3,6 +3,7 @@
  * pio_disk.h).
  */
 #include "devices/pio_disk.h"
+#include "devices/statebuf.h"
 
 #include <string.h>
 
@@ -144,3 +145,28 @@ const struct bus_ops pio_disk_bus_ops = {
 	.read = pio_disk_read,
 	.write = pio_disk_write,
 };
+
+void pio_disk_snapshot(const struct pio_disk *c, struct sbuf *b)
+{
+	const uint32_t w[] = { c->lba, c->count, c->status, c->cmd, c->left, c->pos };
+	for (size_t i = 0; i < sizeof(w) / sizeof(w[0]); i++)
+		sbuf_put_u32(b, w[i]);
+	sbuf_put_u64(b, c->next);
+	sbuf_put(b, c->buf, sizeof(c->buf));
+	sbuf_put_u64(b, c->stats.commands);
+	sbuf_put_u64(b, c->stats.words);
+	sbuf_put_u64(b, c->stats.errors);
+}
+
+int pio_disk_restore(struct pio_disk *c, struct sbuf *b)
+{
+	uint32_t *w[] = { &c->lba, &c->count, &c->status, &c->cmd, &c->left, &c->pos };
+	for (size_t i = 0; i < sizeof(w) / sizeof(w[0]); i++)
+		*w[i] = sbuf_get_u32(b);
+	c->next = sbuf_get_u64(b);
+	sbuf_get(b, c->buf, sizeof(c->buf));
+	c->stats.commands = sbuf_get_u64(b);
+	c->stats.words = sbuf_get_u64(b);
+	c->stats.errors = sbuf_get_u64(b);
+	return b->bad || c->pos > DISK_SECTOR ? -1 : 0;
+}

@@ -83,4 +83,11 @@ void pio_disk_init(struct pio_disk *c, struct disk *disk);
 /* Bus callbacks; the region's dev pointer is the struct pio_disk. */
 extern const struct bus_ops pio_disk_bus_ops;
 
+/* Snapshots: the controller's registers, the command in progress and its
+ * sector buffer (not the disk: core/state.c reopens it).  pio_disk_restore:
+ * 0, or -1 if short or impossible; into a freshly attached controller. */
+struct sbuf;
+void pio_disk_snapshot(const struct pio_disk *c, struct sbuf *b);
+int pio_disk_restore(struct pio_disk *c, struct sbuf *b);
+
 #endif

@@ -13,6 +13,7 @@
  * line and call irq_set() only when its level changes.
  */
 #include "devices/plic.h"
+#include "devices/statebuf.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -176,3 +177,33 @@ const struct bus_ops plic_bus_ops = {
 	.read = plic_read,
 	.write = plic_write,
 };
+
+void plic_save(const struct plic *p, struct sbuf *b)
+{
+	for (int i = 0; i <= BOARD_PLIC_NDEV; i++)
+		sbuf_put_u32(b, p->priority[i]);
+	sbuf_put_u32(b, p->level);
+	sbuf_put_u32(b, p->claimed);
+	for (int c = 0; c < PLIC_NCTX; c++) {
+		sbuf_put_u32(b, p->enable[c]);
+		sbuf_put_u32(b, p->threshold[c]);
+		sbuf_put_u32(b, (uint32_t)p->out_level[c]);
+	}
+}
+
+int plic_load(struct plic *p, struct sbuf *b)
+{
+	for (int i = 0; i <= BOARD_PLIC_NDEV; i++)
+		p->priority[i] = sbuf_get_u32(b);
+	p->level = sbuf_get_u32(b);
+	p->claimed = sbuf_get_u32(b);
+	bool ok = !p->priority[0];
+	for (int c = 0; c < PLIC_NCTX; c++) {
+		p->enable[c] = sbuf_get_u32(b);
+		p->threshold[c] = sbuf_get_u32(b);
+		p->out_level[c] = (int)sbuf_get_u32(b);
+		ok = ok && (p->out_level[c] == 0 || p->out_level[c] == 1);
+	}
+	/* Source 0 does not exist: no bit of it may be set. */
+	return b->bad || !ok || ((p->level | p->claimed) & 1u) ? -1 : 0;
+}

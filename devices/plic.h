@@ -84,6 +84,13 @@ void plic_init(struct plic *p, const struct irq_line *ctx_out);
  * of range is a wiring bug in the board: it panics. */
 void plic_set_irq(void *plic, int irq, int level);
 
+/* Snapshots: the PLIC's priorities, lines, claims, enables, thresholds
+ * and output levels (not its wiring).  plic_load: 0, or -1 if short or
+ * impossible; load into a fresh (plic_init'ed) PLIC only. */
+struct sbuf;
+void plic_save(const struct plic *p, struct sbuf *b);
+int plic_load(struct plic *p, struct sbuf *b);
+
 /* Bus callbacks; the region's dev pointer is the struct plic. */
 extern const struct bus_ops plic_bus_ops;
 

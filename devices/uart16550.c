@@ -23,6 +23,7 @@
  * call irq_set() only when that level changes.
  */
 #include "devices/uart16550.h"
+#include "devices/statebuf.h"
 
 #include <string.h>
 
@@ -223,3 +224,41 @@ const struct bus_ops uart_bus_ops = {
 	.read = uart_read,
 	.write = uart_write,
 };
+
+void uart_save(const struct uart16550 *u, struct sbuf *b)
+{
+	const uint8_t regs[] = {
+		u->ier, u->lcr, u->mcr, u->scr, u->fcr, u->dll, u->dlm, u->lsr_oe
+	};
+	sbuf_put(b, regs, sizeof(regs));
+	sbuf_put_u32(b, (uint32_t)u->thre_pending);
+	sbuf_put(b, u->fifo, sizeof(u->fifo));
+	sbuf_put_u32(b, u->head);
+	sbuf_put_u32(b, u->count);
+	sbuf_put_u32(b, (uint32_t)u->irq_level);
+}
+
+int uart_load(struct uart16550 *u, struct sbuf *b)
+{
+	uint8_t regs[8];
+	sbuf_get(b, regs, sizeof(regs));
+	u->ier = regs[0];
+	u->lcr = regs[1];
+	u->mcr = regs[2];
+	u->scr = regs[3];
+	u->fcr = regs[4];
+	u->dll = regs[5];
+	u->dlm = regs[6];
+	u->lsr_oe = regs[7];
+	u->thre_pending = (int)sbuf_get_u32(b);
+	sbuf_get(b, u->fifo, sizeof(u->fifo));
+	u->head = sbuf_get_u32(b);
+	u->count = sbuf_get_u32(b);
+	u->irq_level = (int)sbuf_get_u32(b);
+	/* The line level is remembered, not re-driven: the interrupt
+	 * controller's own state (plic_load) already holds it. */
+	if (b->bad || u->head >= UART_FIFO_SIZE || u->count > UART_FIFO_SIZE ||
+	    (u->irq_level != 0 && u->irq_level != 1))
+		return -1;
+	return 0;
+}

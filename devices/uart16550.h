@@ -163,6 +163,15 @@ int uart_rx_push(struct uart16550 *u, uint8_t byte);
 /* How many more bytes uart_rx_push() would accept now (0..UART_FIFO_SIZE). */
 int uart_rx_room(const struct uart16550 *u);
 
+/* Snapshots (core/state.c): write the UART's registers, receive FIFO
+ * and line level to `b`; read them back into `u` (already uart_init'ed:
+ * its wiring stays).  uart_load: 0, or -1 if the bytes are short or
+ * impossible (a FIFO index past its size) -- `u` may then be half
+ * written, so load into a fresh device only. */
+struct sbuf;
+void uart_save(const struct uart16550 *u, struct sbuf *b);
+int uart_load(struct uart16550 *u, struct sbuf *b);
+
 /* Bus callbacks; the region's dev pointer is the struct uart16550. */
 extern const struct bus_ops uart_bus_ops;
 

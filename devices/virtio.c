@@ -9,6 +9,7 @@
  * through d->mem, which refuses anything not wholly inside guest RAM.
  */
 #include "devices/virtio.h"
+#include "devices/statebuf.h"
 
 #include <string.h>
 
@@ -316,4 +317,57 @@ int virtq_peek_avail(const struct virtio_dev *d, unsigned q, uint16_t slot, uint
 		return -1;
 	*head = (uint16_t)h;
 	return 0;
+}
+
+void virtio_snapshot(const struct virtio_dev *d, struct sbuf *b)
+{
+	sbuf_put_u64(b, d->driver_features);
+	sbuf_put_u32(b, d->status);
+	sbuf_put_u32(b, d->isr);
+	sbuf_put_u32(b, d->config_generation);
+	sbuf_put_u8(b, d->error != NULL);
+	for (unsigned q = 0; q < VIRTIO_MAX_QUEUES; q++) {
+		const struct virtq *v = &d->vq[q];
+		sbuf_put_u32(b, v->num);
+		sbuf_put_u8(b, v->ready);
+		sbuf_put_u64(b, v->desc);
+		sbuf_put_u64(b, v->avail);
+		sbuf_put_u64(b, v->used);
+		sbuf_put_u32(b, v->last_avail);
+		sbuf_put_u32(b, v->used_idx);
+	}
+	const uint64_t st[] = { d->stats.notifies, d->stats.chains, d->stats.interrupts,
+				d->stats.errors };
+	for (size_t i = 0; i < sizeof(st) / sizeof(st[0]); i++)
+		sbuf_put_u64(b, st[i]);
+}
+
+int virtio_restore(struct virtio_dev *d, struct sbuf *b)
+{
+	d->driver_features = sbuf_get_u64(b);
+	d->status = sbuf_get_u32(b);
+	d->isr = sbuf_get_u32(b);
+	d->config_generation = sbuf_get_u32(b);
+	/* The reason text is not kept: a device that needed a reset still
+	 * does, for a reason said before the snapshot. */
+	d->error = sbuf_get_u8(b) ? "failed before the snapshot" : NULL;
+	bool ok = true;
+	for (unsigned q = 0; q < VIRTIO_MAX_QUEUES; q++) {
+		struct virtq *v = &d->vq[q];
+		uint32_t num = sbuf_get_u32(b);
+		v->ready = sbuf_get_u8(b) != 0;
+		v->desc = sbuf_get_u64(b);
+		v->avail = sbuf_get_u64(b);
+		v->used = sbuf_get_u64(b);
+		uint32_t last = sbuf_get_u32(b), used = sbuf_get_u32(b);
+		ok = ok && num <= 0x8000 && !(num & (num - 1)) && last <= 0xffff && used <= 0xffff;
+		v->num = (uint16_t)num;
+		v->last_avail = (uint16_t)last;
+		v->used_idx = (uint16_t)used;
+	}
+	d->stats.notifies = sbuf_get_u64(b);
+	d->stats.chains = sbuf_get_u64(b);
+	d->stats.interrupts = sbuf_get_u64(b);
+	d->stats.errors = sbuf_get_u64(b);
+	return b->bad || !ok ? -1 : 0;
 }

@@ -223,4 +223,14 @@ int virtq_peek_idx(const struct virtio_dev *d, unsigned q, uint16_t *avail_idx, 
 int virtq_peek_desc(const struct virtio_dev *d, unsigned q, uint16_t i, struct virtq_desc *out);
 int virtq_peek_avail(const struct virtio_dev *d, unsigned q, uint16_t slot, uint16_t *head);
 
+/* Snapshots (core/state.c): the transport state of device `d` -- features,
+ * status, interrupt status, each queue's ring addresses and indexes --
+ * not its wiring or model.  A request is served whole when notified, so
+ * nothing is ever in flight between two instructions.  virtio_restore: 0,
+ * or -1 if short or impossible (a queue size that is not a power of two
+ * or too big); load into a freshly attached device only. */
+struct sbuf;
+void virtio_snapshot(const struct virtio_dev *d, struct sbuf *b);
+int virtio_restore(struct virtio_dev *d, struct sbuf *b);
+
 #endif

@@ -98,8 +98,10 @@ int machine_create(struct machine *m, const struct machine_config *cfg)
 			goto out_cpu;
 		m->plat.dma.written = machine_dma_written;
 	}
-	if (platform_load(&m->plat, cfg->elf_path, cfg->ram_size, cfg->bootargs, &m->elf,
-			  &m->fdt_addr))
+	/* No ELF: a machine being resumed (core/state.c), whose RAM will
+	 * hold the guest and its device tree as they were. */
+	if (cfg->elf_path && platform_load(&m->plat, cfg->elf_path, cfg->ram_size, cfg->bootargs,
+					   &m->elf, &m->fdt_addr))
 		goto out_cpu;
 	cpu_reset(&m->cpu, m->elf.entry, m->fdt_addr);
 	m->cpu.csr.legacy = cfg->legacy;

@@ -15,7 +15,7 @@
 struct machine_config {
 	uint32_t ram_size;	       /* bytes, multiple of 4 KiB */
 	const char *bootargs;	       /* /chosen/bootargs, may be NULL */
-	const char *elf_path;	       /* the guest */
+	const char *elf_path;	       /* the guest; NULL: none (a resume) */
 	int input_fd;		       /* console input (stdin), -1 for none */
 	bool legacy;		       /* --isa=legacy */
 	const struct disk_spec *disks; /* --disk, ndisks of them */

@@ -37,6 +37,33 @@ static int platform_input_pop(struct platform *p)
 
 static volatile sig_atomic_t platform_signal;
 
+/* SIGUSR1: a snapshot is wanted (core/state.c); the run goes on. */
+static volatile sig_atomic_t platform_snapshot_wanted;
+
+static void platform_on_usr1(int sig)
+{
+	(void)sig;
+	platform_snapshot_wanted = 1;
+}
+
+bool platform_take_snapshot_request(void)
+{
+	if (!platform_snapshot_wanted)
+		return false;
+	platform_snapshot_wanted = 0;
+	return true;
+}
+
+void platform_catch_snapshot_signal(void)
+{
+	struct sigaction sa;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = platform_on_usr1;
+	sigemptyset(&sa.sa_mask);
+	sa.sa_flags = SA_RESTART;
+	sigaction(SIGUSR1, &sa, NULL);
+}
+
 static void platform_on_signal(int sig)
 {
 	platform_signal = sig; /* all a handler may safely do */

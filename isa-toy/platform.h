@@ -137,6 +137,13 @@ void platform_catch_signals(void);
  * time slices (a trap storm) should end its slice early. */
 bool platform_signal_pending(void);
 
+/* SIGUSR1 asks a run that has --snapshot FILE for a snapshot, and the
+ * run goes on: platform_catch_snapshot_signal installs the handler (which
+ * only notes it); platform_take_snapshot_request says whether one came
+ * since the last call.  The run loop takes it between time slices. */
+void platform_catch_snapshot_signal(void);
+bool platform_take_snapshot_request(void);
+
 /* True if no console input can ever arrive any more. */
 bool platform_input_done(const struct platform *p);
 

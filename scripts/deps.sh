@@ -6,6 +6,7 @@ set -euo pipefail
 pkgs=(
   build-essential pkg-config
   libelf-dev libfdt-dev libcriterion-dev          # ELF loading, device tree, tests
+  zlib1g-dev                                      # crc32: snapshot sections (core/state.c)
   libncurses-dev libreadline-dev libgraphviz-dev  # the debugger and drawings
   gcc-riscv64-unknown-elf binutils-riscv64-unknown-elf  # TRV32 guests
   qemu-user qemu-system-misc                      # the RISC-V peers

@@ -82,8 +82,10 @@ bool spt_protected(const struct spt *s, uint32_t gpage)
 
 /* --- write protection --- */
 
-/* Every shadow entry (of every tree) that maps machine page `rppn` keeps
- * only the bits in `keep`: ~PTE_W takes write access away, 0 unmaps. */
+/* Every shadow entry (of every tree) that maps machine page `rppn` (any,
+ * for SPT_ANY_PAGE) keeps only the bits in `keep`: ~PTE_W takes write
+ * access away, 0 unmaps. */
+#define SPT_ANY_PAGE 0xffffffffu
 static void spt_strip_mappings(struct spt *s, uint32_t rppn, uint32_t keep)
 {
 	for (int t = 0; t < SPT_TREES; t++) {
@@ -95,7 +97,8 @@ static void spt_strip_mappings(struct spt *s, uint32_t rppn, uint32_t keep)
 				continue;
 			uint32_t *leaf = spt_table(s, tree->leaf[j]);
 			for (int i = 0; i < 1024; i++)
-				if ((leaf[i] & PTE_V) && (leaf[i] >> PTE_PPN_SHIFT) == rppn)
+				if ((leaf[i] & PTE_V) &&
+				    (rppn == SPT_ANY_PAGE || (leaf[i] >> PTE_PPN_SHIFT) == rppn))
 					leaf[i] &= keep;
 		}
 	}
@@ -256,6 +259,7 @@ void spt_destroy(struct spt *s)
 	s->pt_refs = NULL;
 	free(s->rmap_head);
 	s->rmap_head = NULL;
+	spt_dirty_log_stop(s);
 }
 
 int spt_enable_bt(struct spt *s, spt_bt_rewrite_fn rewrite, void *ctx)
@@ -328,6 +332,8 @@ static void spt_code_written(struct spt *s, uint64_t gpa, uint32_t len)
 	uint32_t gpage;
 	if (!len || !spt_p2r_page(s->p2r, gpa, &gpage))
 		return;
+	if (s->dirty_log)
+		s->dirty_log[gpage] = 1; /* a write no shadow entry saw */
 	uint64_t mpa =
 	    ((uint64_t)spt_frame_ppn(s->frames, s->p2r->frame[gpage]) << 12) | (gpa & 0xfff);
 	cpu_code_written(s->hw, mpa, len);
@@ -511,10 +517,73 @@ void spt_fault(struct spt *s, uint32_t va, enum mmu_access access, enum cpu_priv
 	//| if (leaf & PTE_W)
 	//| 	flags |= PTE_W;
 	/* LAB END */
+	/* LAB dirty step 1 BEGIN: log the page a write fills */
+	/* Dirty logging: W only for a write, which is then the page's first
+	 * since the last harvest -- log it.  A read maps it read-only, so the
+	 * write that follows faults here too. */
+	if (s->dirty_log && (flags & PTE_W)) {
+		if (access == ACCESS_WRITE) {
+			s->dirty_log[gpage] = 1;
+			s->stats.dirty_faults++;
+		} else {
+			flags &= ~PTE_W;
+		}
+	}
+	/* LAB STUB */
+	//| /* Not written yet: pages are mapped writable, written unseen. */
+	/* LAB END */
 	out->rppn = spt_frame_ppn(s->frames, s->p2r->frame[gpage]);
 	spt_install(s, va, out->rppn, flags, src);
 	out->result = SPT_FILLED;
 	s->stats.fills++;
+}
+
+/* --- dirty logging --- */
+
+/* Take W out of every shadow entry of every tree: the next write to any
+ * page faults (and is logged). */
+static void spt_strip_all_writes(struct spt *s)
+{
+	spt_strip_mappings(s, SPT_ANY_PAGE, ~PTE_W);
+}
+
+int spt_dirty_log_start(struct spt *s)
+{
+	if (!s->dirty_log) {
+		s->dirty_log = calloc(s->p2r->npages, 1);
+		if (!s->dirty_log)
+			return -1;
+	}
+	spt_strip_all_writes(s);
+	return 0;
+}
+
+uint32_t spt_dirty_log_harvest(struct spt *s, uint8_t *dirty)
+{
+	uint32_t n = 0;
+	/* LAB dirty step 2 BEGIN: harvest the log, protect again */
+	for (uint32_t g = 0; g < s->p2r->npages; g++) {
+		if (!s->dirty_log[g])
+			continue;
+		dirty[g] = 1;
+		s->dirty_log[g] = 0;
+		n++;
+	}
+	/* The pages just harvested are writable in some shadow: until W is
+	 * gone again, the guest's next writes to them would go unseen. */
+	spt_strip_all_writes(s);
+	/* LAB STUB */
+	//| /* Not written yet: nothing is ever reported dirty. */
+	//| (void)s;
+	//| (void)dirty;
+	/* LAB END */
+	return n;
+}
+
+void spt_dirty_log_stop(struct spt *s)
+{
+	free(s->dirty_log);
+	s->dirty_log = NULL; /* W comes back lazily, through the fills */
 }
 
 void spt_use_tvt(struct spt *s, uint32_t *satp, unsigned tag)

@@ -82,6 +82,7 @@ struct spt_stats {
 	uint64_t fills, guest_faults, mmio, pt_writes, invalidations;
 	uint64_t switches, builds, evictions, revokes;
 	uint64_t bt_pages, bt_reads, bt_drops; /* binary translation */
+	uint64_t dirty_faults;		       /* writes caught by dirty logging */
 };
 
 /* Binary translation (--mode=bt): rewrite the 1024 words of a copy of
@@ -119,6 +120,10 @@ struct spt {
 	 * frame (its register page), so the owner's accesses do not trap.
 	 * direct_gpa == 0: none. */
 	uint32_t direct_gpa, direct_frame;
+
+	/* Dirty logging (live migration, core/migrate.c): per guest page, 1
+	 * if written since the last harvest; NULL = off. */
+	uint8_t *dirty_log;
 };
 
 /* Set up the shadow cache of one VM.  Returns 0, or -1 (no memory). */
@@ -141,6 +146,18 @@ void spt_fault(struct spt *s, uint32_t va, enum mmu_access access, enum cpu_priv
  * A/D bits the monitor's own walks set reach the same caches inside
  * shadow.c.) */
 void spt_pt_written(struct spt *s, uint64_t gpa, uint32_t len);
+
+/* Dirty logging by write protection: which guest pages were written since
+ * the last look, for the rounds of a live migration.  Start: every shadow
+ * entry loses W, so the next write to each page faults; the fill logs the
+ * page and maps it writable (a read fills read-only).  Writes the monitor
+ * makes itself (emulated stores, A/D bits) are logged where they are made.
+ * Harvest: OR the log into dirty[] (one byte per guest page), clear it,
+ * and take W away again; the number of pages logged.  0, or -1 (no
+ * memory) for start. */
+int spt_dirty_log_start(struct spt *s);
+uint32_t spt_dirty_log_harvest(struct spt *s, uint8_t *dirty);
+void spt_dirty_log_stop(struct spt *s);
 
 /* Translate guest-virtual `va` through the current shadow's guest table
  * (V -> P), as the hardware would for `access` in mode `vpriv`: 0 and

@@ -45,6 +45,8 @@ const struct dbg_command dbg_commands[] = {
 	{ "dot", dbg_cmd_dot, "dot VA FILE: draw the walk of VA (FILE .dot, .png or .svg)" },
 	{ "map", dbg_cmd_map,
 	  "map [FILE]: every mapping of the guest's address space (runs merged)" },
+	{ "snapshot", dbg_cmd_snapshot,
+	  "snapshot save FILE: write the machine's state; trapvisor resume FILE goes on" },
 	{ "quit", dbg_cmd_quit, "quit: leave the debugger" },
 	{ "help", dbg_cmd_help, "help [COMMAND]: the commands, or one of them" },
 	{ NULL, NULL, NULL },

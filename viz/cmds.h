@@ -29,6 +29,8 @@ int dbg_cmd_restart(struct dbg *d, int argc, char **argv);
 int dbg_cmd_reverse_stepi(struct dbg *d, int argc, char **argv);
 int dbg_cmd_reverse_continue(struct dbg *d, int argc, char **argv);
 int dbg_cmd_quit(struct dbg *d, int argc, char **argv);
+/* snapshot save FILE (viz/cmds_state.c). */
+int dbg_cmd_snapshot(struct dbg *d, int argc, char **argv);
 int dbg_cmd_help(struct dbg *d, int argc, char **argv);
 
 /* After a resume: the stop reason and the pc line, as gdb prints them. */

@@ -14,7 +14,7 @@
 #
 # Adding a target: write fuzz_<name>.c, add <name> to FUZZ_TARGETS, and give it
 # seeds in seeds.sh.
-FUZZ_TARGETS := elf bzimage x86boot gdb dbgcmd qcow2
+FUZZ_TARGETS := elf bzimage x86boot gdb dbgcmd qcow2 snapshot
 
 FUZZ_CC    := clang
 FUZZ_TIME  ?= 60
@@ -27,8 +27,9 @@ FUZZ_CFLAGS:= -O1 -g -std=gnu11 -Wall -Wextra -Werror -MMD -MP -I. -fno-strict-a
 FUZZ_LIB   := $(FUZZ_B)/libtrapvisor.a
 FUZZ_OBJS   = $(TV_SRCS:%.c=$(FUZZ_B)/obj/%.o)
 FUZZ_BINS  := $(FUZZ_TARGETS:%=$(FUZZ_B)/bin/%)
-# The seeds come from the guests the gcc build makes (and dbgcmd runs one).
-FUZZ_SEED_PREREQS = $(B)/guests/kernel.elf $(B)/guests/kernel-pv.elf $(GUESTS_USER_ELFS) \
+# The seeds come from the guests the gcc build makes (dbgcmd runs one, and
+# snapshot has trapvisor suspend them).
+FUZZ_SEED_PREREQS = $(B)/trapvisor $(B)/guests/kernel.elf $(B)/guests/kernel-pv.elf $(GUESTS_USER_ELFS) \
                     $(B)/tests/guest/paging.elf # dbgcmd debugs it
 
 $(FUZZ_B)/obj/%.o: %.c tests/fuzz/module.mk

@@ -107,5 +107,13 @@ qcow2) # images made by QEMU's own qemu-img and qemu-io (small clusters keep the
   q create -f qcow2 -o cluster_size=512 "$dir/written" 64K
   qemu-io -f qcow2 -c 'write -P 0xab 0 2k' -c 'write -P 0x5a 40k 1k' "$dir/written" >/dev/null
   q create -f qcow2 -o cluster_size=512 -b empty -F qcow2 "$dir/overlay" 64K ;;
+snapshot) # snapshots of the kernel (2 MiB of RAM) suspended in each mode: trap,
+  # vt (its extra section), bare (the hart's section), early and late
+  for m in trap vt bare; do
+    for at in 5000 400000; do
+      "$b/trapvisor" run --mode=$m --mem 2M --append run=hello --suspend-at $at \
+        --snapshot "$dir/$m-$at" "$b/guests/kernel.elf" </dev/null >/dev/null 2>&1
+    done
+  done ;;
 *) echo "seeds: no seeds for fuzz target '$t'" >&2; exit 2 ;;
 esac
