@@ -148,3 +148,41 @@ Test(reverse, console_is_not_printed_twice, .timeout = 120)
 	cr_expect_null(strstr(h + 1, "hello, world"), "%s", r.out);
 	runner_free(&r);
 }
+
+/* Watchpoint hits are stops reverse-continue goes back to as well: the
+ * first slot of the process table changes twice while init is made.
+ * Going back lands on each hit with the stop line and pc of going forward. */
+Test(reverse, reverse_continue_to_watchpoint_hits, .timeout = 120)
+{
+	struct runner_result r;
+	viz_t_batch("--mode=trap --append run=hello " KERNEL,
+		    "break kmain\ncontinue\ndelete\nwatch proc_table\ncontinue\ncontinue\n"
+		    "stepi 10\nreverse-continue\nreverse-continue\n",
+		    &r);
+	cr_assert_eq(r.status, 0, "%s\n%s", r.out, r.err);
+	const char *rc = strstr(r.out, "(tv) reverse-continue");
+	cr_assert(rc, "%s", r.out);
+	const char *hit1 = strstr(r.out, "watchpoint 2: word at");
+	const char *hit2 = hit1 ? strstr(hit1 + 1, "watchpoint 2: word at") : NULL;
+	cr_assert(hit1 && hit2 && hit2 < rc, "%s", r.out);
+	const char *back2 = strstr(rc, "watchpoint 2: word at");
+	const char *back1 = back2 ? strstr(back2 + 1, "watchpoint 2: word at") : NULL;
+	cr_assert(back2 && back1, "%s", rc);
+	/* The stop line and the "=> pc" line after it. */
+	size_t n1 = strcspn(hit1, "\n") + 1, n2 = strcspn(hit2, "\n") + 1;
+	n1 += strcspn(hit1 + n1, "\n");
+	n2 += strcspn(hit2 + n2, "\n");
+	cr_expect_eq(strncmp(back2, hit2, n2), 0, "%.*s\nagainst\n%s", (int)n2, hit2, back2);
+	cr_expect_eq(strncmp(back1, hit1, n1), 0, "%.*s\nagainst\n%s", (int)n1, hit1, back1);
+	runner_free(&r);
+}
+
+Test(reverse, bad_counts_are_refused)
+{
+	struct runner_result r;
+	viz_t_batch("--mode=bare " KERNEL, "reverse-stepi 0\nreverse-stepi x\n", &r);
+	cr_expect_eq(r.status, 1, "%s", r.out);
+	cr_expect(strstr(r.out, "'0' is not a positive count"), "%s", r.out);
+	cr_expect(strstr(r.out, "'x' is not a positive count"), "%s", r.out);
+	runner_free(&r);
+}
