@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <time.h>
 
 #include "core/pv.h"
@@ -44,8 +45,15 @@ int monitor_init(struct monitor *mon, uint64_t guest_bytes, int nvm, enum mon_ki
 		return -1;
 	}
 	mon->mram_size = (uint32_t)size;
-	mon->mram = calloc(1, size);
-	if (!mon->mram) {
+	/* An anonymous reservation, as QEMU reserves a KVM guest's RAM: the
+	 * host gives a page only when it is first touched, and it reads as
+	 * zero until then.  So starting a VM of 1 GiB costs what the guest
+	 * touches, not 1 GiB (the frame allocator, shadowpt/frames.c, never
+	 * clears a frame that was never used). */
+	mon->mram = mmap(NULL, size, PROT_READ | PROT_WRITE,
+			 MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	if (mon->mram == MAP_FAILED) {
+		mon->mram = NULL;
 		fprintf(stderr, "trapvisor: cannot allocate %llu bytes of machine memory\n",
 			(unsigned long long)size);
 		return -1;
@@ -70,7 +78,7 @@ int monitor_init(struct monitor *mon, uint64_t guest_bytes, int nvm, enum mon_ki
 out_cpu:
 	cpu_destroy(&mon->hw);
 out_ram:
-	free(mon->mram);
+	munmap(mon->mram, mon->mram_size);
 	mon->mram = NULL;
 	return -1;
 }
@@ -81,7 +89,9 @@ void monitor_destroy(struct monitor *mon)
 		vm_destroy(mon->vm[i]);
 	spt_frames_destroy(&mon->frames);
 	cpu_destroy(&mon->hw);
-	free(mon->mram);
+	if (mon->mram)
+		munmap(mon->mram, mon->mram_size);
+	mon->mram = NULL;
 	trace_close(&mon->trace);
 }
 

@@ -36,11 +36,12 @@ uint32_t spt_frame_alloc(struct spt_frames *f)
 		return SPT_NO_FRAME;
 	for (uint32_t n = 0; n < f->nframes; n++) {
 		uint32_t i = (f->hint + n) % f->nframes;
-		if (!f->used[i]) {
-			f->used[i] = 1;
+		if (f->used[i] != SPT_FRAME_USED) {
+			if (f->used[i] == SPT_FRAME_DIRTY)
+				memset(spt_frame_ptr(f, i), 0, SPT_PAGE);
+			f->used[i] = SPT_FRAME_USED;
 			f->nfree--;
 			f->hint = i + 1;
-			memset(spt_frame_ptr(f, i), 0, SPT_PAGE);
 			return i;
 		}
 	}
@@ -49,8 +50,8 @@ uint32_t spt_frame_alloc(struct spt_frames *f)
 
 void spt_frame_free(struct spt_frames *f, uint32_t frame)
 {
-	if (frame < f->nframes && f->used[frame]) {
-		f->used[frame] = 0;
+	if (frame < f->nframes && f->used[frame] == SPT_FRAME_USED) {
+		f->used[frame] = SPT_FRAME_DIRTY;
 		f->nfree++;
 	}
 }

@@ -107,3 +107,10 @@ BENCH_DISKS_ARGS ?=
 bench-disks: $(B)/trapvisor $(B)/guests/kernel.elf $(B)/guests/kernel-pv.elf
 	$(Q)$(B)/trapvisor bench disks --runs $(BENCH_RUNS) $(BENCH_DISKS_ARGS)
 BENCH_TARGETS += bench-disks
+
+# bench-startup: `trapvisor bench startup`, a trivial guest started with
+# 64 MiB and 1 GiB of RAM, bare, trap and vt: wall time and peak RSS
+# (issue 18: start-up must not grow with --mem; docs/monitor.md).
+bench-startup: $(B)/trapvisor $(B)/tests/guest/hello.elf
+	$(Q)$(B)/trapvisor bench startup --runs $(BENCH_RUNS) --guest $(B)/tests/guest/hello.elf
+BENCH_TARGETS += bench-startup
