@@ -139,7 +139,7 @@ Test(x86_acpi, dsdt_lists_each_virtio_mmio_window_as_lnro0005)
 		size_t dn, dlen = aml_pkglen(d + 2, &dn);
 		char name[5] = { 0 };
 		memcpy(name, d + 2 + dn, 4);
-		char want[5];
+		char want[16];
 		snprintf(want, sizeof(want), "VR%02d", i);
 		cr_assert_str_eq(name, want);
 		cr_assert(memmem(d, 2 + dlen, "_HID\x0dLNRO0005", 14), "device %d: _HID", i);
