@@ -428,10 +428,7 @@ void dbg_print_xlate(struct dbg *d, const struct viz_xlate *x)
 	for (int i = 0; i < x->h.steps; i++)
 		dbg_print_step(d, "R", &x->h, i);
 	if (x->hfault)
-		fprintf(d->out,
-			"V 0x%08x -> not in the shadow yet (the hardware would fault; the "
-			"monitor fills it)\n",
-			va);
+		fprintf(d->out, "V 0x%08x -> no shadow entry: %s\n", va, viz_miss_text(x->miss));
 	else
 		fprintf(d->out, "V 0x%08x -> R 0x%08" PRIx64 " by the shadow%s\n", va, x->h.pa,
 			x->gfault || x->rfault ? "  (DIFFERS: the guest maps nothing here)"
