@@ -132,6 +132,21 @@ static int dot_render(Agraph_t *g, const char *path, const char *fmt)
 	return r ? -1 : 0;
 }
 
+int viz_render_dot(const char *text, const char *path, const char *fmt)
+{
+	const char *f = dot_format(path, fmt);
+	if (!f)
+		return -1;
+	Agraph_t *g = agmemread(text);
+	if (!g) {
+		fprintf(stderr, "trapvisor: %s: the drawing is not valid DOT\n", path);
+		return -1;
+	}
+	int r = dot_render(g, path, f);
+	agclose(g);
+	return r;
+}
+
 static Agraph_t *dot_graph(const char *name)
 {
 	Agraph_t *g = agopen((char *)name, Agdirected, NULL);
