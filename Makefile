@@ -48,12 +48,14 @@ BENCH_TARGETS:=     # phony targets that `make bench` runs
 # $(call criterion_test,NAME,SOURCES[,PREREQS]): a Criterion test binary
 # build/tests/bin/NAME from SOURCES linked with libtrapvisor.a, and the phony
 # target test-NAME that runs it (after building PREREQS, e.g. guests).
+# LDLIBS is expanded when the binary is linked ($$(LDLIBS)), not when the
+# rule is made: a module.mk read later (viz/, x86-vtx/) adds libraries too.
 TV_LIB  := $(B)/libtrapvisor.a
 define criterion_test
 $(B)/tests/bin/$(1): $(2:%.c=$(B)/%.o) $(TV_LIB)
 	@mkdir -p $$(dir $$@)
 	@$$(if $(Q),echo "  LD      $$@")
-	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -o $$@ $$^ -lcriterion $(LDLIBS)
+	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -o $$@ $$^ -lcriterion $$(LDLIBS)
 test-$(1): $(B)/tests/bin/$(1) $(B)/trapvisor $(3)
 	$(Q)$(B)/tests/bin/$(1) --jobs=2 --short-filename
 TEST_TARGETS += test-$(1)

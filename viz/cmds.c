@@ -31,6 +31,10 @@ const struct dbg_command dbg_commands[] = {
 	{ "tbreak", dbg_cmd_tbreak, "tbreak SYM|ADDR: a breakpoint that deletes itself when hit" },
 	{ "delete", dbg_cmd_delete, "delete [N]: delete breakpoint/watchpoint N (all without N)" },
 	{ "watch", dbg_cmd_watch, "watch ADDR: stop when the word at guest-virtual ADDR changes" },
+	{ "rwatch", dbg_cmd_rwatch,
+	  "rwatch ADDR [LEN]: stop after an instruction loads from [ADDR, ADDR+LEN) (LEN 4)" },
+	{ "awatch", dbg_cmd_rwatch,
+	  "awatch ADDR [LEN]: stop after an instruction loads from or stores to the range" },
 	{ "catch", dbg_cmd_catch,
 	  "catch trap CAUSE|any|none: stop on traps of a cause (by name or number)" },
 	{ "walk", dbg_cmd_walk, "walk VA: the translation V -> P -> R and the shadow's V -> R" },
@@ -268,6 +272,27 @@ int dbg_cmd_watch(struct dbg *d, int argc, char **argv)
 	if (id < 0)
 		return -1;
 	fprintf(d->out, "Watchpoint %d: word at 0x%08x\n", id, va);
+	return 0;
+}
+
+/* rwatch and awatch: access watchpoints, by decoding each instruction
+ * the guest retires (a store of an unchanged value counts too). */
+int dbg_cmd_rwatch(struct dbg *d, int argc, char **argv)
+{
+	uint32_t va;
+	uint64_t len = 4;
+	bool read = !strcmp(argv[0], "rwatch");
+	if (argc < 2 || dbg_parse_addr(d, argv[1], &va) ||
+	    (argc > 2 && viz_parse_uint(argv[2], 4096, &len))) {
+		fprintf(d->out, "%s: need an address (and a length 1..4096)\n", argv[0]);
+		return -1;
+	}
+	int id =
+	    dbg_watch_add_access(d, read ? DBG_WATCH_READ : DBG_WATCH_ACCESS, va, (uint32_t)len);
+	if (id < 0)
+		return -1;
+	fprintf(d->out, "%s watchpoint %d: %u byte%s at 0x%08x\n", read ? "Read" : "Access", id,
+		(uint32_t)len, len == 1 ? "" : "s", va);
 	return 0;
 }
 

@@ -17,6 +17,7 @@ int dbg_cmd_break(struct dbg *d, int argc, char **argv);
 int dbg_cmd_tbreak(struct dbg *d, int argc, char **argv);
 int dbg_cmd_delete(struct dbg *d, int argc, char **argv);
 int dbg_cmd_watch(struct dbg *d, int argc, char **argv);
+int dbg_cmd_rwatch(struct dbg *d, int argc, char **argv);
 int dbg_cmd_catch(struct dbg *d, int argc, char **argv);
 int dbg_cmd_walk(struct dbg *d, int argc, char **argv);
 int dbg_cmd_x(struct dbg *d, int argc, char **argv);
@@ -47,6 +48,9 @@ int dbg_parse_cause(const char *s, uint32_t *cause);
 
 /* --- shared by control.c and reverse.c --- */
 
+/* Note what an access watchpoint needs to know about the step about to be
+ * taken (the instruction, the registers, instret).  Before each step. */
+void dbg_step_begin(struct dbg *d);
 /* Did a breakpoint, watchpoint or caught trap fire in the step just taken
  * (traps_before: the trap count before it)?  Sets last_stop/stop_text. */
 bool dbg_check(struct dbg *d, uint64_t traps_before);

@@ -166,10 +166,16 @@ static void dbg_info_break(struct dbg *d)
 			fprintf(d->out, "%-3d %s 0x%08x %s\n", d->brk[i].id,
 				d->brk[i].temp ? "tbreak" : "break ", d->brk[i].addr,
 				dbg_symbolize(d, d->brk[i].addr, sym, sizeof(sym)));
-	for (int i = 0; i < DBG_MAX_WATCHES; i++)
-		if (d->watch[i].used)
-			fprintf(d->out, "%-3d watch  0x%08x (P 0x%08" PRIx64 ") = 0x%08x\n",
-				d->watch[i].id, d->watch[i].va, d->watch[i].gpa, d->watch[i].old);
+	static const char *const kinds[] = { "watch ", "wwatch", "rwatch", "awatch" };
+	for (int i = 0; i < DBG_MAX_WATCHES; i++) {
+		const struct dbg_watch *w = &d->watch[i];
+		if (w->used && w->kind == DBG_WATCH_CHANGE)
+			fprintf(d->out, "%-3d watch  0x%08x (P 0x%08" PRIx64 ") = 0x%08x\n", w->id,
+				w->va, w->gpa, w->old);
+		else if (w->used)
+			fprintf(d->out, "%-3d %s 0x%08x (P 0x%08" PRIx64 "), %u byte%s\n", w->id,
+				kinds[w->kind], w->va, w->gpa, w->len, w->len == 1 ? "" : "s");
+	}
 	for (int i = 0; i < d->ncatch; i++)
 		fprintf(d->out, "    catch  %s\n", cpu_cause_name(d->catch[i]));
 	if (d->catch_all)
@@ -422,10 +428,7 @@ void dbg_print_xlate(struct dbg *d, const struct viz_xlate *x)
 	for (int i = 0; i < x->h.steps; i++)
 		dbg_print_step(d, "R", &x->h, i);
 	if (x->hfault)
-		fprintf(d->out,
-			"V 0x%08x -> not in the shadow yet (the hardware would fault; the "
-			"monitor fills it)\n",
-			va);
+		fprintf(d->out, "V 0x%08x -> no shadow entry: %s\n", va, viz_miss_text(x->miss));
 	else
 		fprintf(d->out, "V 0x%08x -> R 0x%08" PRIx64 " by the shadow%s\n", va, x->h.pa,
 			x->gfault || x->rfault ? "  (DIFFERS: the guest maps nothing here)"

@@ -10,6 +10,7 @@
  * in large chunks at full speed.
  */
 #include <ctype.h>
+#include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -123,11 +124,93 @@ int dbg_watch_add(struct dbg *d, uint32_t va)
 	}
 	for (int i = 0; i < DBG_MAX_WATCHES; i++)
 		if (!d->watch[i].used) {
-			d->watch[i] = (struct dbg_watch){ true, d->next_id++, va, w.pa, val };
+			d->watch[i] =
+			    (struct dbg_watch){ true, d->next_id++, DBG_WATCH_CHANGE, va, 4,
+						w.pa, val };
 			return d->watch[i].id;
 		}
 	fprintf(d->out, "watch: at most %d watchpoints\n", DBG_MAX_WATCHES);
 	return -1;
+}
+
+int dbg_watch_add_access(struct dbg *d, enum dbg_watch_kind kind, uint32_t va, uint32_t len)
+{
+	struct sv32_walk w;
+	uint8_t byte;
+	if (!len || len > 4096 - (va & 0xfff) || viz_walk_guest(&d->t, va, &w) ||
+	    viz_read_phys(&d->t, w.pa, &byte, 1)) {
+		fprintf(d->out, "watch: 0x%08x (%u bytes) is not mapped RAM, or crosses a page\n",
+			va, len);
+		return -1;
+	}
+	for (int i = 0; i < DBG_MAX_WATCHES; i++)
+		if (!d->watch[i].used) {
+			d->watch[i] =
+			    (struct dbg_watch){ true, d->next_id++, kind, va, len, w.pa, 0 };
+			return d->watch[i].id;
+		}
+	fprintf(d->out, "watch: at most %d watchpoints\n", DBG_MAX_WATCHES);
+	return -1;
+}
+
+int dbg_watch_delete_at(struct dbg *d, enum dbg_watch_kind kind, uint32_t va)
+{
+	int n = 0;
+	for (int i = 0; i < DBG_MAX_WATCHES; i++)
+		if (d->watch[i].used && d->watch[i].kind == kind && d->watch[i].va == va) {
+			d->watch[i].used = false;
+			n++;
+		}
+	return n ? 0 : -1;
+}
+
+/* The memory the step just taken loaded from and stored to, if it retired
+ * a load, store or atomic: false otherwise.  Decoded from the instruction
+ * word and the registers before the step, through the one instruction
+ * table (isa-toy/insns.def); the address is translated now (a load or
+ * store does not change satp). */
+static bool dbg_step_access(const struct dbg *d, uint64_t *gpa, uint32_t *len, bool *rd, bool *wr)
+{
+	if (!d->step_insn_ok || d->t.ops->guest_csr(&d->t)->instret == d->step_instret)
+		return false; /* nothing retired: a trap (the access did not happen) */
+	uint32_t w = d->step_insn;
+	enum insn_id id = insn_decode(w);
+	uint32_t va = d->step_x[insn_rs1(w)];
+	int sign;
+	switch (insn_table[id].kind) {
+	case INSN_KIND_LOAD:
+		*len = insn_mem_width(id, &sign);
+		va += (uint32_t)insn_imm_i(w);
+		*rd = true, *wr = false;
+		break;
+	case INSN_KIND_STORE:
+		*len = insn_mem_width(id, &sign);
+		va += (uint32_t)insn_imm_s(w);
+		*rd = false, *wr = true;
+		break;
+	case INSN_KIND_ATOMIC:
+		*len = 4;
+		*rd = id != INSN_sc_w;
+		*wr = id != INSN_lr_w;
+		break;
+	default: return false;
+	}
+	struct sv32_walk walk;
+	if (viz_walk_guest(&d->t, va, &walk))
+		return false;
+	*gpa = walk.pa;
+	return true;
+}
+
+static const char *const dbg_watch_names[] = { "watchpoint", "write watchpoint", "read watchpoint",
+					       "access watchpoint" };
+
+void dbg_step_begin(struct dbg *d)
+{
+	uint32_t pc;
+	d->t.ops->guest_regs(&d->t, d->step_x, &pc);
+	d->step_instret = d->t.ops->guest_csr(&d->t)->instret;
+	d->step_insn_ok = !viz_read_virt(&d->t, pc, &d->step_insn, 4);
 }
 
 /* Did anything the user asked for happen in the step just taken? */
@@ -149,12 +232,36 @@ bool dbg_check(struct dbg *d, uint64_t traps_before)
 			b->used = false;
 		return true;
 	}
+	uint64_t agpa = 0;
+	uint32_t alen = 0;
+	bool ard = false, awr = false;
+	bool access = dbg_step_access(d, &agpa, &alen, &ard, &awr);
 	for (int i = 0; i < DBG_MAX_WATCHES; i++) {
 		struct dbg_watch *w = &d->watch[i];
 		uint32_t now;
-		if (!w->used || viz_read_phys(&d->t, w->gpa, &now, 4) || now == w->old)
+		if (!w->used)
+			continue;
+		if (w->kind != DBG_WATCH_CHANGE) {
+			bool want = w->kind == DBG_WATCH_ACCESS ? ard || awr
+				    : w->kind == DBG_WATCH_READ ? ard
+								: awr;
+			if (!access || !want || agpa >= w->gpa + w->len || agpa + alen <= w->gpa)
+				continue;
+			d->last_stop = DBG_STOP_WATCH;
+			d->last_watch = w;
+			snprintf(d->stop_text, sizeof(d->stop_text),
+				 "%s %d: %s of %u byte%s at P 0x%08" PRIx64 " (watching 0x%08x)",
+				 dbg_watch_names[w->kind], w->id,
+				 awr && ard ? "read-modify-write"
+				 : awr	    ? "store"
+					    : "load",
+				 alen, alen == 1 ? "" : "s", agpa, w->va);
+			return true;
+		}
+		if (viz_read_phys(&d->t, w->gpa, &now, 4) || now == w->old)
 			continue;
 		d->last_stop = DBG_STOP_WATCH;
+		d->last_watch = w;
 		snprintf(d->stop_text, sizeof(d->stop_text),
 			 "watchpoint %d: word at 0x%08x changed 0x%08x -> 0x%08x", w->id, w->va,
 			 w->old, now);
@@ -209,6 +316,8 @@ enum dbg_stop dbg_resume(struct dbg *d, uint64_t steps)
 	for (uint64_t done = 0; done < steps;) {
 		uint64_t n = single ? 1 : steps - done < DBG_CHUNK ? steps - done : DBG_CHUNK;
 		uint64_t traps = ops->trap_count(&d->t);
+		if (single)
+			dbg_step_begin(d);
 		d->t.end = ops->run(&d->t, n);
 		done += n;
 		if (d->t.end == VIZ_EXITED || ops->halted(&d->t, &code))

@@ -24,12 +24,24 @@ struct dbg_break {
 	uint32_t addr; /* guest-virtual pc */
 };
 
-/* A watchpoint: the 32-bit word at a guest-physical address (resolved
- * from the virtual address when it is set), checked after every step. */
+/* What a watchpoint waits for. */
+enum dbg_watch_kind {
+	DBG_WATCH_CHANGE, /* `watch`: the word's value changed */
+	DBG_WATCH_WRITE,  /* GDB's Z2: a store (or AMO) touched the range */
+	DBG_WATCH_READ,	  /* `rwatch`, Z3: a load (or AMO, lr.w) touched it */
+	DBG_WATCH_ACCESS, /* `awatch`, Z4: either */
+};
+
+/* A watchpoint: `len` bytes at a guest-physical address (resolved from
+ * the virtual address when it is set), checked after every step.  A
+ * change watch compares the word's value; an access watch decodes the
+ * instruction the step retired and compares the range it loaded or
+ * stored (so it sees a store of the same value, and reads). */
 struct dbg_watch {
 	bool used;
 	int id;
-	uint32_t va;
+	enum dbg_watch_kind kind;
+	uint32_t va, len;
 	uint64_t gpa;
 	uint32_t old;
 };
@@ -80,7 +92,13 @@ struct dbg {
 	uint32_t prev_x[32], prev_pc;
 	struct csr_file prev_hw, prev_guest;
 	enum dbg_stop last_stop;
-	char stop_text[160]; /* "breakpoint 1 at ..." */
+	char stop_text[160];		    /* "breakpoint 1 at ..." */
+	const struct dbg_watch *last_watch; /* which one, at DBG_STOP_WATCH */
+	/* The step being taken, for access watchpoints: the instruction at
+	 * the pc before it, its registers, and the guest's instret. */
+	uint32_t step_insn, step_x[32];
+	uint64_t step_instret;
+	bool step_insn_ok;
 
 	/* Time travel (viz/reverse.c).  The guest's console reaches the
 	 * user's callback through a tap that counts its bytes, so a
@@ -140,6 +158,11 @@ int dbg_break_delete_at(struct dbg *d, uint32_t addr);
 int dbg_write_virt(struct dbg *d, uint32_t va, const void *buf, uint32_t len);
 /* Watch the word at guest-virtual `va`: its id, or -1 with a message. */
 int dbg_watch_add(struct dbg *d, uint32_t va);
+/* Watch accesses of `kind` to [va, va+len) (len 1..4096, one page): its
+ * id, or -1 with a message. */
+int dbg_watch_add_access(struct dbg *d, enum dbg_watch_kind kind, uint32_t va, uint32_t len);
+/* Delete the watchpoints of `kind` at `va`: 0, or -1 if none. */
+int dbg_watch_delete_at(struct dbg *d, enum dbg_watch_kind kind, uint32_t va);
 
 /* Execute one command line (of any length); output to d->out.  Returns
  * 0, or -1 if the command was bad (after one line saying why). */

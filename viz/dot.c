@@ -132,6 +132,21 @@ static int dot_render(Agraph_t *g, const char *path, const char *fmt)
 	return r ? -1 : 0;
 }
 
+int viz_render_dot(const char *text, const char *path, const char *fmt)
+{
+	const char *f = dot_format(path, fmt);
+	if (!f)
+		return -1;
+	Agraph_t *g = agmemread(text);
+	if (!g) {
+		fprintf(stderr, "trapvisor: %s: the drawing is not valid DOT\n", path);
+		return -1;
+	}
+	int r = dot_render(g, path, f);
+	agclose(g);
+	return r;
+}
+
 static Agraph_t *dot_graph(const char *name)
 {
 	Agraph_t *g = agopen((char *)name, Agdirected, NULL);
@@ -212,10 +227,31 @@ int viz_draw_walk(const struct viz_xlate *x, const char *path, const char *fmt)
 		dot_edge(g, va, s, "hardware");
 		Agnode_t *end = dot_walk_steps(g, "shadow", "R", &x->h, s);
 		if (x->hfault) {
-			dot_edge(g, end,
-				 dot_node(g, "shadow_miss",
-					  "not filled yet\\n(a fault the monitor fills)", "orange"),
-				 NULL);
+			/* Three stories, three pictures: filled on demand (orange),
+			 * never in this view (grey), the guest's own fault (red). */
+			static const struct {
+				const char *label, *color;
+			} miss[] = {
+				[VIZ_MISS_NONE] = { "no entry", "orange" },
+				[VIZ_MISS_FILL] = { "not filled yet\\n(the first access faults;\\n"
+						    "the monitor fills it)",
+						    "orange" },
+				[VIZ_MISS_VIEW] = { "never shadowed in this view\\n(the guest's "
+						    "mode "
+						    "may not touch it:\\nU bit, SUM; the fault is "
+						    "reflected)",
+						    "grey40" },
+				[VIZ_MISS_GUEST] = { "guest fault\\n(the guest maps nothing "
+						     "here;\\n"
+						     "the monitor reflects it)",
+						     "red" },
+				[VIZ_MISS_DEVICE] = { "device\\n(emulated on every access)",
+						      "purple" },
+			};
+			dot_edge(
+			    g, end,
+			    dot_node(g, "shadow_miss", miss[x->miss].label, miss[x->miss].color),
+			    NULL);
 		} else if (ma && x->h.pa == x->ma) {
 			dot_edge(g, end, ma, "same R");
 		} else {

@@ -9,6 +9,7 @@
 #include <stddef.h>
 
 #include "viz/inspect.h"
+#include "viz/render.h"
 
 /* Draw the translation `x`: satp -> level-1 PTE -> level-0 PTE -> guest
  * physical -> machine physical, beside the shadow's direct path, one node

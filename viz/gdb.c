@@ -8,13 +8,21 @@
  * answered by '+' (good) or '-' (resend), except the lone byte 0x03 that
  * GDB sends when the user presses Ctrl-C.  The stub answers:
  *
- *   ?            why the target stopped       -> S05
+ *   ?            why the target stopped       -> T05thread:1;
  *   g / G        all registers (x0..x31, pc, 32 bits little-endian each)
  *   p n / P n=v  one register
  *   m a,l / M a,l:xx   guest-*virtual* memory (the kernel's own addresses)
  *   Z0/z0, Z1/z1 a,k   breakpoints (the debugger's: guest code untouched)
- *   s / c        step one instruction / continue; stop reply S05, S02
- *                after an interrupt, Wxx when the guest exits
+ *   s / c        step one instruction / continue; stop reply T05 (with
+ *                the thread, and watch:/rwatch:/awatch: ADDR after a
+ *                watchpoint), T02 after an interrupt, Wxx when the guest
+ *                exits
+ *   Z2-Z4/z2-z4 a,k  write, read and access watchpoints
+ *   vCont? / vCont;ACTION[:TID]...  c, s (C, S: the signal ignored); the
+ *                machine runs as a whole, so one action is taken
+ *   H g|c TID, T TID, qC, qfThreadInfo, qThreadExtraInfo: each VM is a
+ *                thread (TID = VM number + 1), Hg chooses the one whose
+ *                registers and memory the packets mean
  *   bs / bc      the same backwards (reverse-stepi, reverse-continue);
  *                T05replaylog:begin when the guest's entry is reached
  *   qSupported, qXfer:features:read:target.xml   the register set, so
@@ -328,6 +336,7 @@ static bool gdb_get_word(const char *s, uint32_t *v)
 /* The stop reply for how the last resume ended. */
 static void gdb_stop_reply(struct dbg *d, char *out)
 {
+	static const char *const why[] = { "", "watch", "rwatch", "awatch" };
 	int code = 0;
 	switch (d->last_stop) {
 	case DBG_STOP_EXIT:
@@ -335,10 +344,94 @@ static void gdb_stop_reply(struct dbg *d, char *out)
 		sprintf(out, "W%02x", code & 0xff);
 		break;
 	case DBG_STOP_INTERRUPT:
-		strcpy(out, "S02"); /* SIGINT */
+		sprintf(out, "T02thread:%x;", d->t.vm + 1); /* SIGINT */
 		break;
-	default: strcpy(out, "S05"); /* SIGTRAP */
+	case DBG_STOP_WATCH:
+		/* Which watchpoint, so gdb can say "Hardware watchpoint 2: ..." */
+		if (d->last_watch && d->last_watch->kind != DBG_WATCH_CHANGE) {
+			sprintf(out, "T05%s:%x;thread:%x;", why[d->last_watch->kind],
+				d->last_watch->va, d->t.vm + 1);
+			break;
+		}
+		/* fall through */
+	default: sprintf(out, "T05thread:%x;", d->t.vm + 1); /* SIGTRAP */
 	}
+}
+
+/* Threads: each VM is one, numbered from 1 (GDB's thread ids are
+ * positive).  Hg/Hc choose the VM whose registers and memory the next
+ * packets mean; the machine always runs as a whole. */
+static void gdb_thread_select(struct dbg *d, const char *pkt, char *out)
+{
+	uint32_t tid;
+	if (pkt[1] != 'g' && pkt[1] != 'c') {
+		out[0] = 0;
+		return;
+	}
+	if (!strcmp(pkt + 2, "0") || !strcmp(pkt + 2, "-1")) { /* any, all */
+		strcpy(out, "OK");
+		return;
+	}
+	if (!gdb_parse_hex(pkt + 2, &tid) || !tid || d->t.ops->select_vm(&d->t, (int)tid - 1)) {
+		strcpy(out, "E02");
+		return;
+	}
+	strcpy(out, "OK");
+}
+
+static void gdb_thread_list(struct dbg *d, char *out)
+{
+	char *p = out + sprintf(out, "m");
+	for (int i = 0; i < d->cfg.nguests; i++)
+		p += sprintf(p, "%s%x", i ? "," : "", i + 1);
+}
+
+/* qThreadExtraInfo,TID: "vm0: kernel.elf", hex-encoded, for info threads. */
+static void gdb_thread_info(struct dbg *d, const char *args, char *out)
+{
+	uint32_t tid;
+	char text[128];
+	if (!gdb_parse_hex(args, &tid) || !tid || (int)tid > d->cfg.nguests) {
+		strcpy(out, "E02");
+		return;
+	}
+	const char *elf = d->cfg.guest[tid - 1].elf_path, *base = strrchr(elf, '/');
+	snprintf(text, sizeof(text), "vm%u: %s", tid - 1, base ? base + 1 : elf);
+	for (size_t i = 0; text[i]; i++)
+		sprintf(out + 2 * i, "%02x", (unsigned char)text[i]);
+}
+
+/* vCont: the one action for all threads (the machine runs as a whole):
+ * c or s, with an optional thread; C and S (with a signal) as c and s. */
+static void gdb_vcont(struct dbg *d, const char *pkt, char *out)
+{
+	if (!strcmp(pkt, "vCont?")) {
+		strcpy(out, "vCont;c;C;s;S");
+		return;
+	}
+	const char *a = pkt + 5; /* after "vCont" */
+	if (*a != ';') {
+		out[0] = 0;
+		return;
+	}
+	char act = a[1];
+	if (act != 'c' && act != 'C' && act != 's' && act != 'S') {
+		strcpy(out, "E01");
+		return;
+	}
+	/* "s:2;c": step thread 2, others continue -- one machine: a step. */
+	bool step = act == 's' || act == 'S';
+	for (const char *p = a; (p = strchr(p, ';')); p++)
+		if (p[1] == 's' || p[1] == 'S')
+			step = true;
+	const char *colon = strchr(a, ':');
+	uint32_t tid;
+	if (colon && (!colon[1] || colon[1] == ';'))
+		colon = NULL;
+	if (colon && gdb_parse_hex(colon + 1, &tid) && tid && (int)tid <= d->cfg.nguests)
+		d->t.ops->select_vm(&d->t, (int)tid - 1);
+	dbg_resume(d, step ? 1 : UINT64_MAX);
+	gdb_stop_reply(d, out);
 }
 
 /* bs / bc: step or continue backwards (viz/reverse.c).  Reaching the
@@ -358,7 +451,7 @@ static void gdb_reverse(struct dbg *d, const char *pkt, char *out)
 	else if (r == DBG_STOP_BEGIN)
 		strcpy(out, "T05replaylog:begin;");
 	else
-		strcpy(out, "S05");
+		sprintf(out, "T05thread:%x;", d->t.vm + 1);
 }
 
 static void gdb_regs(struct dbg *d, char *out)
@@ -418,10 +511,27 @@ static void gdb_write_mem(struct dbg *d, const char *args, char *out)
 /* Z0/Z1 (insert) and z0/z1 (remove) at a,kind.  Watchpoints: not here. */
 static void gdb_breakpoint(struct dbg *d, const char *pkt, char *out)
 {
+	/* Z2/Z3/Z4: write, read and access watchpoints (dbg.h). */
+	static const enum dbg_watch_kind kinds[] = { DBG_WATCH_WRITE, DBG_WATCH_READ,
+						     DBG_WATCH_ACCESS };
 	uint32_t addr, kind;
-	if ((pkt[1] != '0' && pkt[1] != '1') || pkt[2] != ',' ||
+	if (pkt[1] < '0' || pkt[1] > '4' || pkt[2] != ',' ||
 	    !gdb_parse_addr_len(pkt + 3, &addr, &kind)) {
 		out[0] = 0; /* other kinds: not supported */
+		return;
+	}
+	if (pkt[1] >= '2') {
+		enum dbg_watch_kind k = kinds[pkt[1] - '2'];
+		FILE *quiet = d->out; /* a refusal is the reply, not a line */
+		d->out = fopen("/dev/null", "w");
+		if (!d->out)
+			d->out = quiet;
+		int r = pkt[0] == 'Z' ? (dbg_watch_add_access(d, k, addr, kind) > 0 ? 0 : -1)
+				      : dbg_watch_delete_at(d, k, addr);
+		if (d->out != quiet)
+			fclose(d->out);
+		d->out = quiet;
+		strcpy(out, r ? "E01" : "OK");
 		return;
 	}
 	if (pkt[0] == 'Z')
@@ -457,7 +567,7 @@ enum gdb_action gdb_answer(struct dbg *d, const char *pkt, char *out)
 	const char *p;
 	out[0] = 0;
 	switch (pkt[0]) {
-	case '?': strcpy(out, "S05"); break;
+	case '?': sprintf(out, "T05thread:%x;", d->t.vm + 1); break;
 	case 'g': gdb_regs(d, out); break;
 	case 'G':
 		for (unsigned i = 1; i <= 32 && strlen(pkt + 1) >= 8 * (i + 1); i++)
@@ -501,8 +611,13 @@ enum gdb_action gdb_answer(struct dbg *d, const char *pkt, char *out)
 		gdb_stop_reply(d, out);
 		break;
 	case 'b': gdb_reverse(d, pkt, out); break;
-	case 'H':
-	case 'T': strcpy(out, "OK"); break;
+	case 'H': gdb_thread_select(d, pkt, out); break;
+	case 'T':
+		if (gdb_parse_hex(pkt + 1, &r) && r && (int)r <= d->cfg.nguests)
+			strcpy(out, "OK");
+		else
+			strcpy(out, "E02");
+		break;
 	case 'k': return GDB_END;
 	case 'D': strcpy(out, "OK"); return GDB_REPLY_END;
 	case 'q':
@@ -516,9 +631,11 @@ enum gdb_action gdb_answer(struct dbg *d, const char *pkt, char *out)
 		else if (!strcmp(pkt, "qAttached"))
 			strcpy(out, "1");
 		else if (!strcmp(pkt, "qC"))
-			strcpy(out, "QC1");
+			sprintf(out, "QC%x", d->t.vm + 1);
 		else if (!strcmp(pkt, "qfThreadInfo"))
-			strcpy(out, "m1");
+			gdb_thread_list(d, out);
+		else if (!strncmp(pkt, "qThreadExtraInfo,", 17))
+			gdb_thread_info(d, pkt + 17, out);
 		else if (!strcmp(pkt, "qsThreadInfo"))
 			strcpy(out, "l");
 		else if (!strncmp(pkt, "qSymbol", 7))
@@ -535,7 +652,9 @@ enum gdb_action gdb_answer(struct dbg *d, const char *pkt, char *out)
 			strcpy(out, "OK");
 			return GDB_REPLY_END;
 		}
-		break; /* vCont? and the rest: not supported, gdb uses s/c */
+		if (!strncmp(pkt, "vCont", 5))
+			gdb_vcont(d, pkt, out);
+		break; /* the rest: not supported */
 	}
 	return GDB_REPLY;
 }

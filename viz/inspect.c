@@ -238,4 +238,37 @@ void viz_translate(const struct viz_target *t, uint32_t va, struct viz_xlate *x)
 	x->hsatp = t->ops->hw_satp(t);
 	/* No shadow before the VM first runs: say so, not "paging off". */
 	x->hfault = x->hsatp || !x->monitor ? viz_walk_hw(t, va, &x->h) : -1;
+	x->miss = VIZ_MISS_NONE;
+	if (!x->hfault || !x->monitor)
+		return;
+	/* Why the shadow has nothing: the guest's own answer first. */
+	const struct csr_file *g = t->ops->guest_csr(t);
+	uint32_t leaf = x->g.steps ? x->g.pte[x->g.steps - 1] : 0;
+	bool user_page = x->g.steps && (leaf & PTE_U);
+	if (x->gfault)
+		x->miss = VIZ_MISS_GUEST;
+	else if (x->rfault)
+		x->miss = VIZ_MISS_DEVICE;
+	else if (x->g.steps && g->priv == PRIV_U && !user_page)
+		x->miss = VIZ_MISS_VIEW;
+	else if (x->g.steps && g->priv == PRIV_S && user_page && !(g->sstatus & SSTATUS_SUM))
+		x->miss = VIZ_MISS_VIEW;
+	else
+		x->miss = VIZ_MISS_FILL;
+}
+
+const char *viz_miss_text(enum viz_miss m)
+{
+	switch (m) {
+	case VIZ_MISS_FILL: return "not filled yet: the first access faults, the monitor fills it";
+	case VIZ_MISS_VIEW:
+		return "never shadowed in this view: the guest's mode may not touch the page "
+		       "(U bit, SUM), so the access faults and the monitor reflects it";
+	case VIZ_MISS_GUEST:
+		return "the guest maps nothing here: the fault goes back (reflected) to the guest "
+		       "kernel";
+	case VIZ_MISS_DEVICE: return "not RAM: a device, emulated by the monitor on every access";
+	case VIZ_MISS_NONE: break;
+	}
+	return "";
 }

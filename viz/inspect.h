@@ -155,6 +155,21 @@ int viz_walk_guest_satp(const struct viz_target *t, uint32_t satp, uint32_t va,
  * cause: a page fault here under the monitor means "not filled yet". */
 int viz_walk_hw(const struct viz_target *t, uint32_t va, struct sv32_walk *w);
 
+/* Why the table the hardware walks has no entry for an address: three
+ * different stories (and a device), each drawn differently. */
+enum viz_miss {
+	VIZ_MISS_NONE,	 /* it has one */
+	VIZ_MISS_FILL,	 /* the guest maps it for this mode: the first access
+			  * faults to the monitor, which fills the entry */
+	VIZ_MISS_VIEW,	 /* the guest maps it, but not for the mode it runs in
+			  * (a user page from the kernel with SUM=0, a kernel
+			  * page from user mode): never shadowed in this view */
+	VIZ_MISS_GUEST,	 /* the guest maps nothing there: a fault the monitor
+			  * reflects to the guest kernel */
+	VIZ_MISS_DEVICE, /* not RAM: a device the monitor emulates (each
+			  * access traps) */
+};
+
 /* The whole story of one virtual address, for `walk` and the drawings. */
 struct viz_xlate {
 	uint32_t va;
@@ -168,8 +183,11 @@ struct viz_xlate {
 	uint32_t hsatp;	    /* the table the hardware walks (shadow) */
 	int hfault;	    /* V -> R by it: 0, or the cause (not filled) */
 	struct sv32_walk h;
+	enum viz_miss miss; /* with hfault: why (monitor modes) */
 };
 void viz_translate(const struct viz_target *t, uint32_t va, struct viz_xlate *x);
+/* One line on a miss, for `walk` ("" for VIZ_MISS_NONE). */
+const char *viz_miss_text(enum viz_miss m);
 
 /* One run of pages the guest maps alike: [va, va+len) -> pa, same flags. */
 struct viz_run {

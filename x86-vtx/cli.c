@@ -41,7 +41,7 @@ struct vtx_opts {
 	/* walk */
 	int walk;
 	uint64_t va;
-	const char *dot;
+	const char *dot, *png, *svg; /* walk drawings */
 	/* --disk FILE[,format=raw|qcow2][,ro], in order: /dev/vda, vdb, ... */
 	struct disk_spec disks[VTX_VIRTIO_MAX];
 	int ndisks;
@@ -67,7 +67,7 @@ static void vtx_usage(FILE *f)
 	       "                     [--no-acpi] [--no-pv]   (to see what a naive monitor misses)\n"
 	       "       trapvisor x86 walk --va ADDR --stop-after-exits N [--stop-on EXIT]\n"
 	       "                     --kernel bzImage ...\n"
-	       "                     [--dot FILE]\n"
+	       "                     [--dot FILE] [--svg FILE] [--png FILE]\n"
 	       "       trapvisor x86 explore\n\n"
 	       "Boots a Linux bzImage on KVM (VT-x or AMD-V) with COM1 on the terminal.\n"
 	       "The kernel command line is \"" VTX_DEFAULT_CMDLINE "\" followed by --append.\n"
@@ -261,11 +261,8 @@ static int vtx_parse_opts(int argc, char **argv, struct vtx_opts *o)
 			}
 			o->walk = 1;
 			break;
-		case O_PNG:
-		case O_SVG:
-			fprintf(stderr, "x86: --png/--svg come with the viz module; use --dot FILE "
-					"and `dot -Tpng` meanwhile\n");
-			return -1;
+		case O_PNG: o->png = optarg; break;
+		case O_SVG: o->svg = optarg; break;
 		case O_DISK:
 			if (o->ndisks == VTX_VIRTIO_MAX) {
 				fprintf(stderr, "x86: --disk %s: at most %d disks\n", optarg,
@@ -470,8 +467,10 @@ make_vm:;
 	}
 	if (why == VTX_STOP_ERROR)
 		vtx_dump_regs(vm, stderr);
-	if (o->walk && vtx_walk(vm, &vm->vcpus[0], o->va, o->dot, stdout) < 0)
-		status = 1;
+	const char *const draw[3] = { o->dot, o->svg, o->png };
+	int wr = o->walk ? vtx_walk(vm, &vm->vcpus[0], o->va, draw, stdout) : 0;
+	if (wr < 0)
+		status = wr == -2 ? 2 : 1;
 	if (o->stats)
 		vtx_stats_print(vm, stdout);
 	fflush(stdout);

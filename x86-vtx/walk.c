@@ -21,9 +21,11 @@
  * that to host memory, which for us is simply the memory slot's mmap.
  */
 #include "x86-vtx/walk.h"
+#include "viz/render.h"
 
 #include <errno.h>
 #include <inttypes.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
 
@@ -139,7 +141,7 @@ void vtx_walk_dot(const struct vtx_walk *w, FILE *f)
 	fprintf(f, "}\n");
 }
 
-int vtx_walk(struct vtx_vm *vm, struct vtx_vcpu *c, uint64_t va, const char *dot, FILE *f)
+int vtx_walk(struct vtx_vm *vm, struct vtx_vcpu *c, uint64_t va, const char *const draw[3], FILE *f)
 {
 	struct kvm_sregs s;
 	if (ioctl(c->fd, KVM_GET_SREGS, &s) < 0) {
@@ -159,18 +161,25 @@ int vtx_walk(struct vtx_vm *vm, struct vtx_vcpu *c, uint64_t va, const char *dot
 	struct vtx_walk w;
 	vtx_walk_va(vm, s.cr3, (s.cr4 & CR4_LA57) != 0, va, &w);
 	vtx_walk_print(vm, &w, f);
-	if (dot) {
-		FILE *d = fopen(dot, "w");
-		if (!d) {
-			fprintf(stderr, "x86 walk: %s: %s\n", dot, strerror(errno));
-			return -1;
-		}
-		vtx_walk_dot(&w, d);
-		if (fclose(d) != 0) {
-			fprintf(stderr, "x86 walk: %s: write failed\n", dot);
-			return -1;
-		}
-		fprintf(f, "  drawing: %s (Graphviz; render with dot -Tpng)\n", dot);
+	/* The drawing: DOT text, then each file asked for (.dot, .svg,
+	 * .png) through the same libgvc renderer as the toy machine's walks. */
+	char *text = NULL;
+	size_t len = 0;
+	FILE *mem = open_memstream(&text, &len);
+	if (!mem) {
+		fprintf(stderr, "x86 walk: out of memory for the drawing\n");
+		return -1;
 	}
-	return 0;
+	vtx_walk_dot(&w, mem);
+	static const char *const fmt[3] = { "dot", "svg", "png" };
+	int r = fclose(mem) ? -1 : 0;
+	for (int i = 0; i < 3 && !r; i++)
+		if (draw[i]) {
+			if (viz_render_dot(text, draw[i], fmt[i]))
+				r = -2; /* an output that could not be written */
+			else
+				fprintf(f, "  drawing: %s\n", draw[i]);
+		}
+	free(text);
+	return r;
 }

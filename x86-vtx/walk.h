@@ -42,9 +42,13 @@ void vtx_walk_print(const struct vtx_vm *vm, const struct vtx_walk *w, FILE *f);
 /* The walk as a Graphviz digraph (plain text; the viz module renders). */
 void vtx_walk_dot(const struct vtx_walk *w, FILE *f);
 
-/* Read the vCPU's CR3/CR4, walk `va`, print it, and write --dot FILE if
- * given.  Returns 0, or -1 if the state could not be read or the file not
- * written. */
-int vtx_walk(struct vtx_vm *vm, struct vtx_vcpu *c, uint64_t va, const char *dot, FILE *f);
+/* Read the vCPU's CR3/CR4, walk `va`, print it to f, and draw it to each
+ * non-NULL path of draw[]: the --dot, --svg and --png files, in that
+ * order.  0; -1 after a message if KVM failed; -2 after a message if a
+ * drawing could not be written (bad input: exit status 2). */
+struct vtx_vm;
+struct vtx_vcpu;
+int vtx_walk(struct vtx_vm *vm, struct vtx_vcpu *c, uint64_t va, const char *const draw[3],
+	     FILE *f);
 
 #endif

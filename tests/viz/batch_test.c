@@ -406,3 +406,29 @@ Test(batch, local_symbols)
 	expect_has(&r, "the global wins");
 	runner_free(&r);
 }
+
+/* rwatch and awatch stop after the instruction that loads (or stores)
+ * the watched bytes, named by the stop line, with the pc after it; a
+ * store of the range does not stop a read watchpoint. */
+Test(batch, access_watchpoints, .timeout = 60)
+{
+	struct runner_result r;
+	viz_t_batch("--append run=hello " KERNEL,
+		    "rwatch proc_cur\ncontinue\ninfo break\ndelete\nawatch kalloc_list 4\n"
+		    "continue\nrwatch 0 4\nawatch kalloc_list 5000\n",
+		    &r);
+	cr_expect_eq(r.status, 1, "the last two commands fail:\n%s", r.out);
+	cr_expect(strstr(r.out, "Read watchpoint 1: 4 bytes at"), "%s", r.out);
+	cr_expect(strstr(r.out, "read watchpoint 1: load of 4 bytes at P"), "%s", r.out);
+	cr_expect(strstr(r.out, "1   rwatch 0x"), "info break lists it:\n%s", r.out);
+	char *aw = strstr(r.out, "access watchpoint 2: ");
+	cr_assert(aw, "%s", r.out);
+	cr_expect(!strncmp(aw + 21, "load", 4) || !strncmp(aw + 21, "store", 5), "%s", aw);
+	/* The access is to kalloc_list itself (the kernel's addresses are
+	 * its physical ones). */
+	char want[64];
+	snprintf(want, sizeof(want), "bytes at P 0x%08x", viz_t_sym(KERNEL, "kalloc_list"));
+	cr_expect(strstr(aw, want), "%s\n%s", want, aw);
+	cr_expect(strstr(r.out, "rwatch 0 4") && strstr(r.out, "is not mapped RAM"), "%s", r.out);
+	runner_free(&r);
+}

@@ -93,7 +93,8 @@ Test(dot, user_page_in_a_system_call)
 	cr_expect(strstr(labels, want), "%s in %s", want, labels);
 	snprintf(want, sizeof(want), "@ P 0x%08llx", (unsigned long long)l0);
 	cr_expect(strstr(labels, want), "%s in %s", want, labels);
-	cr_expect(strstr(labels, "not filled yet"), "%s", labels);
+	cr_expect(strstr(labels, "never shadowed in this view"),
+		  "a user page from the kernel with SUM=0:\n%s", labels);
 
 	size_t len;
 	char *png = slurp(d.png, &len);
@@ -215,4 +216,43 @@ Test(dot, local_symbols_for_at_and_va)
 	snprintf(want, sizeof(want), "V 0x%08x:", stack);
 	cr_expect(strstr(r.out, want), "%s", r.out);
 	runner_free(&r);
+}
+
+/* A missing shadow entry is one of three stories, and each is drawn as
+ * itself: a page the guest maps for its mode (filled on demand), a user
+ * page seen from the kernel with SUM=0 (never shadowed in this view), and
+ * an address the guest maps nothing at (a fault reflected to it). */
+Test(dot, three_kinds_of_missing_shadow_entry)
+{
+	static const struct {
+		const char *va, *label, *color, *text;
+	} cases[] = {
+		{ "0x83f00000", "not filled yet", "orange", "not filled yet: the first access" },
+		{ "0x1000", "never shadowed in this view", "grey40",
+		  "never shadowed in this view" },
+		{ "0x40000000", "guest fault", "red", "the guest maps nothing here" },
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct drawing d;
+		char how[256], labels[8192];
+		snprintf(how, sizeof(how), "--append run=hello " KERNEL " --at sys_write --va %s",
+			 cases[i].va);
+		draw(&d, how);
+		cr_expect(strstr(d.r.out, cases[i].text), "%s: %s", cases[i].va, d.r.out);
+		cr_expect_eq(count_nodes(d.dot, cases[i].label, labels, sizeof(labels)), 1,
+			     "%s: one '%s' node:\n%s", cases[i].va, cases[i].label, labels);
+		/* Its colour: read back from the graph. */
+		FILE *f = fopen(d.dot, "r");
+		cr_assert(f);
+		Agraph_t *g = agread(f, NULL);
+		fclose(f);
+		cr_assert(g);
+		Agnode_t *miss = agnode(g, "shadow_miss", 0);
+		cr_assert(miss, "%s: no shadow_miss node", cases[i].va);
+		char *color = agget(miss, "color");
+		cr_expect(color && !strcmp(color, cases[i].color), "%s: colour %s", cases[i].va,
+			  color ? color : "(none)");
+		agclose(g);
+		cleanup(&d);
+	}
 }

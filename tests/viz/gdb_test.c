@@ -192,12 +192,12 @@ Test(gdb, protocol_details, .fini = stub_stop, .timeout = 60)
 	cr_expect(strstr(raw_reply(fd), "$E14#"), "unmapped memory is an error");
 	raw_send(fd, "p20");
 	cr_expect(strstr(raw_reply(fd), "$00000080#"), "pc = 0x80000000 little-endian");
-	/* Ctrl-C interrupts a long continue: S02. */
+	/* Ctrl-C interrupts a long continue: T02. */
 	raw_send(fd, "c");
 	usleep(300000);
 	cr_assert(write(fd, "\x03", 1) == 1);
 	char *stop = raw_reply(fd);
-	cr_expect(strstr(stop, "$S02#"), "%s", stop);
+	cr_expect(strstr(stop, "$T02thread:1;#"), "%s", stop);
 	raw_send(fd, "k");
 	close(fd);
 }
@@ -226,7 +226,7 @@ Test(gdb, stray_bytes_before_the_ack, .fini = stub_stop, .timeout = 60)
 	cr_expect(strstr(raw_reply(fd), "$00000080#"), "the reply again after '-'");
 	/* The session goes on. */
 	raw_send(fd, "?");
-	cr_expect(strstr(raw_reply(fd), "$S05#"));
+	cr_expect(strstr(raw_reply(fd), "$T05thread:1;#"));
 	raw_send(fd, "k");
 	close(fd);
 	cr_expect_eq(stub_wait(), 0, "k ends the session with the guest's status 0");
@@ -247,10 +247,10 @@ Test(gdb, packets_while_running_are_kept, .fini = stub_stop, .timeout = 60)
 	usleep(200000);
 	cr_assert(write(fd, "\x03", 1) == 1);
 	char *stop = raw_reply(fd);
-	cr_expect(strstr(stop, "$S02#"), "%s", stop);
+	cr_expect(strstr(stop, "$T02thread:1;#"), "%s", stop);
 	/* The reply to p20 is the pc where the guest stopped: the same as a
 	 * p20 asked now. */
-	char *pc = strstr(stop, "$S02#") ? raw_reply(fd) : stop;
+	char *pc = strstr(stop, "$T02thread:1;#") ? raw_reply(fd) : stop;
 	char *dollar = strrchr(pc, '$'), first[16] = "";
 	cr_assert(dollar && strlen(dollar) >= 12, "no reply to the p packet: %s", pc);
 	memcpy(first, dollar, 12);
@@ -370,6 +370,75 @@ Test(gdb, reverse_execution_trap, .fini = stub_stop, .timeout = 120)
 Test(gdb, reverse_execution_bare, .fini = stub_stop, .timeout = 120)
 {
 	gdb_reverse_session("bare");
+}
+
+/* Watchpoints (Z2, Z3, Z4) and threads (each VM one) from gdb-multiarch,
+ * on two VMs: `watch` stops at each change of a kernel counter with its
+ * old and new value, `rwatch` at a load, `awatch` at a load or store;
+ * `info threads` lists both VMs, and `thread 2` shows VM 1's registers. */
+Test(gdb, watchpoints_and_threads, .fini = stub_stop, .timeout = 120)
+{
+	char cmd[1024];
+	struct runner_result r;
+	stub_start("--append run=hello " KERNEL " " KERNEL);
+	snprintf(cmd, sizeof(cmd),
+		 "timeout 90 gdb-multiarch -nx -batch -ex 'set pagination off' "
+		 "-ex 'target remote :%d' -ex 'info threads' -ex 'watch kalloc_nfree' "
+		 "-ex continue -ex continue -ex delete -ex 'rwatch proc_cur' -ex continue "
+		 "-ex delete -ex 'awatch kalloc_list' -ex continue -ex delete -ex 'thread 2' "
+		 "-ex 'info registers pc' -ex kill " KERNEL,
+		 stub_port);
+	runner_run(cmd, "", &r);
+	cr_expect(strstr(r.out, "Thread 1 (vm0: kernel.elf)"), "%s\n%s", r.out, r.err);
+	cr_expect(strstr(r.out, "Thread 2 (vm1: kernel.elf)"), "%s", r.out);
+	cr_expect(strstr(r.out, "Hardware watchpoint 1: kalloc_nfree"), "%s", r.out);
+	cr_expect(strstr(r.out, "Old value = 0\nNew value = 1"), "%s", r.out);
+	cr_expect(strstr(r.out, "Old value = 1\nNew value = 2"), "%s", r.out);
+	cr_expect(strstr(r.out, "hit Hardware read watchpoint 2: proc_cur"), "%s", r.out);
+	cr_expect(strstr(r.out, "hit Hardware access (read/write) watchpoint 3: kalloc_list"), "%s",
+		  r.out);
+	cr_expect(strstr(r.out, "Switching to thread 2"), "%s", r.out);
+	cr_expect(strstr(r.out, "pc             0x80000000"), "VM 1 has not run yet:\n%s", r.out);
+	runner_free(&r);
+}
+
+/* vCont, and the thread packets, on the wire. */
+Test(gdb, vcont_and_thread_packets, .fini = stub_stop, .timeout = 60)
+{
+	stub_start("--append run=hello " KERNEL " " KERNEL);
+	int fd = raw_connect();
+	raw_send(fd, "vCont?");
+	cr_expect(strstr(raw_reply(fd), "$vCont;c;C;s;S#"));
+	raw_send(fd, "vCont;s:1;c");
+	cr_expect(strstr(raw_reply(fd), "$T05thread:1;#"));
+	raw_send(fd, "p20");
+	cr_expect(strstr(raw_reply(fd), "$04000080#"), "one step: pc 0x80000004");
+	raw_send(fd, "qfThreadInfo");
+	cr_expect(strstr(raw_reply(fd), "$m1,2#"));
+	raw_send(fd, "T2");
+	cr_expect(strstr(raw_reply(fd), "$OK#"));
+	raw_send(fd, "T3");
+	cr_expect(strstr(raw_reply(fd), "$E02#"), "no third VM");
+	raw_send(fd, "Hg2");
+	cr_expect(strstr(raw_reply(fd), "$OK#"));
+	raw_send(fd, "qC");
+	cr_expect(strstr(raw_reply(fd), "$QC2#"));
+	raw_send(fd, "p20");
+	cr_expect(strstr(raw_reply(fd), "$00000080#"), "VM 1 is still at its entry");
+	raw_send(fd, "Hg5");
+	cr_expect(strstr(raw_reply(fd), "$E02#"));
+	raw_send(fd, "Z2,8002c0cc,4");
+	cr_expect(strstr(raw_reply(fd), "$OK#"));
+	raw_send(fd, "z2,8002c0cc,4");
+	cr_expect(strstr(raw_reply(fd), "$OK#"));
+	raw_send(fd, "z2,8002c0cc,4");
+	cr_expect(strstr(raw_reply(fd), "$E01#"), "no such watchpoint any more");
+	raw_send(fd, "Z3,0,4");
+	cr_expect(strstr(raw_reply(fd), "$E01#"), "unmapped");
+	raw_send(fd, "vCont;x");
+	cr_expect(strstr(raw_reply(fd), "$E01#"));
+	raw_send(fd, "k");
+	close(fd);
 }
 
 /* The packet handler without a socket, on a real session (the kernel,

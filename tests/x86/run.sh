@@ -188,7 +188,17 @@ cp "$PTYDRIVE" "$l1/bin/ptydrive"
 cp "$kvm_starter_bin" "$l1/bin/minikvm-starter"
 [ -f build/x86/explore.bin ] || die "build/x86/explore.bin is not built (make build/x86/explore.bin)"
 mkdir -p "$l1/bin/x86" && cp build/x86/explore.bin "$l1/bin/x86/"
-ldd "$TV" "$(command -v qemu-img)" | awk '/=>/ {print $3} /^\t\/lib/ {print $1}' | while read -r lib; do
+# Graphviz's core (SVG) and dot layout plugins and a config naming only
+# them, so `x86 walk --svg` renders in L1 as on the host (PNG needs the gd
+# or cairo plugin and their ~50 MB of libraries: checked on the host only).
+gv="$(pkg-config --variable=libdir libgvc)/graphviz"
+gv_plugins="$gv/libgvplugin_core.so.6 $gv/libgvplugin_dot_layout.so.6"
+mkdir -p "$l1$gv"
+cp -L $gv_plugins "$l1$gv/"
+awk '/^libgvplugin_(core|dot_layout)[.]so/ { keep = 1 } keep { print } /^}/ { keep = 0 }' \
+	"$gv/config6a" >"$l1$gv/config6a"
+ldd "$TV" "$(command -v qemu-img)" $gv_plugins | awk '/=>/ {print $3} /^\t\/lib/ {print $1}' |
+	while read -r lib; do
 	[ -f "$lib" ] || continue
 	mkdir -p "$l1$(dirname "$lib")"
 	cp -L "$lib" "$l1$lib"
@@ -279,10 +289,11 @@ if [ "$venue" = tcg ]; then
 echo "L1: walk begin \$(cut -d' ' -f1 /proc/uptime)"
 timeout 300 trapvisor x86 walk --kernel /x86/bzImage --initrd /x86/l2.cpio.gz --mem 256M \\
 	--append nokaslr --stop-after-exits 3000 --va 0xffffffff81000000 --dot /tmp/walk.dot \\
-	--timeout 240 </dev/null >/tmp/walk.out 2>&1
+	--svg /tmp/walk.svg --timeout 240 </dev/null >/tmp/walk.out 2>&1
 echo "L1: walk status \$?"
 grep -v '^\[' /tmp/walk.out | grep -v '^\$'
 echo "L1: dot \$(head -1 /tmp/walk.dot)"
+echo "L1: svg \$(grep -c '<g id=\"node' /tmp/walk.svg) nodes, \$(grep -o 'PML4[^<]*' /tmp/walk.svg | head -1)"
 echo "L1: reboot begin \$(cut -d' ' -f1 /proc/uptime)"
 # On a pty: a command typed into L2's shell, Ctrl-A s, then exit (init
 # reboots); ptydrive says whether the terminal came back as it was.
@@ -455,6 +466,7 @@ check "walk: kernel text is a 2 MiB page at 16 MiB" "=> gpa 0x1000000 \(a 2 MiB 
 check "walk: GPA to HVA through slot 0" "slot 0: gpa \[0x0, 0x10000000\) -> hva 0x"
 check "walk: status 0" "L1: walk status 0"
 check "walk: Graphviz drawing" "L1: dot digraph walk"
+check "walk: SVG drawn through libgvc (the toy machine's renderer)" "L1: svg [1-9][0-9]* nodes, PML4 @ 0x"
 check "reboot: i8042 reset ends the VM" "^L1: pty: x86: the guest reset \(i8042 command 0xfe\)"
 check "reboot: status 0" "L1: reboot status 0"
 fi
