@@ -19,6 +19,7 @@
 #include "core/pv.h"
 #include "core/vt.h"
 #include "isa-toy/board.h"
+#include "isa-toy/ram.h"
 
 /* Shadow tables get this much machine memory beyond the guests'. */
 #define MON_SHADOW_POOL (8u << 20)
@@ -44,12 +45,11 @@ int monitor_init(struct monitor *mon, uint64_t guest_bytes, int nvm, enum mon_ki
 		return -1;
 	}
 	mon->mram_size = (uint32_t)size;
-	mon->mram = calloc(1, size);
-	if (!mon->mram) {
-		fprintf(stderr, "trapvisor: cannot allocate %llu bytes of machine memory\n",
-			(unsigned long long)size);
+	/* An anonymous reservation: a frame costs host memory only once
+	 * something writes it, so start-up does not grow with --mem. */
+	mon->mram = ram_reserve(size);
+	if (!mon->mram)
 		return -1;
-	}
 	bus_init(&mon->hw_bus); /* the hart reaches no device directly */
 	if (cpu_init(&mon->hw, mon->mram, BOARD_RAM_BASE, mon->mram_size, &mon->hw_bus))
 		goto out_ram;
@@ -70,7 +70,7 @@ int monitor_init(struct monitor *mon, uint64_t guest_bytes, int nvm, enum mon_ki
 out_cpu:
 	cpu_destroy(&mon->hw);
 out_ram:
-	free(mon->mram);
+	ram_release(mon->mram, mon->mram_size);
 	mon->mram = NULL;
 	return -1;
 }
@@ -81,7 +81,7 @@ void monitor_destroy(struct monitor *mon)
 		vm_destroy(mon->vm[i]);
 	spt_frames_destroy(&mon->frames);
 	cpu_destroy(&mon->hw);
-	free(mon->mram);
+	ram_release(mon->mram, mon->mram_size);
 	trace_close(&mon->trace);
 }
 

@@ -18,7 +18,7 @@ struct spt_frames {
 	uint8_t *ram;	   /* machine RAM, host address */
 	uint64_t ram_base; /* its machine-physical address */
 	uint32_t nframes;
-	uint8_t *used; /* one byte per frame */
+	uint8_t *used; /* one byte per frame: free and zero, used, free and dirty */
 	uint32_t nfree;
 	uint32_t hint; /* where the next search starts */
 };

@@ -107,3 +107,10 @@ BENCH_DISKS_ARGS ?=
 bench-disks: $(B)/trapvisor $(B)/guests/kernel.elf $(B)/guests/kernel-pv.elf
 	$(Q)$(B)/trapvisor bench disks --runs $(BENCH_RUNS) $(BENCH_DISKS_ARGS)
 BENCH_TARGETS += bench-disks
+
+# bench-startup: `trapvisor bench startup`, wall time and peak RSS of a
+# trivial guest at --mem 64M and 1G, bare, trap and vt (issue 18;
+# docs/monitor.md): flat in --mem, as machine RAM is backed on first touch.
+bench-startup: $(B)/trapvisor $(B)/tests/guest/hello.elf
+	$(Q)$(B)/trapvisor bench startup --guest $(B)/tests/guest/hello.elf
+BENCH_TARGETS += bench-startup
