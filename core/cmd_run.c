@@ -61,6 +61,8 @@ static void run_usage(FILE *f)
 		fprintf(f, "                     %-6s %s\n", m->name, m->help);
 	fprintf(f,
 		"  --mem SIZE       guest RAM, e.g. 64M (default 64M, at most 1G)\n"
+		"  --mem-limit SIZE keep at most SIZE of the guests' RAM resident (all VMs\n"
+		"                   together); the rest is swapped to a file (not bare)\n"
 		"  --append ARGS    kernel command line (/chosen/bootargs)\n"
 		"  --max-insns N    stop after N guest instructions (exit status %d);\n"
 		"                   a trap counts as one, so trap loops stop too, and\n"
@@ -224,6 +226,7 @@ int cmd_run(int argc, char **argv)
 	enum {
 		OPT_MODE = 256,
 		OPT_MEM,
+		OPT_MEM_LIMIT,
 		OPT_APPEND,
 		OPT_MAX,
 		OPT_STATS,
@@ -238,6 +241,7 @@ int cmd_run(int argc, char **argv)
 	static const struct option opts[] = {
 		{ "mode", required_argument, NULL, OPT_MODE },
 		{ "mem", required_argument, NULL, OPT_MEM },
+		{ "mem-limit", required_argument, NULL, OPT_MEM_LIMIT },
 		{ "append", required_argument, NULL, OPT_APPEND },
 		{ "max-insns", required_argument, NULL, OPT_MAX },
 		{ "stats", no_argument, NULL, OPT_STATS },
@@ -305,6 +309,15 @@ int cmd_run(int argc, char **argv)
 			}
 			ram_size = (uint32_t)v;
 			break;
+		case OPT_MEM_LIMIT:
+			/* Larger than the guests' RAM is fine: nothing swaps. */
+			if (run_parse_size(optarg, &cfg.mem_limit) || cfg.mem_limit < 4096) {
+				fprintf(stderr,
+					"trapvisor: --mem-limit %s: need a size of at least 4K\n",
+					optarg);
+				return TV_EXIT_USAGE;
+			}
+			break;
 		case OPT_APPEND: bootargs = optarg; break;
 		case OPT_MAX:
 			if (run_parse_size(optarg, &cfg.max_insns) || !cfg.max_insns) {
@@ -363,6 +376,10 @@ int cmd_run(int argc, char **argv)
 	}
 	if (cfg.paging && strcmp(cfg.mode, "vt")) {
 		fprintf(stderr, "trapvisor run: --paging is for --mode=vt\n");
+		return TV_EXIT_USAGE;
+	}
+	if (cfg.mem_limit && !strcmp(cfg.mode, "bare")) {
+		fprintf(stderr, "trapvisor run: --mem-limit needs a monitor (not --mode=bare)\n");
 		return TV_EXIT_USAGE;
 	}
 	const struct run_mode *m = run_find_mode(cfg.mode);
