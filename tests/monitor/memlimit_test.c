@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "tests/guest/runner.h"
 
@@ -103,5 +104,30 @@ Test(memlimit, larger_than_ram_never_swaps)
 	    &r);
 	cr_assert_eq(r.status, 0, "%s", r.err);
 	cr_expect_eq(number_after(r.err, "swap-outs "), 0, "%s", r.err);
+	runner_free(&r);
+}
+
+/* The trace shows the third reason: a fill after a swap-in is its own
+ * action, "swap in (page not resident)". */
+Test(memlimit, trace_shows_swap_in)
+{
+	char path[] = "/tmp/tv-memlimit-XXXXXX";
+	cr_assert_eq(runner_tmpfile(path), 0);
+	char cmd[256];
+	snprintf(cmd, sizeof(cmd),
+		 "build/trapvisor run --mem-limit 2M --trace %s --append run=memtouch " KERNEL,
+		 path);
+	struct runner_result r;
+	runner_run(cmd, "", &r);
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	FILE *f = fopen(path, "r");
+	cr_assert_not_null(f);
+	char line[1024];
+	int swap_ins = 0;
+	while (fgets(line, sizeof(line), f))
+		swap_ins += strstr(line, "\"action\":\"swap in (page not resident)\"") != NULL;
+	fclose(f);
+	unlink(path);
+	cr_expect_gt(swap_ins, 0, "no swap-in event in the trace");
 	runner_free(&r);
 }
