@@ -62,7 +62,7 @@ static void run_usage(FILE *f)
 	fprintf(f,
 		"  --mem SIZE       guest RAM, e.g. 64M (default 64M, at most 1G)\n"
 		"  --mem-limit SIZE keep at most SIZE of the guests' RAM resident (all VMs\n"
-		"                   together); the rest is swapped to a file (not bare)\n"
+		"                   together, at least 1M); the rest is swapped to a file\n"
 		"  --append ARGS    kernel command line (/chosen/bootargs)\n"
 		"  --max-insns N    stop after N guest instructions (exit status %d);\n"
 		"                   a trap counts as one, so trap loops stop too, and\n"
@@ -310,10 +310,14 @@ int cmd_run(int argc, char **argv)
 			ram_size = (uint32_t)v;
 			break;
 		case OPT_MEM_LIMIT:
-			/* Larger than the guests' RAM is fine: nothing swaps. */
-			if (run_parse_size(optarg, &cfg.mem_limit) || cfg.mem_limit < 4096) {
+			/* Larger than the guests' RAM is fine: nothing swaps.
+			 * Smaller than 1M is refused: one instruction may need
+			 * six guest pages at once (code, data and, under nested
+			 * paging, two table pages for each), and a limit near
+			 * that could evict them from each other for ever. */
+			if (run_parse_size(optarg, &cfg.mem_limit) || cfg.mem_limit < (1u << 20)) {
 				fprintf(stderr,
-					"trapvisor: --mem-limit %s: need a size of at least 4K\n",
+					"trapvisor: --mem-limit %s: need a size of at least 1M\n",
 					optarg);
 				return TV_EXIT_USAGE;
 			}

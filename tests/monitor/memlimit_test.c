@@ -90,6 +90,7 @@ static void check_bad(const char *opts)
 Test(memlimit, bad_input_one_line_exit_2)
 {
 	check_bad("--mem-limit 0");
+	check_bad("--mem-limit 4K");
 	check_bad("--mem-limit lots");
 	check_bad("--mem-limit 12Q");
 	check_bad("--mode=bare --mem-limit 8M");
