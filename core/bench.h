@@ -97,8 +97,8 @@ int bench_modes_main(int argc, char **argv);
 /* `trapvisor bench disks [OPTIONS]` (core/bench_disks.c): emulated disk
  * against virtio-blk, per KiB moved, in each mode. */
 int bench_disks_main(int argc, char **argv);
-/* `trapvisor bench startup` (core/bench_startup.c): start-up time and peak
- * resident memory of a trivial guest at 64 MiB and 1 GiB, per mode. */
+/* `trapvisor bench startup`: wall time and peak RSS of a trivial guest at
+ * 64 MiB and 1 GiB, bare, trap and vt (core/bench_startup.c). */
 int bench_startup_main(int argc, char **argv);
 
 /* bench_beside_exe: "DIR/guests/NAME" for the directory of this

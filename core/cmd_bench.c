@@ -20,7 +20,7 @@ static const struct {
 	{ "disks", bench_disks_main,
 	  "the emulated disk against virtio-blk, per KiB, in each mode" },
 	{ "startup", bench_startup_main,
-	  "start-up time and peak memory of a trivial guest at 64 MiB and 1 GiB" },
+	  "start-up time and peak RSS of a trivial guest at 64 MiB and 1 GiB" },
 	{ NULL, NULL, NULL },
 };
 

@@ -64,6 +64,8 @@ static void run_usage(FILE *f)
 		fprintf(f, "                     %-6s %s\n", m->name, m->help);
 	fprintf(f,
 		"  --mem SIZE       guest RAM, e.g. 64M (default 64M, at most 1G)\n"
+		"  --mem-limit SIZE keep at most SIZE of the guests' RAM resident (all VMs\n"
+		"                   together, at least 1M); the rest is swapped to a file\n"
 		"  --append ARGS    kernel command line (/chosen/bootargs)\n"
 		"  --max-insns N    stop after N guest instructions (exit status %d);\n"
 		"                   a trap counts as one, so trap loops stop too, and\n"
@@ -304,6 +306,7 @@ int cmd_run(int argc, char **argv)
 	enum {
 		OPT_MODE = 256,
 		OPT_MEM,
+		OPT_MEM_LIMIT,
 		OPT_APPEND,
 		OPT_MAX,
 		OPT_STATS,
@@ -325,6 +328,7 @@ int cmd_run(int argc, char **argv)
 	static const struct option opts[] = {
 		{ "mode", required_argument, NULL, OPT_MODE },
 		{ "mem", required_argument, NULL, OPT_MEM },
+		{ "mem-limit", required_argument, NULL, OPT_MEM_LIMIT },
 		{ "append", required_argument, NULL, OPT_APPEND },
 		{ "max-insns", required_argument, NULL, OPT_MAX },
 		{ "stats", no_argument, NULL, OPT_STATS },
@@ -390,6 +394,19 @@ int cmd_run(int argc, char **argv)
 				return TV_EXIT_USAGE;
 			}
 			ram_size = (uint32_t)v;
+			break;
+		case OPT_MEM_LIMIT:
+			/* Larger than the guests' RAM is fine: nothing swaps.
+			 * Smaller than 1M is refused: one instruction may need
+			 * six guest pages at once (code, data and, under nested
+			 * paging, two table pages for each), and a limit near
+			 * that could evict them from each other for ever. */
+			if (run_parse_size(optarg, &cfg.mem_limit) || cfg.mem_limit < (1u << 20)) {
+				fprintf(stderr,
+					"trapvisor: --mem-limit %s: need a size of at least 1M\n",
+					optarg);
+				return TV_EXIT_USAGE;
+			}
 			break;
 		case OPT_APPEND: bootargs = optarg; break;
 		case OPT_MAX:
@@ -495,6 +512,17 @@ int cmd_run(int argc, char **argv)
 		return TV_EXIT_USAGE;
 	if (cfg.snapshot)
 		platform_catch_snapshot_signal(); /* early: SIGUSR1 must never kill */
+	if (cfg.mem_limit && !strcmp(cfg.mode, "bare")) {
+		fprintf(stderr, "trapvisor run: --mem-limit needs a monitor (not --mode=bare)\n");
+		return TV_EXIT_USAGE;
+	}
+	/* A swapped-out page is not in machine memory: a snapshot or a
+	 * migration would read it as zeros.  Not supported together yet. */
+	if (cfg.mem_limit && (cfg.snapshot || cfg.migrate_to)) {
+		fprintf(stderr, "trapvisor run: --mem-limit cannot be combined with --snapshot or "
+				"--migrate-to yet\n");
+		return TV_EXIT_USAGE;
+	}
 	const struct run_mode *m = run_find_mode(cfg.mode);
 	if (m) {
 		if ((record && replay_record_open(record)) ||

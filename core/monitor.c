@@ -14,12 +14,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <time.h>
 
 #include "core/pv.h"
 #include "core/vt.h"
 #include "isa-toy/board.h"
+#include "isa-toy/ram.h"
 
 /* Shadow tables get this much machine memory beyond the guests'. */
 #define MON_SHADOW_POOL (8u << 20)
@@ -45,19 +45,11 @@ int monitor_init(struct monitor *mon, uint64_t guest_bytes, int nvm, enum mon_ki
 		return -1;
 	}
 	mon->mram_size = (uint32_t)size;
-	/* An anonymous reservation, as QEMU reserves a KVM guest's RAM: the
-	 * host gives a page only when it is first touched, and it reads as
-	 * zero until then.  So starting a VM of 1 GiB costs what the guest
-	 * touches, not 1 GiB (the frame allocator, shadowpt/frames.c, never
-	 * clears a frame that was never used). */
-	mon->mram = mmap(NULL, size, PROT_READ | PROT_WRITE,
-			 MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-	if (mon->mram == MAP_FAILED) {
-		mon->mram = NULL;
-		fprintf(stderr, "trapvisor: cannot allocate %llu bytes of machine memory\n",
-			(unsigned long long)size);
+	/* An anonymous reservation: a frame costs host memory only once
+	 * something writes it, so start-up does not grow with --mem. */
+	mon->mram = ram_reserve(size);
+	if (!mon->mram)
 		return -1;
-	}
 	bus_init(&mon->hw_bus); /* the hart reaches no device directly */
 	if (cpu_init(&mon->hw, mon->mram, BOARD_RAM_BASE, mon->mram_size, &mon->hw_bus))
 		goto out_ram;
@@ -78,7 +70,7 @@ int monitor_init(struct monitor *mon, uint64_t guest_bytes, int nvm, enum mon_ki
 out_cpu:
 	cpu_destroy(&mon->hw);
 out_ram:
-	munmap(mon->mram, mon->mram_size);
+	ram_release(mon->mram, mon->mram_size);
 	mon->mram = NULL;
 	return -1;
 }
@@ -89,9 +81,7 @@ void monitor_destroy(struct monitor *mon)
 		vm_destroy(mon->vm[i]);
 	spt_frames_destroy(&mon->frames);
 	cpu_destroy(&mon->hw);
-	if (mon->mram)
-		munmap(mon->mram, mon->mram_size);
-	mon->mram = NULL;
+	ram_release(mon->mram, mon->mram_size);
 	trace_close(&mon->trace);
 }
 

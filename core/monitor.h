@@ -46,6 +46,9 @@ struct monitor {
 	enum mon_kind kind;
 	bool legacy;		/* the machine is --isa=legacy */
 	enum mon_paging paging; /* MON_KIND_VT only */
+	/* --mem-limit: how many guest pages of all VMs may be resident
+	 * (limit 0: no limit, no swap). */
+	struct spt_swap_pool swap_pool;
 	struct trace trace;
 	/* --suspend-at: stop every VM once their progress (as --max-insns
 	 * counts it) reaches this, 0 = never; monitor_run returns 4. */

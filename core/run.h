@@ -62,6 +62,7 @@ struct run_config {
 	const char *trace_path;	   /* --trace FILE or NULL */
 	uint64_t trace_limit;	   /* --trace-limit: cap on its bytes, 0 = none */
 	bool mute;		   /* drop the guest's console output */
+	uint64_t mem_limit;	   /* --mem-limit: resident guest bytes, 0 = all */
 	struct run_counts *counts; /* filled in at the end, if not NULL */
 	/* --suspend-at N --snapshot FILE: stop after N instructions (counted
 	 * as --max-insns counts) and write the VM's state to FILE (core/state.h);

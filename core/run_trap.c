@@ -106,6 +106,17 @@ static void run_trap_stats(const struct monitor *mon, double seconds)
 				(unsigned long long)p->builds, (unsigned long long)p->switches,
 				(unsigned long long)p->evictions);
 		}
+		if (vm->p2r.swap) {
+			/* --mem-limit: the shadow miss's third reason. */
+			fprintf(stderr, "swap (--mem-limit):\n");
+			fprintf(stderr,
+				"  swap-outs %llu, swap-ins %llu, misses on a page not "
+				"resident %llu\n",
+				(unsigned long long)vm->p2r.swap->outs,
+				(unsigned long long)vm->p2r.swap->ins,
+				(unsigned long long)(p->not_resident +
+						     (vm->vtx ? vm->vtx->s2_not_resident : 0)));
+		}
 		if (mon->kind == MON_KIND_BT) {
 			fprintf(stderr, "binary translation:\n");
 			fprintf(stderr, "  pages scanned %llu, instructions rewritten %llu\n",
@@ -303,6 +314,7 @@ static int run_monitor(const struct run_config *cfg, enum mon_kind kind, enum mo
 		return TV_EXIT_USAGE;
 	}
 	mon->paging = paging;
+	mon->swap_pool.limit = (uint32_t)(cfg->mem_limit / SPT_PAGE);
 	if (trace_open(&mon->trace, cfg->trace_path)) {
 		status = TV_EXIT_USAGE;
 		goto out;

@@ -355,7 +355,9 @@ static void mon_page_fault(struct vm *vm, const struct cpu_trap *t, uint64_t t0)
 	spt_fault(&vm->spt, t->tval, access, vm->vcpu.csr.priv, vm->vcpu.csr.sstatus, &f);
 	switch (f.result) {
 	case SPT_FILLED:
-		monitor_note(vm, MON_shadow_fill, t, NULL, t0); /* retry the insn */
+		/* retry the insn; a page brought back from swap is the
+		 * miss's third reason (--mem-limit) */
+		monitor_note(vm, f.not_resident ? MON_swap_in : MON_shadow_fill, t, NULL, t0);
 		return;
 	case SPT_GUEST_FAULT: mon_reflect_trap(vm, t, f.cause, t->tval, t0); return;
 	case SPT_MMIO:

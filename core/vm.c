@@ -206,6 +206,17 @@ static int vm_add_dma(struct vm *vm, int how)
 	return 0;
 }
 
+/* --mem-limit chose guest page `gpage` as the victim: no table the
+ * hardware walks may map it any more (the shadows, and under nested
+ * paging the second-stage table). */
+static void vm_evict(void *ctx, uint32_t gpage)
+{
+	struct vm *vm = ctx;
+	spt_unmap_gpage(&vm->spt, gpage);
+	if (vm->vtx && vm->mon->paging == MON_PAGING_NESTED)
+		vt_stage2_unmap(vm, gpage);
+}
+
 struct vm *vm_create(struct monitor *mon, int id, const struct vm_config *cfg)
 {
 	struct vm *vm = calloc(1, sizeof(*vm));
@@ -223,6 +234,8 @@ struct vm *vm_create(struct monitor *mon, int id, const struct vm_config *cfg)
 		goto out_vm;
 	if (spt_init(&vm->spt, &mon->frames, &vm->p2r, &mon->hw))
 		goto out_p2r;
+	if (mon->swap_pool.limit && spt_p2r_swap_init(&vm->p2r, &mon->swap_pool, vm_evict, vm))
+		goto out_spt;
 	if (mon->kind == MON_KIND_BT && spt_enable_bt(&vm->spt, bt_rewrite, vm))
 		goto out_spt;
 	if (platform_init(&vm->plat, &vm_platform_ops, vm, vm_output, vm, cfg->input_fd))

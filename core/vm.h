@@ -56,10 +56,11 @@ struct pv_vm {
  * VMCS's guest-state area, not struct vcpu (vm_csr() picks the right one). */
 struct vt_vm {
 	struct tvt_vmcs vmcs;
-	uint32_t s2_root;	/* machine frame of the second-stage root */
-	uint32_t s2_leaf[1024]; /* ... its leaf tables, or SPT_NO_FRAME */
-	uint32_t gsatp;		/* --paging=shadow: the satp the guest believes in */
-	uint64_t s2_fills;	/* second-stage entries the monitor made */
+	uint32_t s2_root;	  /* machine frame of the second-stage root */
+	uint32_t s2_leaf[1024];	  /* ... its leaf tables, or SPT_NO_FRAME */
+	uint32_t gsatp;		  /* --paging=shadow: the satp the guest believes in */
+	uint64_t s2_fills;	  /* second-stage entries the monitor made */
+	uint64_t s2_not_resident; /* ... of them after a swap-in (--mem-limit) */
 };
 
 struct vm {

@@ -53,6 +53,8 @@ int vt_stage2_map(struct vm *vm, uint32_t gpa)
 	struct vt_vm *t = vm->vtx;
 	uint32_t gpage, rframe, leaf = VT_S2_LEAF;
 	if (spt_p2r_page(&vm->p2r, gpa, &gpage)) {
+		if (spt_p2r_touch(&vm->p2r, &vm->mon->frames, gpage))
+			t->s2_not_resident++; /* "page not resident": swapped in */
 		rframe = vm->p2r.frame[gpage];
 	} else if (vm->spt.direct_gpa && (gpa >> 12) == (vm->spt.direct_gpa >> 12)) {
 		/* An assigned device's page: its register frame, not
@@ -82,6 +84,18 @@ int vt_stage2_map(struct vm *vm, uint32_t gpa)
 	t->s2_fills++;
 	/* Adding a mapping needs no flush: no TLB holds a failed walk. */
 	return 0;
+}
+
+void vt_stage2_unmap(struct vm *vm, uint32_t gpage)
+{
+	struct vt_vm *t = vm->vtx;
+	uint32_t gpa = (uint32_t)vm->p2r.gpa_base + (gpage << 12);
+	uint32_t vpn1 = gpa >> 22, vpn0 = (gpa >> 12) & 0x3ff;
+	if (t->s2_leaf[vpn1] == SPT_NO_FRAME)
+		return;
+	vt_frame_words(vm, t->s2_leaf[vpn1])[vpn0] = 0;
+	/* Removing one does: the hart may cache it under this VM's tag. */
+	mmu_flush_tag(&vm->mon->hw, (unsigned)vm->id + 1);
 }
 
 int vt_vm_init(struct vm *vm)

@@ -32,5 +32,8 @@ void vt_exit(struct vm *vm, enum tvt_exit_reason reason);
  * or the register page of a device assigned to it.  Returns 0, or -1 if
  * it is neither (a device access to emulate). */
 int vt_stage2_map(struct vm *vm, uint32_t gpa);
+/* Remove guest page `gpage`'s second-stage entry (it is being swapped out
+ * under --mem-limit) and flush the hart's TLB entries of the VM. */
+void vt_stage2_unmap(struct vm *vm, uint32_t gpage);
 
 #endif

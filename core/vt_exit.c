@@ -183,8 +183,12 @@ static void vt_on_npf(struct vm *vm, uint64_t t0)
 	const struct tvt_exit_info *e = &vt_vmcs(vm)->exit;
 	enum mmu_access access = (enum mmu_access)(e->qual & 0xff);
 	/* LAB tvt step 2 BEGIN: lazy second-stage fill */
+	uint64_t swapped = vm->vtx->s2_not_resident;
 	if (!vt_stage2_map(vm, e->gpa)) {
-		vt_note(vm, MON_stage2_fill, NULL, t0); /* retry: it is there now */
+		/* retry: it is there now (brought back from swap, if the
+		 * count moved: --mem-limit) */
+		vt_note(vm, vm->vtx->s2_not_resident != swapped ? MON_swap_in : MON_stage2_fill,
+			NULL, t0);
 		return;
 	}
 	/* LAB STUB */
@@ -261,7 +265,9 @@ static void vt_on_exception(struct vm *vm, uint64_t t0)
 	struct spt_fault f;
 	spt_fault(&vm->spt, e->gva, access, v->guest.csr.priv, v->guest.csr.sstatus, &f);
 	switch (f.result) {
-	case SPT_FILLED: vt_note(vm, MON_shadow_fill, NULL, t0); return;
+	case SPT_FILLED:
+		vt_note(vm, f.not_resident ? MON_swap_in : MON_shadow_fill, NULL, t0);
+		return;
 	case SPT_GUEST_FAULT: vt_inject(vm, f.cause, e->gva, t0); return;
 	case SPT_MMIO: vt_not_ram(vm, (uint32_t)f.gpa, access, t0); return;
 	case SPT_PT_WRITE: vt_emulate_access(vm, MON_emulate_pt, NULL, t0); return;

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "isa-toy/board.h"
+#include "isa-toy/ram.h"
 
 static int machine_read_phys(void *owner, uint64_t pa, void *buf, uint32_t len)
 {
@@ -77,12 +78,9 @@ int machine_create(struct machine *m, const struct machine_config *cfg)
 {
 	memset(m, 0, sizeof(*m));
 	m->cfg = *cfg;
-	m->ram = calloc(1, cfg->ram_size);
-	if (!m->ram) {
-		fprintf(stderr, "trapvisor: cannot allocate %u bytes of guest RAM\n",
-			cfg->ram_size);
+	m->ram = ram_reserve(cfg->ram_size); /* zero, backed on first touch */
+	if (!m->ram)
 		return -1;
-	}
 	if (platform_init(&m->plat, &machine_platform_ops, m, cfg->output, cfg->output_ctx,
 			  cfg->input_fd))
 		goto out_ram;
@@ -112,7 +110,7 @@ out_cpu:
 out_plat:
 	platform_destroy(&m->plat);
 out_ram:
-	free(m->ram);
+	ram_release(m->ram, m->cfg.ram_size);
 	m->ram = NULL;
 	return -1;
 }
@@ -122,7 +120,7 @@ void machine_destroy(struct machine *m)
 	elf_image_free(&m->elf);
 	cpu_destroy(&m->cpu);
 	platform_destroy(&m->plat);
-	free(m->ram);
+	ram_release(m->ram, m->cfg.ram_size);
 	m->ram = NULL;
 }
 

@@ -14,28 +14,17 @@
 #define SPT_PAGE     4096u
 #define SPT_NO_FRAME 0xffffffffu
 
-/* What a frame is.  A frame never handed out still holds the zeros the
- * host's anonymous memory starts with, and clearing it would make the host
- * give us the page: only a frame used before is cleared when handed out
- * again.  That is what keeps the monitor's start-up independent of --mem. */
-enum spt_frame_state {
-	SPT_FRAME_FRESH = 0, /* free, never used: zero, not yet resident */
-	SPT_FRAME_USED,	     /* handed out */
-	SPT_FRAME_DIRTY,     /* free again, holding old contents */
-};
-
 struct spt_frames {
 	uint8_t *ram;	   /* machine RAM, host address */
 	uint64_t ram_base; /* its machine-physical address */
 	uint32_t nframes;
-	uint8_t *used; /* one byte per frame: SPT_FRAME_* */
+	uint8_t *used; /* one byte per frame: free and zero, used, free and dirty */
 	uint32_t nfree;
 	uint32_t hint; /* where the next search starts */
 };
 
-/* Manage `nframes` frames of `ram` (at machine-physical ram_base), which
- * must be all zero (an anonymous mapping).  Returns 0, or -1 if out of
- * host memory. */
+/* Manage `nframes` frames of `ram` (at machine-physical ram_base).
+ * Returns 0, or -1 if out of host memory. */
 int spt_frames_init(struct spt_frames *f, uint8_t *ram, uint64_t ram_base, uint32_t nframes);
 void spt_frames_destroy(struct spt_frames *f);
 

@@ -16,10 +16,41 @@
 
 #include "shadowpt/frames.h"
 
+/* Swap (--mem-limit): the run's budget of resident guest pages, shared by
+ * every VM of the run.  A guest page is *resident* once something touched
+ * it (a shadow or second-stage fill, the monitor's own access); past the
+ * budget, the faulting VM gives up one of its own resident pages (local
+ * replacement, a clock: second chance for a page touched since the hand
+ * last passed).  The victim's contents go to the VM's swap file, its host
+ * memory back to the host (madvise), and `evict` removes every shadow or
+ * second-stage entry that maps it, so the next access misses with the
+ * reason "page not resident" and brings it back, bit for bit: the P->R
+ * map never changes, so transcripts and instruction counts are those of
+ * a run without a limit. */
+struct spt_swap_pool {
+	uint32_t limit;	    /* resident guest pages allowed in the run */
+	uint32_t nresident; /* resident guest pages, all VMs */
+	uint64_t outs, ins; /* pages written to / read from swap files */
+};
+
+struct spt_swap {
+	struct spt_swap_pool *pool;
+	uint8_t *state; /* per guest page: SPT_PG_* */
+	uint32_t hand;	/* the clock's hand */
+	int fd;		/* the swap file (anonymous, one slot per guest page) */
+	uint64_t outs, ins;
+	/* Unmap guest page `gpage` from every table the hardware walks. */
+	void (*evict)(void *ctx, uint32_t gpage);
+	void *ctx;
+};
+
+enum { SPT_PG_UNTOUCHED = 0, SPT_PG_RESIDENT, SPT_PG_REFERENCED, SPT_PG_SWAPPED };
+
 struct spt_p2r {
 	uint64_t gpa_base; /* guest-physical address of guest page 0 */
 	uint32_t npages;
-	uint32_t *frame; /* frame[guest page] = machine frame */
+	uint32_t *frame;       /* frame[guest page] = machine frame */
+	struct spt_swap *swap; /* NULL: no --mem-limit, every page stays */
 };
 
 /* Give `npages` guest pages starting at gpa_base machine frames from `f`,
@@ -27,6 +58,19 @@ struct spt_p2r {
 int spt_p2r_init(struct spt_p2r *m, struct spt_frames *f, uint64_t gpa_base, uint32_t npages,
 		 uint32_t seed);
 void spt_p2r_destroy(struct spt_p2r *m, struct spt_frames *f);
+
+/* Put this VM's guest pages under `pool` (--mem-limit); `evict(ctx,
+ * gpage)` unmaps a page chosen as victim.  0, or -1 with a message. */
+int spt_p2r_swap_init(struct spt_p2r *m, struct spt_swap_pool *pool,
+		      void (*evict)(void *ctx, uint32_t gpage), void *ctx);
+
+/* Guest page `gpage` is about to be used (mapped for the hardware, or
+ * read or written by the monitor): bring it back if it is swapped out,
+ * and count it resident, swapping out a victim if the run is over its
+ * budget.  Returns true if the page had to be read back from swap (the
+ * shadow miss's third reason, "page not resident").  Without a limit it
+ * does nothing. */
+bool spt_p2r_touch(const struct spt_p2r *m, const struct spt_frames *f, uint32_t gpage);
 
 /* The guest page of `gpa`, or false if it is not guest RAM. */
 static inline bool spt_p2r_page(const struct spt_p2r *m, uint64_t gpa, uint32_t *gpage)

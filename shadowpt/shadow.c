@@ -105,6 +105,11 @@ static void spt_strip_mappings(struct spt *s, uint32_t rppn, uint32_t keep)
 	mmu_flush_tag(s->hw, s->tlb_tag);
 }
 
+void spt_unmap_gpage(struct spt *s, uint32_t gpage)
+{
+	spt_strip_mappings(s, spt_frame_ppn(s->frames, s->p2r->frame[gpage]), 0);
+}
+
 /* A guest page just became a source of some shadow: no shadow may map it
  * writable any more, or the guest could change its page table unseen. */
 static void spt_revoke_writes(struct spt *s, uint32_t gpage)
@@ -299,6 +304,7 @@ static uint32_t spt_bt_copy(struct spt *s, uint32_t gpage)
 	if (s->bt_frame[gpage] != SPT_NONE)
 		return s->bt_frame[gpage];
 	uint32_t f = spt_alloc(s);
+	spt_p2r_touch(s->p2r, s->frames, gpage); /* the original's bytes */
 	memcpy(spt_frame_ptr(s->frames, f), spt_frame_ptr(s->frames, s->p2r->frame[gpage]),
 	       SPT_PAGE);
 	s->bt_rewrite(s->bt_ctx, spt_table(s, f), gpage);
@@ -517,6 +523,12 @@ void spt_fault(struct spt *s, uint32_t va, enum mmu_access access, enum cpu_priv
 	//| if (leaf & PTE_W)
 	//| 	flags |= PTE_W;
 	/* LAB END */
+	/* The miss's third reason (--mem-limit): the page is not resident;
+	 * bring it back from the swap file before mapping it. */
+	if (spt_p2r_touch(s->p2r, s->frames, gpage)) {
+		out->not_resident = true;
+		s->stats.not_resident++;
+	}
 	/* LAB dirty step 1 BEGIN: log the page a write fills */
 	/* Dirty logging: W only for a write, which is then the page's first
 	 * since the last harvest -- log it.  A read maps it read-only, so the

@@ -76,6 +76,7 @@ struct spt_fault {
 	bool walked;	       /* the guest table was walked (MMU on) */
 	struct sv32_walk walk; /* what that walk saw */
 	uint32_t rppn;	       /* SPT_FILLED: the machine page installed */
+	bool not_resident;     /* SPT_FILLED after a swap-in (--mem-limit) */
 };
 
 struct spt_stats {
@@ -83,6 +84,7 @@ struct spt_stats {
 	uint64_t switches, builds, evictions, revokes;
 	uint64_t bt_pages, bt_reads, bt_drops; /* binary translation */
 	uint64_t dirty_faults;		       /* writes caught by dirty logging */
+	uint64_t not_resident;		       /* fills that swapped a page in */
 };
 
 /* Binary translation (--mode=bt): rewrite the 1024 words of a copy of
@@ -125,6 +127,10 @@ struct spt {
 	 * if written since the last harvest; NULL = off. */
 	uint8_t *dirty_log;
 };
+
+/* Remove every shadow entry that maps guest page `gpage` (it is being
+ * swapped out): the next access is a shadow miss. */
+void spt_unmap_gpage(struct spt *s, uint32_t gpage);
 
 /* Set up the shadow cache of one VM.  Returns 0, or -1 (no memory). */
 int spt_init(struct spt *s, struct spt_frames *frames, const struct spt_p2r *p2r, struct cpu *hw);

@@ -15,4 +15,4 @@ $(HOSTILE_G_B)/%.elf: tests/monitor/hostile/%.c tests/monitor/hostile/hg.c tests
 	$(Q)$(RV_CC) $(RV_CFLAGS) -MF $@.d -I. $(RV_LDFLAGS) -Wl,--no-warn-rwx-segments -T tests/guest/link.ld -o $@ \
 		$(GUEST_T_RT) tests/monitor/hostile/hg.c $<
 
-$(eval $(call criterion_test,monitor,$(wildcard tests/monitor/*.c) tests/guest/runner.c,$(B)/tests/guest/spin.elf $(B)/tests/guest/chatter.elf $(B)/tests/guest/trapstorm.elf $(B)/tests/guest/hello.elf $(B)/tests/guest/exit_code.elf $(B)/guests/kernel.elf $(HOSTILE_G_ELFS)))
+$(eval $(call criterion_test,monitor,$(wildcard tests/monitor/*.c) tests/guest/runner.c,$(B)/tests/guest/spin.elf $(B)/tests/guest/chatter.elf $(B)/tests/guest/trapstorm.elf $(B)/tests/guest/hello.elf $(B)/tests/guest/exit_code.elf $(B)/guests/kernel.elf $(B)/guests/kernel-pv.elf $(HOSTILE_G_ELFS)))
