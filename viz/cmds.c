@@ -30,7 +30,7 @@ const struct dbg_command dbg_commands[] = {
 	  "x/N[xi] ADDR: N words (x) or instructions (i) at guest-virtual ADDR;\n"
 	  "  x/Np ADDR guest-physical, x/Nm ADDR machine" },
 	{ "info", dbg_cmd_info,
-	  "info regs|csr|vcpu|tlb|shadow|vms|break|virtq [DEVICE]: the state, by part" },
+	  "info regs|csr|vcpu|tlb|shadow|vms|vmcs|break|virtq [DEVICE]: the state, by part" },
 	{ "vm", dbg_cmd_vm, "vm N: inspect VM N (trap mode)" },
 	{ "trace", dbg_cmd_trace,
 	  "trace [N] | trace filter [TEXT] | trace show SEQ: the monitor's events" },

@@ -145,10 +145,13 @@ static void dbg_info_vms(struct dbg *d)
 	const struct monitor *mon = d->t.mon;
 	for (int i = 0; i < mon->nvm; i++) {
 		const struct vm *vm = mon->vm[i];
-		uint32_t pc = mon->cur == vm ? mon->hw.pc : vm->vcpu.pc;
+		const struct csr_file *c = vm_csr((struct vm *)vm);
+		uint32_t pc = vm->vt	       ? vm->vtx->vmcs.guest.pc
+			      : mon->cur == vm ? mon->hw.pc
+					       : vm->vcpu.pc;
 		fprintf(d->out, "%c vm%d  %u MiB  pc 0x%08x  mode %s  instret %" PRIu64 "  %s",
 			i == d->t.vm ? '*' : ' ', i, vm->ram_size >> 20, pc,
-			vm->vcpu.csr.priv == PRIV_S ? "S" : "U", vm->vcpu.csr.instret,
+			c->priv == PRIV_S ? "S" : "U", c->instret,
 			vm->halted     ? "exited"
 			: vm->vcpu.wfi ? "in wfi"
 				       : "runnable");
@@ -156,6 +159,46 @@ static void dbg_info_vms(struct dbg *d)
 			fprintf(d->out, " (status %d)", vm->exit_code);
 		fputc('\n', d->out);
 	}
+}
+
+/* info vmcs (--mode=vt): the inspected VM's VMCS -- the controls the
+ * monitor set (what exits), the last exit and why, and the exits so far
+ * by reason.  The guest-state area is what `info regs` and `info csr`
+ * already show. */
+static void dbg_info_vmcs(struct dbg *d)
+{
+	const struct vm *vm = d->t.ops->monitor ? d->t.mon->vm[d->t.vm] : NULL;
+	if (!vm || !vm->vt) {
+		fprintf(d->out, "no VMCS: this VM does not run under TVT (--mode=vt)\n");
+		return;
+	}
+	const struct tvt_vmcs *v = &vm->vtx->vmcs;
+	fprintf(d->out, "VMCS of vm%d  vpid %u  paging %s\n", vm->id, v->ctl.vpid,
+		v->ctl.stage2 ? "nested" : "shadow");
+	if (v->ctl.stage2)
+		fprintf(d->out, "  second stage  root 0x%08x  entries filled %" PRIu64 "\n",
+			v->ctl.s2_root, vm->vtx->s2_fills);
+	else
+		fprintf(d->out, "  guest satp    0x%08x (the hart walks the shadow 0x%08x)\n",
+			vm->vtx->gsatp, v->guest.csr.satp);
+	fprintf(d->out, "  controls      exceptions 0x%08x  interrupts 0x%08x  wfi %s  sfence %s\n",
+		v->ctl.exc_exit, v->ctl.intr_exit,
+		v->ctl.insn & TVT_CTL_WFI_EXIT ? "exits" : "runs",
+		v->ctl.insn & TVT_CTL_SFENCE_EXIT ? "exits" : "runs");
+	fprintf(d->out, "  entries %" PRIu64 "  exits %" PRIu64 "\n", v->stats.entries,
+		v->stats.exits);
+	if (v->stats.exits) {
+		const struct tvt_exit_info *e = &v->exit;
+		fprintf(d->out, "  last exit     %s  qual 0x%08x  pc 0x%08x  insn 0x%08x",
+			tvt_exit_name(e->reason), e->qual, e->pc, e->insn);
+		if (e->reason == TVT_EXIT_npf)
+			fprintf(d->out, "  gva 0x%08x  gpa 0x%08x", e->gva, e->gpa);
+		fputc('\n', d->out);
+	}
+	for (int r = 0; r < TVT_EXIT_COUNT; r++)
+		if (v->stats.by_reason[r])
+			fprintf(d->out, "  %-16s %" PRIu64 "\n",
+				tvt_exit_name((enum tvt_exit_reason)r), v->stats.by_reason[r]);
 }
 
 static void dbg_info_break(struct dbg *d)
@@ -283,14 +326,14 @@ int dbg_cmd_info(struct dbg *d, int argc, char **argv)
 		{ "csr", dbg_info_csr },	   { "vcpu", dbg_info_vcpu },
 		{ "tlb", dbg_info_tlb },	   { "shadow", dbg_info_shadow },
 		{ "vms", dbg_info_vms },	   { "break", dbg_info_break },
-		{ "breakpoints", dbg_info_break },
+		{ "breakpoints", dbg_info_break }, { "vmcs", dbg_info_vmcs },
 	};
 	for (size_t i = 0; argc > 1 && i < sizeof(parts) / sizeof(parts[0]); i++)
 		if (!strcmp(argv[1], parts[i].what)) {
 			parts[i].fn(d);
 			return 0;
 		}
-	fprintf(d->out, "info: which? regs, csr, vcpu, tlb, shadow, vms, break or virtq\n");
+	fprintf(d->out, "info: which? regs, csr, vcpu, tlb, shadow, vms, vmcs, break or virtq\n");
 	return -1;
 }
 

@@ -44,6 +44,45 @@ Test(batch, break_at_kmain_bare)
 {
 	break_at_kmain("bare");
 }
+Test(batch, break_at_kmain_vt)
+{
+	break_at_kmain("vt");
+}
+Test(batch, break_at_kmain_vt_shadow)
+{
+	break_at_kmain("vt --paging=shadow");
+}
+
+/* --mode=vt: the VMCS shows the exits the monitor took, by reason; with
+ * nested paging, one stage2-fault per guest page first touched, each
+ * one second-stage entry filled. */
+Test(batch, info_vmcs_counts_the_exits)
+{
+	struct runner_result r;
+	viz_t_batch("--mode=vt " KERNEL, "info vmcs\nbreak kmain\ncontinue\ninfo vmcs\n", &r);
+	cr_assert_eq(r.status, 0, "%s\n%s", r.out, r.err);
+	expect_has(&r, "VMCS of vm0  vpid 1  paging nested\n  second stage  root 0x");
+	expect_has(&r, "entries filled 0\n");
+	expect_has(&r, "entries 0  exits 0\n");
+	const char *second = strstr(r.out, "(tv) continue");
+	cr_assert(second, "%s", r.out);
+	unsigned long filled = 0, faults = 0;
+	const char *f = strstr(second, "entries filled "), *s = strstr(second, "\n  stage2-fault ");
+	cr_assert(f && s, "%s", r.out);
+	filled = strtoul(f + 15, NULL, 10);
+	faults = strtoul(s + 16, NULL, 10);
+	cr_expect(filled > 0 && filled == faults, "filled %lu, stage2-fault exits %lu", filled,
+		  faults);
+	runner_free(&r);
+	/* Not under TVT: there is no VMCS, and --paging needs --mode=vt. */
+	viz_t_batch(KERNEL, "info vmcs\n", &r);
+	expect_has(&r, "no VMCS: this VM does not run under TVT (--mode=vt)");
+	runner_free(&r);
+	runner_run(TV " debug --paging=shadow --batch - " KERNEL, "", &r);
+	cr_expect_eq(r.status, 2);
+	cr_expect(strstr(r.err, "--paging is for --mode=vt"), "%s", r.err);
+	runner_free(&r);
+}
 
 Test(batch, stepi_moves_the_pc_through_start)
 {
