@@ -21,6 +21,7 @@ enum tui_pane {
 	TUI_CONSOLE,
 	TUI_MEMORY,
 	TUI_OUTPUT,
+	TUI_VMCS, /* --mode=vt only (NULL otherwise) */
 	TUI_PANES
 };
 
@@ -51,5 +52,6 @@ void tui_pane_pages(struct tui *t, WINDOW *w);
 void tui_pane_console(struct tui *t, WINDOW *w);
 void tui_pane_memory(struct tui *t, WINDOW *w);
 void tui_pane_output(struct tui *t, WINDOW *w);
+void tui_pane_vmcs(struct tui *t, WINDOW *w);
 
 #endif

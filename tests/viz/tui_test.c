@@ -184,3 +184,19 @@ Test(tui, long_command_line_is_whole, .init = tui_start, .fini = tui_stop, .time
 	cr_expect(wait_for(want), "%s", screen());
 	cr_expect_null(strstr(screen(), "need a symbol"), "%s", screen());
 }
+
+/* --mode=vt: a VMCS pane above the page tables, its counts moving as
+ * the guest runs (the first stage2-fault exit fills the first entry). */
+Test(tui, vt_mode_has_a_vmcs_pane, .fini = tui_stop, .timeout = 60)
+{
+	tui_start_args("--mode=vt " KERNEL);
+	cr_assert(wait_for("(tv)"), "%s", screen());
+	cr_expect(strstr(screen(), "vm0 nested: 0 stage-2 filled, 0 exits"), "%s", screen());
+	cr_expect(strstr(screen(), "mode: guest S, non-root (TVT)"), "%s", screen());
+	cr_expect(strstr(screen(), "Page tables"), "%s", screen());
+	type("break kmain");
+	type("continue");
+	cr_expect(wait_for("breakpoint 1 at"), "%s", screen());
+	cr_expect(wait_for("13 stage-2 filled, 43717 exits"), "%s", screen());
+	cr_expect(strstr(screen(), "stage2-fault 13"), "%s", screen());
+}
