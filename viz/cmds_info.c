@@ -337,6 +337,78 @@ int dbg_cmd_info(struct dbg *d, int argc, char **argv)
 	return -1;
 }
 
+/* shadow [VA [N]]: N (16) page entries from VA (the pc's page) of the
+ * current address space and view, the guest's PTE beside the shadow's:
+ *
+ *   filled           the shadow holds the guest's mapping (V -> R)
+ *   not yet filled   the guest maps the page, the shadow does not yet:
+ *                    the first access faults to the monitor, which fills
+ *   write-protected  the guest page is one of its page-table pages: the
+ *                    shadow maps it read-only, so a write traps and the
+ *                    monitor sees every change to the guest's tables
+ *   hidden in this view  a U page in view S, a kernel page in view U
+ *   not mapped       neither does */
+int dbg_cmd_shadow(struct dbg *d, int argc, char **argv)
+{
+	static const char *const view[] = { "U", "S", "S+SUM", "native" };
+	uint32_t va, x[32], n = 16;
+	uint64_t v;
+	d->t.ops->guest_regs(&d->t, x, &va);
+	if (argc > 3 || (argc > 1 && dbg_parse_addr(d, argv[1], &va)) ||
+	    (argc > 2 && (viz_parse_uint(argv[2], 1024, &v) || !v))) {
+		fprintf(d->out, "shadow: usage: shadow [VA [N]] (N 1..1024)\n");
+		return -1;
+	}
+	if (argc > 2)
+		n = (uint32_t)v;
+	const struct vm *vm = d->t.ops->monitor ? d->t.mon->vm[d->t.vm] : NULL;
+	const struct spt_tree *tr = vm ? vm->spt.cur : NULL;
+	if (!tr) {
+		fprintf(d->out, "no shadow table here (%s)\n",
+			!vm ? "the bare board walks the guest's own table"
+			: vm->vt && d->t.mon->paging == MON_PAGING_NESTED
+			    ? "nested paging: the hardware walks a second-stage table"
+			    : "the VM has not run yet");
+		return 0;
+	}
+	fprintf(d->out, "vm%d guest satp 0x%08x, view %s:  V -> guest PTE (P) | shadow PTE (R)\n",
+		d->t.vm, tr->gsatp, view[tr->view]);
+	va &= ~0xfffu;
+	for (uint32_t i = 0; i < n; i++, va += 4096) {
+		struct sv32_walk w;
+		char gf[9], sf[9], gcol[40] = "-", scol[40] = "-";
+		bool gok = !viz_walk_guest_satp(&d->t, tr->gsatp, va, &w);
+		uint32_t gpte = gok && w.steps ? w.pte[w.steps - 1] : 0, spte = 0;
+		if (gok && w.steps)
+			snprintf(gcol, sizeof(gcol), "%08x %s P %08" PRIx64, gpte,
+				 viz_pte_flags(gpte, gf), w.pa & ~(uint64_t)0xfff);
+		else if (gok)
+			snprintf(gcol, sizeof(gcol), "(paging off) P %08" PRIx64,
+				 w.pa & ~(uint64_t)0xfff);
+		uint32_t leaf = tr->leaf[va >> 22];
+		if (leaf != SPT_NONE)
+			memcpy(&spte,
+			       spt_frame_ptr(&d->t.mon->frames, leaf) + ((va >> 12) & 0x3ff) * 4,
+			       4);
+		if (spte & PTE_V)
+			snprintf(scol, sizeof(scol), "%08x %s R %08" PRIx64, spte,
+				 viz_pte_flags(spte, sf), (uint64_t)(spte >> 10) << 12);
+		/* A view hides some pages: U pages from the kernel's view S,
+		 * kernel pages from the user's view U. */
+		bool hidden = gok && w.steps &&
+			      ((tr->view == SPT_VIEW_S && (gpte & PTE_U)) ||
+			       (tr->view == SPT_VIEW_U && !(gpte & PTE_U)));
+		const char *state =
+		    spte & PTE_V
+			? gok && (gpte & PTE_W) && !(spte & PTE_W) ? "write-protected" : "filled"
+		    : hidden ? "hidden in this view"
+		    : gok    ? "not yet filled"
+			     : "not mapped";
+		fprintf(d->out, "  %08x  %-32s | %-30s %s\n", va, gcol, scol, state);
+	}
+	return 0;
+}
+
 /* --- walk --- */
 
 static void dbg_print_step(struct dbg *d, const char *space, const struct sv32_walk *w, int i)

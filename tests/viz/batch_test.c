@@ -445,3 +445,28 @@ Test(batch, local_symbols)
 	expect_has(&r, "the global wins");
 	runner_free(&r);
 }
+
+/* shadow: the guest's PTE beside the shadow's.  At sys_write the kernel
+ * runs in view S: its code page at the pc is filled (it just ran), the
+ * user's page 0x1000 is hidden from that view, 0x2000 is not mapped;
+ * under nested paging there is no shadow to show. */
+Test(batch, shadow_beside_guest)
+{
+	struct runner_result r;
+	viz_t_batch("--append run=hello " KERNEL,
+		    "break sys_write\ncontinue\nshadow $pc 1\nshadow 0x1000 2\nshadow 1 0\n", &r);
+	cr_assert_eq(r.status, 1, "%s\n%s", r.out, r.err); /* the last line is refused */
+	expect_has(&r, "view S:  V -> guest PTE (P) | shadow PTE (R)\n");
+	const char *pc = strstr(r.out, "(tv) shadow $pc 1");
+	cr_assert(pc, "%s", r.out);
+	cr_expect(strstr(pc, " filled\n"), "%s", pc);
+	expect_has(&r, "  00001000  ");
+	expect_has(&r, "hidden in this view\n  00002000  -");
+	expect_has(&r, "not mapped\n");
+	expect_has(&r, "shadow: usage: shadow [VA [N]] (N 1..1024)");
+	runner_free(&r);
+	viz_t_batch("--mode=vt " KERNEL, "shadow\n", &r);
+	expect_has(&r, "no shadow table here (nested paging: the hardware walks a second-stage "
+		       "table)");
+	runner_free(&r);
+}
