@@ -32,8 +32,8 @@ const struct dbg_command dbg_commands[] = {
 	{ "info", dbg_cmd_info,
 	  "info regs|csr|vcpu|tlb|shadow|vms|vmcs|break|virtq [DEVICE]: the state, by part" },
 	{ "shadow", dbg_cmd_shadow,
-	  "shadow [VA [N]]: N (16) pages from VA ($pc): the guest's PTE beside the shadow's\n"
-	  "  (filled, not yet filled, write-protected)" },
+	  "shadow [VA [N [brief]]]: N (16) pages from VA ($pc): the guest's PTE beside the\n"
+	  "  shadow's (filled, not yet filled, write-protected); brief: only V, P, R" },
 	{ "vm", dbg_cmd_vm, "vm N: inspect VM N (trap mode)" },
 	{ "trace", dbg_cmd_trace,
 	  "trace [N] | trace filter [TEXT] | trace show SEQ: the monitor's events" },

@@ -354,9 +354,10 @@ int dbg_cmd_shadow(struct dbg *d, int argc, char **argv)
 	uint32_t va, x[32], n = 16;
 	uint64_t v;
 	d->t.ops->guest_regs(&d->t, x, &va);
-	if (argc > 3 || (argc > 1 && dbg_parse_addr(d, argv[1], &va)) ||
+	bool brief = argc == 4 && !strcmp(argv[3], "brief"); /* no PTEs: narrow panes */
+	if (argc > 4 || (argc == 4 && !brief) || (argc > 1 && dbg_parse_addr(d, argv[1], &va)) ||
 	    (argc > 2 && (viz_parse_uint(argv[2], 1024, &v) || !v))) {
-		fprintf(d->out, "shadow: usage: shadow [VA [N]] (N 1..1024)\n");
+		fprintf(d->out, "shadow: usage: shadow [VA [N [brief]]] (N 1..1024)\n");
 		return -1;
 	}
 	if (argc > 2)
@@ -371,8 +372,8 @@ int dbg_cmd_shadow(struct dbg *d, int argc, char **argv)
 			    : "the VM has not run yet");
 		return 0;
 	}
-	fprintf(d->out, "vm%d guest satp 0x%08x, view %s:  V -> guest PTE (P) | shadow PTE (R)\n",
-		d->t.vm, tr->gsatp, view[tr->view]);
+	fprintf(d->out, "vm%d guest satp 0x%08x, view %s%s\n", d->t.vm, tr->gsatp, view[tr->view],
+		brief ? "" : ":  V -> guest PTE (P) | shadow PTE (R)");
 	va &= ~0xfffu;
 	for (uint32_t i = 0; i < n; i++, va += 4096) {
 		struct sv32_walk w;
@@ -404,7 +405,12 @@ int dbg_cmd_shadow(struct dbg *d, int argc, char **argv)
 		    : hidden ? "hidden in this view"
 		    : gok    ? "not yet filled"
 			     : "not mapped";
-		fprintf(d->out, "  %08x  %-32s | %-30s %s\n", va, gcol, scol, state);
+		if (brief)
+			fprintf(d->out, "V %08x P %-8.8s R %-8.8s %s\n", va,
+				gok && w.steps ? strrchr(gcol, ' ') + 1 : "-",
+				spte & PTE_V ? strrchr(scol, ' ') + 1 : "-", state);
+		else
+			fprintf(d->out, "  %08x  %-32s | %-30s %s\n", va, gcol, scol, state);
 	}
 	return 0;
 }

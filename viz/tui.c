@@ -307,6 +307,11 @@ int viz_tui_run(struct dbg *d, struct viz_console *con)
 			continue;
 		if (ch == KEY_RESIZE)
 			continue;
+		if (ch == 20) { /* Ctrl-T: the Page tables pane's next view */
+			t.pages_view = (t.pages_view + 1) % 3;
+			tui_draw(&t);
+			continue;
+		}
 		if (ch == 3) { /* Ctrl-C at the prompt: clear the line */
 			rl_replace_line("", 0);
 			rl_point = 0;

@@ -37,8 +37,9 @@ struct tui {
 	uint32_t sel_va;
 	bool have_mem; /* an address chosen with `x` */
 	uint32_t mem_addr;
-	bool dirty; /* a command ran: redraw every pane */
-	char *last; /* the last command (malloc'd, whole): Enter alone repeats it */
+	int pages_view; /* the Page tables pane: 0 walk/map, 1 shadow beside guest, 2 P->R (Ctrl-T) */
+	bool dirty;	/* a command ran: redraw every pane */
+	char *last;	/* the last command (malloc'd, whole): Enter alone repeats it */
 };
 
 void tui_put_lines(WINDOW *w, const char *text, bool tail);

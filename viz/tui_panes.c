@@ -216,12 +216,42 @@ void tui_pane_trace(struct tui *t, WINDOW *w)
 
 /* Page tables: the walk of the selected address, step by step; without
  * one, the guest's mappings with what the shadow holds for each. */
+/* The P->R map around the page the pc's P is in (Ctrl-T's third view). */
+static void tui_pane_p2r(struct tui *t, WINDOW *w)
+{
+	struct sv32_walk wk;
+	uint32_t x[32], pc;
+	int rows = getmaxy(w);
+	t->d->t.ops->guest_regs(&t->d->t, x, &pc);
+	uint64_t p = viz_walk_guest(&t->d->t, pc, &wk) ? pc : wk.pa;
+	p &= ~(uint64_t)0xfff;
+	tui_title(w, "P->R map near the pc's P (Ctrl-T: page tables)");
+	for (int y = 1; y < rows - 1; y++, p += 4096) {
+		uint64_t ma;
+		if (t->d->t.ops->p2r(&t->d->t, p, &ma))
+			mvwprintw(w, y, 1, "P %08" PRIx64 " -> not RAM", p);
+		else
+			mvwprintw(w, y, 1, "P %08" PRIx64 " -> R %08" PRIx64, p, ma);
+	}
+}
+
 void tui_pane_pages(struct tui *t, WINDOW *w)
 {
 	struct dbg *d = t->d;
 	char cmd[64], *text = NULL;
 	werase(w);
-	if (t->have_sel) {
+	if (t->pages_view == 2 && d->t.ops->monitor) {
+		tui_pane_p2r(t, w);
+		return;
+	}
+	if (t->pages_view == 1 && d->t.ops->monitor) {
+		if (t->have_sel)
+			snprintf(cmd, sizeof(cmd), "shadow 0x%x 64 brief", t->sel_va);
+		else
+			snprintf(cmd, sizeof(cmd), "shadow $pc 64 brief");
+		tui_title(w, "Shadow beside guest (Ctrl-T: P->R)");
+		text = tui_capture(t, cmd);
+	} else if (t->have_sel) {
 		snprintf(cmd, sizeof(cmd), "walk 0x%x", t->sel_va);
 		tui_title(w, "Page tables: V -> P -> R, shadow V -> R");
 		text = tui_capture(t, cmd);

@@ -463,7 +463,7 @@ Test(batch, shadow_beside_guest)
 	expect_has(&r, "  00001000  ");
 	expect_has(&r, "hidden in this view\n  00002000  -");
 	expect_has(&r, "not mapped\n");
-	expect_has(&r, "shadow: usage: shadow [VA [N]] (N 1..1024)");
+	expect_has(&r, "shadow: usage: shadow [VA [N [brief]]] (N 1..1024)");
 	runner_free(&r);
 	viz_t_batch("--mode=vt " KERNEL, "shadow\n", &r);
 	expect_has(&r, "no shadow table here (nested paging: the hardware walks a second-stage "

@@ -200,3 +200,22 @@ Test(tui, vt_mode_has_a_vmcs_pane, .fini = tui_stop, .timeout = 60)
 	cr_expect(wait_for("13 stage-2 filled, 43717 exits"), "%s", screen());
 	cr_expect(strstr(screen(), "stage2-fault 13"), "%s", screen());
 }
+
+/* Ctrl-T cycles the Page tables pane: the shadow beside the guest's
+ * table, then the P->R map, then back. */
+Test(tui, ctrl_t_shows_shadow_then_p2r, .init = tui_start, .fini = tui_stop, .timeout = 60)
+{
+	cr_assert(wait_for("(tv)"));
+	type("break sys_write");
+	type("continue");
+	cr_assert(wait_for("breakpoint 1 at"), "%s", screen());
+	tmux("send-keys -t tv C-t");
+	cr_expect(wait_for("Shadow beside guest"), "%s", screen());
+	cr_expect(wait_for("guest satp 0x8008006f, view S"), "%s", screen());
+	cr_expect(strstr(screen(), " filled"), "%s", screen());
+	tmux("send-keys -t tv C-t");
+	cr_expect(wait_for("P->R map near the pc's P"), "%s", screen());
+	cr_expect(strstr(screen(), " -> R "), "%s", screen());
+	tmux("send-keys -t tv C-t");
+	cr_expect(wait_for("Page tables"), "%s", screen());
+}
