@@ -10,6 +10,7 @@
  * in large chunks at full speed.
  */
 #include <ctype.h>
+#include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -118,6 +119,38 @@ int dbg_watch_add(struct dbg *d, uint32_t va)
 	return -1;
 }
 
+/* catch action: a monitor event of the caught action in the step just
+ * taken?  The stop text says what the action changed: the guest's pc
+ * and mode before and after. */
+static bool dbg_check_action(struct dbg *d, uint64_t before)
+{
+	const struct trace *tr = d->t.ops->trace(&d->t);
+	size_t len = strlen(d->catch_action);
+	if (!tr)
+		return false;
+	for (uint64_t i = before; i < tr->next_seq; i++) {
+		if (tr->next_seq - i > TRACE_RING)
+			continue;
+		const struct trace_event *e = &tr->ring[i % TRACE_RING];
+		if (strncmp(e->action, d->catch_action, len))
+			continue;
+		uint32_t x[32], pc;
+		d->t.ops->guest_regs(&d->t, x, &pc);
+		const struct csr_file *g = d->t.ops->guest_csr(&d->t);
+		int changed = 0;
+		for (int r = 1; r < 32; r++)
+			changed += x[r] != d->step_x[r];
+		d->last_stop = DBG_STOP_CATCH;
+		snprintf(d->stop_text, sizeof(d->stop_text),
+			 "caught action #%" PRIu64 " %.48s: pc 0x%08x -> 0x%08x, mode %s -> %s, "
+			 "%d registers changed",
+			 e->seq, e->action, d->step_pc, pc, d->step_priv == PRIV_S ? "S" : "U",
+			 g->priv == PRIV_S ? "S" : "U", changed);
+		return true;
+	}
+	return false;
+}
+
 /* Did anything the user asked for happen in the step just taken? */
 static bool dbg_check(struct dbg *d, uint64_t traps_before)
 {
@@ -166,6 +199,8 @@ static bool dbg_check(struct dbg *d, uint64_t traps_before)
 			return true;
 		}
 	}
+	if (d->catch_action[0] && dbg_check_action(d, traps_before))
+		return true;
 	return false;
 }
 
@@ -177,7 +212,7 @@ static bool dbg_need_single(const struct dbg *d)
 	for (int i = 0; i < DBG_MAX_WATCHES; i++)
 		if (d->watch[i].used)
 			return true;
-	return d->ncatch || d->catch_all;
+	return d->ncatch || d->catch_all || d->catch_action[0];
 }
 
 enum dbg_stop dbg_resume(struct dbg *d, uint64_t steps)
@@ -197,6 +232,10 @@ enum dbg_stop dbg_resume(struct dbg *d, uint64_t steps)
 	for (uint64_t done = 0; done < steps;) {
 		uint64_t n = single ? 1 : steps - done < DBG_CHUNK ? steps - done : DBG_CHUNK;
 		uint64_t traps = ops->trap_count(&d->t);
+		if (d->catch_action[0]) {
+			ops->guest_regs(&d->t, d->step_x, &d->step_pc);
+			d->step_priv = ops->guest_csr(&d->t)->priv;
+		}
 		d->t.end = ops->run(&d->t, n);
 		done += n;
 		if (d->t.end == VIZ_EXITED || ops->halted(&d->t, &code))

@@ -52,6 +52,13 @@ struct dbg {
 	uint32_t catch[DBG_MAX_CATCHES]; /* causes (CAUSE_INTERRUPT | n for irqs) */
 	int ncatch;
 	bool catch_all;
+	/* catch action KIND: stop after a monitor event whose action starts
+	 * with this text ("shadow fill", "reflect", ...); "" = none. */
+	char catch_action[DBG_FILTER];
+	/* ... and the guest's state just before the step being taken, so a
+	 * caught action shows what it changed. */
+	uint32_t step_x[32], step_pc;
+	enum cpu_priv step_priv;
 	int next_id;		       /* numbers breakpoints and watchpoints */
 	char trace_filter[DBG_FILTER]; /* "" = every event */
 

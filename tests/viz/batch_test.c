@@ -470,3 +470,31 @@ Test(batch, shadow_beside_guest)
 		       "table)");
 	runner_free(&r);
 }
+
+/* catch action: stop after the monitor reflects hello's first system
+ * call -- the vCPU went from U at the user's ecall to S at the kernel's
+ * trap vector -- and after a shadow fill; bad kinds and the bare board
+ * are refused. */
+Test(batch, catch_action_shows_the_change)
+{
+	struct runner_result r;
+	char want[160];
+	uint32_t vec = viz_t_sym(KERNEL, "trap_vector");
+	cr_assert(vec, "nm found no trap_vector");
+	viz_t_batch("--append run=hello " KERNEL,
+		    "catch action reflect\ncontinue\ncatch action shadow-fill\ncontinue\n"
+		    "catch action bogus\n",
+		    &r);
+	cr_assert_eq(r.status, 1, "%s\n%s", r.out, r.err);
+	expect_has(&r, "Catching action reflect\n");
+	snprintf(want, sizeof(want), " reflect ecall-from-U: pc 0x");
+	expect_has(&r, want);
+	snprintf(want, sizeof(want), " -> 0x%08x, mode U -> S, ", vec);
+	expect_has(&r, want);
+	expect_has(&r, " shadow fill: pc 0x");
+	expect_has(&r, "catch action: unknown kind 'bogus'");
+	runner_free(&r);
+	viz_t_batch("--mode=bare " KERNEL, "catch action emulate\n", &r);
+	expect_has(&r, "catch action: no monitor on the bare board");
+	runner_free(&r);
+}
