@@ -42,8 +42,9 @@ int viz_cli_option(struct viz_cli *c, int code, char *arg, const char *cmd)
 		return 1;
 	case VIZ_OPT_MODE:
 		if (!viz_mode(arg)) {
-			fprintf(stderr, "trapvisor %s: unknown mode '%s' (trap, bt, pv or bare)\n",
-				cmd, arg);
+			fprintf(stderr,
+				"trapvisor %s: unknown mode '%s' (trap, bt, pv, vt or bare)\n", cmd,
+				arg);
 			return -1;
 		}
 		c->cfg.mode = arg;
@@ -71,6 +72,13 @@ int viz_cli_option(struct viz_cli *c, int code, char *arg, const char *cmd)
 		c->net = true;
 		return 1;
 	case VIZ_OPT_ASSIGN: return run_parse_assign(arg, &c->dma, cmd) ? -1 : 1;
+	case VIZ_OPT_PAGING:
+		if (strcmp(arg, "nested") && strcmp(arg, "shadow")) {
+			fprintf(stderr, "trapvisor %s: --paging %s: nested or shadow\n", cmd, arg);
+			return -1;
+		}
+		c->cfg.paging = arg;
+		return 1;
 	case VIZ_OPT_TRACE: c->cfg.trace_path = arg; return 1;
 	case VIZ_OPT_TRACE_LIMIT: return run_parse_trace_limit(arg, &c->cfg.trace_limit) ? -1 : 1;
 	}
@@ -94,6 +102,10 @@ int viz_cli_done(struct viz_cli *c, int argc, char **argv, const char *cmd)
 			"trapvisor %s: --assign dma needs a monitor mode (nothing to assign to on "
 			"the bare machine; dma,emulated puts the engine on it)\n",
 			cmd);
+		return -1;
+	}
+	if (c->cfg.paging && strcmp(c->cfg.mode, "vt")) {
+		fprintf(stderr, "trapvisor %s: --paging is for --mode=vt\n", cmd);
 		return -1;
 	}
 	if (!c->cfg.nguests) {

@@ -23,6 +23,7 @@ enum {
 	VIZ_OPT_DISK,
 	VIZ_OPT_NET,
 	VIZ_OPT_ASSIGN,
+	VIZ_OPT_PAGING,
 	VIZ_OPT_OWN,
 };
 
@@ -36,21 +37,23 @@ enum {
 	    { "disk", required_argument, NULL, VIZ_OPT_DISK },               \
 	    { "net", required_argument, NULL, VIZ_OPT_NET },                 \
 	    { "assign", required_argument, NULL, VIZ_OPT_ASSIGN },           \
+	    { "paging", required_argument, NULL, VIZ_OPT_PAGING },           \
 	{                                                                    \
 		"help", no_argument, NULL, 'h'                               \
 	}
 
-#define VIZ_RUN_HELP                                                                     \
-	"  --mode=MODE      trap (default), bt, pv (the monitor) or bare (no monitor)\n" \
-	"  --isa=ISA        strict (default) or legacy (not strictly virtualizable)\n"   \
-	"  --mem SIZE       guest RAM, e.g. 64M (default 64M)\n"                         \
-	"  --append ARGS    kernel command line (/chosen/bootargs)\n"                    \
-	"  --trace FILE     also write the monitor's events to FILE (JSON Lines)\n"      \
-	"  --trace-limit SIZE  cap FILE at SIZE bytes (default 256M, 0 = no cap),\n"     \
-	"                   as `trapvisor run` does\n"                                   \
-	"  --disk FILE[,ro]...  a disk image for the next guest, as `trapvisor run`\n"   \
-	"  --net switch     a virtio-net card for the next guest, as `trapvisor run`\n"  \
-	"  --assign dma[,emulated]  the DMA copy engine for the next guest, as\n"        \
+#define VIZ_RUN_HELP                                                                         \
+	"  --mode=MODE      trap (default), bt, pv, vt (the monitor) or bare (no monitor)\n" \
+	"  --paging=P       with --mode=vt: nested (default) or shadow\n"                    \
+	"  --isa=ISA        strict (default) or legacy (not strictly virtualizable)\n"       \
+	"  --mem SIZE       guest RAM, e.g. 64M (default 64M)\n"                             \
+	"  --append ARGS    kernel command line (/chosen/bootargs)\n"                        \
+	"  --trace FILE     also write the monitor's events to FILE (JSON Lines)\n"          \
+	"  --trace-limit SIZE  cap FILE at SIZE bytes (default 256M, 0 = no cap),\n"         \
+	"                   as `trapvisor run` does\n"                                       \
+	"  --disk FILE[,ro]...  a disk image for the next guest, as `trapvisor run`\n"       \
+	"  --net switch     a virtio-net card for the next guest, as `trapvisor run`\n"      \
+	"  --assign dma[,emulated]  the DMA copy engine for the next guest, as\n"            \
 	"                   `trapvisor run` (bare: dma,emulated only)\n"
 
 struct viz_cli {

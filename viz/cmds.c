@@ -36,13 +36,19 @@ const struct dbg_command dbg_commands[] = {
 	{ "awatch", dbg_cmd_rwatch,
 	  "awatch ADDR [LEN]: stop after an instruction loads from or stores to the range" },
 	{ "catch", dbg_cmd_catch,
-	  "catch trap CAUSE|any|none: stop on traps of a cause (by name or number)" },
+	  "catch trap CAUSE|any|none: stop on traps of a cause (by name or number);\n"
+	  "  catch action shadow-fill|reflect|emulate|write-protect|stage2-fill|none:\n"
+	  "  stop after the monitor does that, showing what it changed" },
 	{ "walk", dbg_cmd_walk, "walk VA: the translation V -> P -> R and the shadow's V -> R" },
 	{ "x", dbg_cmd_x,
 	  "x/N[xi] ADDR: N words (x) or instructions (i) at guest-virtual ADDR;\n"
 	  "  x/Np ADDR guest-physical, x/Nm ADDR machine" },
 	{ "info", dbg_cmd_info,
-	  "info regs|csr|vcpu|tlb|shadow|vms|break|assign|virtq [DEVICE]: the state, by part" },
+	  "info regs|csr|vcpu|tlb|shadow|vms|vmcs|break|assign|history|virtq [DEVICE]: the state, "
+	  "by part" },
+	{ "shadow", dbg_cmd_shadow,
+	  "shadow [VA [N [brief]]]: N (16) pages from VA ($pc): the guest's PTE beside the\n"
+	  "  shadow's (filled, not yet filled, write-protected); brief: only V, P, R" },
 	{ "vm", dbg_cmd_vm, "vm N: inspect VM N (trap mode)" },
 	{ "trace", dbg_cmd_trace,
 	  "trace [N] | trace filter [TEXT] | trace show SEQ: the monitor's events" },
@@ -318,11 +324,46 @@ int dbg_parse_cause(const char *s, uint32_t *cause)
 	return -1;
 }
 
+/* catch action KIND: the monitor's actions (core/actions.def) a user
+ * may stop on, by a short name, and the start of their trace text. */
+static int dbg_catch_action(struct dbg *d, const char *kind)
+{
+	static const struct {
+		const char *name, *action;
+	} kinds[] = {
+		{ "shadow-fill", "shadow fill" },
+		{ "reflect", "reflect" },
+		{ "emulate", "emulate" },
+		{ "write-protect", "emulate write to write-protected page" },
+		{ "stage2-fill", "fill second-stage table" },
+		{ "none", "" },
+	};
+	if (!d->t.ops->monitor) {
+		fprintf(d->out, "catch action: no monitor on the bare board\n");
+		return -1;
+	}
+	for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++)
+		if (!strcmp(kind, kinds[i].name)) {
+			snprintf(d->catch_action, sizeof(d->catch_action), "%s", kinds[i].action);
+			fprintf(d->out, "Catching %s%s\n",
+				kinds[i].action[0] ? "action " : "no actions",
+				kinds[i].action[0] ? kinds[i].name : "");
+			return 0;
+		}
+	fprintf(d->out,
+		"catch action: unknown kind '%s' (shadow-fill, reflect, emulate, "
+		"write-protect, stage2-fill or none)\n",
+		kind);
+	return -1;
+}
+
 int dbg_cmd_catch(struct dbg *d, int argc, char **argv)
 {
 	uint32_t cause;
+	if (argc == 3 && !strcmp(argv[1], "action"))
+		return dbg_catch_action(d, argv[2]);
 	if (argc < 3 || strcmp(argv[1], "trap")) {
-		fprintf(d->out, "catch: usage: catch trap CAUSE|any|none\n");
+		fprintf(d->out, "catch: usage: catch trap CAUSE|any|none, or catch action KIND\n");
 		return -1;
 	}
 	if (!strcmp(argv[2], "any") || !strcmp(argv[2], "none")) {

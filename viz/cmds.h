@@ -22,6 +22,7 @@ int dbg_cmd_catch(struct dbg *d, int argc, char **argv);
 int dbg_cmd_walk(struct dbg *d, int argc, char **argv);
 int dbg_cmd_x(struct dbg *d, int argc, char **argv);
 int dbg_cmd_info(struct dbg *d, int argc, char **argv);
+int dbg_cmd_shadow(struct dbg *d, int argc, char **argv);
 int dbg_cmd_vm(struct dbg *d, int argc, char **argv);
 int dbg_cmd_trace(struct dbg *d, int argc, char **argv);
 int dbg_cmd_dot(struct dbg *d, int argc, char **argv);

@@ -145,10 +145,13 @@ static void dbg_info_vms(struct dbg *d)
 	const struct monitor *mon = d->t.mon;
 	for (int i = 0; i < mon->nvm; i++) {
 		const struct vm *vm = mon->vm[i];
-		uint32_t pc = mon->cur == vm ? mon->hw.pc : vm->vcpu.pc;
+		const struct csr_file *c = vm_csr((struct vm *)vm);
+		uint32_t pc = vm->vt	       ? vm->vtx->vmcs.guest.pc
+			      : mon->cur == vm ? mon->hw.pc
+					       : vm->vcpu.pc;
 		fprintf(d->out, "%c vm%d  %u MiB  pc 0x%08x  mode %s  instret %" PRIu64 "  %s",
 			i == d->t.vm ? '*' : ' ', i, vm->ram_size >> 20, pc,
-			vm->vcpu.csr.priv == PRIV_S ? "S" : "U", vm->vcpu.csr.instret,
+			c->priv == PRIV_S ? "S" : "U", c->instret,
 			vm->halted     ? "exited"
 			: vm->vcpu.wfi ? "in wfi"
 				       : "runnable");
@@ -156,6 +159,46 @@ static void dbg_info_vms(struct dbg *d)
 			fprintf(d->out, " (status %d)", vm->exit_code);
 		fputc('\n', d->out);
 	}
+}
+
+/* info vmcs (--mode=vt): the inspected VM's VMCS -- the controls the
+ * monitor set (what exits), the last exit and why, and the exits so far
+ * by reason.  The guest-state area is what `info regs` and `info csr`
+ * already show. */
+static void dbg_info_vmcs(struct dbg *d)
+{
+	const struct vm *vm = d->t.ops->monitor ? d->t.mon->vm[d->t.vm] : NULL;
+	if (!vm || !vm->vt) {
+		fprintf(d->out, "no VMCS: this VM does not run under TVT (--mode=vt)\n");
+		return;
+	}
+	const struct tvt_vmcs *v = &vm->vtx->vmcs;
+	fprintf(d->out, "VMCS of vm%d  vpid %u  paging %s\n", vm->id, v->ctl.vpid,
+		v->ctl.stage2 ? "nested" : "shadow");
+	if (v->ctl.stage2)
+		fprintf(d->out, "  second stage  root 0x%08x  entries filled %" PRIu64 "\n",
+			v->ctl.s2_root, vm->vtx->s2_fills);
+	else
+		fprintf(d->out, "  guest satp    0x%08x (the hart walks the shadow 0x%08x)\n",
+			vm->vtx->gsatp, v->guest.csr.satp);
+	fprintf(d->out, "  controls      exceptions 0x%08x  interrupts 0x%08x  wfi %s  sfence %s\n",
+		v->ctl.exc_exit, v->ctl.intr_exit,
+		v->ctl.insn & TVT_CTL_WFI_EXIT ? "exits" : "runs",
+		v->ctl.insn & TVT_CTL_SFENCE_EXIT ? "exits" : "runs");
+	fprintf(d->out, "  entries %" PRIu64 "  exits %" PRIu64 "\n", v->stats.entries,
+		v->stats.exits);
+	if (v->stats.exits) {
+		const struct tvt_exit_info *e = &v->exit;
+		fprintf(d->out, "  last exit     %s  qual 0x%08x  pc 0x%08x  insn 0x%08x",
+			tvt_exit_name(e->reason), e->qual, e->pc, e->insn);
+		if (e->reason == TVT_EXIT_npf)
+			fprintf(d->out, "  gva 0x%08x  gpa 0x%08x", e->gva, e->gpa);
+		fputc('\n', d->out);
+	}
+	for (int r = 0; r < TVT_EXIT_COUNT; r++)
+		if (v->stats.by_reason[r])
+			fprintf(d->out, "  %-16s %" PRIu64 "\n",
+				tvt_exit_name((enum tvt_exit_reason)r), v->stats.by_reason[r]);
 }
 
 static void dbg_info_break(struct dbg *d)
@@ -345,17 +388,95 @@ int dbg_cmd_info(struct dbg *d, int argc, char **argv)
 		{ "tlb", dbg_info_tlb },	   { "shadow", dbg_info_shadow },
 		{ "vms", dbg_info_vms },	   { "break", dbg_info_break },
 		{ "breakpoints", dbg_info_break }, { "assign", dbg_info_assign },
-		{ "history", dbg_info_history },
+		{ "history", dbg_info_history },   { "vmcs", dbg_info_vmcs },
 	};
 	for (size_t i = 0; argc > 1 && i < sizeof(parts) / sizeof(parts[0]); i++)
 		if (!strcmp(argv[1], parts[i].what)) {
 			parts[i].fn(d);
 			return 0;
 		}
-	fprintf(
-	    d->out,
-	    "info: which? regs, csr, vcpu, tlb, shadow, vms, break, assign, history or virtq\n");
+	fprintf(d->out,
+		"info: which? regs, csr, vcpu, tlb, shadow, vms, vmcs, break, assign, history "
+		"or virtq\n");
 	return -1;
+}
+
+/* shadow [VA [N]]: N (16) page entries from VA (the pc's page) of the
+ * current address space and view, the guest's PTE beside the shadow's:
+ *
+ *   filled           the shadow holds the guest's mapping (V -> R)
+ *   not yet filled   the guest maps the page, the shadow does not yet:
+ *                    the first access faults to the monitor, which fills
+ *   write-protected  the guest page is one of its page-table pages: the
+ *                    shadow maps it read-only, so a write traps and the
+ *                    monitor sees every change to the guest's tables
+ *   hidden in this view  a U page in view S, a kernel page in view U
+ *   not mapped       neither does */
+int dbg_cmd_shadow(struct dbg *d, int argc, char **argv)
+{
+	static const char *const view[] = { "U", "S", "S+SUM", "native" };
+	uint32_t va, x[32], n = 16;
+	uint64_t v;
+	d->t.ops->guest_regs(&d->t, x, &va);
+	bool brief = argc == 4 && !strcmp(argv[3], "brief"); /* no PTEs: narrow panes */
+	if (argc > 4 || (argc == 4 && !brief) || (argc > 1 && dbg_parse_addr(d, argv[1], &va)) ||
+	    (argc > 2 && (viz_parse_uint(argv[2], 1024, &v) || !v))) {
+		fprintf(d->out, "shadow: usage: shadow [VA [N [brief]]] (N 1..1024)\n");
+		return -1;
+	}
+	if (argc > 2)
+		n = (uint32_t)v;
+	const struct vm *vm = d->t.ops->monitor ? d->t.mon->vm[d->t.vm] : NULL;
+	const struct spt_tree *tr = vm ? vm->spt.cur : NULL;
+	if (!tr) {
+		fprintf(d->out, "no shadow table here (%s)\n",
+			!vm ? "the bare board walks the guest's own table"
+			: vm->vt && d->t.mon->paging == MON_PAGING_NESTED
+			    ? "nested paging: the hardware walks a second-stage table"
+			    : "the VM has not run yet");
+		return 0;
+	}
+	fprintf(d->out, "vm%d guest satp 0x%08x, view %s%s\n", d->t.vm, tr->gsatp, view[tr->view],
+		brief ? "" : ":  V -> guest PTE (P) | shadow PTE (R)");
+	va &= ~0xfffu;
+	for (uint32_t i = 0; i < n; i++, va += 4096) {
+		struct sv32_walk w;
+		char gf[9], sf[9], gcol[40] = "-", scol[40] = "-";
+		bool gok = !viz_walk_guest_satp(&d->t, tr->gsatp, va, &w);
+		uint32_t gpte = gok && w.steps ? w.pte[w.steps - 1] : 0, spte = 0;
+		if (gok && w.steps)
+			snprintf(gcol, sizeof(gcol), "%08x %s P %08" PRIx64, gpte,
+				 viz_pte_flags(gpte, gf), w.pa & ~(uint64_t)0xfff);
+		else if (gok)
+			snprintf(gcol, sizeof(gcol), "(paging off) P %08" PRIx64,
+				 w.pa & ~(uint64_t)0xfff);
+		uint32_t leaf = tr->leaf[va >> 22];
+		if (leaf != SPT_NONE)
+			memcpy(&spte,
+			       spt_frame_ptr(&d->t.mon->frames, leaf) + ((va >> 12) & 0x3ff) * 4,
+			       4);
+		if (spte & PTE_V)
+			snprintf(scol, sizeof(scol), "%08x %s R %08" PRIx64, spte,
+				 viz_pte_flags(spte, sf), (uint64_t)(spte >> 10) << 12);
+		/* A view hides some pages: U pages from the kernel's view S,
+		 * kernel pages from the user's view U. */
+		bool hidden = gok && w.steps &&
+			      ((tr->view == SPT_VIEW_S && (gpte & PTE_U)) ||
+			       (tr->view == SPT_VIEW_U && !(gpte & PTE_U)));
+		const char *state =
+		    spte & PTE_V
+			? gok && (gpte & PTE_W) && !(spte & PTE_W) ? "write-protected" : "filled"
+		    : hidden ? "hidden in this view"
+		    : gok    ? "not yet filled"
+			     : "not mapped";
+		if (brief)
+			fprintf(d->out, "V %08x P %-8.8s R %-8.8s %s\n", va,
+				gok && w.steps ? strrchr(gcol, ' ') + 1 : "-",
+				spte & PTE_V ? strrchr(scol, ' ') + 1 : "-", state);
+		else
+			fprintf(d->out, "  %08x  %-32s | %-30s %s\n", va, gcol, scol, state);
+	}
+	return 0;
 }
 
 /* --- walk --- */

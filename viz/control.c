@@ -211,6 +211,40 @@ void dbg_step_begin(struct dbg *d)
 	d->t.ops->guest_regs(&d->t, d->step_x, &pc);
 	d->step_instret = d->t.ops->guest_csr(&d->t)->instret;
 	d->step_insn_ok = !viz_read_virt(&d->t, pc, &d->step_insn, 4);
+	d->step_pc = pc;
+	d->step_priv = d->t.ops->guest_csr(&d->t)->priv;
+}
+
+/* catch action: a monitor event of the caught action in the step just
+ * taken?  The stop text says what the action changed: the guest's pc
+ * and mode before and after. */
+static bool dbg_check_action(struct dbg *d, uint64_t before)
+{
+	const struct trace *tr = d->t.ops->trace(&d->t);
+	size_t len = strlen(d->catch_action);
+	if (!tr)
+		return false;
+	for (uint64_t i = before; i < tr->next_seq; i++) {
+		if (tr->next_seq - i > TRACE_RING)
+			continue;
+		const struct trace_event *e = &tr->ring[i % TRACE_RING];
+		if (strncmp(e->action, d->catch_action, len))
+			continue;
+		uint32_t x[32], pc;
+		d->t.ops->guest_regs(&d->t, x, &pc);
+		const struct csr_file *g = d->t.ops->guest_csr(&d->t);
+		int changed = 0;
+		for (int r = 1; r < 32; r++)
+			changed += x[r] != d->step_x[r];
+		d->last_stop = DBG_STOP_CATCH;
+		snprintf(d->stop_text, sizeof(d->stop_text),
+			 "caught action #%" PRIu64 " %.48s: pc 0x%08x -> 0x%08x, mode %s -> %s, "
+			 "%d registers changed",
+			 e->seq, e->action, d->step_pc, pc, d->step_priv == PRIV_S ? "S" : "U",
+			 g->priv == PRIV_S ? "S" : "U", changed);
+		return true;
+	}
+	return false;
 }
 
 /* Did anything the user asked for happen in the step just taken? */
@@ -285,6 +319,8 @@ bool dbg_check(struct dbg *d, uint64_t traps_before)
 			return true;
 		}
 	}
+	if (d->catch_action[0] && dbg_check_action(d, traps_before))
+		return true;
 	return false;
 }
 
@@ -296,7 +332,7 @@ static bool dbg_need_single(const struct dbg *d)
 	for (int i = 0; i < DBG_MAX_WATCHES; i++)
 		if (d->watch[i].used)
 			return true;
-	return d->ncatch || d->catch_all;
+	return d->ncatch || d->catch_all || d->catch_action[0];
 }
 
 enum dbg_stop dbg_resume(struct dbg *d, uint64_t steps)
@@ -316,7 +352,7 @@ enum dbg_stop dbg_resume(struct dbg *d, uint64_t steps)
 	for (uint64_t done = 0; done < steps;) {
 		uint64_t n = single ? 1 : steps - done < DBG_CHUNK ? steps - done : DBG_CHUNK;
 		uint64_t traps = ops->trap_count(&d->t);
-		if (single)
+		if (single || d->catch_action[0])
 			dbg_step_begin(d);
 		d->t.end = ops->run(&d->t, n);
 		done += n;

@@ -77,6 +77,13 @@ struct dbg {
 	uint32_t catch[DBG_MAX_CATCHES]; /* causes (CAUSE_INTERRUPT | n for irqs) */
 	int ncatch;
 	bool catch_all;
+	/* catch action KIND: stop after a monitor event whose action starts
+	 * with this text ("shadow fill", "reflect", ...); "" = none. */
+	char catch_action[DBG_FILTER];
+	/* ... and the guest's state just before the step being taken, so a
+	 * caught action shows what it changed. */
+	uint32_t step_pc;
+	enum cpu_priv step_priv;
 	int next_id;		       /* numbers breakpoints and watchpoints */
 	char trace_filter[DBG_FILTER]; /* "" = every event */
 
@@ -94,8 +101,9 @@ struct dbg {
 	enum dbg_stop last_stop;
 	char stop_text[160];		    /* "breakpoint 1 at ..." */
 	const struct dbg_watch *last_watch; /* which one, at DBG_STOP_WATCH */
-	/* The step being taken, for access watchpoints: the instruction at
-	 * the pc before it, its registers, and the guest's instret. */
+	/* The step being taken, for access watchpoints and catch action: the
+	 * instruction at the pc before it, its registers, and the guest's
+	 * instret (dbg_step_begin). */
 	uint32_t step_insn, step_x[32];
 	uint64_t step_instret;
 	bool step_insn_ok;

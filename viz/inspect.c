@@ -22,10 +22,8 @@ const struct viz_ops *viz_mode(const char *name)
 		const char *name;
 		const struct viz_ops *ops;
 	} modes[] = {
-		{ "trap", &viz_trap_ops },
-		{ "bt", &viz_trap_ops },
-		{ "pv", &viz_trap_ops },
-		{ "bare", &viz_bare_ops },
+		{ "trap", &viz_trap_ops }, { "bt", &viz_trap_ops },   { "pv", &viz_trap_ops },
+		{ "vt", &viz_trap_ops },   { "bare", &viz_bare_ops },
 	};
 	for (size_t i = 0; i < sizeof(modes) / sizeof(modes[0]); i++)
 		if (!strcmp(modes[i].name, name))
@@ -37,8 +35,10 @@ int viz_open(struct viz_target *t, const struct viz_config *cfg)
 {
 	const struct viz_ops *ops = viz_mode(cfg->mode ? cfg->mode : "trap");
 	if (!ops) {
-		fprintf(stderr, "trapvisor: unknown mode '%s' (the debugger knows trap and bare)\n",
-			cfg->mode);
+		fprintf(
+		    stderr,
+		    "trapvisor: unknown mode '%s' (the debugger knows trap, bt, pv, vt and bare)\n",
+		    cfg->mode);
 		return -1;
 	}
 	t->ops = ops;

@@ -38,8 +38,9 @@ struct platform;
 
 /* What to run: the options `trapvisor run` takes. */
 struct viz_config {
-	const char *mode; /* "trap" (default), "bt", "pv" or "bare" */
-	bool legacy;	  /* --isa=legacy */
+	const char *mode;   /* "trap" (default), "bt", "pv", "vt" or "bare" */
+	const char *paging; /* --mode=vt: "nested" (NULL: the default) or "shadow" */
+	bool legacy;	    /* --isa=legacy */
 	struct {
 		const char *elf_path, *bootargs;
 		uint32_t ram_size;

@@ -42,11 +42,15 @@ static int trap_open(struct viz_target *t, const struct viz_config *cfg)
 		bytes += cfg->guest[i].ram_size;
 	enum mon_kind kind = !strcmp(cfg->mode, "bt")	? MON_KIND_BT
 			     : !strcmp(cfg->mode, "pv") ? MON_KIND_PV
+			     : !strcmp(cfg->mode, "vt") ? MON_KIND_VT
 							: MON_KIND_TRAP;
 	if (monitor_init(mon, bytes, cfg->nguests, kind, cfg->legacy)) {
 		free(mon);
 		return -1;
 	}
+	/* --mode=vt: set before the VMs are made, as `trapvisor run` does. */
+	mon->paging =
+	    cfg->paging && !strcmp(cfg->paging, "shadow") ? MON_PAGING_SHADOW : MON_PAGING_NESTED;
 	t->mon = mon;
 	if (trace_open(&mon->trace, cfg->trace_path))
 		goto out;
@@ -99,7 +103,10 @@ static const struct cpu *trap_hart(const struct viz_target *t)
 static void trap_guest_regs(const struct viz_target *t, uint32_t x[32], uint32_t *pc)
 {
 	const struct vm *vm = trap_vm(t);
-	if (t->mon->cur == vm) { /* loaded: the hart holds them */
+	if (vm->vt) { /* under TVT: in the VMCS's guest-state area between runs */
+		memcpy(x, vm->vtx->vmcs.guest.x, 32 * sizeof(uint32_t));
+		*pc = vm->vtx->vmcs.guest.pc;
+	} else if (t->mon->cur == vm) { /* loaded: the hart holds them */
 		memcpy(x, t->mon->hw.x, 32 * sizeof(uint32_t));
 		*pc = t->mon->hw.pc;
 	} else {
@@ -110,7 +117,15 @@ static void trap_guest_regs(const struct viz_target *t, uint32_t x[32], uint32_t
 
 static const struct csr_file *trap_guest_csr(const struct viz_target *t)
 {
-	return &trap_vm(t)->vcpu.csr;
+	const struct vm *vm = trap_vm(t);
+	if (!vm->vt || t->mon->paging != MON_PAGING_SHADOW)
+		return vm_csr((struct vm *)vm);
+	/* vt with shadow paging: the VMCS's satp is the shadow's (the hart
+	 * walks it); the guest believes in its own, kept aside in gsatp. */
+	static struct csr_file seen;
+	seen = vm->vtx->vmcs.guest.csr;
+	seen.satp = vm->vtx->gsatp;
+	return &seen;
 }
 
 static int trap_p2r(const struct viz_target *t, uint64_t gpa, uint64_t *ma)
@@ -175,7 +190,7 @@ static uint64_t trap_progress(const struct monitor *mon)
 {
 	uint64_t n = 0;
 	for (int i = 0; i < mon->nvm; i++)
-		n += csr_progress(&mon->vm[i]->vcpu.csr);
+		n += csr_progress(vm_csr(mon->vm[i]));
 	return n;
 }
 
@@ -199,9 +214,9 @@ static void trap_set_reg(struct viz_target *t, unsigned r, uint32_t v)
 {
 	struct vm *vm = t->mon->vm[t->vm];
 	bool loaded = t->mon->cur == vm;
-	uint32_t *x = loaded ? t->mon->hw.x : vm->vcpu.x;
+	uint32_t *x = vm->vt ? vm->vtx->vmcs.guest.x : loaded ? t->mon->hw.x : vm->vcpu.x;
 	if (r == 32)
-		*(loaded ? &t->mon->hw.pc : &vm->vcpu.pc) = v;
+		*(vm->vt ? &vm->vtx->vmcs.guest.pc : loaded ? &t->mon->hw.pc : &vm->vcpu.pc) = v;
 	else if (r > 0 && r < 32)
 		x[r] = v;
 }

@@ -21,6 +21,7 @@
 #include <sys/ioctl.h>
 #include <unistd.h>
 
+#include "core/monitor.h"
 #include "viz/tui.h"
 #include "viz/tui_int.h"
 
@@ -56,6 +57,8 @@ static void tui_append_out(struct tui *t, const char *s)
  *   +-- Code ---------------------------+-- Page tables -------------+
  *   +-- Trap trace ---------+-- Console ----------+-- Memory --------+
  *   +-- Output ------------------------------------------------------+
+ *
+ * Under --mode=vt a VMCS pane takes the top of the Page tables column.
  *   (tv) command line
  */
 static void tui_layout(struct tui *t)
@@ -75,7 +78,10 @@ static void tui_layout(struct tui *t)
 	int lw = W / 2, tw = W * 2 / 5, cw = (W - tw) / 2;
 	t->pane[TUI_REGS] = newwin(reg_h, W, 0, 0);
 	t->pane[TUI_CODE] = newwin(ha, lw, reg_h, 0);
-	t->pane[TUI_PAGES] = newwin(ha, W - lw, reg_h, lw);
+	const struct vm *vm = t->d->t.ops->monitor ? t->d->t.mon->vm[t->d->t.vm] : NULL;
+	int vh = vm && vm->vt ? (ha - 3 < 6 ? ha - 3 : 6) : 0;
+	t->pane[TUI_VMCS] = vh ? newwin(vh, W - lw, reg_h, lw) : NULL;
+	t->pane[TUI_PAGES] = newwin(ha - vh, W - lw, reg_h + vh, lw);
 	t->pane[TUI_TRACE] = newwin(hb, tw, reg_h + ha, 0);
 	t->pane[TUI_CONSOLE] = newwin(hb, cw, reg_h + ha, tw);
 	t->pane[TUI_MEMORY] = newwin(hb, W - tw - cw, reg_h + ha, tw + cw);
@@ -103,9 +109,11 @@ static void tui_draw(struct tui *t)
 {
 	static void (*const draw[TUI_PANES])(struct tui *, WINDOW *) = {
 		tui_pane_regs,	  tui_pane_code,   tui_pane_trace,  tui_pane_pages,
-		tui_pane_console, tui_pane_memory, tui_pane_output,
+		tui_pane_console, tui_pane_memory, tui_pane_output, tui_pane_vmcs,
 	};
 	for (int i = 0; i < TUI_PANES; i++) {
+		if (!t->pane[i])
+			continue;
 		draw[i](t, t->pane[i]);
 		wnoutrefresh(t->pane[i]);
 	}
@@ -299,6 +307,11 @@ int viz_tui_run(struct dbg *d, struct viz_console *con)
 			continue;
 		if (ch == KEY_RESIZE)
 			continue;
+		if (ch == 20) { /* Ctrl-T: the Page tables pane's next view */
+			t.pages_view = (t.pages_view + 1) % 3;
+			tui_draw(&t);
+			continue;
+		}
 		if (ch == 3) { /* Ctrl-C at the prompt: clear the line */
 			rl_replace_line("", 0);
 			rl_point = 0;

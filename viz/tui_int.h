@@ -21,6 +21,7 @@ enum tui_pane {
 	TUI_CONSOLE,
 	TUI_MEMORY,
 	TUI_OUTPUT,
+	TUI_VMCS, /* --mode=vt only (NULL otherwise) */
 	TUI_PANES
 };
 
@@ -36,8 +37,9 @@ struct tui {
 	uint32_t sel_va;
 	bool have_mem; /* an address chosen with `x` */
 	uint32_t mem_addr;
-	bool dirty; /* a command ran: redraw every pane */
-	char *last; /* the last command (malloc'd, whole): Enter alone repeats it */
+	int pages_view; /* the Page tables pane: 0 walk/map, 1 shadow beside guest, 2 P->R (Ctrl-T) */
+	bool dirty;	/* a command ran: redraw every pane */
+	char *last;	/* the last command (malloc'd, whole): Enter alone repeats it */
 };
 
 void tui_put_lines(WINDOW *w, const char *text, bool tail);
@@ -51,5 +53,6 @@ void tui_pane_pages(struct tui *t, WINDOW *w);
 void tui_pane_console(struct tui *t, WINDOW *w);
 void tui_pane_memory(struct tui *t, WINDOW *w);
 void tui_pane_output(struct tui *t, WINDOW *w);
+void tui_pane_vmcs(struct tui *t, WINDOW *w);
 
 #endif

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/monitor.h"
 #include "viz/cmds.h"
 #include "viz/tui_int.h"
 
@@ -121,9 +122,15 @@ void tui_pane_regs(struct tui *t, WINDOW *w)
 	ops->guest_regs(&d->t, x, &pc);
 	mvwprintw(w, y, 1, "pc ");
 	tui_val(w, pc, d->prev_pc);
-	wprintw(w, " %-24.24s mode: hart %s, guest %s%s", dbg_symbolize(d, pc, sym, sizeof(sym)),
-		h->priv == PRIV_S ? "S" : "U", g->priv == PRIV_S ? "S" : "U",
-		ops->monitor && h->priv != g->priv ? " (deprivileged)" : "");
+	const struct vm *vm = ops->monitor ? d->t.mon->vm[d->t.vm] : NULL;
+	if (vm && vm->vt) /* TVT: the guest runs in its own (non-root) mode */
+		wprintw(w, " %-24.24s mode: guest %s, non-root (TVT)",
+			dbg_symbolize(d, pc, sym, sizeof(sym)), g->priv == PRIV_S ? "S" : "U");
+	else
+		wprintw(w, " %-24.24s mode: hart %s, guest %s%s",
+			dbg_symbolize(d, pc, sym, sizeof(sym)), h->priv == PRIV_S ? "S" : "U",
+			g->priv == PRIV_S ? "S" : "U",
+			ops->monitor && h->priv != g->priv ? " (deprivileged)" : "");
 	y++;
 	static const char *const names[] = {
 		"sstatus", "satp", "sepc", "scause", "stval", "stvec"
@@ -209,12 +216,42 @@ void tui_pane_trace(struct tui *t, WINDOW *w)
 
 /* Page tables: the walk of the selected address, step by step; without
  * one, the guest's mappings with what the shadow holds for each. */
+/* The P->R map around the page the pc's P is in (Ctrl-T's third view). */
+static void tui_pane_p2r(struct tui *t, WINDOW *w)
+{
+	struct sv32_walk wk;
+	uint32_t x[32], pc;
+	int rows = getmaxy(w);
+	t->d->t.ops->guest_regs(&t->d->t, x, &pc);
+	uint64_t p = viz_walk_guest(&t->d->t, pc, &wk) ? pc : wk.pa;
+	p &= ~(uint64_t)0xfff;
+	tui_title(w, "P->R map near the pc's P (Ctrl-T: page tables)");
+	for (int y = 1; y < rows - 1; y++, p += 4096) {
+		uint64_t ma;
+		if (t->d->t.ops->p2r(&t->d->t, p, &ma))
+			mvwprintw(w, y, 1, "P %08" PRIx64 " -> not RAM", p);
+		else
+			mvwprintw(w, y, 1, "P %08" PRIx64 " -> R %08" PRIx64, p, ma);
+	}
+}
+
 void tui_pane_pages(struct tui *t, WINDOW *w)
 {
 	struct dbg *d = t->d;
 	char cmd[64], *text = NULL;
 	werase(w);
-	if (t->have_sel) {
+	if (t->pages_view == 2 && d->t.ops->monitor) {
+		tui_pane_p2r(t, w);
+		return;
+	}
+	if (t->pages_view == 1 && d->t.ops->monitor) {
+		if (t->have_sel)
+			snprintf(cmd, sizeof(cmd), "shadow 0x%x 64 brief", t->sel_va);
+		else
+			snprintf(cmd, sizeof(cmd), "shadow $pc 64 brief");
+		tui_title(w, "Shadow beside guest (Ctrl-T: P->R)");
+		text = tui_capture(t, cmd);
+	} else if (t->have_sel) {
 		snprintf(cmd, sizeof(cmd), "walk 0x%x", t->sel_va);
 		tui_title(w, "Page tables: V -> P -> R, shadow V -> R");
 		text = tui_capture(t, cmd);
@@ -273,4 +310,40 @@ void tui_pane_output(struct tui *t, WINDOW *w)
 	tui_title(w, "Output");
 	if (t->out)
 		tui_put_lines(w, t->out, true);
+}
+
+/* --mode=vt: the VMCS in brief, above the page tables (`info vmcs` has
+ * it all): the paging, the exits by reason, and the last exit if there
+ * is room. */
+void tui_pane_vmcs(struct tui *t, WINDOW *w)
+{
+	const struct vm *vm = t->d->t.mon->vm[t->d->t.vm];
+	const struct tvt_vmcs *v = &vm->vtx->vmcs;
+	int rows = getmaxy(w), cols = getmaxx(w);
+	werase(w);
+	tui_title(w, "VMCS");
+	if (v->ctl.stage2)
+		mvwprintw(w, 1, 1, "vm%d nested: %" PRIu64 " stage-2 filled, %" PRIu64 " exits",
+			  vm->id, vm->vtx->s2_fills, v->stats.exits);
+	else
+		mvwprintw(w, 1, 1, "vm%d shadow: guest satp %08x, %" PRIu64 " exits", vm->id,
+			  vm->vtx->gsatp, v->stats.exits);
+	/* Then the exits by reason, wrapped; the last exit below them if a
+	 * row is left. */
+	int y = 2;
+	if (y < rows - 1)
+		wmove(w, y, 1);
+	for (int r = 0; r < TVT_EXIT_COUNT && y < rows - 1; r++) {
+		if (!v->stats.by_reason[r])
+			continue;
+		char item[48];
+		int n = snprintf(item, sizeof(item), "%s %" PRIu64 "  ",
+				 tvt_exit_name((enum tvt_exit_reason)r), v->stats.by_reason[r]);
+		if (getcurx(w) + n > cols - 1 && ++y < rows - 1)
+			wmove(w, y, 1);
+		if (y < rows - 1)
+			waddstr(w, item);
+	}
+	if (v->stats.exits && ++y < rows - 1)
+		mvwprintw(w, y, 1, "last %s at %08x", tvt_exit_name(v->exit.reason), v->exit.pc);
 }

@@ -44,6 +44,45 @@ Test(batch, break_at_kmain_bare)
 {
 	break_at_kmain("bare");
 }
+Test(batch, break_at_kmain_vt)
+{
+	break_at_kmain("vt");
+}
+Test(batch, break_at_kmain_vt_shadow)
+{
+	break_at_kmain("vt --paging=shadow");
+}
+
+/* --mode=vt: the VMCS shows the exits the monitor took, by reason; with
+ * nested paging, one stage2-fault per guest page first touched, each
+ * one second-stage entry filled. */
+Test(batch, info_vmcs_counts_the_exits)
+{
+	struct runner_result r;
+	viz_t_batch("--mode=vt " KERNEL, "info vmcs\nbreak kmain\ncontinue\ninfo vmcs\n", &r);
+	cr_assert_eq(r.status, 0, "%s\n%s", r.out, r.err);
+	expect_has(&r, "VMCS of vm0  vpid 1  paging nested\n  second stage  root 0x");
+	expect_has(&r, "entries filled 0\n");
+	expect_has(&r, "entries 0  exits 0\n");
+	const char *second = strstr(r.out, "(tv) continue");
+	cr_assert(second, "%s", r.out);
+	unsigned long filled = 0, faults = 0;
+	const char *f = strstr(second, "entries filled "), *s = strstr(second, "\n  stage2-fault ");
+	cr_assert(f && s, "%s", r.out);
+	filled = strtoul(f + 15, NULL, 10);
+	faults = strtoul(s + 16, NULL, 10);
+	cr_expect(filled > 0 && filled == faults, "filled %lu, stage2-fault exits %lu", filled,
+		  faults);
+	runner_free(&r);
+	/* Not under TVT: there is no VMCS, and --paging needs --mode=vt. */
+	viz_t_batch(KERNEL, "info vmcs\n", &r);
+	expect_has(&r, "no VMCS: this VM does not run under TVT (--mode=vt)");
+	runner_free(&r);
+	runner_run(TV " debug --paging=shadow --batch - " KERNEL, "", &r);
+	cr_expect_eq(r.status, 2);
+	cr_expect(strstr(r.err, "--paging is for --mode=vt"), "%s", r.err);
+	runner_free(&r);
+}
 
 Test(batch, stepi_moves_the_pc_through_start)
 {
@@ -430,5 +469,58 @@ Test(batch, access_watchpoints, .timeout = 60)
 	snprintf(want, sizeof(want), "bytes at P 0x%08x", viz_t_sym(KERNEL, "kalloc_list"));
 	cr_expect(strstr(aw, want), "%s\n%s", want, aw);
 	cr_expect(strstr(r.out, "rwatch 0 4") && strstr(r.out, "is not mapped RAM"), "%s", r.out);
+	runner_free(&r);
+}
+
+/* shadow: the guest's PTE beside the shadow's.  At sys_write the kernel
+ * runs in view S: its code page at the pc is filled (it just ran), the
+ * user's page 0x1000 is hidden from that view, 0x2000 is not mapped;
+ * under nested paging there is no shadow to show. */
+Test(batch, shadow_beside_guest)
+{
+	struct runner_result r;
+	viz_t_batch("--append run=hello " KERNEL,
+		    "break sys_write\ncontinue\nshadow $pc 1\nshadow 0x1000 2\nshadow 1 0\n", &r);
+	cr_assert_eq(r.status, 1, "%s\n%s", r.out, r.err); /* the last line is refused */
+	expect_has(&r, "view S:  V -> guest PTE (P) | shadow PTE (R)\n");
+	const char *pc = strstr(r.out, "(tv) shadow $pc 1");
+	cr_assert(pc, "%s", r.out);
+	cr_expect(strstr(pc, " filled\n"), "%s", pc);
+	expect_has(&r, "  00001000  ");
+	expect_has(&r, "hidden in this view\n  00002000  -");
+	expect_has(&r, "not mapped\n");
+	expect_has(&r, "shadow: usage: shadow [VA [N [brief]]] (N 1..1024)");
+	runner_free(&r);
+	viz_t_batch("--mode=vt " KERNEL, "shadow\n", &r);
+	expect_has(&r, "no shadow table here (nested paging: the hardware walks a second-stage "
+		       "table)");
+	runner_free(&r);
+}
+
+/* catch action: stop after the monitor reflects hello's first system
+ * call -- the vCPU went from U at the user's ecall to S at the kernel's
+ * trap vector -- and after a shadow fill; bad kinds and the bare board
+ * are refused. */
+Test(batch, catch_action_shows_the_change)
+{
+	struct runner_result r;
+	char want[160];
+	uint32_t vec = viz_t_sym(KERNEL, "trap_vector");
+	cr_assert(vec, "nm found no trap_vector");
+	viz_t_batch("--append run=hello " KERNEL,
+		    "catch action reflect\ncontinue\ncatch action shadow-fill\ncontinue\n"
+		    "catch action bogus\n",
+		    &r);
+	cr_assert_eq(r.status, 1, "%s\n%s", r.out, r.err);
+	expect_has(&r, "Catching action reflect\n");
+	snprintf(want, sizeof(want), " reflect ecall-from-U: pc 0x");
+	expect_has(&r, want);
+	snprintf(want, sizeof(want), " -> 0x%08x, mode U -> S, ", vec);
+	expect_has(&r, want);
+	expect_has(&r, " shadow fill: pc 0x");
+	expect_has(&r, "catch action: unknown kind 'bogus'");
+	runner_free(&r);
+	viz_t_batch("--mode=bare " KERNEL, "catch action emulate\n", &r);
+	expect_has(&r, "catch action: no monitor on the bare board");
 	runner_free(&r);
 }

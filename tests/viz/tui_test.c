@@ -184,3 +184,42 @@ Test(tui, long_command_line_is_whole, .init = tui_start, .fini = tui_stop, .time
 	cr_expect(wait_for(want), "%s", screen());
 	cr_expect_null(strstr(screen(), "need a symbol"), "%s", screen());
 }
+
+/* --mode=vt: a VMCS pane above the page tables, its counts moving as
+ * the guest runs (the first stage2-fault exit fills the first entry). */
+Test(tui, vt_mode_has_a_vmcs_pane, .fini = tui_stop, .timeout = 60)
+{
+	tui_start_args("--mode=vt " KERNEL);
+	cr_assert(wait_for("(tv)"), "%s", screen());
+	cr_expect(strstr(screen(), "vm0 nested: 0 stage-2 filled, 0 exits"), "%s", screen());
+	cr_expect(strstr(screen(), "mode: guest S, non-root (TVT)"), "%s", screen());
+	cr_expect(strstr(screen(), "Page tables"), "%s", screen());
+	type("break kmain");
+	type("continue");
+	cr_expect(wait_for("breakpoint 1 at"), "%s", screen());
+	/* The exits are mostly preemption-timer slices: their count follows
+	 * the kernel's length, the stage-2 fills only its page count. */
+	cr_expect(wait_for("13 stage-2 filled, "), "%s", screen());
+	cr_expect_null(strstr(screen(), "13 stage-2 filled, 0 exits"), "%s", screen());
+	cr_expect(strstr(screen(), "stage2-fault 13"), "%s", screen());
+}
+
+/* Ctrl-T cycles the Page tables pane: the shadow beside the guest's
+ * table, then the P->R map, then back. */
+Test(tui, ctrl_t_shows_shadow_then_p2r, .init = tui_start, .fini = tui_stop, .timeout = 60)
+{
+	cr_assert(wait_for("(tv)"));
+	type("break sys_write");
+	type("continue");
+	cr_assert(wait_for("breakpoint 1 at"), "%s", screen());
+	tmux("send-keys -t tv C-t");
+	cr_expect(wait_for("Shadow beside guest"), "%s", screen());
+	cr_expect(wait_for(", view S"), "%s", screen());
+	cr_expect(strstr(screen(), "vm0 guest satp 0x800"), "%s", screen());
+	cr_expect(strstr(screen(), " filled"), "%s", screen());
+	tmux("send-keys -t tv C-t");
+	cr_expect(wait_for("P->R map near the pc's P"), "%s", screen());
+	cr_expect(strstr(screen(), " -> R "), "%s", screen());
+	tmux("send-keys -t tv C-t");
+	cr_expect(wait_for("Page tables"), "%s", screen());
+}
