@@ -109,10 +109,7 @@ static int mig_send_msg(int fd, uint32_t type, const struct sbuf *body)
 /* FNV-1a of a page: which pages changed since they were sent. */
 static uint64_t mig_hash(const uint8_t *p)
 {
-	uint64_t h = 0xcbf29ce484222325ull;
-	for (unsigned i = 0; i < SPT_PAGE; i++)
-		h = (h ^ p[i]) * 0x100000001b3ull;
-	return h;
+	return sbuf_fnv1a(SBUF_FNV_BASIS, p, SPT_PAGE);
 }
 
 struct mig_src {

@@ -195,13 +195,12 @@ static void state_put_vt(struct sbuf *b, struct vm *vm)
 static uint64_t state_disk_check(struct disk *d)
 {
 	uint8_t buf[4096];
-	uint64_t h = 0xcbf29ce484222325ull ^ d->size;
+	uint64_t h = SBUF_FNV_BASIS ^ d->size;
 	for (uint64_t off = 0; off < d->size && off < STATE_DISK_CHECK; off += sizeof(buf)) {
 		size_t n = d->size - off < sizeof(buf) ? (size_t)(d->size - off) : sizeof(buf);
 		if (d->fmt->read(d, off, buf, n))
 			return 0;
-		for (size_t i = 0; i < n; i++)
-			h = (h ^ buf[i]) * 0x100000001b3ull;
+		h = sbuf_fnv1a(h, buf, n);
 	}
 	return h;
 }

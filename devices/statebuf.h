@@ -26,6 +26,19 @@ struct sbuf {
 	bool borrowed; /* reader over someone else's bytes: never freed */
 };
 
+/* 64-bit FNV-1a, the one fingerprint of state bytes: a disk's first MiB
+ * in a snapshot, a page in migration's rounds, the x86 snapshot's
+ * sections, the debugger's `info history`.  Start from SBUF_FNV_BASIS
+ * and feed the bytes in as many calls as needed. */
+#define SBUF_FNV_BASIS 0xcbf29ce484222325ull
+static inline uint64_t sbuf_fnv1a(uint64_t h, const void *p, size_t n)
+{
+	const uint8_t *b = p;
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ b[i]) * 0x100000001b3ull;
+	return h;
+}
+
 /* A reader over `len` bytes at `data` (not copied, not freed). */
 static inline struct sbuf sbuf_reader(const void *data, size_t len)
 {

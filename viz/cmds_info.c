@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "core/monitor.h"
+#include "devices/statebuf.h"
 #include "isa-toy/platform.h"
 #include "viz/cli.h"
 #include "viz/cmds.h"
@@ -360,13 +361,12 @@ static int dbg_info_virtq(struct dbg *d, const char *which)
 static void dbg_info_history(struct dbg *d)
 {
 	uint32_t ram = d->cfg.guest[d->t.vm].ram_size;
-	uint64_t h = 1469598103934665603ull;
+	uint64_t h = SBUF_FNV_BASIS;
 	static uint8_t page[4096];
 	for (uint32_t off = 0; off < ram; off += sizeof(page)) {
 		if (viz_read_phys(&d->t, BOARD_RAM_BASE + off, page, sizeof(page)))
 			memset(page, 0, sizeof(page));
-		for (size_t i = 0; i < sizeof(page); i++)
-			h = (h ^ page[i]) * 1099511628211ull;
+		h = sbuf_fnv1a(h, page, sizeof(page));
 	}
 	fprintf(d->out,
 		"position %" PRIu64 " (instructions retired + traps taken, all VMs)\n"

@@ -35,6 +35,7 @@
  * one-line error and exit status 2 on any host.
  */
 #include "x86-vtx/snapshot.h"
+#include "devices/statebuf.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -104,11 +105,7 @@ struct snap_virtio {
 /* 64-bit FNV-1a: a simple checksum that catches flipped and lost bytes. */
 static uint64_t snap_fnv(const void *p, size_t n)
 {
-	const uint8_t *b = p;
-	uint64_t h = 0xcbf29ce484222325ull;
-	for (size_t i = 0; i < n; i++)
-		h = (h ^ b[i]) * 0x100000001b3ull;
-	return h;
+	return sbuf_fnv1a(SBUF_FNV_BASIS, p, n);
 }
 
 /* --- writing --- */
