@@ -49,6 +49,9 @@ int dbg_parse_cause(const char *s, uint32_t *cause);
 
 /* --- shared by control.c and reverse.c --- */
 
+/* Remember the state before a move (a resume, or a trip back in time),
+ * for the "what changed" highlights, and clear the stop text. */
+void dbg_mark_before(struct dbg *d);
 /* Note what an access watchpoint needs to know about the step about to be
  * taken (the instruction, the registers, instret).  Before each step. */
 void dbg_step_begin(struct dbg *d);

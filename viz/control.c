@@ -114,6 +114,29 @@ int dbg_write_virt(struct dbg *d, uint32_t va, const void *buf, uint32_t len)
 	return 0;
 }
 
+void dbg_mark_before(struct dbg *d)
+{
+	const struct viz_ops *ops = d->t.ops;
+	ops->guest_regs(&d->t, d->prev_x, &d->prev_pc);
+	d->prev_hw = ops->hart(&d->t)->csr;
+	d->prev_guest = *ops->guest_csr(&d->t);
+	d->stop_text[0] = 0;
+}
+
+/* Put watchpoint `w` in a free slot, numbered: its id, or -1 with a
+ * message if every slot is taken. */
+static int dbg_watch_put(struct dbg *d, struct dbg_watch w)
+{
+	for (int i = 0; i < DBG_MAX_WATCHES; i++)
+		if (!d->watch[i].used) {
+			w.id = d->next_id++;
+			d->watch[i] = w;
+			return w.id;
+		}
+	fprintf(d->out, "watch: at most %d watchpoints\n", DBG_MAX_WATCHES);
+	return -1;
+}
+
 int dbg_watch_add(struct dbg *d, uint32_t va)
 {
 	struct sv32_walk w;
@@ -122,15 +145,7 @@ int dbg_watch_add(struct dbg *d, uint32_t va)
 		fprintf(d->out, "watch: 0x%08x is not an aligned, mapped word of RAM\n", va);
 		return -1;
 	}
-	for (int i = 0; i < DBG_MAX_WATCHES; i++)
-		if (!d->watch[i].used) {
-			d->watch[i] =
-			    (struct dbg_watch){ true, d->next_id++, DBG_WATCH_CHANGE, va, 4,
-						w.pa, val };
-			return d->watch[i].id;
-		}
-	fprintf(d->out, "watch: at most %d watchpoints\n", DBG_MAX_WATCHES);
-	return -1;
+	return dbg_watch_put(d, (struct dbg_watch){ true, 0, DBG_WATCH_CHANGE, va, 4, w.pa, val });
 }
 
 int dbg_watch_add_access(struct dbg *d, enum dbg_watch_kind kind, uint32_t va, uint32_t len)
@@ -143,14 +158,7 @@ int dbg_watch_add_access(struct dbg *d, enum dbg_watch_kind kind, uint32_t va, u
 			va, len);
 		return -1;
 	}
-	for (int i = 0; i < DBG_MAX_WATCHES; i++)
-		if (!d->watch[i].used) {
-			d->watch[i] =
-			    (struct dbg_watch){ true, d->next_id++, kind, va, len, w.pa, 0 };
-			return d->watch[i].id;
-		}
-	fprintf(d->out, "watch: at most %d watchpoints\n", DBG_MAX_WATCHES);
-	return -1;
+	return dbg_watch_put(d, (struct dbg_watch){ true, 0, kind, va, len, w.pa, 0 });
 }
 
 int dbg_watch_delete_at(struct dbg *d, enum dbg_watch_kind kind, uint32_t va)
@@ -340,11 +348,7 @@ enum dbg_stop dbg_resume(struct dbg *d, uint64_t steps)
 	const struct viz_ops *ops = d->t.ops;
 	int code;
 
-	/* Remember the state before, for "what changed" highlights. */
-	ops->guest_regs(&d->t, d->prev_x, &d->prev_pc);
-	d->prev_hw = ops->hart(&d->t)->csr;
-	d->prev_guest = *ops->guest_csr(&d->t);
-	d->stop_text[0] = 0;
+	dbg_mark_before(d);
 
 	if (ops->halted(&d->t, &code) && d->t.end == VIZ_EXITED)
 		return d->last_stop = DBG_STOP_EXIT;

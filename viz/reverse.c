@@ -154,16 +154,6 @@ static int dbg_travel(struct dbg *d, uint64_t pos)
 	return 0;
 }
 
-/* Remember the state before a move, for the "what changed" highlights. */
-static void dbg_mark_before(struct dbg *d)
-{
-	const struct viz_ops *ops = d->t.ops;
-	ops->guest_regs(&d->t, d->prev_x, &d->prev_pc);
-	d->prev_hw = ops->hart(&d->t)->csr;
-	d->prev_guest = *ops->guest_csr(&d->t);
-	d->stop_text[0] = 0;
-}
-
 int dbg_restart(struct dbg *d)
 {
 	dbg_mark_before(d);
