@@ -52,6 +52,9 @@ int dbg_parse_cause(const char *s, uint32_t *cause);
 /* Remember the state before a move (a resume, or a trip back in time),
  * for the "what changed" highlights, and clear the stop text. */
 void dbg_mark_before(struct dbg *d);
+/* True if an access watchpoint (rwatch, awatch, Z2-Z4) is set: only then
+ * does a step need decoding. */
+bool dbg_watching_access(const struct dbg *d);
 /* Note what an access watchpoint needs to know about the step about to be
  * taken (the instruction, the registers, instret).  Before each step. */
 void dbg_step_begin(struct dbg *d);

@@ -213,6 +213,14 @@ static bool dbg_step_access(const struct dbg *d, uint64_t *gpa, uint32_t *len, b
 static const char *const dbg_watch_names[] = { "watchpoint", "write watchpoint", "read watchpoint",
 					       "access watchpoint" };
 
+bool dbg_watching_access(const struct dbg *d)
+{
+	for (int i = 0; i < DBG_MAX_WATCHES; i++)
+		if (d->watch[i].used && d->watch[i].kind != DBG_WATCH_CHANGE)
+			return true;
+	return false;
+}
+
 void dbg_step_begin(struct dbg *d)
 {
 	uint32_t pc;
@@ -277,7 +285,7 @@ bool dbg_check(struct dbg *d, uint64_t traps_before)
 	uint64_t agpa = 0;
 	uint32_t alen = 0;
 	bool ard = false, awr = false;
-	bool access = dbg_step_access(d, &agpa, &alen, &ard, &awr);
+	bool access = dbg_watching_access(d) && dbg_step_access(d, &agpa, &alen, &ard, &awr);
 	for (int i = 0; i < DBG_MAX_WATCHES; i++) {
 		struct dbg_watch *w = &d->watch[i];
 		uint32_t now;
@@ -356,7 +364,7 @@ enum dbg_stop dbg_resume(struct dbg *d, uint64_t steps)
 	for (uint64_t done = 0; done < steps;) {
 		uint64_t n = single ? 1 : steps - done < DBG_CHUNK ? steps - done : DBG_CHUNK;
 		uint64_t traps = ops->trap_count(&d->t);
-		if (single || d->catch_action[0])
+		if (d->catch_action[0] || dbg_watching_access(d))
 			dbg_step_begin(d);
 		d->t.end = ops->run(&d->t, n);
 		done += n;

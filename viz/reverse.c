@@ -194,7 +194,8 @@ int dbg_reverse_continue(struct dbg *d)
 	while (ops->progress(&d->t) < now) {
 		uint64_t traps = ops->trap_count(&d->t);
 		dbg_redo_edits(d, &next_edit);
-		dbg_step_begin(d);
+		if (dbg_watching_access(d))
+			dbg_step_begin(d);
 		d->t.end = ops->run(&d->t, 1);
 		if (ops->progress(&d->t) < now && dbg_check(d, traps) &&
 		    d->last_stop != DBG_STOP_CATCH) {
