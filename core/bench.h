@@ -100,6 +100,8 @@ int bench_disks_main(int argc, char **argv);
 /* `trapvisor bench startup`: wall time and peak RSS of a trivial guest at
  * 64 MiB and 1 GiB, bare, trap and vt (core/bench_startup.c). */
 int bench_startup_main(int argc, char **argv);
+/* `trapvisor bench reclaim`: swap against the balloon (core/bench_reclaim.c). */
+int bench_reclaim_main(int argc, char **argv);
 
 /* bench_beside_exe: "DIR/guests/NAME" for the directory of this
  * executable (build/trapvisor -> build/guests/NAME): where the default

@@ -21,6 +21,8 @@ static const struct {
 	  "the emulated disk against virtio-blk, per KiB, in each mode" },
 	{ "startup", bench_startup_main,
 	  "start-up time and peak RSS of a trivial guest at 64 MiB and 1 GiB" },
+	{ "reclaim", bench_reclaim_main,
+	  "taking memory back from VMs: swap against the balloon, in pages" },
 	{ NULL, NULL, NULL },
 };
 

@@ -83,6 +83,12 @@ static void run_usage(FILE *f)
 		"                   a disk image for the next guest: virtio-blk in the\n"
 		"                   next free virtio-mmio slot, or the emulated disk\n"
 		"                   controller; repeat for more disks\n"
+		"  --balloon SIZE[,at=N]  a memory balloon (virtio-balloon) for the next\n"
+		"                   guest; the monitor asks its driver to hold SIZE once\n"
+		"                   the VM retired N instructions (default: from the\n"
+		"                   start), and drops the pages it gets (no swap I/O);\n"
+		"                   with --mem-limit they go to the other VMs.  Up to 4\n"
+		"                   requests per guest (a smaller SIZE gives pages back)\n"
 		"  --net switch     a virtio-net card for the next guest, on the switch\n"
 		"                   (a learning bridge) that joins the VMs of this run\n"
 		"  --record FILE    write the console input to FILE as it reaches the\n"
@@ -229,6 +235,39 @@ int run_parse_assign(const char *arg, int *dma, const char *cmd)
 	return 0;
 }
 
+/* --balloon SIZE[,at=N]: one more request in g's list, whose moments
+ * must not go back in time: 0, or -1 after a line naming the option. */
+static int run_parse_balloon(const char *arg, struct run_guest *g)
+{
+	char size[32];
+	const char *comma = strchr(arg, ',');
+	size_t n = comma ? (size_t)(comma - arg) : strlen(arg);
+	struct vm_balloon_request r = { 0, 0 };
+	if (g->nballoon == VM_BALLOON_REQUESTS) {
+		fprintf(stderr, "trapvisor run: --balloon %s: at most %d per guest\n", arg,
+			VM_BALLOON_REQUESTS);
+		return -1;
+	}
+	if (n >= sizeof(size))
+		goto bad;
+	memcpy(size, arg, n);
+	size[n] = 0;
+	if (run_parse_size(size, &r.bytes) || (r.bytes & 0xfff) || r.bytes > BOARD_RAM_MAX)
+		goto bad;
+	if (comma && (strncmp(comma, ",at=", 4) || run_parse_size(comma + 4, &r.at)))
+		goto bad;
+	if (g->nballoon && r.at < g->balloon[g->nballoon - 1].at)
+		goto bad;
+	g->balloon[g->nballoon++] = r;
+	return 0;
+bad:
+	fprintf(stderr,
+		"trapvisor run: --balloon %s: need SIZE[,at=N] (whole 4 KiB pages, at most 1G; "
+		"N instructions, not before the previous request's)\n",
+		arg);
+	return -1;
+}
+
 int run_parse_suspend_at(const char *arg, uint64_t *n, const char *cmd)
 {
 	if (run_parse_size(arg, n) || !*n) {
@@ -268,7 +307,7 @@ int run_parse_net(const char *arg, const char *cmd)
  * becomes 0); -1 (and the reason on stderr) if there are too many. */
 static int run_add_guest(struct run_config *cfg, const char *elf, uint32_t ram_size,
 			 const char *bootargs, const struct disk_spec *disks, int *ndisks,
-			 bool *net, int *dma)
+			 bool *net, int *dma, struct run_guest *balloon)
 {
 	if (cfg->nguests == RUN_MAX_GUESTS) {
 		fprintf(stderr, "trapvisor run: at most %d guests\n", RUN_MAX_GUESTS);
@@ -283,6 +322,9 @@ static int run_add_guest(struct run_config *cfg, const char *elf, uint32_t ram_s
 	*net = false;
 	g->dma = *dma;
 	*dma = 0;
+	memcpy(g->balloon, balloon->balloon, sizeof(g->balloon));
+	g->nballoon = balloon->nballoon;
+	balloon->nballoon = 0;
 	return 0;
 }
 
@@ -323,7 +365,8 @@ int cmd_run(int argc, char **argv)
 		OPT_SNAPSHOT,
 		OPT_MIGRATE_TO,
 		OPT_MIGRATE_AT,
-		OPT_INCOMING
+		OPT_INCOMING,
+		OPT_BALLOON
 	};
 	static const struct option opts[] = {
 		{ "mode", required_argument, NULL, OPT_MODE },
@@ -346,6 +389,7 @@ int cmd_run(int argc, char **argv)
 		{ "migrate-to", required_argument, NULL, OPT_MIGRATE_TO },
 		{ "migrate-at", required_argument, NULL, OPT_MIGRATE_AT },
 		{ "incoming", required_argument, NULL, OPT_INCOMING },
+		{ "balloon", required_argument, NULL, OPT_BALLOON },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -355,7 +399,8 @@ int cmd_run(int argc, char **argv)
 	struct disk_spec disks[RUN_MAX_DISKS] = { 0 };
 	int ndisks = 0;
 	bool net = false;
-	int dma = 0; /* --assign dma: 1 emulated, 2 assigned (VM_DMA_*) */
+	int dma = 0;			  /* --assign dma: 1 emulated, 2 assigned (VM_DMA_*) */
+	struct run_guest balloon = { 0 }; /* --balloon, for the next guest */
 	uint64_t v;
 	struct sockaddr_in addr;
 	int c;
@@ -368,7 +413,7 @@ int cmd_run(int argc, char **argv)
 		switch (c) {
 		case 1:
 			if (run_add_guest(&cfg, optarg, ram_size, bootargs, disks, &ndisks, &net,
-					  &dma))
+					  &dma, &balloon))
 				return TV_EXIT_USAGE;
 			break;
 		case OPT_NET:
@@ -378,6 +423,10 @@ int cmd_run(int argc, char **argv)
 			break;
 		case OPT_ASSIGN:
 			if (run_parse_assign(optarg, &dma, "run"))
+				return TV_EXIT_USAGE;
+			break;
+		case OPT_BALLOON:
+			if (run_parse_balloon(optarg, &balloon))
 				return TV_EXIT_USAGE;
 			break;
 		case OPT_DISK:
@@ -476,13 +525,14 @@ int cmd_run(int argc, char **argv)
 	 * --mem and --append given before), even one that starts with '-'. */
 	for (; optind < argc; optind++)
 		if (run_add_guest(&cfg, argv[optind], ram_size, bootargs, disks, &ndisks, &net,
-				  &dma))
+				  &dma, &balloon))
 			return TV_EXIT_USAGE;
-	if (ndisks || net || dma) {
+	if (ndisks || net || dma || balloon.nballoon) {
 		fprintf(stderr, "trapvisor run: --%s comes after the last guest\n",
 			ndisks ? "disk"
 			: net  ? "net"
-			       : "assign");
+			: dma  ? "assign"
+			       : "balloon");
 		return TV_EXIT_USAGE;
 	}
 	if (cfg.incoming)
@@ -512,6 +562,12 @@ int cmd_run(int argc, char **argv)
 		return TV_EXIT_USAGE;
 	if (cfg.snapshot)
 		platform_catch_snapshot_signal(); /* early: SIGUSR1 must never kill */
+	for (int i = 0; i < cfg.nguests; i++)
+		if (cfg.guest[i].nballoon && !strcmp(cfg.mode, "bare")) {
+			fprintf(stderr, "trapvisor run: --balloon needs a monitor to give the "
+					"pages to (not --mode=bare)\n");
+			return TV_EXIT_USAGE;
+		}
 	if (cfg.mem_limit && !strcmp(cfg.mode, "bare")) {
 		fprintf(stderr, "trapvisor run: --mem-limit needs a monitor (not --mode=bare)\n");
 		return TV_EXIT_USAGE;

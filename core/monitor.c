@@ -347,6 +347,10 @@ int monitor_run(struct monitor *mon, uint64_t max_insns)
 			 * waits for it in wfi was blocked, but is not stuck. */
 			if (vm->plat.has_dma && dma_copy_poll(&vm->plat.dma))
 				ran = true;
+			/* The monitor asks for memory between slices too: at a
+			 * slice boundary, so at the same instruction in every
+			 * run of the same guest. */
+			vm_balloon_poll(vm);
 			/* The console: look for input between turns; wait a little
 			 * when the guest only idles, so we do not spin. */
 			bool idling = vm_csr(vm)->idle - idle_before > PLATFORM_SLICE;

@@ -9,6 +9,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "core/vm_balloon.h"
 #include "devices/disk.h"
 
 /* Exit statuses trapvisor itself uses (the guest's own are 0..255 and
@@ -32,6 +33,11 @@ struct run_guest {
 	int ndisks;
 	bool net; /* --net switch: a virtio-net port on the run's switch */
 	int dma;  /* --assign dma: VM_DMA_EMULATED or VM_DMA_ASSIGNED (core/vm.h) */
+	/* --balloon SIZE[,at=N], repeatable: a memory balloon, asked for
+	 * SIZE bytes once the VM retired N instructions (core/reclaim.c);
+	 * nballoon 0: no balloon device. */
+	struct vm_balloon_request balloon[VM_BALLOON_REQUESTS];
+	int nballoon;
 };
 
 /* What one run cost, for `trapvisor bench modes` (core/bench_modes.c):
@@ -49,6 +55,10 @@ struct run_counts {
 	uint64_t tlb_fills;   /* TLB misses that were filled */
 	uint64_t ns;	      /* host time of the run */
 	int status;	      /* the exit status the run returned */
+	/* Memory, summed over every VM of the run (monitor modes): */
+	uint64_t swap_outs, swap_ins; /* pages written to / read from swap */
+	uint64_t ballooned;	      /* pages the balloons dropped */
+	uint64_t resident;	      /* guest pages in host memory at the end */
 };
 
 struct run_config {

@@ -117,6 +117,12 @@ static void run_trap_stats(const struct monitor *mon, double seconds)
 				(unsigned long long)(p->not_resident +
 						     (vm->vtx ? vm->vtx->s2_not_resident : 0)));
 		}
+		if (vm->balloon.in)
+			fprintf(stderr,
+				"balloon: %u pages in it now; %llu dropped (no swap file write, "
+				"no read back), %llu taken back\n",
+				vm->balloon.pages, (unsigned long long)vm->balloon.dropped,
+				(unsigned long long)vm->balloon.returned);
 		if (mon->kind == MON_KIND_BT) {
 			fprintf(stderr, "binary translation:\n");
 			fprintf(stderr, "  pages scanned %llu, instructions rewritten %llu\n",
@@ -259,7 +265,7 @@ int run_monitor_go(struct monitor *mon, const struct run_config *cfg, const stru
 			mon->hw.pc);
 		status = TV_EXIT_STUCK;
 	}
-	if (mon->nvm > 1)
+	if (mon->nvm > 1 && !cfg->mute)
 		for (int i = 0; i < mon->nvm; i++)
 			if (mon->vm[i]->halted)
 				fprintf(stderr, "trapvisor: vm%d exited with status %d\n", i,
@@ -288,6 +294,15 @@ int run_monitor_go(struct monitor *mon, const struct run_config *cfg, const stru
 			.ns = (uint64_t)(seconds * 1e9),
 			.status = status,
 		};
+		for (int i = 0; i < mon->nvm; i++) {
+			const struct vm *v = mon->vm[i];
+			if (v->p2r.swap) {
+				cfg->counts->swap_outs += v->p2r.swap->outs;
+				cfg->counts->swap_ins += v->p2r.swap->ins;
+			}
+			cfg->counts->ballooned += v->balloon.dropped;
+			cfg->counts->resident += spt_p2r_host_resident(&v->p2r, &mon->frames);
+		}
 	}
 	return status;
 }
@@ -337,7 +352,8 @@ static int run_monitor(const struct run_config *cfg, enum mon_kind kind, enum mo
 		mon->nvm = i + 1;
 		uint8_t mac[6] = { 0x52, 0x54, 0x00, 0x12, 0x34, (uint8_t)(0x56 + i) };
 		if (platform_add_disks(&mon->vm[i]->plat, g->disks, g->ndisks) ||
-		    (g->net && platform_add_net(&mon->vm[i]->plat, &sw, mac, port_names[i]))) {
+		    (g->net && platform_add_net(&mon->vm[i]->plat, &sw, mac, port_names[i])) ||
+		    (g->nballoon && vm_add_balloon(mon->vm[i], g->balloon, g->nballoon))) {
 			status = TV_EXIT_USAGE;
 			goto out;
 		}

@@ -206,15 +206,17 @@ static int vm_add_dma(struct vm *vm, int how)
 	return 0;
 }
 
-/* --mem-limit chose guest page `gpage` as the victim: no table the
- * hardware walks may map it any more (the shadows, and under nested
- * paging the second-stage table). */
-static void vm_evict(void *ctx, uint32_t gpage)
+void vm_unmap_gpage(struct vm *vm, uint32_t gpage)
 {
-	struct vm *vm = ctx;
 	spt_unmap_gpage(&vm->spt, gpage);
 	if (vm->vtx && vm->mon->paging == MON_PAGING_NESTED)
 		vt_stage2_unmap(vm, gpage);
+}
+
+/* --mem-limit chose guest page `gpage` as the victim. */
+static void vm_evict(void *ctx, uint32_t gpage)
+{
+	vm_unmap_gpage(ctx, gpage);
 }
 
 struct vm *vm_create(struct monitor *mon, int id, const struct vm_config *cfg)
@@ -288,5 +290,6 @@ void vm_destroy(struct vm *vm)
 		spt_frame_free(&vm->mon->frames, vm->dma_frame);
 	spt_destroy(&vm->spt);
 	spt_p2r_destroy(&vm->p2r, &vm->mon->frames);
+	free(vm->balloon.in);
 	free(vm);
 }

@@ -13,6 +13,7 @@
 #include "isa-toy/elf_load.h"
 #include "isa-toy/platform.h"
 #include "isa-toy/tvt.h"
+#include "core/vm_balloon.h"
 #include "shadowpt/iommu.h"
 #include "shadowpt/p2r.h"
 #include "shadowpt/shadow.h"
@@ -102,6 +103,17 @@ struct vm {
 	 * and the IOMMU that confines its DMA to this VM's RAM. */
 	uint32_t dma_frame; /* SPT_NO_FRAME: none */
 	struct spt_iommu dma_iommu;
+	/* The memory balloon (--balloon, core/reclaim.c): the target the
+	 * monitor will ask for, and when; which guest pages are in the
+	 * balloon now (one byte per guest page, NULL without a balloon). */
+	struct {
+		struct vm_balloon_request req[VM_BALLOON_REQUESTS];
+		int nreq, sent;	   /* requests, and how many went out */
+		uint8_t *in;	   /* in[gpage]: the guest gave this page up */
+		uint32_t pages;	   /* pages in the balloon now */
+		uint64_t dropped;  /* pages dropped: each one a swap-out avoided */
+		uint64_t returned; /* pages the guest took back */
+	} balloon;
 	/* With several VMs: the console line being written, printed whole
 	 * (with its [vmN] prefix) at its newline, so that VMs that share the
 	 * hart at instruction granularity never mix their lines. */
@@ -133,6 +145,19 @@ enum { VM_DMA_NONE = 0, VM_DMA_EMULATED, VM_DMA_ASSIGNED };
  * lists every virtio slot whether or not a disk fills it. */
 struct vm *vm_create(struct monitor *mon, int id, const struct vm_config *cfg);
 void vm_destroy(struct vm *vm);
+
+/* No table the hardware walks may map guest page `gpage` any more: the
+ * shadows, and under nested paging the second-stage table (a swap-out's
+ * or a balloon's first step). */
+void vm_unmap_gpage(struct vm *vm, uint32_t gpage);
+
+/* Give the VM a memory balloon (core/reclaim.c) in its next free virtio
+ * slot; the monitor will make the `n` requests (in order of their `at`).
+ * 0, or -1 after a message. */
+int vm_add_balloon(struct vm *vm, const struct vm_balloon_request *req, int n);
+
+/* Between time slices: send the balloon requests whose time has come. */
+void vm_balloon_poll(struct vm *vm);
 
 /* Print what is left of the VM's console line (several VMs only). */
 void vm_flush_output(struct vm *vm);

@@ -100,18 +100,30 @@ bool virtio_dev_live(const struct virtio_dev *d)
 	       !(d->status & VIRTIO_STATUS_DEVICE_NEEDS_RESET);
 }
 
+/* A configuration change interrupt, if the driver is there to see it. */
+static void virtio_config_irq(struct virtio_dev *d)
+{
+	if (d->status & VIRTIO_STATUS_DRIVER_OK) {
+		d->isr |= VIRTIO_ISR_CONFIG;
+		d->stats.interrupts++;
+		irq_set(&d->irq, 1);
+	}
+}
+
 int virtio_dev_fail(struct virtio_dev *d, const char *why)
 {
 	d->stats.errors++;
 	if (!d->error)
 		d->error = why;
 	d->status |= VIRTIO_STATUS_DEVICE_NEEDS_RESET;
-	if (d->status & VIRTIO_STATUS_DRIVER_OK) {
-		d->isr |= VIRTIO_ISR_CONFIG;
-		d->stats.interrupts++;
-		irq_set(&d->irq, 1);
-	}
+	virtio_config_irq(d);
 	return -1;
+}
+
+void virtio_dev_config_changed(struct virtio_dev *d)
+{
+	d->config_generation++;
+	virtio_config_irq(d);
 }
 
 void virtio_dev_notify(struct virtio_dev *d, unsigned q)

@@ -33,9 +33,10 @@
 #include "devices/bus.h"
 
 /* Device IDs (virtio 1.2, 5). */
-#define VIRTIO_ID_NONE	0 /* an empty transport slot */
-#define VIRTIO_ID_NET	1
-#define VIRTIO_ID_BLOCK 2
+#define VIRTIO_ID_NONE	  0 /* an empty transport slot */
+#define VIRTIO_ID_NET	  1
+#define VIRTIO_ID_BLOCK	  2
+#define VIRTIO_ID_BALLOON 5
 
 /* Device status bits (2.1). */
 #define VIRTIO_STATUS_ACKNOWLEDGE	 1u   /* the guest noticed the device */
@@ -114,6 +115,10 @@ struct virtio_dev_ops {
 	/* Read `size` bytes (1, 2, 4) of the config space at `off`; false if
 	 * out of range. */
 	bool (*config_read)(struct virtio_dev *d, uint32_t off, unsigned size, uint32_t *val);
+	/* Write `size` bytes of the config space at `off` (NULL: the config
+	 * space is read-only, and writes are ignored); false if out of
+	 * range. */
+	bool (*config_write)(struct virtio_dev *d, uint32_t off, unsigned size, uint32_t val);
 };
 
 /* Counters for --stats. */
@@ -200,6 +205,11 @@ bool virtio_config_bytes(const uint8_t *cfg, uint32_t cfglen, uint32_t off, unsi
 /* Give up on the driver: DEVICE_NEEDS_RESET, a config interrupt, and
  * `why` remembered for --stats.  Returns -1 for the caller to pass on. */
 int virtio_dev_fail(struct virtio_dev *d, const char *why);
+
+/* The device changed its config space on its own (a new balloon
+ * target): a new generation, and a config interrupt if the driver is up
+ * (4.2.2: InterruptStatus bit 1). */
+void virtio_dev_config_changed(struct virtio_dev *d);
 
 /* The device is live: the driver said DRIVER_OK and it has not failed. */
 bool virtio_dev_live(const struct virtio_dev *d);

@@ -77,8 +77,16 @@ static enum bus_status virtio_mmio_write(void *opaque, uint64_t off, unsigned si
 	struct virtq *q = virtio_mmio_queue(m);
 	uint32_t v = (uint32_t)val;
 
-	if (off >= VIRTIO_MMIO_CONFIG)
-		return d->ops && size <= 4 ? BUS_OK : BUS_FAULT; /* config is read-only */
+	if (off >= VIRTIO_MMIO_CONFIG) {
+		if (!d->ops || size > 4)
+			return BUS_FAULT;
+		/* Most config spaces are read-only: writes are ignored. */
+		if (!d->ops->config_write)
+			return BUS_OK;
+		return d->ops->config_write(d, (uint32_t)(off - VIRTIO_MMIO_CONFIG), size, v)
+			   ? BUS_OK
+			   : BUS_FAULT;
+	}
 	if (size != 4 || (off & 3))
 		return BUS_FAULT;
 	if (!d->ops)

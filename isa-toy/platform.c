@@ -272,6 +272,7 @@ int platform_init(struct platform *p, const struct platform_ops *ops, void *owne
 		return -1;
 	pio_disk_init(&p->pio, NULL);
 	p->vnet_slot = -1;
+	p->vballoon_slot = -1;
 	if (bus_register(&p->bus, "pio-disk", BOARD_PIODISK_BASE, BOARD_PIODISK_SIZE, &p->pio,
 			 &pio_disk_bus_ops))
 		return -1;
@@ -363,6 +364,22 @@ int platform_add_net(struct platform *p, struct netswitch *sw, const uint8_t mac
 	return 0;
 }
 
+int platform_add_balloon(struct platform *p, const struct virtio_balloon_host *host)
+{
+	int slot = p->nvirtio;
+	if (slot == BOARD_VIRTIO_SLOTS || p->vballoon_slot >= 0) {
+		fprintf(stderr, "trapvisor: --balloon: no free virtio slot\n");
+		return -1;
+	}
+	const struct virtio_mem mem = { platform_dma_read, platform_dma_write, p };
+	struct irq_line irq = { plic_set_irq, &p->plic, BOARD_VIRTIO_IRQ + slot };
+	virtio_balloon_init(&p->vballoon, host, &mem, &irq);
+	virtio_mmio_init(&p->virtio[slot], &p->vballoon.dev);
+	p->vballoon_slot = slot;
+	p->nvirtio++;
+	return 0;
+}
+
 int platform_add_disks(struct platform *p, const struct disk_spec *specs, int n)
 {
 	for (int i = 0; i < n; i++) {
@@ -399,7 +416,7 @@ void platform_print_stats(const struct platform *p, FILE *f)
 			(unsigned long long)d->interrupts);
 	}
 	for (int i = 0; i < p->nvirtio; i++) {
-		if (i == p->vnet_slot)
+		if (i == p->vnet_slot || i == p->vballoon_slot)
 			continue;
 		const struct virtio_blk *b = &p->vblk[i];
 		const struct virtio_dev *d = &b->dev;
@@ -429,6 +446,16 @@ void platform_print_stats(const struct platform *p, FILE *f)
 		if (n->dev.error)
 			fprintf(f, "; stopped: %s", n->dev.error);
 		fprintf(f, "\n");
+	}
+	if (p->vballoon_slot >= 0) {
+		const struct virtio_balloon *b = &p->vballoon;
+		fprintf(f,
+			"balloon (virtio-balloon, slot %d): target %u pages, the guest holds %u; "
+			"%llu pages given, %llu taken back, %llu refused\n",
+			p->vballoon_slot, b->num_pages, b->actual,
+			(unsigned long long)b->stats.inflated,
+			(unsigned long long)b->stats.deflated,
+			(unsigned long long)b->stats.refused);
 	}
 	const struct pio_disk *c = &p->pio;
 	if (c->disk)

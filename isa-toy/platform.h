@@ -22,6 +22,7 @@
 #include "devices/pio_disk.h"
 #include "devices/plic.h"
 #include "devices/uart16550.h"
+#include "devices/virtio_balloon.h"
 #include "devices/virtio_blk.h"
 #include "devices/virtio_mmio.h"
 #include "devices/virtio_net.h"
@@ -60,8 +61,10 @@ struct platform {
 	struct virtio_dev virtio_none; /* behind every empty slot */
 	struct virtio_blk vblk[BOARD_VIRTIO_SLOTS];
 	int nvirtio;
-	struct virtio_net vnet; /* --net switch, in the next free slot */
-	int vnet_slot;		/* -1: none */
+	struct virtio_net vnet;		/* --net switch, in the next free slot */
+	int vnet_slot;			/* -1: none */
+	struct virtio_balloon vballoon; /* --balloon, in the next free slot */
+	int vballoon_slot;		/* -1: none */
 	/* The emulated disk controller, always on the bus (empty: 0
 	 * sectors), with at most one disk. */
 	struct pio_disk pio;
@@ -100,6 +103,11 @@ int platform_add_disks(struct platform *p, const struct disk_spec *specs, int n)
  * one-line message. */
 int platform_add_net(struct platform *p, struct netswitch *sw, const uint8_t mac[6],
 		     const char *name);
+
+/* Give the board a memory balloon serving `host` (the monitor's side,
+ * core/reclaim.c), in the next free virtio slot.  0, or -1 after a
+ * one-line message. */
+int platform_add_balloon(struct platform *p, const struct virtio_balloon_host *host);
 
 /* Give the board the DMA copy engine, its registers in `regpage` and its
  * DMA through `translate(ctx, ...)` (the owner's IOMMU); on the bus (the

@@ -129,6 +129,30 @@ bool spt_p2r_touch(const struct spt_p2r *m, const struct spt_frames *f, uint32_t
 	return swapped_in;
 }
 
+void spt_p2r_drop(const struct spt_p2r *m, const struct spt_frames *f, uint32_t gpage)
+{
+	/* An anonymous private mapping: after MADV_DONTNEED the page is the
+	 * kernel's shared zero page until written again. */
+	madvise(spt_frame_ptr(f, m->frame[gpage]), SPT_PAGE, MADV_DONTNEED);
+	struct spt_swap *w = m->swap;
+	if (!w)
+		return;
+	if (w->state[gpage] == SPT_PG_RESIDENT || w->state[gpage] == SPT_PG_REFERENCED)
+		w->pool->nresident--;
+	w->state[gpage] = SPT_PG_UNTOUCHED; /* a swapped copy is never read again */
+}
+
+uint32_t spt_p2r_host_resident(const struct spt_p2r *m, const struct spt_frames *f)
+{
+	uint32_t n = 0;
+	for (uint32_t g = 0; g < m->npages; g++) {
+		unsigned char in = 0;
+		if (!mincore(spt_frame_ptr(f, m->frame[g]), SPT_PAGE, &in) && (in & 1))
+			n++;
+	}
+	return n;
+}
+
 void spt_p2r_destroy(struct spt_p2r *m, struct spt_frames *f)
 {
 	if (m->swap) {

@@ -72,6 +72,18 @@ int spt_p2r_swap_init(struct spt_p2r *m, struct spt_swap_pool *pool,
  * does nothing. */
 bool spt_p2r_touch(const struct spt_p2r *m, const struct spt_frames *f, uint32_t gpage);
 
+/* Forget guest page `gpage`'s contents (a balloon: the guest gave the
+ * page up).  Its host memory goes back to the host at once and reads as
+ * zeros from now on; under --mem-limit it stops counting as resident,
+ * and a copy in the swap file is forgotten, never read back.  Nothing is
+ * written anywhere: that is the whole point.  The caller unmaps the page
+ * first (vm_unmap_gpage). */
+void spt_p2r_drop(const struct spt_p2r *m, const struct spt_frames *f, uint32_t gpage);
+
+/* How many of the guest's pages are in host memory now (mincore(2)):
+ * what the VM really costs the machine. */
+uint32_t spt_p2r_host_resident(const struct spt_p2r *m, const struct spt_frames *f);
+
 /* The guest page of `gpa`, or false if it is not guest RAM. */
 static inline bool spt_p2r_page(const struct spt_p2r *m, uint64_t gpa, uint32_t *gpage)
 {

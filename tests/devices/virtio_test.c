@@ -19,6 +19,7 @@
 
 #include <criterion/criterion.h>
 
+#include "devices/virtio_balloon.h"
 #include "devices/virtio_blk.h"
 #include "devices/virtio_mmio.h"
 #include "tests/devices/irq_log.h"
@@ -444,4 +445,120 @@ Test(hostile, random_rings)
 		  "(errors %llu, chains %llu)",
 		  (unsigned long long)blk.dev.stats.errors,
 		  (unsigned long long)blk.dev.stats.chains);
+}
+
+/* --- balloon/: virtio-balloon (devices/virtio_balloon.h) behind the same
+ * transport, with a fake monitor that records the pages it is given --- */
+
+static struct virtio_balloon bal;
+static uint64_t bal_given[16], bal_taken[16];
+static int bal_ngiven, bal_ntaken;
+
+/* The fake monitor: accepts pages of the test's guest RAM only. */
+static bool bal_host(uint64_t gpa, uint64_t *log, int *n)
+{
+	if (gpa < GUEST_BASE || gpa >= GUEST_BASE + GUEST_RAM)
+		return false;
+	if (*n < 16)
+		log[(*n)++] = gpa;
+	return true;
+}
+static bool bal_give(void *ctx, uint64_t gpa)
+{
+	(void)ctx;
+	return bal_host(gpa, bal_given, &bal_ngiven);
+}
+static bool bal_take(void *ctx, uint64_t gpa)
+{
+	(void)ctx;
+	return bal_host(gpa, bal_taken, &bal_ntaken);
+}
+
+static void setup_balloon(void)
+{
+	memset(ram, 0, sizeof(ram));
+	memset(&irqs, 0, sizeof(irqs));
+	bal_ngiven = bal_ntaken = 0;
+	struct virtio_mem mem = { mem_read, mem_write, NULL };
+	struct irq_line line = irq_log_line(&irqs, 5);
+	const struct virtio_balloon_host host = { bal_give, bal_take, NULL };
+	virtio_balloon_init(&bal, &host, &mem, &line);
+	virtio_mmio_init(&slot, &bal.dev);
+}
+
+TestSuite(balloon, .init = setup_balloon);
+
+Test(balloon, config_and_request)
+{
+	cr_assert_eq(rd(VIRTIO_MMIO_DEVICE_ID), VIRTIO_ID_BALLOON);
+	driver_init();
+	cr_assert_eq(rd(VIRTIO_MMIO_CONFIG), 0, "no target yet");
+	uint32_t gen = rd(VIRTIO_MMIO_CONFIG_GEN);
+	/* The monitor asks: the config space changes and the driver hears
+	 * of it by a configuration interrupt. */
+	virtio_balloon_set_target(&bal, 1234);
+	cr_assert_eq(rd(VIRTIO_MMIO_CONFIG), 1234);
+	cr_assert_neq(rd(VIRTIO_MMIO_CONFIG_GEN), gen);
+	cr_assert_eq(rd(VIRTIO_MMIO_INT_STATUS) & VIRTIO_ISR_CONFIG, VIRTIO_ISR_CONFIG);
+	cr_assert_eq(irq_log_level(&irqs), 1);
+	wr(VIRTIO_MMIO_INT_ACK, VIRTIO_ISR_CONFIG);
+	cr_assert_eq(irq_log_level(&irqs), 0);
+	/* `actual` is the driver's to write; num_pages is not. */
+	wr(VIRTIO_MMIO_CONFIG + 4, 77);
+	wr(VIRTIO_MMIO_CONFIG, 5);
+	cr_assert_eq(rd(VIRTIO_MMIO_CONFIG + 4), 77);
+	cr_assert_eq(bal.actual, 77);
+	cr_assert_eq(rd(VIRTIO_MMIO_CONFIG), 1234, "the driver cannot change the target");
+	uint64_t v;
+	cr_assert_eq(virtio_mmio_bus_ops.write(&slot, VIRTIO_MMIO_CONFIG + 8, 4, 1), BUS_FAULT);
+	cr_assert_eq(virtio_mmio_bus_ops.read(&slot, VIRTIO_MMIO_CONFIG + 8, 4, &v), BUS_FAULT);
+}
+
+Test(balloon, inflate_hands_each_page_to_the_monitor)
+{
+	driver_init(); /* queue 0: inflateq */
+	/* Three pages of guest RAM, then one that is not guest RAM: the
+	 * device hands over the three and counts the fourth refused. */
+	const uint32_t pfns[4] = { (uint32_t)(GUEST_BASE >> 12) + 4,
+				   (uint32_t)(GUEST_BASE >> 12) + 5,
+				   (uint32_t)(GUEST_BASE >> 12) + 9, 0x12345 };
+	memcpy(ram + DATA, pfns, sizeof(pfns));
+	desc(0, GUEST_BASE + DATA, sizeof(pfns), 0, 0);
+	uint16_t used = get16(USED + 2);
+	kick(0);
+	cr_assert_eq(get16(USED + 2), (uint16_t)(used + 1), "the buffer came back");
+	cr_assert_eq(bal_ngiven, 3);
+	cr_assert_eq(bal_given[0], GUEST_BASE + 4 * 4096);
+	cr_assert_eq(bal_given[2], GUEST_BASE + 9 * 4096);
+	cr_assert_eq(bal.stats.inflated, 4);
+	cr_assert_eq(bal.stats.refused, 1);
+	cr_assert_eq(bal_ntaken, 0);
+}
+
+Test(balloon, deflate_and_a_ring_outside_ram)
+{
+	driver_init();
+	/* Queue 1, the deflateq, in the upper half of the test's RAM. */
+	wr(VIRTIO_MMIO_QUEUE_SEL, 1);
+	wr(VIRTIO_MMIO_QUEUE_NUM, QN);
+	wr(VIRTIO_MMIO_QUEUE_DESC, (uint32_t)GUEST_BASE + 0x8000);
+	wr(VIRTIO_MMIO_QUEUE_DRIVER, (uint32_t)GUEST_BASE + 0x8400);
+	wr(VIRTIO_MMIO_QUEUE_DEVICE, (uint32_t)GUEST_BASE + 0x8800);
+	wr(VIRTIO_MMIO_QUEUE_READY, 1);
+	const uint32_t pfn = (uint32_t)(GUEST_BASE >> 12) + 7;
+	memcpy(ram + DATA, &pfn, 4);
+	put64(0x8000, GUEST_BASE + DATA);
+	put32(0x8008, 4);
+	put16(0x8400 + 4, 0);
+	put16(0x8400 + 2, 1);
+	wr(VIRTIO_MMIO_QUEUE_NOTIFY, 1);
+	cr_assert_eq(get16(0x8800 + 2), 1);
+	cr_assert_eq(bal_ntaken, 1);
+	cr_assert_eq(bal_taken[0], GUEST_BASE + 7 * 4096);
+	/* A page-number buffer outside guest RAM: a malformed chain, the
+	 * device stops, and nothing is handed to the monitor. */
+	desc(0, GUEST_BASE + GUEST_RAM + 4096, 4, 0, 0);
+	kick(0);
+	cr_assert(rd(VIRTIO_MMIO_STATUS) & VIRTIO_STATUS_DEVICE_NEEDS_RESET);
+	cr_assert_eq(bal_ngiven, 0);
 }

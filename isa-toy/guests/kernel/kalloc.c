@@ -25,10 +25,10 @@ void kalloc_init(uintptr_t start, uintptr_t end)
 		kfree((void *)(pa - PAGE_SIZE));
 }
 
-void *kalloc(void)
+void *kalloc_dirty(void)
 {
-	/* The list is shared by every process: keep interrupts out while we
-	 * unlink (a cheap habit even though no interrupt handler allocates). */
+	/* The list is shared by every process and by the balloon's
+	 * interrupt handler: keep interrupts out while we unlink. */
 	uint32_t s = intr_save();
 	struct kalloc_page *p = kalloc_list;
 	if (p) {
@@ -36,6 +36,12 @@ void *kalloc(void)
 		kalloc_nfree--;
 	}
 	intr_restore(s);
+	return p;
+}
+
+void *kalloc(void)
+{
+	void *p = kalloc_dirty();
 	if (p)
 		memset(p, 0, PAGE_SIZE);
 	return p;

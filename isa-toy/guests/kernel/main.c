@@ -24,6 +24,7 @@
 #include "kernel/kernel.h"
 #include "kernel/net.h"
 #include "kernel/plic.h"
+#include "kernel/balloon.h"
 #include "kernel/dma.h"
 #include "kernel/proc.h"
 #include "kernel/pv.h"
@@ -114,6 +115,7 @@ void kmain(uint32_t hartid, uintptr_t dtb)
 	disk_init(&main_fdt);
 	net_init(&main_fdt);
 	dma_init(&main_fdt);
+	balloon_init(&main_fdt);
 	trap_init();
 	timer_init(main_fdt.timebase_hz);
 	proc_init();

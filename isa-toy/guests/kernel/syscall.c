@@ -9,6 +9,7 @@
  */
 #include "kernel/console.h"
 #include "kernel/disk.h"
+#include "kernel/balloon.h"
 #include "kernel/dma.h"
 #include "kernel/kalloc.h"
 #include "kernel/net.h"
@@ -307,6 +308,16 @@ static int sys_dmacopy(struct trapframe *tf)
 static int sys_micro(struct trapframe *tf)
 {
 	return micro_run(sys_arg(tf, 0), sys_arg(tf, 1));
+}
+
+/* meminfo(out[4]): what the memory balloon (kernel/balloon.c) did. */
+static int sys_meminfo(struct trapframe *tf)
+{
+	uint32_t info[4] = { kalloc_free_pages(), balloon_pages(), balloon_target(),
+			     balloon_requests() };
+	if (umem_copyout(proc_current(), sys_arg(tf, 0), info, sizeof(info)))
+		return -1;
+	return balloon_present() ? 0 : -1;
 }
 
 /* The table: syscall_table[number] = function. */

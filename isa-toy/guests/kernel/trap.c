@@ -19,6 +19,7 @@
 #include "kernel/kernel.h"
 #include "kernel/net.h"
 #include "kernel/plic.h"
+#include "kernel/balloon.h"
 #include "kernel/dma.h"
 #include "kernel/pv.h"
 #include "kernel/timer.h"
@@ -71,7 +72,8 @@ static void trap_interrupt(uint32_t irq)
 		 * so it can raise that source again. */
 		uint32_t src = plic_claim();
 		if (src) {
-			if (!disk_intr(src) && !net_intr(src) && !dma_intr(src))
+			if (!disk_intr(src) && !net_intr(src) && !dma_intr(src) &&
+			    !balloon_intr(src))
 				uart_intr(); /* not the disk, card or engine: the UART */
 			plic_complete(src);
 		}

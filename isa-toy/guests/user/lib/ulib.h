@@ -32,6 +32,7 @@ int echoes(void);
 int udpsend(unsigned ip, unsigned dport, unsigned sport, const void *buf, int n);
 int udprecv(unsigned port, void *buf, int n, unsigned ticks);
 int dmacopy(void *dst, const void *src, int n);
+int meminfo(unsigned out[4]);
 
 /* printf: format (%d %u %x %p %s %c, widths) and print with ONE write
  * call when the result fits in 256 bytes, so a line is never split. */
