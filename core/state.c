@@ -387,7 +387,7 @@ static void state_put_mem(struct sbuf *b, struct platform *p, uint32_t ram_size,
 }
 
 /* Why platform `p` cannot be saved yet, or NULL. */
-static const char *state_platform_why(const struct platform *p)
+const char *state_platform_why(const struct platform *p)
 {
 	return p->has_dma	       ? "a VM with the DMA engine"
 	       : p->vballoon_slot >= 0 ? "a VM with a balloon"

@@ -53,6 +53,9 @@ struct state_loaded {
  * engine). */
 int state_check_savable(const struct monitor *mon);
 int state_check_platform(const struct platform *p);
+/* The same question without a word on stderr: what on board `p` a
+ * snapshot cannot hold yet, or NULL if it can hold it all. */
+const char *state_platform_why(const struct platform *p);
 
 /* Append the snapshot of every VM of `mon` (of the bare machine `m`) to
  * `out`, a writer: 0, or -1 if out of memory.  The in-memory form, for

@@ -371,8 +371,31 @@ static void dbg_info_history(struct dbg *d)
 	fprintf(d->out,
 		"position %" PRIu64 " (instructions retired + traps taken, all VMs)\n"
 		"guest RAM of vm%d: %u KiB, FNV-1a 0x%016" PRIx64 "\n"
-		"going back re-runs from the entry (%zu hand-made change%s recorded)\n",
-		dbg_position(d), d->t.vm, ram >> 10, h, d->nedits, d->nedits == 1 ? "" : "s");
+		"going back runs forward from %s (%zu hand-made change%s recorded)\n",
+		dbg_position(d), d->t.vm, ram >> 10, h,
+		d->ckpt_off ? "the entry" : "the last checkpoint before the point", d->nedits,
+		d->nedits == 1 ? "" : "s");
+}
+
+/* info checkpoints: the snapshots kept for going back (viz/reverse.c). */
+static void dbg_info_checkpoints(struct dbg *d)
+{
+	if (d->ckpt_off) {
+		fprintf(d->out, "no checkpoints: going back re-runs from the entry (a snapshot "
+				"cannot hold this machine, or its disks, network or trace file)\n");
+		return;
+	}
+	size_t bytes = 0;
+	for (int i = 0; i < d->nckpt; i++) {
+		fprintf(d->out, "  #%-2d at position %-12" PRIu64 " %8zu bytes\n", i,
+			d->ckpt[i].pos, d->ckpt[i].snap.len);
+		bytes += d->ckpt[i].snap.len;
+	}
+	fprintf(d->out,
+		"%d checkpoint%s, %zu bytes in all; one every %" PRIu64
+		" positions (the entry is the first)\n",
+		d->nckpt, d->nckpt == 1 ? "" : "s", bytes,
+		d->ckpt_every ? d->ckpt_every : (uint64_t)DBG_CKPT_EVERY);
 }
 
 int dbg_cmd_info(struct dbg *d, int argc, char **argv)
@@ -383,12 +406,19 @@ int dbg_cmd_info(struct dbg *d, int argc, char **argv)
 		const char *what;
 		void (*fn)(struct dbg *d);
 	} parts[] = {
-		{ "regs", dbg_info_regs },	   { "registers", dbg_info_regs },
-		{ "csr", dbg_info_csr },	   { "vcpu", dbg_info_vcpu },
-		{ "tlb", dbg_info_tlb },	   { "shadow", dbg_info_shadow },
-		{ "vms", dbg_info_vms },	   { "break", dbg_info_break },
-		{ "breakpoints", dbg_info_break }, { "assign", dbg_info_assign },
-		{ "history", dbg_info_history },   { "vmcs", dbg_info_vmcs },
+		{ "regs", dbg_info_regs },
+		{ "registers", dbg_info_regs },
+		{ "csr", dbg_info_csr },
+		{ "vcpu", dbg_info_vcpu },
+		{ "tlb", dbg_info_tlb },
+		{ "shadow", dbg_info_shadow },
+		{ "vms", dbg_info_vms },
+		{ "break", dbg_info_break },
+		{ "breakpoints", dbg_info_break },
+		{ "assign", dbg_info_assign },
+		{ "history", dbg_info_history },
+		{ "vmcs", dbg_info_vmcs },
+		{ "checkpoints", dbg_info_checkpoints },
 	};
 	for (size_t i = 0; argc > 1 && i < sizeof(parts) / sizeof(parts[0]); i++)
 		if (!strcmp(argv[1], parts[i].what)) {
@@ -396,8 +426,8 @@ int dbg_cmd_info(struct dbg *d, int argc, char **argv)
 			return 0;
 		}
 	fprintf(d->out,
-		"info: which? regs, csr, vcpu, tlb, shadow, vms, vmcs, break, assign, history "
-		"or virtq\n");
+		"info: which? regs, csr, vcpu, tlb, shadow, vms, vmcs, break, assign, history, "
+		"checkpoints or virtq\n");
 	return -1;
 }
 

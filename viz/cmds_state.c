@@ -16,20 +16,18 @@ int dbg_cmd_snapshot(struct dbg *d, int argc, char **argv)
 		return -1;
 	}
 	struct viz_target *t = &d->t;
-	int rc;
-	if (t->mon) {
-		if (state_check_savable(t->mon))
-			return -1;
-		struct state_run run = { .kind = t->mon->kind,
-					 .paging = t->mon->paging,
-					 .legacy = t->mon->legacy };
-		rc = state_save(t->mon, &run, argv[2]);
-	} else {
-		if (state_check_platform(&t->m->plat))
-			return -1;
-		struct state_run run = { .bare = true, .legacy = t->m->cfg.legacy };
-		rc = state_save_machine(t->m, &run, argv[2]);
-	}
+	if (t->mon ? state_check_savable(t->mon) : state_check_platform(&t->m->plat))
+		return -1;
+	/* The bytes of a checkpoint (viz/reverse.c keeps them in memory),
+	 * written to a file. */
+	struct sbuf b = { 0 };
+	struct viz_clock clock;
+	int rc = t->ops->checkpoint(t, &b, &clock) || b.bad;
+	if (rc)
+		fprintf(d->out, "snapshot: out of memory\n");
+	else
+		rc = state_write_file(&b, argv[2]);
+	sbuf_free(&b);
 	if (rc)
 		return -1;
 	fprintf(d->out, "state saved in %s (trapvisor resume %s)\n", argv[2], argv[2]);

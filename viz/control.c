@@ -36,6 +36,7 @@ void dbg_close(struct dbg *d)
 {
 	viz_close(&d->t);
 	dbg_edits_forget(d, 0);
+	dbg_checkpoints_drop(d, 0);
 	free(d->edits);
 	d->edits = NULL;
 }
@@ -368,6 +369,7 @@ enum dbg_stop dbg_resume(struct dbg *d, uint64_t steps)
 			dbg_step_begin(d);
 		d->t.end = ops->run(&d->t, n);
 		done += n;
+		dbg_checkpoint_tick(d);
 		if (d->t.end == VIZ_EXITED || ops->halted(&d->t, &code))
 			return d->last_stop = DBG_STOP_EXIT;
 		if (d->t.end == VIZ_STUCK)

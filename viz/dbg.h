@@ -11,6 +11,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "devices/statebuf.h"
 #include "viz/inspect.h"
 
 #define DBG_MAX_BREAKS	32
@@ -69,6 +70,18 @@ struct dbg_edit {
 	uint8_t *data;
 };
 
+/* A checkpoint (viz/reverse.c): the whole machine at position `pos`, kept
+ * in memory, so going back runs forward from here, not from the entry. */
+struct dbg_ckpt {
+	uint64_t pos;
+	uint64_t con_seen; /* console bytes the guest had printed by then */
+	struct sbuf snap;  /* core/state.h's in-memory snapshot */
+	struct viz_clock clock;
+};
+
+#define DBG_MAX_CKPTS  32      /* when full, every other one goes */
+#define DBG_CKPT_EVERY 1000000 /* positions between two, at first */
+
 struct dbg {
 	struct viz_target t;
 	struct viz_config cfg; /* what was opened: `restart` opens it again */
@@ -117,6 +130,10 @@ struct dbg {
 	uint64_t con_shown; /* bytes passed on to the user, in any execution */
 	struct dbg_edit *edits;
 	size_t nedits, edits_cap;
+	struct dbg_ckpt ckpt[DBG_MAX_CKPTS]; /* oldest first */
+	int nckpt;
+	uint64_t ckpt_every; /* positions between checkpoints (0: the default) */
+	bool ckpt_off;	     /* this machine cannot be saved: the entry only */
 };
 
 /* Open a session on the target `cfg` describes; console output of the
@@ -152,6 +169,11 @@ uint64_t dbg_position(const struct dbg *d);
 int dbg_restart(struct dbg *d);
 int dbg_reverse_step(struct dbg *d, uint64_t steps);
 int dbg_reverse_continue(struct dbg *d);
+/* Going forward: take a checkpoint if the last one is far enough behind
+ * (called after every run of the target; cheap when it is not due). */
+void dbg_checkpoint_tick(struct dbg *d);
+/* Forget the checkpoints at or after position `from`. */
+void dbg_checkpoints_drop(struct dbg *d, uint64_t from);
 /* Set register r (1..31, 32 = pc) as GDB's P/G packets do, recorded. */
 void dbg_set_reg(struct dbg *d, unsigned r, uint32_t v);
 

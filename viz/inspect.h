@@ -62,6 +62,15 @@ enum viz_end {
 };
 
 struct viz_target;
+struct sbuf;
+
+/* The hart's own counters.  Under a monitor the hart is the host's
+ * machine, not the VM's, so a snapshot leaves them out; a checkpoint of
+ * the debugger keeps them beside it, so that after going back `info csr`
+ * shows the hart's counts as they were. */
+struct viz_clock {
+	uint64_t instret, idle, traps;
+};
 
 struct viz_ops {
 	const char *mode;
@@ -110,6 +119,18 @@ struct viz_ops {
 	int (*write_phys)(struct viz_target *t, uint64_t gpa, const void *buf, uint32_t len);
 	/* Make VM `i` the one inspected.  0, or -1 if there is none. */
 	int (*select_vm)(struct viz_target *t, int i);
+
+	/* --- checkpoints for running backwards (viz/reverse.c) --- */
+	/* Append the whole machine's state to `out` (core/state.h's
+	 * in-memory snapshot) and note the hart's own counters in *clock.
+	 * 0, or -1 if it cannot be saved (a device a snapshot cannot hold)
+	 * or memory is short; nothing printed. */
+	int (*checkpoint)(const struct viz_target *t, struct sbuf *out, struct viz_clock *clock);
+	/* Build the machine again from such a snapshot into `t` (closed),
+	 * its hart's counters set from `clock`, taking the ELF images
+	 * (symbols) of `old`, which stays open.  0, or -1 (nothing built). */
+	int (*restore)(struct viz_target *t, struct viz_target *old, const struct sbuf *snap,
+		       const struct viz_clock *clock);
 };
 
 struct viz_target {
@@ -126,6 +147,13 @@ struct viz_target {
 /* The ops of mode `name`, or NULL. */
 const struct viz_ops *viz_mode(const char *name);
 extern const struct viz_ops viz_bare_ops, viz_trap_ops;
+
+/* The hart's counters now. */
+static inline struct viz_clock viz_clock_of(const struct viz_target *t)
+{
+	const struct csr_file *c = &t->ops->hart(t)->csr;
+	return (struct viz_clock){ c->instret, c->idle, c->traps };
+}
 
 /* Open the target for `cfg` (mode by name).  0, or -1 after a message. */
 int viz_open(struct viz_target *t, const struct viz_config *cfg);

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "isa-toy/machine.h"
+#include "core/state.h"
 #include "core/vm.h"
 #include "viz/inspect.h"
 
@@ -159,6 +160,37 @@ static int bare_select_vm(struct viz_target *t, int i)
 	return i == 0 ? 0 : -1;
 }
 
+/* A checkpoint: the bare machine's snapshot, into memory. */
+static int bare_checkpoint(const struct viz_target *t, struct sbuf *out, struct viz_clock *clock)
+{
+	*clock = viz_clock_of(t);
+	if (state_platform_why(&t->m->plat))
+		return -1;
+	struct state_run run = { .bare = true, .legacy = t->m->cfg.legacy };
+	return state_save_machine_mem(t->m, &run, out);
+}
+
+static int bare_restore(struct viz_target *t, struct viz_target *old, const struct sbuf *snap,
+			const struct viz_clock *clock)
+{
+	struct state_loaded l;
+	char err[160];
+	if (state_load_mem(snap->data, snap->len, -1, &l, err, sizeof(err)))
+		return -1;
+	if (!l.machine || l.sw) {
+		state_loaded_free(&l);
+		return -1;
+	}
+	struct elf_image e = l.machine->elf; /* a snapshot holds no ELF */
+	l.machine->elf = old->m->elf;
+	old->m->elf = e;
+	l.machine->plat.output = t->console;
+	l.machine->plat.output_ctx = t->console_ctx;
+	(void)clock; /* the bare hart is the guest's: its counters are in the snapshot */
+	t->m = l.machine;
+	return 0;
+}
+
 const struct viz_ops viz_bare_ops = {
 	.mode = "bare",
 	.open = bare_open,
@@ -179,4 +211,6 @@ const struct viz_ops viz_bare_ops = {
 	.set_reg = bare_set_reg,
 	.write_phys = bare_write_phys,
 	.select_vm = bare_select_vm,
+	.checkpoint = bare_checkpoint,
+	.restore = bare_restore,
 };

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "core/monitor.h"
+#include "core/state.h"
 #include "viz/inspect.h"
 
 static const struct vm *trap_vm(const struct viz_target *t)
@@ -234,6 +235,51 @@ static int trap_select_vm(struct viz_target *t, int i)
 	return 0;
 }
 
+/* A checkpoint: the monitor's snapshot, as `snapshot save` writes it, but
+ * into memory. */
+static int trap_checkpoint(const struct viz_target *t, struct sbuf *out, struct viz_clock *clock)
+{
+	*clock = viz_clock_of(t);
+	const struct monitor *mon = t->mon;
+	for (int i = 0; i < mon->nvm; i++)
+		if (state_platform_why(&mon->vm[i]->plat))
+			return -1;
+	struct state_run run = { .kind = mon->kind, .paging = mon->paging, .legacy = mon->legacy };
+	return state_save_mem(t->mon, &run, out);
+}
+
+static int trap_restore(struct viz_target *t, struct viz_target *old, const struct sbuf *snap,
+			const struct viz_clock *clock)
+{
+	struct state_loaded l;
+	char err[160];
+	if (state_load_mem(snap->data, snap->len, -1, &l, err, sizeof(err)))
+		return -1;
+	if (!l.mon || l.sw || l.mon->nvm != old->mon->nvm) {
+		state_loaded_free(&l);
+		return -1;
+	}
+	struct monitor *mon = l.mon;
+	mon->tracing = true; /* the ring feeds the trace pane and `catch` */
+	for (int i = 0; i < mon->nvm; i++) {
+		struct vm *vm = mon->vm[i];
+		/* A snapshot holds no ELF: the symbols come from the old run. */
+		struct elf_image e = vm->elf;
+		vm->elf = old->mon->vm[i]->elf;
+		old->mon->vm[i]->elf = e;
+		if (t->console) {
+			vm->plat.output = t->console;
+			vm->plat.output_ctx = t->console_ctx;
+		}
+	}
+	mon->hw.csr.instret = clock->instret;
+	mon->hw.csr.idle = clock->idle;
+	mon->hw.csr.traps = clock->traps;
+	t->mon = mon;
+	t->vm = 0;
+	return 0;
+}
+
 const struct viz_ops viz_trap_ops = {
 	.mode = "trap",
 	.monitor = true,
@@ -255,4 +301,6 @@ const struct viz_ops viz_trap_ops = {
 	.set_reg = trap_set_reg,
 	.write_phys = trap_write_phys,
 	.select_vm = trap_select_vm,
+	.checkpoint = trap_checkpoint,
+	.restore = trap_restore,
 };
