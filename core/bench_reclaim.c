@@ -129,7 +129,7 @@ int bench_reclaim_main(int argc, char **argv)
 		return TV_EXIT_USAGE;
 	}
 	printf("bench reclaim (mode %s): pages of 4 KiB\n", mode);
-	printf("%-38s %9s %9s %10s %9s %12s %8s\n", "case", "swap-out", "swap-in", "ballooned",
+	printf("%-38s %9s %9s %10s %9s %12s  %s\n", "case", "swap-out", "swap-in", "ballooned",
 	       "resident", "guest insns", "host ms");
 	int rc = 0;
 	for (int i = 0; i < BENCH_RECLAIM_NCASES; i++) {
@@ -142,7 +142,7 @@ int bench_reclaim_main(int argc, char **argv)
 			rc = 1;
 			continue;
 		}
-		printf("%-38s %9llu %9llu %10llu %9llu %12llu %8.1f\n", k->name,
+		printf("%-38s %9llu %9llu %10llu %9llu %12llu  %.1f\n", k->name,
 		       (unsigned long long)n.swap_outs, (unsigned long long)n.swap_ins,
 		       (unsigned long long)n.ballooned, (unsigned long long)n.resident,
 		       (unsigned long long)n.insns, (double)n.ns / 1e6);

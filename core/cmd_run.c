@@ -572,13 +572,6 @@ int cmd_run(int argc, char **argv)
 		fprintf(stderr, "trapvisor run: --mem-limit needs a monitor (not --mode=bare)\n");
 		return TV_EXIT_USAGE;
 	}
-	/* A swapped-out page is not in machine memory: a snapshot or a
-	 * migration would read it as zeros.  Not supported together yet. */
-	if (cfg.mem_limit && (cfg.snapshot || cfg.migrate_to)) {
-		fprintf(stderr, "trapvisor run: --mem-limit cannot be combined with --snapshot or "
-				"--migrate-to yet\n");
-		return TV_EXIT_USAGE;
-	}
 	const struct run_mode *m = run_find_mode(cfg.mode);
 	if (m) {
 		if ((record && replay_record_open(record)) ||

@@ -303,9 +303,76 @@ static int state_get_net(struct sbuf *b, struct platform *p)
 	return b->bad ? -1 : 0;
 }
 
+/* A balloon (core/reclaim.c): the device's target and count, the
+ * monitor's schedule of requests, and which guest pages are in it now
+ * (their contents are gone: nothing else to save). */
+static void state_put_balloon(struct sbuf *b, const struct platform *p, const struct vm *vm)
+{
+	sbuf_put_u8(b, p->vballoon_slot >= 0);
+	if (p->vballoon_slot < 0)
+		return;
+	const struct virtio_balloon *d = &p->vballoon;
+	sbuf_put_u32(b, d->num_pages);
+	sbuf_put_u32(b, d->actual);
+	const uint64_t v[] = { d->stats.inflated, d->stats.deflated,   d->stats.refused,
+			       d->stats.requests, vm->balloon.dropped, vm->balloon.returned };
+	state_put_u64s(b, v, sizeof(v) / sizeof(v[0]));
+	sbuf_put_u32(b, (uint32_t)vm->balloon.nreq);
+	sbuf_put_u32(b, (uint32_t)vm->balloon.sent);
+	for (int i = 0; i < vm->balloon.nreq; i++) {
+		sbuf_put_u64(b, vm->balloon.req[i].bytes);
+		sbuf_put_u64(b, vm->balloon.req[i].at);
+	}
+	sbuf_put_u32(b, vm->balloon.pages);
+	for (uint32_t g = 0; g < vm->p2r.npages; g++)
+		if (vm->balloon.in[g])
+			sbuf_put_u32(b, g);
+}
+
+static int state_get_balloon(struct sbuf *b, struct platform *p, struct vm *vm)
+{
+	if (!sbuf_get_u8(b))
+		return b->bad ? -1 : 0;
+	if (!vm)
+		return -1; /* a bare machine has no monitor to balloon for */
+	uint32_t num = sbuf_get_u32(b), actual = sbuf_get_u32(b);
+	uint64_t v[6];
+	for (int i = 0; i < 6; i++)
+		v[i] = sbuf_get_u64(b);
+	uint32_t nreq = sbuf_get_u32(b), sent = sbuf_get_u32(b);
+	if (b->bad || nreq > VM_BALLOON_REQUESTS || sent > nreq)
+		return -1;
+	struct vm_balloon_request req[VM_BALLOON_REQUESTS];
+	for (uint32_t i = 0; i < nreq; i++) {
+		req[i].bytes = sbuf_get_u64(b);
+		req[i].at = sbuf_get_u64(b);
+	}
+	if (b->bad || vm_add_balloon(vm, req, (int)nreq))
+		return -1;
+	/* vm_add_balloon sent the requests due at 0: take the saved word. */
+	vm->balloon.sent = (int)sent;
+	struct virtio_balloon *d = &p->vballoon;
+	d->num_pages = num;
+	d->actual = actual;
+	d->stats = (struct virtio_balloon_stats){ v[0], v[1], v[2], v[3] };
+	vm->balloon.dropped = v[4];
+	vm->balloon.returned = v[5];
+	uint32_t pages = sbuf_get_u32(b);
+	if (b->bad || pages > vm->p2r.npages)
+		return -1;
+	for (uint32_t i = 0; i < pages; i++) {
+		uint32_t g = sbuf_get_u32(b);
+		if (b->bad || g >= vm->p2r.npages || vm->balloon.in[g])
+			return -1;
+		vm->balloon.in[g] = 1;
+	}
+	vm->balloon.pages = pages;
+	return 0;
+}
+
 /* The disks (by path), then every virtio slot's transport and the
  * emulated controller: what the devices hold between two requests. */
-static void state_put_disks(struct sbuf *b, struct platform *p)
+static void state_put_disks(struct sbuf *b, struct platform *p, const struct vm *vm)
 {
 	sbuf_put_u32(b, (uint32_t)p->ndisks);
 	for (int i = 0; i < p->ndisks; i++) {
@@ -322,6 +389,7 @@ static void state_put_disks(struct sbuf *b, struct platform *p)
 		sbuf_put_u64(b, d->written_bytes);
 	}
 	state_put_net(b, p);
+	state_put_balloon(b, p, vm);
 	for (int s = 0; s < BOARD_VIRTIO_SLOTS; s++) {
 		const struct virtio_mmio *m = &p->virtio[s];
 		sbuf_put_u32(b, m->dev_features_sel);
@@ -338,7 +406,7 @@ static void state_put_disks(struct sbuf *b, struct platform *p)
 	pio_disk_snapshot(&p->pio, b);
 }
 
-static void state_put_devs(struct sbuf *b, const struct platform *p)
+static void state_put_devs(struct sbuf *b, const struct platform *p, const struct vm *vm)
 {
 	uart_save(&p->uart, b);
 	plic_save(&p->plic, b);
@@ -349,7 +417,7 @@ static void state_put_devs(struct sbuf *b, const struct platform *p)
 	sbuf_put_u32(b, p->in_count);
 	for (unsigned i = 0; i < p->in_count; i++)
 		sbuf_put_u8(b, p->input[(p->in_head + i) % PLATFORM_INPUT_BUF]);
-	state_put_disks(b, (struct platform *)p);
+	state_put_disks(b, (struct platform *)p, vm);
 }
 
 /* RAM: the number of pages, then for each page that is not all zero its
@@ -389,9 +457,7 @@ static void state_put_mem(struct sbuf *b, struct platform *p, uint32_t ram_size,
 /* Why platform `p` cannot be saved yet, or NULL. */
 const char *state_platform_why(const struct platform *p)
 {
-	return p->has_dma	       ? "a VM with the DMA engine"
-	       : p->vballoon_slot >= 0 ? "a VM with a balloon"
-				       : NULL;
+	return p->has_dma ? "a VM with the DMA engine" : NULL;
 }
 
 static int state_refuse(const char *why)
@@ -468,7 +534,7 @@ int state_save_mem_pages(struct monitor *mon, const struct state_run *run, struc
 			state_end(out, at, &n);
 		}
 		at = state_begin(out, TAG_DEVS, (uint32_t)i);
-		state_put_devs(out, &vm->plat);
+		state_put_devs(out, &vm->plat, vm);
 		state_end(out, at, &n);
 		at = state_begin(out, TAG_MEM, (uint32_t)i);
 		state_put_mem(out, &vm->plat, vm->ram_size, only ? only[i] : NULL);
@@ -501,7 +567,7 @@ int state_save_machine_mem(struct machine *m, const struct state_run *run, struc
 	state_put_cpu(out, &m->cpu);
 	state_end(out, at, &n);
 	at = state_begin(out, TAG_DEVS, 0);
-	state_put_devs(out, &m->plat);
+	state_put_devs(out, &m->plat, NULL);
 	state_end(out, at, &n);
 	at = state_begin(out, TAG_MEM, 0);
 	state_put_mem(out, &m->plat, m->cfg.ram_size, NULL);
@@ -730,7 +796,7 @@ static char *state_get_str(struct sbuf *b, uint32_t max)
 /* Reopen the disks as they were attached, check they are the same files,
  * then the virtio slots' and the controller's state.  0, or -1 after a
  * line on stderr for a disk that cannot be (the caller's line follows). */
-static int state_get_disks(struct sbuf *b, struct platform *p)
+static int state_get_disks(struct sbuf *b, struct platform *p, struct vm *vm)
 {
 	uint32_t n = sbuf_get_u32(b);
 	if (b->bad || n > PLATFORM_MAX_DISKS)
@@ -758,7 +824,7 @@ static int state_get_disks(struct sbuf *b, struct platform *p)
 			return -1;
 		}
 	}
-	if (state_get_net(b, p))
+	if (state_get_net(b, p) || state_get_balloon(b, p, vm))
 		return -1;
 	for (int s = 0; s < BOARD_VIRTIO_SLOTS; s++) {
 		struct virtio_mmio *m = &p->virtio[s];
@@ -777,7 +843,7 @@ static int state_get_disks(struct sbuf *b, struct platform *p)
 	return pio_disk_restore(&p->pio, b);
 }
 
-static int state_get_devs(struct sbuf *b, struct platform *p)
+static int state_get_devs(struct sbuf *b, struct platform *p, struct vm *vm)
 {
 	if (uart_load(&p->uart, b) || plic_load(&p->plic, b))
 		return -1;
@@ -789,7 +855,7 @@ static int state_get_devs(struct sbuf *b, struct platform *p)
 	p->in_head = 0;
 	p->in_count = n;
 	sbuf_get(b, p->input, n);
-	if (state_get_disks(b, p))
+	if (state_get_disks(b, p, vm))
 		return -1;
 	return b->bad || b->pos != b->len ? -1 : 0;
 }
@@ -863,7 +929,7 @@ static struct machine *state_build_machine(struct state_section *sec, unsigned n
 		return state_fail(err, errlen, "cannot set up the machine"), NULL;
 	}
 	const char *bad = state_get_cpu(&sec[1].body, &m->cpu, run->legacy) ? "cpu"
-			  : state_get_devs(&sec[2].body, &m->plat)	    ? "devices"
+			  : state_get_devs(&sec[2].body, &m->plat, NULL)    ? "devices"
 			  : state_get_mem(&sec[3].body, &m->plat, ram)	    ? "memory"
 									    : NULL;
 	if (bad) {
@@ -935,7 +1001,7 @@ static struct monitor *state_build_monitor(struct state_section *sec, unsigned n
 		struct sbuf *b = &sec[i].body;
 		int bad = sec[i].tag == TAG_VCPU   ? state_get_vcpu(b, vm)
 			  : sec[i].tag == TAG_VT   ? state_get_vt(b, vm)
-			  : sec[i].tag == TAG_DEVS ? state_get_devs(b, &vm->plat)
+			  : sec[i].tag == TAG_DEVS ? state_get_devs(b, &vm->plat, vm)
 						   : state_get_mem(b, &vm->plat, vm->ram_size);
 		if (bad) {
 			monitor_destroy(mon);

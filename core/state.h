@@ -24,7 +24,7 @@
 #include "core/monitor.h"
 #include "devices/statebuf.h"
 
-#define STATE_VERSION 1
+#define STATE_VERSION 2 /* 2: a VM's balloon */
 
 struct machine;
 

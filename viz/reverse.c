@@ -28,7 +28,7 @@
  * forward from there: the cost is at most one interval, not the whole
  * run.  The entry (opening the ELF again) is the checkpoint of last
  * resort, and the only one for a machine a snapshot cannot hold yet (the
- * DMA engine, a balloon), or whose disks, network or trace file live
+ * DMA engine), or whose disks, network or trace file live
  * outside it.
  *
  * A checkpoint at position P holds every edit made at or before P: an

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "tests/guest/runner.h"
 
@@ -185,6 +186,44 @@ Test(balloon, bad_input_one_line_exit_2)
 		  "at most 4");
 	check_bad(KERNEL " --balloon 4M", "after the last guest");
 	check_bad("--mode=bare --balloon 4M " KERNEL, "not --mode=bare");
-	check_bad("--balloon 4M --suspend-at 1000 --snapshot /tmp/tv-never-written " KERNEL,
-		  "balloon");
+}
+
+/* A ballooned VM suspended and resumed -- before the driver is up, with
+ * the balloon full, in the middle of the deflate's request, while the
+ * pages come back -- joins into the run that never stopped: the device,
+ * the monitor's schedule and which pages are in the balloon are state. */
+Test(balloon, suspend_and_resume_anywhere)
+{
+	struct runner_result whole;
+	runner_run(TV_BIN " run --mode=trap" BALLOON_RUN KERNEL, "", &whole);
+	cr_assert_eq(whole.status, 0, "%s", whole.err);
+	long long insns = number_after(whole.err, "instructions retired: ");
+	static const unsigned long long at[] = { 300000, 2000000, 8000000, 8000001, 9000000 };
+	for (size_t i = 0; i < sizeof(at) / sizeof(at[0]); i++) {
+		char snap[] = "/tmp/tv-balloon-XXXXXX", cmd[512];
+		cr_assert_eq(runner_tmpfile(snap), 0);
+		struct runner_result a, b;
+		snprintf(cmd, sizeof(cmd),
+			 TV_BIN
+			 " run --mode=trap --suspend-at %llu --snapshot %s" BALLOON_RUN KERNEL,
+			 at[i], snap);
+		runner_run(cmd, "", &a);
+		cr_assert_eq(a.status, 0, "at %llu: %s", at[i], a.err);
+		snprintf(cmd, sizeof(cmd), TV_BIN " resume --stats %s", snap);
+		runner_run(cmd, "", &b);
+		unlink(snap);
+		cr_expect_eq(b.status, 0, "at %llu: %s", at[i], b.err);
+		char *joined = malloc(strlen(a.out) + strlen(b.out) + 1);
+		strcpy(joined, a.out);
+		strcat(joined, b.out);
+		cr_expect_str_eq(joined, whole.out, "split at %llu", at[i]);
+		cr_expect_eq(number_after(b.err, "instructions retired: "), insns, "at %llu",
+			     at[i]);
+		cr_expect(strstr(b.err, "1536 pages given, 1536 taken back, 0 refused"),
+			  "at %llu: %s", at[i], b.err);
+		free(joined);
+		runner_free(&a);
+		runner_free(&b);
+	}
+	runner_free(&whole);
 }

@@ -92,10 +92,6 @@ Test(memlimit, bad_input_one_line_exit_2)
 	check_bad("--mem-limit lots");
 	check_bad("--mem-limit 12Q");
 	check_bad("--mode=bare --mem-limit 8M");
-	/* A swapped-out page is not in machine memory: not with snapshots or
-	 * migration (yet). */
-	check_bad("--mem-limit 8M --suspend-at 1000 --snapshot /tmp/tv-never-written");
-	check_bad("--mem-limit 8M --migrate-to 127.0.0.1:1");
 }
 
 /* A limit above the guest's RAM is allowed: nothing needs to swap. */

@@ -99,6 +99,19 @@ static char *migrate_and_check(const char *mode, const char *args, unsigned long
 
 #define PROGS "--append run=primes:30000,pingpong,hello " KERNEL
 
+/* Under --mem-limit the source reads pages through the swap, and writes
+ * that land on a page swapped out and back in are still seen dirty: the
+ * joined run is exact while the guest swaps all the time. */
+Test(migrate, under_mem_limit_joins)
+{
+	char *r = migrate_and_check("--mode=trap --mem-limit 2M", "--append run=memtouch " KERNEL,
+				    3000000);
+	cr_expect(strstr(r, "dirty pages by write protection"), "%s", r);
+	free(r);
+	free(migrate_and_check("--mode=vt --mem-limit 2M", "--append run=memtouch " KERNEL,
+			       3000000));
+}
+
 Test(migrate, trap_joins)
 {
 	free(migrate_and_check("--mode=trap", PROGS, 2000000));

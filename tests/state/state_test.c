@@ -457,6 +457,37 @@ Test(state, bad_snapshots_refused)
 	unlink(bad);
 }
 
+/* Under --mem-limit, a snapshot reads swapped-out pages back through the
+ * swap (core/state.c reads guest RAM as the monitor does): suspended and
+ * resumed at a few points, a run that swaps all the time joins into the
+ * run that never stopped, and that never swapped. */
+static void check_mem_limit(const char *mode)
+{
+	char limited[128];
+	struct outcome whole, split;
+	bool mid;
+	snprintf(limited, sizeof(limited), "%s --mem-limit 2M", mode);
+	run_whole(mode, KERNEL, &whole);
+	static const unsigned long long at[] = { 900000, 3000000, 5000000 };
+	for (size_t i = 0; i < sizeof(at) / sizeof(at[0]); i++) {
+		run_split(limited, KERNEL, at[i], &split, &mid);
+		cr_expect_str_eq(split.out, whole.out, "%s: split at %llu", limited, at[i]);
+		cr_expect_eq(split.insns, whole.insns, "%s: split at %llu", limited, at[i]);
+		cr_expect_eq(split.status, whole.status);
+		free(split.out);
+	}
+	free(whole.out);
+}
+
+Test(state, mem_limit_trap)
+{
+	check_mem_limit("--mode=trap");
+}
+Test(state, mem_limit_vt_nested)
+{
+	check_mem_limit("--mode=vt");
+}
+
 /* What a snapshot cannot hold yet is refused before the run starts. */
 Test(state, unsavable_runs_refused)
 {
