@@ -14,6 +14,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "core/state.h"
 #include "tests/guest/runner.h"
 
 #define KERNEL	  "build/guests/kernel.elf"
@@ -438,11 +439,18 @@ Test(state, bad_snapshots_refused)
 	write_all(bad, longer, len + 1);
 	free(longer);
 	expect_refused("", bad, "after the last section", "one byte appended");
-	/* Another version of the format. */
-	d[8] = 2;
+	/* Another version of the format: the next one, and the one before. */
+	unsigned char v = d[8];
+	char want[32];
+	d[8] = (unsigned char)(STATE_VERSION + 1);
 	write_all(bad, d, len);
-	d[8] = 1;
-	expect_refused("", bad, "version 2", "version 2");
+	snprintf(want, sizeof(want), "version %d", STATE_VERSION + 1);
+	expect_refused("", bad, want, "a later version");
+	d[8] = (unsigned char)(STATE_VERSION - 1);
+	write_all(bad, d, len);
+	d[8] = v;
+	snprintf(want, sizeof(want), "version %d", STATE_VERSION - 1);
+	expect_refused("", bad, want, "an earlier version");
 	/* The wrong mode, and a file that is not there. */
 	expect_refused("--mode=bare", good, "mode trap, not bare", "wrong mode");
 	expect_refused("", "/nonexistent/snapshot", NULL, "no file");
