@@ -16,8 +16,10 @@
  *             call        syscall   ...
  *
  * Each bar is one <rect> with a <title> (its value, shown on hover) and
- * data-kind/data-row attributes; the legend uses circles, so the <rect>s
- * are exactly the bars.  All text comes from fixed tables (names of
+ * data-kind/data-row attributes, and its value is written on it too
+ * (a <text class="value">, turned to run up the bar: a projected chart
+ * has no hover); the legend uses circles, so the <rect>s are exactly the
+ * bars.  All text comes from fixed tables (names of
  * kinds and rows), so nothing needs XML escaping.
  */
 #include <math.h>
@@ -29,7 +31,7 @@
 #define SVG_BAR	   14  /* width of one bar */
 #define SVG_GAP	   24  /* between two groups */
 #define SVG_LEFT   80  /* the y axis and its labels */
-#define SVG_TOP	   56  /* the title */
+#define SVG_TOP	   96  /* the title, and room for the values on the tallest bars */
 #define SVG_PLOT_H 320 /* the plot area's height */
 #define SVG_BOTTOM 48  /* the kind labels */
 #define SVG_LEGEND 150 /* the legend, right of the plot */
@@ -44,6 +46,20 @@ static void svg_decade_label(char *buf, size_t len, int e)
 		snprintf(buf, len, "%.0f%s", pow(10, e % 3), suffix[e / 3]);
 	else
 		snprintf(buf, len, "1e%d", e);
+}
+
+/* svg_value_label: a bar's value, short enough to stand on a bar 14
+ * units wide: "7", "12.4", "698", "1.7k", "20.1k", "336k", "1.2M". */
+static void svg_value_label(char *buf, size_t len, double v)
+{
+	if (v < 10)
+		snprintf(buf, len, "%.2g", v);
+	else if (v < 1000)
+		snprintf(buf, len, "%.0f", v);
+	else if (v < 1e6)
+		snprintf(buf, len, v < 1e5 ? "%.1fk" : "%.0fk", v / 1e3);
+	else
+		snprintf(buf, len, "%.1fM", v / 1e6);
 }
 
 int bench_svg_write(FILE *f, const struct bench_table *t, const struct bench_cost *c)
@@ -111,6 +127,14 @@ int bench_svg_write(FILE *f, const struct bench_table *t, const struct bench_cos
 				t->kind[i]->name, t->row[j]->name, x0 + j * SVG_BAR, bottom - h,
 				SVG_BAR - 2, h, t->row[j]->color, t->kind[i]->name, t->row[j]->name,
 				v);
+			char value[16];
+			svg_value_label(value, sizeof(value), v);
+			fprintf(f,
+				"<text class=\"value\" data-kind=\"%s\" data-row=\"%s\" "
+				"font-size=\"10\" transform=\"translate(%.1f %.1f) rotate(-90)\">"
+				"%s</text>\n",
+				t->kind[i]->name, t->row[j]->name,
+				x0 + j * SVG_BAR + SVG_BAR / 2.0 + 3, bottom - h - 3, value);
 		}
 		fprintf(f, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">%s</text>\n",
 			x0 + t->nrows * SVG_BAR / 2.0, bottom + 20, t->kind[i]->name);

@@ -37,11 +37,6 @@ static void walk_usage(FILE *f)
 		   "\n" DBG_ADDR_HELP "\n");
 }
 
-static void walk_add_run(void *ctx, const struct viz_run *r)
-{
-	viz_map_add(ctx, r);
-}
-
 enum { W_AT = VIZ_OPT_OWN, W_AFTER, W_VA, W_ALL, W_DOT, W_PNG, W_SVG };
 
 int viz_walk_main(int argc, char **argv)
@@ -155,19 +150,17 @@ int viz_walk_main(int argc, char **argv)
 	if (all) {
 		char cmd[64] = "map";
 		status = dbg_exec(d, cmd) ? 1 : 0;
-		struct viz_map map = { 0 };
-		uint32_t satp = d->t.ops->guest_csr(&d->t)->satp;
-		viz_map_runs(&d->t, satp, walk_add_run, &map);
 		for (int i = 0; i < nout; i++)
-			if (viz_draw_map(&map, satp, out[i].path, out[i].fmt))
+			if (dbg_draw_tree(d, out[i].path, out[i].fmt))
 				status = TV_EXIT_USAGE; /* a file not written */
-		viz_map_free(&map);
 	} else {
 		struct viz_xlate x;
+		struct viz_caption cap;
 		viz_translate(&d->t, va, &x);
 		dbg_print_xlate(d, &x);
+		dbg_caption(d, &cap);
 		for (int i = 0; i < nout; i++)
-			if (viz_draw_walk(&x, out[i].path, out[i].fmt))
+			if (viz_draw_walk(&x, &cap, out[i].path, out[i].fmt))
 				status = TV_EXIT_USAGE; /* a file not written */
 	}
 	for (int i = 0; i < nout && !status; i++)

@@ -72,4 +72,12 @@ void dbg_edit_record(struct dbg *d, int reg, uint32_t addr, const void *data, ui
 /* dbg_write_virt without recording it. */
 int dbg_write_virt_now(struct dbg *d, uint32_t va, const void *buf, uint32_t len);
 
+/* The title of a drawing: guest, mode, VM, position, pc (viz/dot.h). */
+struct viz_caption;
+void dbg_caption(struct dbg *d, struct viz_caption *c);
+/* Draw the whole address space as a tree (`map FILE`, `walk --all`),
+ * the table the hardware walks beside the guest's.  0, or -1 after a
+ * message. */
+int dbg_draw_tree(struct dbg *d, const char *path, const char *fmt);
+
 #endif

@@ -531,6 +531,39 @@ static void dbg_print_step(struct dbg *d, const char *space, const struct sv32_w
 			(uint64_t)(pte >> PTE_PPN_SHIFT) << 12);
 }
 
+/* Nested paging: what the hardware itself walks -- the guest's table in
+ * guest-physical addresses, each one translated by the second stage. */
+static void dbg_print_2d(struct dbg *d, const struct viz_xlate *x)
+{
+	const struct viz_2d *n = &x->nested;
+	fprintf(d->out,
+		"nested paging: the hardware walks the guest's table, and translates each "
+		"guest-physical address in it through the monitor's second stage (root R "
+		"0x%08x):\n",
+		n->root);
+	for (int i = 0; i < n->n; i++) {
+		const struct sv32_walk *w = &n->s[i].w;
+		char what[40];
+		if (n->s[i].leaf)
+			snprintf(what, sizeof(what), "the page P 0x%08" PRIx64, n->s[i].gpa);
+		else
+			snprintf(what, sizeof(what), "level-%d PTE at P 0x%08" PRIx64, 1 - i,
+				 n->s[i].gpa);
+		if (n->s[i].fault)
+			fprintf(d->out,
+				"  %-30s -> no second-stage entry after %d reads: a stage2-fault "
+				"exit, the monitor fills it\n",
+				what, w->steps);
+		else
+			fprintf(d->out, "  %-30s -> R 0x%08" PRIx64 "  (%d second-stage reads%s)\n",
+				what, w->pa, w->steps, n->s[i].leaf ? "" : ", then the PTE itself");
+	}
+	fprintf(d->out,
+		"memory references for this TLB miss: %u (native Sv32: %d; both stages two-level: "
+		"(2+1) x (2+1) - 1 = 8)\n",
+		n->refs, x->g.steps ? x->g.steps : 0);
+}
+
 void dbg_print_xlate(struct dbg *d, const struct viz_xlate *x)
 {
 	uint32_t va = x->va;
@@ -570,6 +603,10 @@ void dbg_print_xlate(struct dbg *d, const struct viz_xlate *x)
 	}
 	if (!x->monitor)
 		return;
+	if (x->nested.root) {
+		dbg_print_2d(d, x);
+		return;
+	}
 	if (!x->hsatp) {
 		fprintf(d->out, "no shadow page table yet (the VM has not run)\n");
 		return;
@@ -600,6 +637,52 @@ int dbg_cmd_walk(struct dbg *d, int argc, char **argv)
 	return 0;
 }
 
+void dbg_caption(struct dbg *d, struct viz_caption *c)
+{
+	static char mode[64];
+	const struct viz_config *cfg = &d->cfg;
+	const char *elf = cfg->guest[d->t.vm].elf_path, *base = strrchr(elf, '/');
+	char sym[64];
+	uint32_t pc = viz_pc(&d->t);
+	bool vt = cfg->mode && !strcmp(cfg->mode, "vt");
+	snprintf(mode, sizeof(mode), "%s%s%s", cfg->mode ? cfg->mode : "trap",
+		 !vt						 ? ""
+		 : cfg->paging && !strcmp(cfg->paging, "shadow") ? " (shadow paging)"
+								 : " (nested paging)",
+		 cfg->legacy ? ", legacy ISA" : "");
+	c->guest = base ? base + 1 : elf;
+	c->mode = mode;
+	c->vm = d->t.vm;
+	c->position = dbg_position(d);
+	snprintf(c->where, sizeof(c->where), "pc 0x%08x %s", pc,
+		 dbg_symbolize(d, pc, sym, sizeof(sym)));
+}
+
+int dbg_draw_tree(struct dbg *d, const char *path, const char *fmt)
+{
+	struct viz_tree *g = calloc(1, sizeof(*g)), *h = calloc(1, sizeof(*h));
+	int rc = -1;
+	if (g && h) {
+		struct viz_caption cap;
+		dbg_caption(d, &cap);
+		uint32_t s2 = d->t.ops->stage2_root ? d->t.ops->stage2_root(&d->t) : 0;
+		uint32_t hw = s2		  ? SATP_MODE_SV32 | (s2 >> 12)
+			      : d->t.ops->monitor ? d->t.ops->hw_satp(&d->t)
+						  : 0;
+		viz_tree_read(&d->t, d->t.ops->guest_csr(&d->t)->satp, false, g);
+		if (hw)
+			viz_tree_read(&d->t, hw, true, h);
+		rc = viz_draw_tree(g, hw ? h : NULL, s2 ? "stage2" : "shadow", &cap, path, fmt);
+		viz_tree_free(g);
+		viz_tree_free(h);
+	} else {
+		fprintf(stderr, "trapvisor: out of memory\n");
+	}
+	free(g);
+	free(h);
+	return rc;
+}
+
 int dbg_cmd_dot(struct dbg *d, int argc, char **argv)
 {
 	uint32_t va;
@@ -609,7 +692,9 @@ int dbg_cmd_dot(struct dbg *d, int argc, char **argv)
 		return -1;
 	}
 	viz_translate(&d->t, va, &x);
-	if (viz_draw_walk(&x, argv[2], NULL)) {
+	struct viz_caption cap;
+	dbg_caption(d, &cap);
+	if (viz_draw_walk(&x, &cap, argv[2], NULL)) {
 		fprintf(d->out, "dot: could not write %s\n", argv[2]);
 		d->write_failed = true;
 		return -1;
@@ -620,42 +705,32 @@ int dbg_cmd_dot(struct dbg *d, int argc, char **argv)
 
 /* --- map --- */
 
-struct dbg_map_ctx {
-	struct dbg *d;
-	struct viz_map map;
-};
-
 static void dbg_map_run(void *ctx, const struct viz_run *r)
 {
-	struct dbg_map_ctx *c = ctx;
+	struct dbg *d = ctx;
 	char fl[9];
-	fprintf(c->d->out, "V 0x%08x-0x%08x -> P 0x%08" PRIx64 " %6u KiB %s\n", r->va,
+	fprintf(d->out, "V 0x%08x-0x%08x -> P 0x%08" PRIx64 " %6u KiB %s\n", r->va,
 		r->va + r->len - 1, r->pa, r->len >> 10, viz_pte_flags(r->flags, fl));
-	viz_map_add(&c->map, r);
 }
 
 int dbg_cmd_map(struct dbg *d, int argc, char **argv)
 {
-	struct dbg_map_ctx c = { d, { 0 } };
 	uint32_t satp = d->t.ops->guest_csr(&d->t)->satp;
 	if (!(satp & SATP_MODE_SV32)) {
 		fprintf(d->out, "map: the guest's paging is off (satp 0x%08x)\n", satp);
 		return 0;
 	}
-	int n = viz_map_runs(&d->t, satp, dbg_map_run, &c);
+	int n = viz_map_runs(&d->t, satp, dbg_map_run, d);
 	fprintf(d->out, "%d runs of mappings (satp 0x%08x)\n", n, satp);
-	int r = 0;
-	if (argc > 1) {
-		if (viz_draw_map(&c.map, satp, argv[1], NULL)) {
-			fprintf(d->out, "map: could not write %s\n", argv[1]);
-			d->write_failed = true;
-			r = -1;
-		} else {
-			fprintf(d->out, "wrote the address space to %s\n", argv[1]);
-		}
+	if (argc < 2)
+		return 0;
+	if (dbg_draw_tree(d, argv[1], NULL)) {
+		fprintf(d->out, "map: could not write %s\n", argv[1]);
+		d->write_failed = true;
+		return -1;
 	}
-	viz_map_free(&c.map);
-	return r;
+	fprintf(d->out, "wrote the address space to %s\n", argv[1]);
+	return 0;
 }
 
 /* --- x --- */

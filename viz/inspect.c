@@ -12,6 +12,7 @@
 #include "viz/inspect.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 const struct viz_ops *viz_mode(const char *name)
@@ -223,6 +224,30 @@ int viz_map_runs(const struct viz_target *t, uint32_t satp,
 	return s.count;
 }
 
+/* The 2D walk of nested paging, as tvt_translate makes it: each guest
+ * PTE address, then the final guest-physical address, through the second
+ * stage.  References: one per second-stage PTE read, one per guest PTE. */
+static void viz_translate_2d(const struct viz_target *t, struct viz_xlate *x)
+{
+	struct viz_2d *n = &x->nested;
+	n->root = t->ops->stage2_root ? t->ops->stage2_root(t) : 0;
+	if (!n->root)
+		return;
+	uint32_t s2satp = SATP_MODE_SV32 | (n->root >> 12);
+	for (int i = 0; i <= x->g.steps && n->n < 3; i++) {
+		bool leaf = i == x->g.steps;
+		if (leaf && x->gfault)
+			break; /* the guest's own fault: no final address */
+		uint64_t gpa = leaf ? x->g.pa : x->g.pte_pa[i];
+		n->s[n->n].gpa = gpa;
+		n->s[n->n].leaf = leaf;
+		n->s[n->n].fault = viz_walk(t, true, s2satp, (uint32_t)gpa, &n->s[n->n].w);
+		n->refs += (unsigned)n->s[n->n].w.steps + (leaf ? 0 : 1);
+		if (n->s[n->n++].fault)
+			break; /* the hardware exits here: stage2-fault */
+	}
+}
+
 void viz_translate(const struct viz_target *t, uint32_t va, struct viz_xlate *x)
 {
 	memset(x, 0, sizeof(*x));
@@ -235,6 +260,9 @@ void viz_translate(const struct viz_target *t, uint32_t va, struct viz_xlate *x)
 		x->rfault = 0;
 		x->assigned = true;
 	}
+	viz_translate_2d(t, x);
+	if (x->nested.root)
+		return; /* no shadow: the hardware walks both tables */
 	x->hsatp = t->ops->hw_satp(t);
 	/* No shadow before the VM first runs: say so, not "paging off". */
 	x->hfault = x->hsatp || !x->monitor ? viz_walk_hw(t, va, &x->h) : -1;
@@ -271,4 +299,86 @@ const char *viz_miss_text(enum viz_miss m)
 	case VIZ_MISS_NONE: break;
 	}
 	return "";
+}
+
+/* --- a table as a tree (walk --all) --- */
+
+static int viz_tree_read_word(const struct viz_target *t, bool machine, uint64_t pa, uint32_t *w)
+{
+	return machine ? viz_read_machine(t, pa, w, 4) : viz_read_phys(t, pa, w, 4);
+}
+
+/* One leaf: extend the last run of the current level-1 entry, or start a
+ * new one. */
+static int viz_tree_leaf(const struct viz_target *t, struct viz_tree *tr, struct viz_tree_l1 *e,
+			 uint32_t va, uint32_t len, uint64_t pa, uint32_t flags)
+{
+	struct viz_tree_run *r = e->nruns ? &tr->run[tr->nrun - 1] : NULL;
+	e->mapped += len >> 12;
+	if (r && r->va + r->len == va && r->flags == flags) {
+		r->contiguous = r->contiguous && r->pa + r->len == pa;
+		r->len += len;
+		return 0;
+	}
+	if (tr->nrun == tr->cap) {
+		unsigned cap = tr->cap ? 2 * tr->cap : 64;
+		struct viz_tree_run *p = realloc(tr->run, cap * sizeof(*p));
+		if (!p)
+			return -1;
+		tr->run = p;
+		tr->cap = cap;
+	}
+	r = &tr->run[tr->nrun++];
+	*r = (struct viz_tree_run){ va, len, flags, pa, true, 0 };
+	/* A guest table under a monitor: where the first page really is. */
+	if (!tr->machine && t->ops->monitor && t->ops->p2r(t, pa, &r->ma) < 0)
+		r->ma = 0;
+	e->nruns++;
+	return 0;
+}
+
+int viz_tree_read(const struct viz_target *t, uint32_t satp, bool machine, struct viz_tree *tr)
+{
+	const uint32_t leafbits = PTE_R | PTE_W | PTE_X;
+	uint64_t root = (uint64_t)(satp & SATP_PPN_MASK) << 12;
+	memset(tr, 0, sizeof(*tr));
+	tr->satp = satp;
+	tr->machine = machine;
+	if (!(satp & SATP_MODE_SV32))
+		return 0;
+	for (unsigned i = 0; i < 1024; i++) {
+		uint32_t pte;
+		if (viz_tree_read_word(t, machine, root + i * 4, &pte))
+			return 0;
+		if (!(pte & PTE_V))
+			continue;
+		struct viz_tree_l1 *e = &tr->l1[tr->n1++];
+		uint64_t ppn = pte >> PTE_PPN_SHIFT;
+		*e = (struct viz_tree_l1){ .idx = i, .pte = pte, .first = tr->nrun };
+		if (pte & leafbits) {
+			if (viz_tree_leaf(t, tr, e, i << 22, 1u << 22, (ppn >> 10) << 22,
+					  pte & VIZ_RUN_FLAGS))
+				return -1;
+			continue;
+		}
+		e->table = ppn << 12;
+		for (unsigned j = 0; j < 1024; j++) {
+			uint32_t leaf;
+			if (viz_tree_read_word(t, machine, e->table + j * 4, &leaf))
+				break;
+			if ((leaf & PTE_V) && (leaf & leafbits) &&
+			    viz_tree_leaf(t, tr, e, (i << 22) | (j << 12), 4096,
+					  (uint64_t)(leaf >> PTE_PPN_SHIFT) << 12,
+					  leaf & VIZ_RUN_FLAGS))
+				return -1;
+		}
+	}
+	return 0;
+}
+
+void viz_tree_free(struct viz_tree *tr)
+{
+	free(tr->run);
+	tr->run = NULL;
+	tr->nrun = tr->cap = 0;
 }

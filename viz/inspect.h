@@ -119,6 +119,9 @@ struct viz_ops {
 	int (*write_phys)(struct viz_target *t, uint64_t gpa, const void *buf, uint32_t len);
 	/* Make VM `i` the one inspected.  0, or -1 if there is none. */
 	int (*select_vm)(struct viz_target *t, int i);
+	/* Under --mode=vt --paging=nested: the machine address of the root
+	 * of the monitor's second-stage table; 0 otherwise. */
+	uint32_t (*stage2_root)(const struct viz_target *t);
 
 	/* --- checkpoints for running backwards (viz/reverse.c) --- */
 	/* Append the whole machine's state to `out` (core/state.h's
@@ -213,6 +216,23 @@ struct viz_xlate {
 	int hfault;	    /* V -> R by it: 0, or the cause (not filled) */
 	struct sv32_walk h;
 	enum viz_miss miss; /* with hfault: why (monitor modes) */
+	/* Under nested paging (TVT), the hardware's two-dimensional walk:
+	 * the guest's table walked in guest-physical addresses, each of them
+	 * -- every guest PTE's, then the final one -- translated again
+	 * through the monitor's second-stage table (tvt_mmu.c). */
+	struct viz_2d {
+		uint32_t root; /* the second stage's root (R); 0: no nested paging */
+		int n;	       /* guest-physical addresses translated */
+		struct {
+			uint64_t gpa;	    /* a guest PTE's address, or the final P */
+			bool leaf;	    /* the final P (not a PTE) */
+			int fault;	    /* 0, or: no second-stage entry (a
+					   * stage2-fault exit: the monitor fills it) */
+			struct sv32_walk w; /* its second-stage walk */
+		} s[3];
+		unsigned refs; /* memory references in all: second-stage PTEs
+				* read, plus the guest PTEs themselves */
+	} nested;
 };
 void viz_translate(const struct viz_target *t, uint32_t va, struct viz_xlate *x);
 /* One line on a miss, for `walk` ("" for VIZ_MISS_NONE). */
@@ -227,6 +247,39 @@ struct viz_run {
  * (merged: contiguous in V and P with equal flags); returns how many. */
 int viz_map_runs(const struct viz_target *t, uint32_t satp,
 		 void (*fn)(void *ctx, const struct viz_run *r), void *ctx);
+
+/* A two-level table as a tree, for `walk --all`: the root, its valid
+ * entries (each a 4 MiB leaf or a pointer to a level-0 table), and under
+ * each level-0 table its runs of leaves mapped alike -- contiguous in V,
+ * the same V R W X U G -- whether or not they are contiguous in the
+ * addresses they map to (a shadow's R, scattered by the monitor, is not). */
+struct viz_tree_run {
+	uint32_t va, len, flags;
+	uint64_t pa;	 /* of the first page */
+	bool contiguous; /* the pages are contiguous in pa too */
+	uint64_t ma;	 /* guest tables under a monitor: R of the first page */
+};
+struct viz_tree_l1 {
+	unsigned idx;	 /* VPN[1] */
+	uint32_t pte;	 /* the root entry */
+	uint64_t table;	 /* the level-0 table it points to (0: a megapage) */
+	unsigned nruns;	 /* runs under it (a megapage: one) */
+	unsigned first;	 /* index of its first run in viz_tree.run */
+	unsigned mapped; /* 4 KiB pages it maps */
+};
+struct viz_tree {
+	uint32_t satp;
+	bool machine; /* the tables are in machine memory (shadow, stage 2) */
+	unsigned n1;
+	struct viz_tree_l1 l1[1024];
+	unsigned nrun, cap;
+	struct viz_tree_run *run;
+};
+/* Read the table rooted at `satp` into *tr (in machine memory if
+ * `machine`: a shadow or second-stage table).  0, or -1 if out of memory
+ * (what was read is kept).  Free with viz_tree_free. */
+int viz_tree_read(const struct viz_target *t, uint32_t satp, bool machine, struct viz_tree *tr);
+void viz_tree_free(struct viz_tree *tr);
 
 /* "V R W X U G A D" style flags into buf ("-" for clear bits). */
 const char *viz_pte_flags(uint32_t pte, char buf[9]);

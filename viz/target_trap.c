@@ -14,6 +14,7 @@
 
 #include "core/monitor.h"
 #include "core/state.h"
+#include "core/vt.h"
 #include "viz/inspect.h"
 
 static const struct vm *trap_vm(const struct viz_target *t)
@@ -235,6 +236,14 @@ static int trap_select_vm(struct viz_target *t, int i)
 	return 0;
 }
 
+static uint32_t trap_stage2_root(const struct viz_target *t)
+{
+	const struct vm *vm = trap_vm(t);
+	if (!vm->vtx || t->mon->paging != MON_PAGING_NESTED)
+		return 0;
+	return vm->vtx->vmcs.ctl.s2_root;
+}
+
 /* A checkpoint: the monitor's snapshot, as `snapshot save` writes it, but
  * into memory. */
 static int trap_checkpoint(const struct viz_target *t, struct sbuf *out, struct viz_clock *clock)
@@ -301,6 +310,7 @@ const struct viz_ops viz_trap_ops = {
 	.set_reg = trap_set_reg,
 	.write_phys = trap_write_phys,
 	.select_vm = trap_select_vm,
+	.stage2_root = trap_stage2_root,
 	.checkpoint = trap_checkpoint,
 	.restore = trap_restore,
 };

@@ -229,6 +229,13 @@ Test(svg, wellformed)
 				 kinds[k], rows[j]);
 			cr_expect_eq(opt_xpath(path, expr), 1, "bar %s/%s", kinds[k], rows[j]);
 		}
+	/* Each bar's value written on it, for a projector (no hover). */
+	cr_expect_eq(opt_xpath(path, "count(//*[local-name()='text'][@class='value'])"), 9,
+		     "want one value per bar");
+	cr_expect_eq(opt_xpath(path,
+			       "count(//*[local-name()='text'][@class='value']"
+			       "[@data-kind='mmio'][@data-row='trap'][string-length(.) > 0])"),
+		     1, "the value of mmio/trap");
 	cr_expect_geq(opt_xpath(path, "count(//*[local-name()='text'][contains(., 'log scale')])"),
 		      1, "the y axis is not labelled");
 	unlink(path);
