@@ -21,7 +21,7 @@ CFLAGS   += -std=gnu11 -Wall -Wextra -MMD -MP -I. -fno-strict-aliasing
 ifeq ($(WERROR),1)
 CFLAGS   += -Werror
 endif
-LDLIBS   += -lelf -lfdt -lz -lm -lpthread
+LDLIBS   += -ldw -lelf -lfdt -lz -lm -lpthread
 
 # The RISC-V cross compiler builds TRV32 guests (freestanding, no libc).
 RV_PREFIX ?= riscv64-unknown-elf-

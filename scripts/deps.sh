@@ -12,6 +12,7 @@ pkgs=(
   qemu-user qemu-system-misc                      # the RISC-V peers
   qemu-system-x86 qemu-utils busybox-static cpio  # the nested x86 tests
   libslirp-dev                                    # x86 --net user (user-mode NAT)
+  libdw-dev                                       # the debugger's source lines (DWARF)
   bochs bochs-term bochsbios vgabios isolinux syslinux-common xorriso  # x86 tests, VT-x venue
   gdb-multiarch tmux device-tree-compiler clang-format
   libxml2-utils                                   # xmllint: the SVG chart's test

@@ -12,9 +12,17 @@
 
 const struct dbg_command dbg_commands[] = {
 	{ "stepi", dbg_cmd_stepi, "stepi [N]: run N (1) instructions or traps" },
-	{ "step", dbg_cmd_stepi, "step [N]: as stepi (no source lines in this debugger)" },
 	{ "si", dbg_cmd_stepi, "si [N]: as stepi" },
-	{ "next", dbg_cmd_next, "next: step, but run a call (jal/jalr ra) to its return" },
+	{ "step", dbg_cmd_step,
+	  "step: run to the next source line, into calls (stepi where there are no lines)" },
+	{ "s", dbg_cmd_step, "s: as step" },
+	{ "next", dbg_cmd_next_line,
+	  "next: run to the next source line of this function, over calls (nexti where there "
+	  "are no lines)" },
+	{ "n", dbg_cmd_next_line, "n: as next" },
+	{ "nexti", dbg_cmd_next, "nexti: stepi, but run a call (jal/jalr ra) to its return" },
+	{ "ni", dbg_cmd_next, "ni: as nexti" },
+	{ "list", dbg_cmd_list, "list [SYM|ADDR]: the source lines around the pc (or ADDR)" },
 	{ "continue", dbg_cmd_continue,
 	  "continue: run to a breakpoint, watchpoint, catch or the end" },
 	{ "c", dbg_cmd_continue, "c: as continue" },
@@ -152,6 +160,11 @@ int dbg_cmd_next(struct dbg *d, int argc, char **argv)
 {
 	(void)argc;
 	(void)argv;
+	return dbg_cmd_next_insn(d);
+}
+
+enum dbg_stop dbg_step_over(struct dbg *d)
+{
 	uint32_t pc = viz_pc(&d->t), w;
 	/* A call links into ra: run until the instruction after it, with a
 	 * temporary breakpoint (deleted again if something else stops us). */
@@ -164,11 +177,15 @@ int dbg_cmd_next(struct dbg *d, int argc, char **argv)
 				dbg_break_delete(d, bp);
 			if (d->last_stop == DBG_STOP_BREAK && viz_pc(&d->t) == pc + 4)
 				d->last_stop = DBG_STOP_STEPS; /* just the step done */
-			dbg_print_stop(d);
-			return 0;
+			return d->last_stop;
 		}
 	}
-	dbg_resume(d, 1);
+	return dbg_resume(d, 1);
+}
+
+int dbg_cmd_next_insn(struct dbg *d)
+{
+	dbg_step_over(d);
 	dbg_print_stop(d);
 	return 0;
 }

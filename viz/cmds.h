@@ -12,6 +12,15 @@
 
 int dbg_cmd_stepi(struct dbg *d, int argc, char **argv);
 int dbg_cmd_next(struct dbg *d, int argc, char **argv);
+/* nexti's work: one instruction, a call (jal/jalr linking ra) run to its
+ * return; dbg_step_over without the printing.  The stop. */
+enum dbg_stop dbg_step_over(struct dbg *d);
+int dbg_cmd_next_insn(struct dbg *d);
+/* viz/source.c: source lines. */
+int dbg_cmd_step(struct dbg *d, int argc, char **argv);
+int dbg_cmd_next_line(struct dbg *d, int argc, char **argv);
+int dbg_cmd_list(struct dbg *d, int argc, char **argv);
+int dbg_cmd_info_line(struct dbg *d, int argc, char **argv);
 int dbg_cmd_continue(struct dbg *d, int argc, char **argv);
 int dbg_cmd_break(struct dbg *d, int argc, char **argv);
 int dbg_cmd_tbreak(struct dbg *d, int argc, char **argv);

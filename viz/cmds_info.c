@@ -402,6 +402,8 @@ int dbg_cmd_info(struct dbg *d, int argc, char **argv)
 {
 	if (argc > 1 && !strcmp(argv[1], "virtq"))
 		return dbg_info_virtq(d, argc > 2 ? argv[2] : NULL);
+	if (argc > 1 && !strcmp(argv[1], "line"))
+		return dbg_cmd_info_line(d, argc - 1, argv + 1);
 	static const struct {
 		const char *what;
 		void (*fn)(struct dbg *d);
@@ -427,7 +429,7 @@ int dbg_cmd_info(struct dbg *d, int argc, char **argv)
 		}
 	fprintf(d->out,
 		"info: which? regs, csr, vcpu, tlb, shadow, vms, vmcs, break, assign, history, "
-		"checkpoints or virtq\n");
+		"checkpoints, line or virtq\n");
 	return -1;
 }
 

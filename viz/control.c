@@ -37,6 +37,7 @@ void dbg_close(struct dbg *d)
 	viz_close(&d->t);
 	dbg_edits_forget(d, 0);
 	dbg_checkpoints_drop(d, 0);
+	dbg_source_close(d);
 	free(d->edits);
 	d->edits = NULL;
 }
@@ -416,7 +417,11 @@ const char *dbg_stop_describe(struct dbg *d)
 
 char *dbg_symbolize(const struct dbg *d, uint32_t addr, char *buf, size_t len)
 {
-	const struct elf_symbol *s = elf_symbol_at(d->t.ops->elf(&d->t), addr);
+	/* In user mode, the running program's own symbols first. */
+	const struct elf_image *user = dbg_user_image(d, addr);
+	const struct elf_symbol *s = user ? elf_symbol_at(user, addr) : NULL;
+	if (!s)
+		s = elf_symbol_at(d->t.ops->elf(&d->t), addr);
 	buf[0] = 0;
 	/* Only close symbols: a label 1 MiB below says nothing. */
 	if (s && addr - s->addr < 0x10000) {
@@ -506,6 +511,10 @@ int dbg_parse_addr(const struct dbg *d, const char *s, uint32_t *addr)
 		return 0;
 	}
 	const struct elf_symbol *sym = elf_symbol_named(d->t.ops->elf(&d->t), name);
+	/* Not the kernel's: the running user program's (`break main` in it). */
+	const struct elf_image *user = sym ? NULL : dbg_user_image(d, viz_pc(&d->t));
+	if (user)
+		sym = elf_symbol_named(user, name);
 	if (!sym)
 		return -1;
 	*addr = sym->addr + (uint32_t)off;

@@ -12,6 +12,7 @@
 #include <stdio.h>
 
 #include "devices/statebuf.h"
+#include "viz/srcline.h"
 #include "viz/inspect.h"
 
 #define DBG_MAX_BREAKS	32
@@ -130,6 +131,13 @@ struct dbg {
 	uint64_t con_shown; /* bytes passed on to the user, in any execution */
 	struct dbg_edit *edits;
 	size_t nedits, edits_cap;
+	/* Source lines (viz/source.c), opened when first asked for: each
+	 * VM's kernel DWARF, and the user programs built beside the kernel
+	 * (guests/user/NAME.elf), matched to the running one by its code. */
+	bool src_tried;
+	struct viz_src *ksrc[VIZ_MAX_GUESTS];
+	struct dbg_user *user;
+	int nuser;
 	struct dbg_ckpt ckpt[DBG_MAX_CKPTS]; /* oldest first */
 	int nckpt;
 	uint64_t ckpt_every; /* positions between checkpoints (0: the default) */
@@ -169,6 +177,15 @@ uint64_t dbg_position(const struct dbg *d);
 int dbg_restart(struct dbg *d);
 int dbg_reverse_step(struct dbg *d, uint64_t steps);
 int dbg_reverse_continue(struct dbg *d);
+/* Source lines (viz/source.c).  dbg_source_at: the file and line `addr`
+ * was compiled from -- in the running user program if the guest is in
+ * U-mode there, else in its kernel; false if unknown.  dbg_user_image: the
+ * symbols of the user program running at the pc (NULL: none known). */
+bool dbg_source_at(struct dbg *d, uint32_t addr, const char **file, int *line);
+const struct elf_image *dbg_user_image(const struct dbg *d, uint32_t addr);
+/* Forget the source-line state (dbg_close). */
+void dbg_source_close(struct dbg *d);
+
 /* Going forward: take a checkpoint if the last one is far enough behind
  * (called after every run of the target; cheap when it is not due). */
 void dbg_checkpoint_tick(struct dbg *d);

@@ -162,20 +162,37 @@ void tui_pane_regs(struct tui *t, WINDOW *w)
 		}
 }
 
-/* Code: disassembly around the pc; "=>" the pc, "*" a breakpoint. */
+/* Code: the C (or assembler) source around the pc's line, when the ELF
+ * has line tables (viz/source.c), above the disassembly around the pc;
+ * "=>" the pc and its line, "*" a breakpoint. */
 void tui_pane_code(struct tui *t, WINDOW *w)
 {
 	struct dbg *d = t->d;
 	int rows, cols;
-	char *buf = NULL, sym[64], insn[64];
+	char *buf = NULL, sym[64], insn[64], text[256], title[128] = "Code";
 	size_t len = 0;
+	const char *file;
+	int line;
 	getmaxyx(w, rows, cols);
 	(void)cols;
-	uint32_t pc = viz_pc(&d->t), start = pc - 4u * (uint32_t)((rows - 2) / 3);
+	uint32_t pc = viz_pc(&d->t);
+	int body = rows - 2, src = 0;
 	FILE *f = open_memstream(&buf, &len);
 	if (!f)
 		return;
-	for (int i = 0; i < rows - 2; i++) {
+	if (body >= 2 && dbg_source_at(d, pc, &file, &line)) {
+		const char *base = strrchr(file, '/');
+		snprintf(title, sizeof(title), "Code: %s:%d", base ? base + 1 : file, line);
+		/* Half the pane (the line before the pc's at least). */
+		src = body / 2;
+		for (int i = 0, l = line - src / 2; i < src; i++, l++) {
+			if (l < 1 || !viz_src_text(file, l, text, sizeof(text)))
+				text[0] = 0;
+			fprintf(f, "%s%5d %s\n", l == line ? "=>" : "  ", l > 0 ? l : 0, text);
+		}
+	}
+	uint32_t start = pc - 4u * (uint32_t)((body - src) / 3);
+	for (int i = 0; i < body - src; i++) {
 		uint32_t a = start + 4u * (uint32_t)i;
 		fprintf(f, "%s%c%08x %-13.13s %s\n", a == pc ? "=>" : "  ",
 			dbg_break_at(d, a) ? '*' : ' ', a, dbg_symbolize(d, a, sym, sizeof(sym)),
@@ -183,7 +200,7 @@ void tui_pane_code(struct tui *t, WINDOW *w)
 	}
 	fclose(f);
 	werase(w);
-	tui_title(w, "Code");
+	tui_title(w, title);
 	tui_put_lines(w, buf, false);
 	free(buf);
 }

@@ -212,6 +212,19 @@ Test(tui, vt_mode_has_a_vmcs_pane, .fini = tui_stop, .timeout = 60)
 	cr_expect(strstr(screen(), want), "%s", screen());
 }
 
+/* The code pane shows the C source at the pc above the disassembly, its
+ * title naming the file and line. */
+Test(tui, code_pane_shows_the_source_line, .init = tui_start, .fini = tui_stop, .timeout = 60)
+{
+	cr_assert(wait_for("(tv)"));
+	type("break sys_write");
+	type("continue");
+	cr_assert(wait_for("breakpoint 1 at"), "%s", screen());
+	cr_expect(wait_for("Code: syscall.c:"), "%s", screen());
+	cr_expect(strstr(screen(), "static int sys_write("), "%s", screen());
+	cr_expect(strstr(screen(), "<sys_write>"), "the disassembly too: %s", screen());
+}
+
 /* Ctrl-T cycles the Page tables pane: the shadow beside the guest's
  * table, then the P->R map, then back. */
 Test(tui, ctrl_t_shows_shadow_then_p2r, .init = tui_start, .fini = tui_stop, .timeout = 60)
