@@ -8,6 +8,7 @@
 #include <strings.h>
 
 #include "viz/cli.h"
+#include "isa-toy/tvt.h"
 #include "viz/cmds.h"
 
 const struct dbg_command dbg_commands[] = {
@@ -128,6 +129,10 @@ void dbg_print_stop(struct dbg *d)
 	const char *why = dbg_stop_describe(d);
 	if (*why)
 		fprintf(d->out, "%s\n", why);
+	/* catch action: what the action changed in the vCPU. */
+	if (d->last_stop == DBG_STOP_CATCH && d->catch_diff[0])
+		fprintf(d->out, "%s", d->catch_diff);
+	d->catch_diff[0] = 0;
 	if (d->last_stop != DBG_STOP_EXIT)
 		dbg_print_where(d);
 }
@@ -343,8 +348,36 @@ int dbg_parse_cause(const char *s, uint32_t *cause)
 
 /* catch action KIND: the monitor's actions (core/actions.def) a user
  * may stop on, by a short name, and the start of their trace text. */
-static int dbg_catch_action(struct dbg *d, const char *kind)
+static int dbg_catch_action(struct dbg *d, const char *kind, const char *reason)
 {
+	/* Two watched not in the trace but in the monitor's counters: the
+	 * shadow dropping entries, and VM exits of one reason. */
+	if (!strcmp(kind, "invalidate") || !strcmp(kind, "vmexit")) {
+		if (!d->t.ops->monitor) {
+			fprintf(d->out, "catch action: no monitor on the bare board\n");
+			return -1;
+		}
+		d->catch_action[0] = 0;
+		if (kind[0] == 'i') {
+			d->catch_count = DBG_COUNT_INVALIDATE;
+			fprintf(d->out, "Catching action invalidate\n");
+			return 0;
+		}
+		for (int r = 0; reason && r < TVT_EXIT_COUNT; r++)
+			if (!strcmp(reason, tvt_exit_name((enum tvt_exit_reason)r))) {
+				d->catch_count = DBG_COUNT_VMEXIT;
+				d->catch_reason = r;
+				fprintf(d->out, "Catching action vmexit %s\n", reason);
+				return 0;
+			}
+		fprintf(d->out, "catch action vmexit: which reason? (");
+		for (int r = 0; r < TVT_EXIT_COUNT; r++)
+			fprintf(d->out, "%s%s", r ? ", " : "",
+				tvt_exit_name((enum tvt_exit_reason)r));
+		fprintf(d->out, ")\n");
+		return -1;
+	}
+	d->catch_count = DBG_COUNT_NONE;
 	static const struct {
 		const char *name, *action;
 	} kinds[] = {
@@ -369,7 +402,7 @@ static int dbg_catch_action(struct dbg *d, const char *kind)
 		}
 	fprintf(d->out,
 		"catch action: unknown kind '%s' (shadow-fill, reflect, emulate, "
-		"write-protect, stage2-fill or none)\n",
+		"write-protect, stage2-fill, invalidate, vmexit REASON or none)\n",
 		kind);
 	return -1;
 }
@@ -377,8 +410,8 @@ static int dbg_catch_action(struct dbg *d, const char *kind)
 int dbg_cmd_catch(struct dbg *d, int argc, char **argv)
 {
 	uint32_t cause;
-	if (argc == 3 && !strcmp(argv[1], "action"))
-		return dbg_catch_action(d, argv[2]);
+	if ((argc == 3 || argc == 4) && !strcmp(argv[1], "action"))
+		return dbg_catch_action(d, argv[2], argc == 4 ? argv[3] : NULL);
 	if (argc < 3 || strcmp(argv[1], "trap")) {
 		fprintf(d->out, "catch: usage: catch trap CAUSE|any|none, or catch action KIND\n");
 		return -1;

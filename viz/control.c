@@ -14,6 +14,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/monitor.h"
+#include "core/vt.h"
 #include "viz/cli.h"
 #include "viz/cmds.h"
 
@@ -223,14 +225,82 @@ bool dbg_watching_access(const struct dbg *d)
 	return false;
 }
 
+/* The monitor's counter `catch action` watches: shadow entries
+ * invalidated, or VM exits of one reason, summed over the VMs. */
+static uint64_t dbg_caught_count(const struct dbg *d)
+{
+	const struct monitor *mon = d->t.mon;
+	uint64_t n = 0;
+	for (int i = 0; mon && i < mon->nvm; i++) {
+		const struct vm *vm = mon->vm[i];
+		if (d->catch_count == DBG_COUNT_INVALIDATE)
+			n += vm->spt.stats.invalidations;
+		else if (d->catch_count == DBG_COUNT_VMEXIT && vm->vtx)
+			n += vm->vtx->vmcs.stats.by_reason[d->catch_reason];
+	}
+	return n;
+}
+
 void dbg_step_begin(struct dbg *d)
 {
 	uint32_t pc;
 	d->t.ops->guest_regs(&d->t, d->step_x, &pc);
+	d->step_csr = *d->t.ops->guest_csr(&d->t);
+	d->step_count = dbg_caught_count(d);
 	d->step_instret = d->t.ops->guest_csr(&d->t)->instret;
 	d->step_insn_ok = !viz_read_virt(&d->t, pc, &d->step_insn, 4);
 	d->step_pc = pc;
 	d->step_priv = d->t.ops->guest_csr(&d->t)->priv;
+}
+
+/* The vCPU before the step and now, as a diff: each register and CSR
+ * the guest sees that changed, "before -> after", into d->catch_diff. */
+static void dbg_diff_vcpu(struct dbg *d)
+{
+	uint32_t x[32], pc;
+	char *p = d->catch_diff, *end = d->catch_diff + sizeof(d->catch_diff);
+	d->t.ops->guest_regs(&d->t, x, &pc);
+	const struct csr_file *g = d->t.ops->guest_csr(&d->t), *o = &d->step_csr;
+	p += snprintf(p, (size_t)(end - p), "  %-8s 0x%08x -> 0x%08x\n", "pc", d->step_pc, pc);
+	if (o->priv != g->priv)
+		p += snprintf(p, (size_t)(end - p), "  %-8s %s -> %s\n", "mode",
+			      o->priv == PRIV_S ? "S" : "U", g->priv == PRIV_S ? "S" : "U");
+	for (unsigned r = 1; r < 32 && p < end; r++)
+		if (x[r] != d->step_x[r])
+			p += snprintf(p, (size_t)(end - p), "  %-8s 0x%08x -> 0x%08x\n",
+				      dbg_reg_name(r), d->step_x[r], x[r]);
+	const struct {
+		const char *name;
+		uint32_t before, after;
+	} csrs[] = {
+		{ "sstatus", o->sstatus, g->sstatus }, { "sepc", o->sepc, g->sepc },
+		{ "scause", o->scause, g->scause },    { "stval", o->stval, g->stval },
+		{ "satp", o->satp, g->satp },	       { "sie", o->sie, g->sie },
+	};
+	for (size_t i = 0; i < sizeof(csrs) / sizeof(csrs[0]) && p < end; i++)
+		if (csrs[i].before != csrs[i].after)
+			p += snprintf(p, (size_t)(end - p), "  %-8s 0x%08x -> 0x%08x\n",
+				      csrs[i].name, csrs[i].before, csrs[i].after);
+}
+
+/* catch action invalidate | vmexit REASON: did the step move the counter? */
+static bool dbg_check_count(struct dbg *d)
+{
+	uint64_t now = dbg_caught_count(d);
+	if (now == d->step_count)
+		return false;
+	d->last_stop = DBG_STOP_CATCH;
+	if (d->catch_count == DBG_COUNT_INVALIDATE)
+		snprintf(d->stop_text, sizeof(d->stop_text),
+			 "caught action invalidate: %" PRIu64
+			 " shadow entr%s dropped (a guest page table changed); the vCPU:",
+			 now - d->step_count, now - d->step_count == 1 ? "y" : "ies");
+	else
+		snprintf(d->stop_text, sizeof(d->stop_text),
+			 "caught action vmexit %s (exit %" PRIu64 " of that reason); the vCPU:",
+			 tvt_exit_name((enum tvt_exit_reason)d->catch_reason), now);
+	dbg_diff_vcpu(d);
+	return true;
 }
 
 /* catch action: a monitor event of the caught action in the step just
@@ -260,6 +330,7 @@ static bool dbg_check_action(struct dbg *d, uint64_t before)
 			 "%d registers changed",
 			 e->seq, e->action, d->step_pc, pc, d->step_priv == PRIV_S ? "S" : "U",
 			 g->priv == PRIV_S ? "S" : "U", changed);
+		dbg_diff_vcpu(d);
 		return true;
 	}
 	return false;
@@ -339,6 +410,8 @@ bool dbg_check(struct dbg *d, uint64_t traps_before)
 	}
 	if (d->catch_action[0] && dbg_check_action(d, traps_before))
 		return true;
+	if (d->catch_count && dbg_check_count(d))
+		return true;
 	return false;
 }
 
@@ -350,7 +423,7 @@ static bool dbg_need_single(const struct dbg *d)
 	for (int i = 0; i < DBG_MAX_WATCHES; i++)
 		if (d->watch[i].used)
 			return true;
-	return d->ncatch || d->catch_all || d->catch_action[0];
+	return d->ncatch || d->catch_all || d->catch_action[0] || d->catch_count;
 }
 
 enum dbg_stop dbg_resume(struct dbg *d, uint64_t steps)
@@ -366,7 +439,7 @@ enum dbg_stop dbg_resume(struct dbg *d, uint64_t steps)
 	for (uint64_t done = 0; done < steps;) {
 		uint64_t n = single ? 1 : steps - done < DBG_CHUNK ? steps - done : DBG_CHUNK;
 		uint64_t traps = ops->trap_count(&d->t);
-		if (d->catch_action[0] || dbg_watching_access(d))
+		if (d->catch_action[0] || d->catch_count || dbg_watching_access(d))
 			dbg_step_begin(d);
 		d->t.end = ops->run(&d->t, n);
 		done += n;

@@ -98,6 +98,15 @@ struct dbg {
 	 * caught action shows what it changed. */
 	uint32_t step_pc;
 	enum cpu_priv step_priv;
+	struct csr_file step_csr; /* the guest's CSRs before the step */
+	/* catch action invalidate | vmexit REASON: a counter of the monitor
+	 * (shadow invalidations; exits of one reason) that the step must
+	 * not move, and its value when the step began.  The stop prints the
+	 * vCPU before and after as a diff (catch_diff). */
+	enum { DBG_COUNT_NONE, DBG_COUNT_INVALIDATE, DBG_COUNT_VMEXIT } catch_count;
+	int catch_reason;
+	uint64_t step_count;
+	char catch_diff[1024];
 	int next_id;		       /* numbers breakpoints and watchpoints */
 	char trace_filter[DBG_FILTER]; /* "" = every event */
 

@@ -322,7 +322,7 @@ int dbg_reverse_continue(struct dbg *d)
 		while (ops->progress(&d->t) < end) {
 			uint64_t traps = ops->trap_count(&d->t);
 			dbg_redo_edits(d, &next_edit);
-			if (dbg_watching_access(d))
+			if (d->catch_action[0] || d->catch_count || dbg_watching_access(d))
 				dbg_step_begin(d);
 			d->t.end = ops->run(&d->t, 1);
 			if (ops->progress(&d->t) < now && dbg_check(d, traps) &&
