@@ -58,7 +58,7 @@ const struct dbg_command dbg_commands[] = {
 	{ "shadow", dbg_cmd_shadow,
 	  "shadow [VA [N [brief]]]: N (16) pages from VA ($pc): the guest's PTE beside the\n"
 	  "  shadow's (filled, not yet filled, write-protected); brief: only V, P, R" },
-	{ "vm", dbg_cmd_vm, "vm N: inspect VM N (trap mode)" },
+	{ "vm", dbg_cmd_vm, "vm N: inspect VM N, and step it (stepi counts its steps)" },
 	{ "trace", dbg_cmd_trace,
 	  "trace [N] | trace filter [TEXT] | trace show SEQ: the monitor's events" },
 	{ "dot", dbg_cmd_dot, "dot VA FILE: draw the walk of VA (FILE .dot, .png or .svg)" },

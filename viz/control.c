@@ -426,6 +426,13 @@ static bool dbg_need_single(const struct dbg *d)
 	return d->ncatch || d->catch_all || d->catch_action[0] || d->catch_count;
 }
 
+/* With several VMs, steps are the inspected VM's (`vm N`): its own
+ * progress, instructions retired and traps taken. */
+static uint64_t dbg_vm_progress(const struct dbg *d)
+{
+	return csr_progress(vm_csr(d->t.mon->vm[d->t.vm]));
+}
+
 enum dbg_stop dbg_resume(struct dbg *d, uint64_t steps)
 {
 	const struct viz_ops *ops = d->t.ops;
@@ -435,14 +442,20 @@ enum dbg_stop dbg_resume(struct dbg *d, uint64_t steps)
 
 	if (ops->halted(&d->t, &code) && d->t.end == VIZ_EXITED)
 		return d->last_stop = DBG_STOP_EXIT;
-	bool single = dbg_need_single(d);
+	/* `stepi N` with several VMs steps the one being inspected: the
+	 * machine runs as it always does (the others take their time slices
+	 * in between, so going back stays exact), a step at a time, until
+	 * that VM has made N steps.  `continue` runs them all. */
+	bool per_vm = steps != UINT64_MAX && d->t.mon && d->t.mon->nvm > 1;
+	bool single = per_vm || dbg_need_single(d);
+	uint64_t vm0 = per_vm ? dbg_vm_progress(d) : 0;
 	for (uint64_t done = 0; done < steps;) {
 		uint64_t n = single ? 1 : steps - done < DBG_CHUNK ? steps - done : DBG_CHUNK;
 		uint64_t traps = ops->trap_count(&d->t);
 		if (d->catch_action[0] || d->catch_count || dbg_watching_access(d))
 			dbg_step_begin(d);
 		d->t.end = ops->run(&d->t, n);
-		done += n;
+		done = per_vm ? dbg_vm_progress(d) - vm0 : done + n;
 		dbg_checkpoint_tick(d);
 		if (d->t.end == VIZ_EXITED || ops->halted(&d->t, &code))
 			return d->last_stop = DBG_STOP_EXIT;

@@ -281,6 +281,29 @@ Test(batch, two_vms)
 	runner_free(&r);
 }
 
+/* `vm 1; stepi` steps vm1, however long vm0's time slice: the machine
+ * runs as always, and the stop comes when vm1 made its step. */
+Test(batch, vm_n_chooses_which_vm_steps, .timeout = 60)
+{
+	struct runner_result r;
+	viz_t_batch("--append run=hello " KERNEL " " KERNEL,
+		    "stepi 3\nvm 1\nstepi\ninfo vms\nstepi 2\ninfo vms\nvm 0\nstepi 4\ninfo vms\n",
+		    &r);
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	uint32_t start = viz_t_sym(KERNEL, "_start");
+	char want[96];
+	snprintf(want, sizeof(want), "=> 0x%08x <_start+4>", start + 4);
+	expect_has(&r, want);
+	expect_has(&r, "* vm1  64 MiB  pc");
+	const char *first = strstr(r.out, "(tv) info vms");
+	cr_assert(first);
+	cr_expect(strstr(first, "instret 1 ") || strstr(first, "instret 1  "), "%s", first);
+	const char *second = strstr(first + 1, "(tv) info vms");
+	cr_assert(second);
+	cr_expect(strstr(second, "instret 3 "), "vm1 made 2 more steps: %s", second);
+	runner_free(&r);
+}
+
 /* Several drawings in one process: libgvc once read a font name freed
  * with the previous drawing's context (valgrind: "Invalid read" in the
  * pango plugin).  Three drawings and a map under valgrind must be clean
