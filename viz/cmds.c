@@ -46,18 +46,18 @@ const struct dbg_command dbg_commands[] = {
 	  "awatch ADDR [LEN]: stop after an instruction loads from or stores to the range" },
 	{ "catch", dbg_cmd_catch,
 	  "catch trap CAUSE|any|none: stop on traps of a cause (by name or number);\n"
-	  "  catch action shadow-fill|reflect|emulate|write-protect|stage2-fill|none:\n"
-	  "  stop after the monitor does that, showing what it changed" },
+	  "    catch action shadow-fill|reflect|emulate|write-protect|stage2-fill|invalidate|\n"
+	  "    vmexit REASON|none: stop after the monitor does that, showing what it changed" },
 	{ "walk", dbg_cmd_walk, "walk VA: the translation V -> P -> R and the shadow's V -> R" },
 	{ "x", dbg_cmd_x,
 	  "x/N[xi] ADDR: N words (x) or instructions (i) at guest-virtual ADDR;\n"
-	  "  x/Np ADDR guest-physical, x/Nm ADDR machine" },
+	  "    x/Np ADDR guest-physical, x/Nm ADDR machine" },
 	{ "info", dbg_cmd_info,
-	  "info regs|csr|vcpu|tlb|shadow|vms|vmcs|break|assign|history|virtq [DEVICE]: the state, "
-	  "by part" },
+	  "info regs|csr|vcpu|tlb|shadow|vms|vmcs|break|assign|history|checkpoints|line|\n"
+	  "    virtq [DEVICE]: the state, by part" },
 	{ "shadow", dbg_cmd_shadow,
 	  "shadow [VA [N [brief]]]: N (16) pages from VA ($pc): the guest's PTE beside the\n"
-	  "  shadow's (filled, not yet filled, write-protected); brief: only V, P, R" },
+	  "    shadow's (filled, not yet filled, write-protected); brief: only V, P, R" },
 	{ "vm", dbg_cmd_vm, "vm N: inspect VM N, and step it (stepi counts its steps)" },
 	{ "trace", dbg_cmd_trace,
 	  "trace [N] | trace filter [TEXT] | trace show SEQ: the monitor's events" },
@@ -443,15 +443,5 @@ int dbg_cmd_quit(struct dbg *d, int argc, char **argv)
 	(void)argc;
 	(void)argv;
 	d->quit = true;
-	return 0;
-}
-
-int dbg_cmd_help(struct dbg *d, int argc, char **argv)
-{
-	for (const struct dbg_command *c = dbg_commands; c->name; c++)
-		if (argc < 2 || !strcmp(argv[1], c->name))
-			fprintf(d->out, "  %s\n", c->help);
-	if (argc < 2)
-		fprintf(d->out, "%s\n", DBG_ADDR_HELP);
 	return 0;
 }

@@ -16,6 +16,9 @@ int dbg_cmd_next(struct dbg *d, int argc, char **argv);
  * return; dbg_step_over without the printing.  The stop. */
 enum dbg_stop dbg_step_over(struct dbg *d);
 int dbg_cmd_next_insn(struct dbg *d);
+/* viz/cmds_help.c: the paragraph and the example of command `name` (an
+ * alias: its command's).  False if it has none. */
+bool dbg_help_of(const char *name, const char **para, const char **example);
 /* viz/source.c: source lines. */
 int dbg_cmd_step(struct dbg *d, int argc, char **argv);
 int dbg_cmd_next_line(struct dbg *d, int argc, char **argv);

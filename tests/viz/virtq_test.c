@@ -100,7 +100,7 @@ Test(virtq, each_vm_shows_its_own_devices)
 	viz_t_batch(opts, "help info\ninfo virtq\nvm 1\ninfo virtq\n", &r);
 	unlink(img);
 	cr_assert_eq(r.status, 0, "%s\nstderr: %s", r.out, r.err);
-	cr_expect(strstr(r.out, "|virtq [DEVICE]: "), "help info does not list virtq:\n%s", r.out);
+	cr_expect(strstr(r.out, "virtq [DEVICE]: "), "help info does not list virtq:\n%s", r.out);
 	cr_expect(strstr(r.out, "(tv) info virtq\nno virtio devices in this VM\n(tv) vm 1\n"), "%s",
 		  r.out);
 	cr_expect(strstr(r.out, "virtio slot 0 (0x10001000): virtio-blk\n"
