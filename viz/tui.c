@@ -25,7 +25,7 @@
 #include "viz/tui.h"
 #include "viz/tui_int.h"
 
-#define TUI_OUT_KEEP 16384
+#define TUI_OUT_KEEP (1 << 20) /* the Output pane's history: 1 MiB of text */
 
 static struct tui *tui_self; /* readline's callbacks carry no context */
 static int tui_key;	     /* the key being handed to readline */
@@ -121,15 +121,61 @@ static void tui_draw(struct tui *t)
 	tui_redisplay();
 }
 
-/* Ctrl-C (raw mode: byte 3) while the guest runs stops it. */
+/* Ctrl-C (raw mode: byte 3) while the guest runs stops it.  Any other
+ * key typed meanwhile is kept, in order, for the prompt: a command typed
+ * ahead during a long `continue` is run after it, never lost. */
 static bool tui_interrupted(void *ctx)
 {
 	struct tui *t = ctx;
+	bool stop = false;
 	nodelay(t->cmd, TRUE);
-	int ch = wgetch(t->cmd);
+	for (int ch; (ch = wgetch(t->cmd)) != ERR;) {
+		if (ch == 3) {
+			stop = true;
+			break;
+		}
+		if (t->nahead < (int)(sizeof(t->ahead) / sizeof(t->ahead[0])))
+			t->ahead[t->nahead++] = ch;
+	}
 	nodelay(t->cmd, FALSE);
 	wtimeout(t->cmd, 100);
-	return ch == 3;
+	return stop;
+}
+
+/* The next key: one typed ahead first, else from the terminal. */
+static int tui_next_key(struct tui *t)
+{
+	if (t->ahead_at < t->nahead)
+		return t->ahead[t->ahead_at++];
+	t->nahead = t->ahead_at = 0;
+	return wgetch(t->cmd);
+}
+
+/* PageUp / PageDown (readline sees their escape sequences): scroll the
+ * Output pane through its history, a pane's height at a time. */
+static int tui_page(int up)
+{
+	struct tui *t = tui_self;
+	int rows = t->pane[TUI_OUTPUT] ? getmaxy(t->pane[TUI_OUTPUT]) - 3 : 10;
+	t->out_back += up ? rows : -rows;
+	if (t->out_back < 0)
+		t->out_back = 0;
+	tui_draw(t);
+	return 0;
+}
+
+static int tui_page_up(int count, int key)
+{
+	(void)count;
+	(void)key;
+	return tui_page(1);
+}
+
+static int tui_page_down(int count, int key)
+{
+	(void)count;
+	(void)key;
+	return tui_page(0);
 }
 
 /* Commands that choose what a pane shows, noticed on their way through
@@ -170,6 +216,7 @@ static void tui_line(char *line)
 		if (!line)
 			return;
 	}
+	t->out_back = 0; /* a new command: back to the newest output */
 	tui_append_out(t, "(tv) ");
 	tui_append_out(t, line);
 	tui_append_out(t, "\n");
@@ -289,6 +336,8 @@ int viz_tui_run(struct dbg *d, struct viz_console *con)
 	if (devnull)
 		rl_outstream = devnull;
 	rl_callback_handler_install("(tv) ", tui_line);
+	rl_bind_keyseq("\033[5~", tui_page_up);
+	rl_bind_keyseq("\033[6~", tui_page_down);
 
 	d->interrupted = tui_interrupted;
 	d->interrupted_ctx = &t;
@@ -296,7 +345,7 @@ int viz_tui_run(struct dbg *d, struct viz_console *con)
 	dbg_exec(d, ""); /* nothing, but keeps the engine's state fresh */
 	tui_draw(&t);
 	while (!d->quit) {
-		int ch = wgetch(t.cmd);
+		int ch = tui_next_key(&t);
 		if (tui_resized(&t)) {
 			clear();
 			refresh();

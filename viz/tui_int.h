@@ -40,9 +40,16 @@ struct tui {
 	int pages_view; /* the Page tables pane: 0 walk/map, 1 shadow beside guest, 2 P->R (Ctrl-T) */
 	bool dirty;	/* a command ran: redraw every pane */
 	char *last;	/* the last command (malloc'd, whole): Enter alone repeats it */
+	int out_back;	/* the Output pane scrolled back this many lines (PageUp) */
+	/* Keys typed while the guest ran (read while looking for Ctrl-C),
+	 * given to readline before any new key: typed ahead, never lost. */
+	int ahead[256];
+	int nahead, ahead_at;
 };
 
 void tui_put_lines(WINDOW *w, const char *text, bool tail);
+/* The same, the last lines but `back` (0: the very last ones). */
+void tui_put_lines_back(WINDOW *w, const char *text, int back);
 char *tui_capture(struct tui *t, const char *cmd);
 void tui_pane_regs(struct tui *t, WINDOW *w);
 /* Rows the Registers pane needs at width `cols` (borders included). */

@@ -19,6 +19,13 @@
  * the current one (reverse video); lines with "DIFF" or "!" stand out. */
 void tui_put_lines(WINDOW *w, const char *text, bool tail)
 {
+	tui_put_lines_back(w, text, tail ? 0 : -1);
+}
+
+/* The lines of `text` in the pane: the last ones but `back` (-1: the
+ * first ones). */
+void tui_put_lines_back(WINDOW *w, const char *text, int back)
+{
 	int h, wd;
 	getmaxyx(w, h, wd);
 	int rows = h - 2, cols = wd - 2, n = 0;
@@ -29,7 +36,9 @@ void tui_put_lines(WINDOW *w, const char *text, bool tail)
 		n += *p == '\n';
 	if (*text && text[strlen(text) - 1] != '\n')
 		n++;
-	int skip = tail && n > rows ? n - rows : 0;
+	int skip = back >= 0 && n > rows ? n - rows - back : 0;
+	if (skip < 0)
+		skip = 0;
 	const char *p = text;
 	for (int i = 0; *p && i < skip; i++) {
 		const char *e = strchr(p, '\n');
@@ -321,12 +330,25 @@ void tui_pane_memory(struct tui *t, WINDOW *w)
 	}
 }
 
+/* Output: what commands printed, newest last; PageUp/PageDown scroll
+ * back through the history (the title says how far). */
 void tui_pane_output(struct tui *t, WINDOW *w)
 {
+	char title[96];
+	int rows = getmaxy(w) - 2, n = 0;
+	for (const char *p = t->out; p && *p; p++)
+		n += *p == '\n';
+	if (t->out_back > n - rows)
+		t->out_back = n - rows > 0 ? n - rows : 0;
 	werase(w);
-	tui_title(w, "Output");
+	if (t->out_back)
+		snprintf(title, sizeof(title), "Output: %d lines back (PageDown: newer)",
+			 t->out_back);
+	else
+		snprintf(title, sizeof(title), "Output");
+	tui_title(w, title);
 	if (t->out)
-		tui_put_lines(w, t->out, true);
+		tui_put_lines_back(w, t->out, t->out_back);
 }
 
 /* --mode=vt: the VMCS in brief, above the page tables (`info vmcs` has

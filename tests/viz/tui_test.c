@@ -26,15 +26,20 @@ static int tmux(const char *fmt, ...)
 	return system(cmd);
 }
 
-static void tui_start_args(const char *args)
+static void tui_start_size(int cols, int rows, const char *args)
 {
 	char cwd[512];
 	snprintf(sock, sizeof(sock), "tv-viz-%d", (int)getpid());
 	cr_assert(getcwd(cwd, sizeof(cwd)));
-	cr_assert_eq(tmux("new-session -d -s tv -x 100 -y 30 -c '%s' "
+	cr_assert_eq(tmux("new-session -d -s tv -x %d -y %d -c '%s' "
 			  "'exec timeout 120 " TV " debug %s'",
-			  cwd, args),
+			  cols, rows, cwd, args),
 		     0);
+}
+
+static void tui_start_args(const char *args)
+{
+	tui_start_size(100, 30, args);
 }
 
 static void tui_start(void)
@@ -210,6 +215,65 @@ Test(tui, vt_mode_has_a_vmcs_pane, .fini = tui_stop, .timeout = 60)
 	cr_expect_null(strstr(screen(), want), "%s", screen());
 	snprintf(want, sizeof(want), "stage2-fault %d ", fills);
 	cr_expect(strstr(screen(), want), "%s", screen());
+}
+
+/* 80x24, the smallest terminal the layout is made for: every pane is
+ * there, with its title, and the prompt. */
+static void tui_start_small(void)
+{
+	tui_start_size(80, 24, KERNEL);
+}
+
+Test(tui, every_pane_at_80x24, .init = tui_start_small, .fini = tui_stop, .timeout = 60)
+{
+	cr_assert(wait_for("(tv)"), "%s", screen());
+	type("stepi 1000");
+	cr_assert(wait_for("(tv) stepi 1000"), "%s", screen());
+	const char *titles[] = { "Registers", "Code",	"Trap trace", "Page tables",
+				 "Console",   "Memory", "Output" };
+	for (size_t i = 0; i < sizeof(titles) / sizeof(titles[0]); i++)
+		cr_expect(strstr(screen(), titles[i]), "no %s pane at 80x24:\n%s", titles[i],
+			  screen());
+	/* No line of the screen is wider than the terminal. */
+	const char *scr = screen();
+	for (const char *p = scr; *p;) {
+		size_t n = strcspn(p, "\n");
+		cr_expect_leq(n, 80, "a line of %zu columns:\n%s", n, scr);
+		p += n + (p[n] != 0);
+	}
+}
+
+/* PageUp scrolls the Output pane back through everything printed, and
+ * says so in its title; PageDown comes back. */
+Test(tui, output_pane_scrolls_back, .init = tui_start, .fini = tui_stop, .timeout = 60)
+{
+	cr_assert(wait_for("(tv)"));
+	type("help");
+	cr_assert(wait_for("`help COMMAND` says more"), "%s", screen());
+	cr_expect_null(strstr(screen(), "stepi [N]: run N"), "the top of help is off the pane");
+	tmux("send-keys -t tv PPage");
+	cr_expect(wait_for("lines back (PageDown: newer)"), "%s", screen());
+	/* A page is the pane's height: help is many pages. */
+	tmux("send-keys -t tv PPage PPage PPage PPage PPage PPage PPage PPage PPage PPage PPage "
+	     "PPage PPage PPage PPage PPage PPage PPage PPage PPage");
+	cr_expect(wait_for("stepi [N]: run N"), "scrolled back to the top of help:\n%s", screen());
+	tmux("send-keys -t tv NPage NPage NPage NPage NPage NPage NPage NPage NPage NPage NPage "
+	     "NPage NPage NPage NPage NPage NPage NPage NPage NPage NPage NPage");
+	cr_expect(wait_for("`help COMMAND` says more"), "%s", screen());
+	cr_expect_null(strstr(screen(), "lines back"), "back at the newest:\n%s", screen());
+}
+
+/* A command typed while a long `continue` runs is kept and run after it. */
+Test(tui, typed_ahead_during_continue, .fini = tui_stop, .timeout = 90)
+{
+	tui_start_args("--append run=primes:300000 " KERNEL);
+	cr_assert(wait_for("(tv)"));
+	type("continue");
+	tmux("send-keys -t tv -l 'info history'");
+	tmux("send-keys -t tv Enter");
+	cr_expect(wait_for("the guest exited with status 0"), "%s", screen());
+	cr_expect(wait_for("(tv) info history"), "the typed-ahead command was lost:\n%s", screen());
+	cr_expect(wait_for("position "), "%s", screen());
 }
 
 /* The code pane shows the C source at the pc above the disassembly, its
