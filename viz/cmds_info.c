@@ -443,7 +443,94 @@ int dbg_cmd_info(struct dbg *d, int argc, char **argv)
  *                    shadow maps it read-only, so a write traps and the
  *                    monitor sees every change to the guest's tables
  *   hidden in this view  a U page in view S, a kernel page in view U
- *   not mapped       neither does */
+ *   just invalidated the shadow held it at the last stop, and the monitor
+ *                    dropped it since (the guest changed its table, or ran
+ *                    sfence.vma): the next access fills it again
+ *   not mapped       neither does
+ * Under nested paging there is no shadow: the second stage is shown
+ * beside the guest's table instead, P -> R, page by page. */
+
+/* The shadow PTE that `va` had when `shadow` last listed it at an
+ * earlier position in the same address space and view; 0 if unknown. */
+static uint32_t dbg_shadow_was(const struct dbg *d, const struct spt_tree *tr, uint32_t va)
+{
+	const struct dbg_shadow_seen *w = &d->shadow_was;
+	if (w->gsatp != tr->gsatp || w->view != (int)tr->view)
+		return 0;
+	for (int i = 0; i < w->n; i++)
+		if (w->va[i] == va)
+			return w->spte[i];
+	return 0;
+}
+
+/* A listing at a new position: what was seen at the last one becomes
+ * the `was` to compare with. */
+static void dbg_shadow_begin(struct dbg *d, const struct spt_tree *tr)
+{
+	struct dbg_shadow_seen *n = &d->shadow_now;
+	uint64_t pos = dbg_position(d);
+	if (n->pos != pos)
+		d->shadow_was = *n;
+	if (n->pos != pos || n->gsatp != tr->gsatp || n->view != (int)tr->view)
+		*n = (struct dbg_shadow_seen){ .pos = pos,
+					       .gsatp = tr->gsatp,
+					       .view = (int)tr->view };
+}
+
+/* Remember a row of this listing. */
+static void dbg_shadow_note(struct dbg *d, uint32_t va, uint32_t spte)
+{
+	struct dbg_shadow_seen *n = &d->shadow_now;
+	for (int i = 0; i < n->n; i++)
+		if (n->va[i] == va) {
+			n->spte[i] = spte;
+			return;
+		}
+	if (n->n < 64) {
+		n->va[n->n] = va;
+		n->spte[n->n++] = spte;
+	}
+}
+
+/* Nested paging: the guest's PTE beside the second stage's entry for the
+ * page it maps (P -> R). */
+static int dbg_shadow_stage2(struct dbg *d, uint32_t va, uint32_t n, bool brief)
+{
+	uint32_t root = d->t.ops->stage2_root(&d->t);
+	uint32_t gsatp = d->t.ops->guest_csr(&d->t)->satp;
+	fprintf(d->out, "vm%d guest satp 0x%08x, nested paging: second stage root R 0x%08x%s\n",
+		d->t.vm, gsatp, root, brief ? "" : ":  V -> guest PTE (P) | second-stage PTE (R)");
+	va &= ~0xfffu;
+	for (uint32_t i = 0; i < n; i++, va += 4096) {
+		struct sv32_walk w, s2;
+		char gf[9], sf[9], gcol[40] = "-", scol[40] = "-";
+		bool gok = !viz_walk_guest_satp(&d->t, gsatp, va, &w);
+		bool sok = gok && !viz_walk_hw_satp(&d->t, SATP_MODE_SV32 | (root >> 12),
+						    (uint32_t)(w.pa & ~(uint64_t)0xfff), &s2);
+		uint32_t gpte = gok && w.steps ? w.pte[w.steps - 1] : 0;
+		uint32_t spte = sok && s2.steps ? s2.pte[s2.steps - 1] : 0;
+		if (gok && w.steps)
+			snprintf(gcol, sizeof(gcol), "%08x %s P %08" PRIx64, gpte,
+				 viz_pte_flags(gpte, gf), w.pa & ~(uint64_t)0xfff);
+		else if (gok)
+			snprintf(gcol, sizeof(gcol), "(paging off) P %08" PRIx64,
+				 w.pa & ~(uint64_t)0xfff);
+		if (sok)
+			snprintf(scol, sizeof(scol), "%08x %s R %08" PRIx64, spte,
+				 viz_pte_flags(spte, sf), s2.pa);
+		const char *state = sok	  ? "filled"
+				    : gok ? "not yet filled (stage2-fault)"
+					  : "not mapped";
+		if (brief)
+			fprintf(d->out, "V %08x P %-8.8s R %-8.8s %s\n", va,
+				gok ? strrchr(gcol, ' ') + 1 : "-",
+				sok ? strrchr(scol, ' ') + 1 : "-", state);
+		else
+			fprintf(d->out, "  %08x  %-32s | %-30s %s\n", va, gcol, scol, state);
+	}
+	return 0;
+}
+
 int dbg_cmd_shadow(struct dbg *d, int argc, char **argv)
 {
 	static const char *const view[] = { "U", "S", "S+SUM", "native" };
@@ -460,6 +547,8 @@ int dbg_cmd_shadow(struct dbg *d, int argc, char **argv)
 		n = (uint32_t)v;
 	const struct vm *vm = d->t.ops->monitor ? d->t.mon->vm[d->t.vm] : NULL;
 	const struct spt_tree *tr = vm ? vm->spt.cur : NULL;
+	if (vm && vm->vt && d->t.mon->paging == MON_PAGING_NESTED && d->t.ops->stage2_root(&d->t))
+		return dbg_shadow_stage2(d, va, n, brief);
 	if (!tr) {
 		fprintf(d->out, "no shadow table here (%s)\n",
 			!vm ? "the bare board walks the guest's own table"
@@ -468,6 +557,7 @@ int dbg_cmd_shadow(struct dbg *d, int argc, char **argv)
 			    : "the VM has not run yet");
 		return 0;
 	}
+	dbg_shadow_begin(d, tr);
 	fprintf(d->out, "vm%d guest satp 0x%08x, view %s%s\n", d->t.vm, tr->gsatp, view[tr->view],
 		brief ? "" : ":  V -> guest PTE (P) | shadow PTE (R)");
 	va &= ~0xfffu;
@@ -495,12 +585,15 @@ int dbg_cmd_shadow(struct dbg *d, int argc, char **argv)
 		bool hidden = gok && w.steps &&
 			      ((tr->view == SPT_VIEW_S && (gpte & PTE_U)) ||
 			       (tr->view == SPT_VIEW_U && !(gpte & PTE_U)));
+		bool dropped = !(spte & PTE_V) && (dbg_shadow_was(d, tr, va) & PTE_V);
+		dbg_shadow_note(d, va, spte);
 		const char *state =
 		    spte & PTE_V
 			? gok && (gpte & PTE_W) && !(spte & PTE_W) ? "write-protected" : "filled"
-		    : hidden ? "hidden in this view"
-		    : gok    ? "not yet filled"
-			     : "not mapped";
+		    : dropped ? "just invalidated"
+		    : hidden  ? "hidden in this view"
+		    : gok     ? "not yet filled"
+			      : "not mapped";
 		if (brief)
 			fprintf(d->out, "V %08x P %-8.8s R %-8.8s %s\n", va,
 				gok && w.steps ? strrchr(gcol, ' ') + 1 : "-",

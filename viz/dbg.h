@@ -147,6 +147,15 @@ struct dbg {
 	struct viz_src *ksrc[VIZ_MAX_GUESTS];
 	struct dbg_user *user;
 	int nuser;
+	/* `shadow`'s memory of the entries it showed, to mark those just
+	 * invalidated: the rows of the last listing at another position
+	 * (`was`), and of the listing at the current one (`now`). */
+	struct dbg_shadow_seen {
+		uint64_t pos;
+		uint32_t gsatp;
+		int view, n;
+		uint32_t va[64], spte[64];
+	} shadow_was, shadow_now;
 	struct dbg_ckpt ckpt[DBG_MAX_CKPTS]; /* oldest first */
 	int nckpt;
 	uint64_t ckpt_every; /* positions between checkpoints (0: the default) */

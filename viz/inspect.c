@@ -142,6 +142,11 @@ int viz_walk_guest(const struct viz_target *t, uint32_t va, struct sv32_walk *w)
 	return viz_walk(t, false, t->ops->guest_csr(t)->satp, va, w);
 }
 
+int viz_walk_hw_satp(const struct viz_target *t, uint32_t satp, uint32_t va, struct sv32_walk *w)
+{
+	return viz_walk(t, true, satp, va, w);
+}
+
 int viz_walk_hw(const struct viz_target *t, uint32_t va, struct sv32_walk *w)
 {
 	return viz_walk(t, true, t->ops->hw_satp(t), va, w);

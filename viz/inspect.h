@@ -186,6 +186,8 @@ int viz_walk_guest_satp(const struct viz_target *t, uint32_t satp, uint32_t va,
  * the guest's own on the bare board, where P = R).  0 and *w, or the
  * cause: a page fault here under the monitor means "not filled yet". */
 int viz_walk_hw(const struct viz_target *t, uint32_t va, struct sv32_walk *w);
+/* The same through the table at `satp` in machine memory (a second stage). */
+int viz_walk_hw_satp(const struct viz_target *t, uint32_t satp, uint32_t va, struct sv32_walk *w);
 
 /* Why the table the hardware walks has no entry for an address: three
  * different stories (and a device), each drawn differently. */

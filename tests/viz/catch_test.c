@@ -80,3 +80,39 @@ Test(catch, bad_requests)
 	cr_expect(strstr(r.out, "no monitor on the bare board"), "%s", r.out);
 	runner_free(&r);
 }
+
+/* The shadow beside the guest's table marks what the monitor dropped
+ * since the last stop: memtouch gives its heap back with sbrk, and the
+ * heap's shadow entries, filled before the call, are "just invalidated"
+ * after it.  Under nested paging the second stage is listed instead. */
+Test(catch, shadow_marks_just_invalidated_and_shows_stage2, .timeout = 60)
+{
+	uint32_t sbrk = viz_t_sym("build/guests/user/memtouch.elf", "sbrk");
+	cr_assert_neq(sbrk, 0);
+	char script[256];
+	/* The second sbrk (the shrink): stop at its ecall, list, then stop
+	 * after it returns, list again. */
+	snprintf(script, sizeof(script),
+		 "break 0x%x\ncontinue\ncontinue\nshadow 0x2000 3 brief\ndelete\nbreak 0x%x\n"
+		 "continue\nshadow 0x2000 3 brief\n",
+		 sbrk + 4, sbrk + 8);
+	struct runner_result r;
+	viz_t_batch("--append run=memtouch:1 " KERNEL, script, &r);
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	const char *first = strstr(r.out, "(tv) shadow 0x2000 3 brief");
+	cr_assert(first, "%s", r.out);
+	const char *second = strstr(first + 1, "(tv) shadow 0x2000 3 brief");
+	cr_assert(second, "%s", r.out);
+	cr_expect(strstr(first, "V 00002000 P ") && strstr(first, " filled\n") &&
+		      strstr(first, " filled\n") < second,
+		  "the heap's shadow was filled:\n%s", first);
+	cr_expect(strstr(second, "V 00002000 P -        R -        just invalidated"), "%s",
+		  second);
+	runner_free(&r);
+	viz_t_batch("--mode=vt " KERNEL, "stepi 300000\nshadow $pc 2\n", &r);
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	cr_expect(strstr(r.out, "nested paging: second stage root R 0x"), "%s", r.out);
+	cr_expect(strstr(r.out, "| second-stage PTE (R)"), "%s", r.out);
+	cr_expect(strstr(r.out, " filled\n"), "the pc's page is in the second stage:\n%s", r.out);
+	runner_free(&r);
+}
