@@ -118,26 +118,41 @@ void vtx_walk_print(const struct vtx_vm *vm, const struct vtx_walk *w, FILE *f)
 
 void vtx_walk_dot(const struct vtx_walk *w, FILE *f)
 {
-	fprintf(f, "digraph walk {\n  rankdir=LR;\n  node [shape=record, fontname=monospace];\n");
+	/* For the projector, as the toy machine's drawings (viz/dot.c): a
+	 * title, the owner of the table around it, a 16:9 slide's size. */
+	fprintf(f,
+		"digraph walk {\n  rankdir=LR;\n  size=\"13.33,7.5\";\n  labelloc=t;\n"
+		"  labeljust=l;\n  fontsize=20;\n  fontname=\"sans-serif\";\n"
+		"  label=\"How va 0x%" PRIx64 " translates: the x86-64 guest's %d-level walk "
+		"from CR3 0x%" PRIx64 "\\nthe hardware walks the guest's table; KVM's EPT "
+		"then maps each guest-physical address (not drawn)\";\n"
+		"  node [shape=record, fontname=monospace, fontsize=14];\n",
+		w->va, w->nsteps, w->cr3);
 	fprintf(f, "  va [label=\"va|0x%" PRIx64 "\"];\n  cr3 [label=\"CR3|0x%" PRIx64 "\"];\n",
 		w->va, w->cr3);
 	fprintf(f, "  va -> cr3 [style=dotted];\n");
-	char prev[24] = "cr3", name[8];
+	fprintf(f, "  subgraph cluster_guest {\n    label=\"the guest OS's page table (in "
+		   "guest-physical memory)\";\n    style=rounded;\n");
 	for (int i = 0; i < w->nsteps; i++) {
 		const struct vtx_walk_step *s = &w->steps[i];
-		snprintf(name, sizeof(name), "l%d", s->level);
-		fprintf(
-		    f,
-		    "  %s [label=\"%s @ 0x%" PRIx64 "|<e>[%u] = 0x%" PRIx64 "\"];\n  %s -> %s;\n",
-		    name, vtx_level_name[s->level], s->table_gpa, s->index, s->entry, prev, name);
+		fprintf(f, "    l%d [label=\"%s @ 0x%" PRIx64 "|<e>[%u] = 0x%" PRIx64 "\"];\n",
+			s->level, vtx_level_name[s->level], s->table_gpa, s->index, s->entry);
+	}
+	fprintf(f, "  }\n");
+	char prev[24] = "cr3", name[8];
+	for (int i = 0; i < w->nsteps; i++) {
+		snprintf(name, sizeof(name), "l%d", w->steps[i].level);
+		fprintf(f, "  %s -> %s;\n", prev, name);
 		snprintf(prev, sizeof(prev), "%s:e", name);
 	}
 	if (w->ok)
 		fprintf(f, "  gpa [label=\"gpa|0x%" PRIx64 "\", shape=box];\n  %s -> gpa;\n",
 			w->gpa, prev);
 	else
-		fprintf(f, "  fault [label=\"not present\", shape=octagon];\n  %s -> fault;\n",
-			prev);
+		fprintf(
+		    f,
+		    "  fault [label=\"not present\", shape=octagon, color=red];\n  %s -> fault;\n",
+		    prev);
 	fprintf(f, "}\n");
 }
 

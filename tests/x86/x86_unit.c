@@ -11,6 +11,7 @@
 #define _GNU_SOURCE /* memmem */
 #include <arpa/inet.h>
 #include <criterion/criterion.h>
+#include <graphviz/cgraph.h>
 #include <criterion/redirect.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -368,6 +369,44 @@ Test(x86_place, overflow_prone_sizes_are_refused_not_wrapped)
 	/* a header that breaks the parser's promise is refused too */
 	place_bz.init_size = 16;
 	place_refused(64 << 20, 0, 0, 0, "larger than init_size 16");
+}
+
+/* The drawing of a walk, read back with libcgraph: a title saying what it
+ * shows, the 16:9 size, one node per table in the guest OS's box, the
+ * gpa at the end. */
+Test(x86_walk, drawing_is_lecture_ready)
+{
+	struct vtx_vm *vm = fake_vm(16 << 20, 1);
+	uint64_t *m = (uint64_t *)vm->slots[0].hva;
+	const uint64_t va = 0xffffffff81234567ULL;
+	const uint64_t pml4 = 0x100000, pdpt = 0x101000, pd = 0x102000, pt = 0x103000;
+	m[pml4 / 8 + ((va >> 39) & 511)] = pdpt | 3;
+	m[pdpt / 8 + ((va >> 30) & 511)] = pd | 3;
+	m[pd / 8 + ((va >> 21) & 511)] = pt | 3;
+	m[pt / 8 + ((va >> 12) & 511)] = 0x345000 | 3;
+	struct vtx_walk w;
+	vtx_walk_va(vm, pml4, 0, va, &w);
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&text, &len);
+	cr_assert(f);
+	vtx_walk_dot(&w, f);
+	fclose(f);
+	Agraph_t *g = agmemread(text);
+	cr_assert(g, "not DOT:\n%s", text);
+	cr_expect(strstr(agget(g, "label"), "How va 0xffffffff81234567 translates"), "%s",
+		  agget(g, "label"));
+	cr_expect_str_eq(agget(g, "size"), "13.33,7.5");
+	Agraph_t *guest = agsubg(g, "cluster_guest", 0);
+	cr_assert(guest, "no owner box");
+	cr_expect_eq(agnnodes(guest), 4, "PML4, PDPT, PD, PT");
+	cr_expect(strstr(agget(guest, "label"), "guest OS"));
+	Agnode_t *gpa = agnode(g, "gpa", 0);
+	cr_assert(gpa);
+	cr_expect(strstr(agget(gpa, "label"), "0x345567"), "%s", agget(gpa, "label"));
+	agclose(g);
+	free(text);
+	fake_vm_free(vm);
 }
 
 /* Build a 4-level table in the fake VM: va -> gpa with a 4 KiB page. */
