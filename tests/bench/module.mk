@@ -15,8 +15,8 @@
 BENCH_B         := $(B)/tests/bench
 BENCH_WORKLOADS := alu sieve sieve-paged chase
 BENCH_RUNS      ?= 3
-# trapvisor modes to time, one row each: e.g. make bench BENCH_MODES="bare trap"
-BENCH_MODES     ?= bare
+# trapvisor modes to time, one row each (MIPS in both): e.g. make bench BENCH_MODES=bare
+BENCH_MODES     ?= bare trap
 # No memset/memcpy calls conjured from loops: the guests have no libc.
 BENCH_RV_CFLAGS := $(RV_CFLAGS) -I. -fno-tree-loop-distribute-patterns
 
@@ -60,9 +60,9 @@ $(BENCH_B)/benchrun: $(B)/tests/bench/run.o $(B)/tests/bench/bench_text.o \
 BENCH_GUESTS := $(foreach w,$(BENCH_WORKLOADS),$(BENCH_B)/$(w)-bare.elf $(BENCH_B)/$(w)-qemu.elf)
 ALL_TARGETS  += $(BENCH_GUESTS) $(BENCH_B)/benchrun $(BENCH_B)/benchmodes
 
-bench-peer: $(B)/trapvisor $(BENCH_B)/benchrun $(BENCH_GUESTS)
+bench-peer: $(B)/trapvisor $(BENCH_B)/benchrun $(BENCH_GUESTS) $(B)/tests/peer/shim.pflash
 	$(Q)$(BENCH_B)/benchrun -n $(BENCH_RUNS) $(foreach m,$(BENCH_MODES),-m $(m)) \
-		$(BENCH_B) $(BENCH_WORKLOADS)
+		-s $(B)/tests/peer/shim.pflash $(BENCH_B) $(BENCH_WORKLOADS)
 BENCH_TARGETS += bench-peer
 
 # bench-modes: each program (a `run=` item of the teaching kernel) in bare

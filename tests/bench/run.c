@@ -2,7 +2,7 @@
  * run.c -- benchrun: time each benchmark guest on trapvisor and on
  * qemu-riscv32 in the same run, and print one table.
  *
- *   benchrun [-n RUNS] [-m MODE] [-t TRAPVISOR] [-q QEMU] DIR WORKLOAD...
+ *   benchrun [-n RUNS] [-m MODE] [-t TRAPVISOR] [-q QEMU] [-s SHIM] DIR WORKLOAD...
  *
  * For WORKLOAD w it runs DIR/w-bare.elf with `TRAPVISOR run --mode=MODE
  * --stats` (MODE: bare unless -m; -m may be repeated, one row per mode,
@@ -10,6 +10,13 @@
  * alternating the two so that a noisy moment hurts both alike, and keeps
  * the best (smallest) wall-clock time of each.  Wall clock includes the
  * start-up of each emulator (a few milliseconds against runs of ~1 s).
+ *
+ * With -s SHIM (tests/peer's M-mode SBI shim as a flash image), a third
+ * peer: the very ELF trapvisor runs, DIR/w-bare.elf, on full-system
+ * qemu-system-riscv32 (virt, -bios none, the shim in flash bank 0): the
+ * same machine-level work, with QEMU's own MMU, devices and interrupts
+ * (its console through the shim's SBI, its end through virt's sifive_test
+ * finisher, where trapvisor's board has its own).
  *
  * From trapvisor's stderr it reads "instructions retired: N" and "guest
  * MIPS: X" (its own figure, timed inside trapvisor); from both stdouts the
@@ -102,14 +109,14 @@ out:
 
 static void bench_usage(void)
 {
-	fprintf(
-	    stderr,
-	    "usage: benchrun [-n RUNS] [-m MODE]... [-t TRAPVISOR] [-q QEMU] DIR WORKLOAD...\n");
+	fprintf(stderr,
+		"usage: benchrun [-n RUNS] [-m MODE]... [-t TRAPVISOR] [-q QEMU] [-s SHIM] DIR "
+		"WORKLOAD...\n");
 }
 
 int main(int argc, char **argv)
 {
-	const char *tv = TV_BIN, *qemu = "qemu-riscv32";
+	const char *tv = TV_BIN, *qemu = "qemu-riscv32", *shim = NULL;
 	int runs = 3, c, failed = 0;
 	double log_ratio_sum = 0;
 	int nratio = 0;
@@ -117,7 +124,9 @@ int main(int argc, char **argv)
 	const char *modes[8];
 	int nmodes = 0;
 
-	while ((c = getopt(argc, argv, "n:m:t:q:")) != -1) {
+	double log_sys_sum = 0;
+	int nsys = 0;
+	while ((c = getopt(argc, argv, "n:m:t:q:s:")) != -1) {
 		switch (c) {
 		case 'n':
 			runs = atoi(optarg);
@@ -135,6 +144,7 @@ int main(int argc, char **argv)
 			modes[nmodes++] = optarg;
 			break;
 		case 'q': qemu = optarg; break;
+		case 's': shim = optarg; break;
 		default: bench_usage(); return 2;
 		}
 	}
@@ -149,8 +159,13 @@ int main(int argc, char **argv)
 	printf(
 	    "trapvisor (--mode=%s%s) against %s (user mode), best of %d wall-clock runs each\n\n",
 	    modes[0], nmodes > 1 ? ", ..." : "", qemu, runs);
-	printf("%-16s %15s %12s %8s %8s %9s %15s\n", "workload", "guest insns", "trapvisor s",
-	       "MIPS", "(self)", "qemu s", "trapvisor/qemu");
+	if (shim)
+		printf("and against qemu-system-riscv32 (full system: virt, the same ELF)\n\n");
+	printf("%-16s %15s %12s %8s %8s %9s %15s", "workload", "guest insns", "trapvisor s", "MIPS",
+	       "(self)", "qemu s", "trapvisor/qemu");
+	if (shim)
+		printf(" %10s %14s", "q-sys s", "trapvisor/sys");
+	printf("\n");
 	fflush(stdout);
 
 	for (int row = 0; row < (argc - optind - 1) * nmodes; row++) {
@@ -161,16 +176,34 @@ int main(int argc, char **argv)
 		else
 			snprintf(name, sizeof(name), "%s/%s", work, mode);
 		snprintf(mode_opt, sizeof(mode_opt), "--mode=%s", mode);
-		char elf[2][512], out[2][512], err[2][512];
-		struct bench_result res[2];
+		char elf[3][512], out[3][512], err[3][512];
+		struct bench_result res[3];
 		memset(res, 0, sizeof(res));
-		static const char *peer[2] = { "bare", "qemu" };
+		static const char *peer[3] = { "bare", "qemu", "bare" };
+		static const char *tag[3] = { "bare", "qemu", "sys" };
 
-		for (int p = 0; p < 2; p++) {
+		for (int p = 0; p < 3; p++) {
 			snprintf(elf[p], sizeof(elf[p]), "%s/%s-%s.elf", dir, work, peer[p]);
-			snprintf(out[p], sizeof(out[p]), "%s/%s-%s.out", dir, work, peer[p]);
-			snprintf(err[p], sizeof(err[p]), "%s/%s-%s.err", dir, work, peer[p]);
+			snprintf(out[p], sizeof(out[p]), "%s/%s-%s.out", dir, work, tag[p]);
+			snprintf(err[p], sizeof(err[p]), "%s/%s-%s.err", dir, work, tag[p]);
 		}
+		char pflash[600];
+		snprintf(pflash, sizeof(pflash), "if=pflash,unit=0,format=raw,readonly=on,file=%s",
+			 shim ? shim : "");
+		char *sys_argv[] = { "qemu-system-riscv32",
+				     "-machine",
+				     "virt",
+				     "-bios",
+				     "none",
+				     "-m",
+				     "128M",
+				     "-drive",
+				     pflash,
+				     "-kernel",
+				     elf[2],
+				     "-nographic",
+				     "-no-reboot",
+				     NULL };
 		char *tv_argv[] = { (char *)tv,	   "run",	    mode_opt, "--stats",
 				    "--max-insns", BENCH_MAX_INSNS, elf[0],   NULL };
 		char *q_argv[] = { (char *)qemu, elf[1], NULL };
@@ -179,10 +212,18 @@ int main(int argc, char **argv)
 		for (int r = 0; r < runs && !bad; r++) {
 			bad |= bench_once(tv_argv, out[0], err[0], 1, &res[0]);
 			bad |= bench_once(q_argv, out[1], err[1], 0, &res[1]);
+			if (shim && !strcmp(mode, "bare")) /* once per workload */
+				bad |= bench_once(sys_argv, out[2], err[2], 0, &res[2]);
 		}
 		if (!bad && strcmp(res[0].checksum, res[1].checksum)) {
 			fprintf(stderr, "benchrun: %s: checksums differ: trapvisor %s, qemu %s\n",
 				name, res[0].checksum, res[1].checksum);
+			bad = 1;
+		}
+		if (!bad && res[2].ok && strcmp(res[0].checksum, res[2].checksum)) {
+			fprintf(stderr,
+				"benchrun: %s: checksums differ: trapvisor %s, qemu-system %s\n",
+				name, res[0].checksum, res[2].checksum);
 			bad = 1;
 		}
 		if (bad) {
@@ -196,17 +237,32 @@ int main(int argc, char **argv)
 		double ratio = res[0].best / res[1].best;
 		if (res[0].self_mips > 0)
 			snprintf(self, sizeof(self), "(%.0f)", res[0].self_mips);
-		printf("%-16s %15s %12.3f %8.0f %8s %9.3f %15.2f\n", name,
+		printf("%-16s %15s %12.3f %8.0f %8s %9.3f %15.2f", name,
 		       bench_text_grouped(res[0].insns, insns, sizeof(insns)), res[0].best, mips,
 		       self, res[1].best, ratio);
+		if (res[2].ok) {
+			double sys = res[0].best / res[2].best;
+			printf(" %10.3f %14.2f", res[2].best, sys);
+			log_sys_sum += log(sys);
+			nsys++;
+		}
+		printf("\n");
 		fflush(stdout);
 		log_ratio_sum += log(ratio);
 		nratio++;
 	}
-	if (nratio > 1)
-		printf("%-16s %15s %12s %8s %8s %9s %15.2f\n", "geomean", "", "", "", "", "",
+	if (nratio > 1) {
+		printf("%-16s %15s %12s %8s %8s %9s %15.2f", "geomean", "", "", "", "", "",
 		       exp(log_ratio_sum / nratio));
+		if (nsys > 1)
+			printf(" %10s %14.2f", "", exp(log_sys_sum / nsys));
+		printf("\n");
+	}
 	printf("\nMIPS = guest instructions / trapvisor's best wall-clock time; (self) = the\n"
 	       "guest MIPS trapvisor reports itself.  trapvisor/qemu > 1: trapvisor is slower.\n");
+	if (shim)
+		printf("q-sys = qemu-system-riscv32 running the bare-board ELF full-system (bare "
+		       "rows\n"
+		       "only); trapvisor/sys > 1: trapvisor is slower than full-system QEMU.\n");
 	return failed;
 }
