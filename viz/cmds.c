@@ -8,6 +8,7 @@
 #include <strings.h>
 
 #include "viz/cli.h"
+#include "core/monitor.h"
 #include "isa-toy/tvt.h"
 #include "viz/cmds.h"
 
@@ -355,6 +356,11 @@ static int dbg_catch_action(struct dbg *d, const char *kind, const char *reason)
 	if (!strcmp(kind, "invalidate") || !strcmp(kind, "vmexit")) {
 		if (!d->t.ops->monitor) {
 			fprintf(d->out, "catch action: no monitor on the bare board\n");
+			return -1;
+		}
+		if (kind[0] == 'v' && !d->t.mon->vm[d->t.vm]->vtx) {
+			fprintf(d->out,
+				"catch action vmexit: no VM exits here (that is --mode=vt)\n");
 			return -1;
 		}
 		d->catch_action[0] = 0;

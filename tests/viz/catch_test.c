@@ -79,6 +79,9 @@ Test(catch, bad_requests)
 	viz_t_batch("--mode=bare " KERNEL, "catch action invalidate\n", &r);
 	cr_expect(strstr(r.out, "no monitor on the bare board"), "%s", r.out);
 	runner_free(&r);
+	viz_t_batch(KERNEL, "catch action vmexit ecall\n", &r);
+	cr_expect(strstr(r.out, "no VM exits here (that is --mode=vt)"), "%s", r.out);
+	runner_free(&r);
 }
 
 /* The shadow beside the guest's table marks what the monitor dropped
