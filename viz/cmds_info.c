@@ -492,6 +492,24 @@ static void dbg_shadow_note(struct dbg *d, uint32_t va, uint32_t spte)
 	}
 }
 
+/* The guest's column of a `shadow` row: its leaf PTE, flags and P (or
+ * "(paging off) P"), or "-" if it maps nothing; the leaf PTE in *gpte. */
+static bool dbg_shadow_guest_col(struct dbg *d, uint32_t gsatp, uint32_t va, struct sv32_walk *w,
+				 char col[40], uint32_t *gpte)
+{
+	char gf[9];
+	bool gok = !viz_walk_guest_satp(&d->t, gsatp, va, w);
+	*gpte = gok && w->steps ? w->pte[w->steps - 1] : 0;
+	if (gok && w->steps)
+		snprintf(col, 40, "%08x %s P %08" PRIx64, *gpte, viz_pte_flags(*gpte, gf),
+			 w->pa & ~(uint64_t)0xfff);
+	else if (gok)
+		snprintf(col, 40, "(paging off) P %08" PRIx64, w->pa & ~(uint64_t)0xfff);
+	else
+		snprintf(col, 40, "-");
+	return gok;
+}
+
 /* Nested paging: the guest's PTE beside the second stage's entry for the
  * page it maps (P -> R). */
 static int dbg_shadow_stage2(struct dbg *d, uint32_t va, uint32_t n, bool brief)
@@ -503,18 +521,12 @@ static int dbg_shadow_stage2(struct dbg *d, uint32_t va, uint32_t n, bool brief)
 	va &= ~0xfffu;
 	for (uint32_t i = 0; i < n; i++, va += 4096) {
 		struct sv32_walk w, s2;
-		char gf[9], sf[9], gcol[40] = "-", scol[40] = "-";
-		bool gok = !viz_walk_guest_satp(&d->t, gsatp, va, &w);
+		char sf[9], gcol[40], scol[40] = "-";
+		uint32_t gpte;
+		bool gok = dbg_shadow_guest_col(d, gsatp, va, &w, gcol, &gpte);
 		bool sok = gok && !viz_walk_hw_satp(&d->t, SATP_MODE_SV32 | (root >> 12),
 						    (uint32_t)(w.pa & ~(uint64_t)0xfff), &s2);
-		uint32_t gpte = gok && w.steps ? w.pte[w.steps - 1] : 0;
 		uint32_t spte = sok && s2.steps ? s2.pte[s2.steps - 1] : 0;
-		if (gok && w.steps)
-			snprintf(gcol, sizeof(gcol), "%08x %s P %08" PRIx64, gpte,
-				 viz_pte_flags(gpte, gf), w.pa & ~(uint64_t)0xfff);
-		else if (gok)
-			snprintf(gcol, sizeof(gcol), "(paging off) P %08" PRIx64,
-				 w.pa & ~(uint64_t)0xfff);
 		if (sok)
 			snprintf(scol, sizeof(scol), "%08x %s R %08" PRIx64, spte,
 				 viz_pte_flags(spte, sf), s2.pa);
@@ -563,15 +575,9 @@ int dbg_cmd_shadow(struct dbg *d, int argc, char **argv)
 	va &= ~0xfffu;
 	for (uint32_t i = 0; i < n; i++, va += 4096) {
 		struct sv32_walk w;
-		char gf[9], sf[9], gcol[40] = "-", scol[40] = "-";
-		bool gok = !viz_walk_guest_satp(&d->t, tr->gsatp, va, &w);
-		uint32_t gpte = gok && w.steps ? w.pte[w.steps - 1] : 0, spte = 0;
-		if (gok && w.steps)
-			snprintf(gcol, sizeof(gcol), "%08x %s P %08" PRIx64, gpte,
-				 viz_pte_flags(gpte, gf), w.pa & ~(uint64_t)0xfff);
-		else if (gok)
-			snprintf(gcol, sizeof(gcol), "(paging off) P %08" PRIx64,
-				 w.pa & ~(uint64_t)0xfff);
+		char sf[9], gcol[40], scol[40] = "-";
+		uint32_t gpte, spte = 0;
+		bool gok = dbg_shadow_guest_col(d, tr->gsatp, va, &w, gcol, &gpte);
 		uint32_t leaf = tr->leaf[va >> 22];
 		if (leaf != SPT_NONE)
 			memcpy(&spte,

@@ -371,21 +371,32 @@ Test(x86_place, overflow_prone_sizes_are_refused_not_wrapped)
 	place_refused(64 << 20, 0, 0, 0, "larger than init_size 16");
 }
 
+/* A fake VM with a 4-level table: va -> gpa 0x345567 through a 4 KiB
+ * page, the tables at 1 MiB.  Its RAM in *m. */
+#define WALK_VA	  0xffffffff81234567ULL
+#define WALK_PML4 0x100000u
+static struct vtx_vm *walk_vm(uint64_t **m)
+{
+	struct vtx_vm *vm = fake_vm(16 << 20, 1);
+	const uint64_t va = WALK_VA, pml4 = WALK_PML4, pdpt = 0x101000, pd = 0x102000,
+		       pt = 0x103000;
+	*m = (uint64_t *)vm->slots[0].hva;
+	(*m)[pml4 / 8 + ((va >> 39) & 511)] = pdpt | 3;
+	(*m)[pdpt / 8 + ((va >> 30) & 511)] = pd | 3;
+	(*m)[pd / 8 + ((va >> 21) & 511)] = pt | 3;
+	(*m)[pt / 8 + ((va >> 12) & 511)] = 0x345000 | 3;
+	return vm;
+}
+
 /* The drawing of a walk, read back with libcgraph: a title saying what it
  * shows, the 16:9 size, one node per table in the guest OS's box, the
  * gpa at the end. */
 Test(x86_walk, drawing_is_lecture_ready)
 {
-	struct vtx_vm *vm = fake_vm(16 << 20, 1);
-	uint64_t *m = (uint64_t *)vm->slots[0].hva;
-	const uint64_t va = 0xffffffff81234567ULL;
-	const uint64_t pml4 = 0x100000, pdpt = 0x101000, pd = 0x102000, pt = 0x103000;
-	m[pml4 / 8 + ((va >> 39) & 511)] = pdpt | 3;
-	m[pdpt / 8 + ((va >> 30) & 511)] = pd | 3;
-	m[pd / 8 + ((va >> 21) & 511)] = pt | 3;
-	m[pt / 8 + ((va >> 12) & 511)] = 0x345000 | 3;
+	uint64_t *m;
+	struct vtx_vm *vm = walk_vm(&m);
 	struct vtx_walk w;
-	vtx_walk_va(vm, pml4, 0, va, &w);
+	vtx_walk_va(vm, WALK_PML4, 0, WALK_VA, &w);
 	char *text = NULL;
 	size_t len = 0;
 	FILE *f = open_memstream(&text, &len);
@@ -412,14 +423,9 @@ Test(x86_walk, drawing_is_lecture_ready)
 /* Build a 4-level table in the fake VM: va -> gpa with a 4 KiB page. */
 Test(x86_walk, four_levels_to_a_4k_page_then_a_2m_page)
 {
-	struct vtx_vm *vm = fake_vm(16 << 20, 1);
-	uint64_t *m = (uint64_t *)vm->slots[0].hva;
-	const uint64_t va = 0xffffffff81234567ULL;
-	const uint64_t pml4 = 0x100000, pdpt = 0x101000, pd = 0x102000, pt = 0x103000;
-	m[pml4 / 8 + ((va >> 39) & 511)] = pdpt | 3;
-	m[pdpt / 8 + ((va >> 30) & 511)] = pd | 3;
-	m[pd / 8 + ((va >> 21) & 511)] = pt | 3;
-	m[pt / 8 + ((va >> 12) & 511)] = 0x345000 | 3;
+	uint64_t *m;
+	struct vtx_vm *vm = walk_vm(&m);
+	const uint64_t va = WALK_VA, pml4 = WALK_PML4, pdpt = 0x101000, pd = 0x102000;
 	struct vtx_walk w;
 	vtx_walk_va(vm, pml4, 0, va, &w);
 	cr_assert(w.ok);
