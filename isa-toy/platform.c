@@ -321,6 +321,19 @@ int platform_add_dma(struct platform *p, void *regpage, dma_copy_translate_fn tr
 }
 
 /* Put disk `d` behind the emulated controller or the next virtio slot. */
+/* The next free virtio-mmio slot, and what a device there gets: DMA into
+ * the owner's guest memory and the slot's PLIC source.  -1 if every slot
+ * is taken. */
+static int platform_virtio_slot(struct platform *p, struct virtio_mem *mem, struct irq_line *irq)
+{
+	int slot = p->nvirtio;
+	if (slot == BOARD_VIRTIO_SLOTS)
+		return -1;
+	*mem = (struct virtio_mem){ platform_dma_read, platform_dma_write, p };
+	*irq = (struct irq_line){ plic_set_irq, &p->plic, BOARD_VIRTIO_IRQ + slot };
+	return slot;
+}
+
 static int platform_attach(struct platform *p, struct disk *d, enum disk_if iface)
 {
 	if (iface == DISK_IF_EMULATED) {
@@ -332,14 +345,14 @@ static int platform_attach(struct platform *p, struct disk *d, enum disk_if ifac
 		pio_disk_init(&p->pio, d);
 		return 0;
 	}
-	int slot = p->nvirtio;
-	if (slot == BOARD_VIRTIO_SLOTS) {
+	struct virtio_mem mem;
+	struct irq_line irq;
+	int slot = platform_virtio_slot(p, &mem, &irq);
+	if (slot < 0) {
 		fprintf(stderr, "trapvisor: --disk %s: the board has %d virtio slots\n", d->path,
 			BOARD_VIRTIO_SLOTS);
 		return -1;
 	}
-	const struct virtio_mem mem = { platform_dma_read, platform_dma_write, p };
-	struct irq_line irq = { plic_set_irq, &p->plic, BOARD_VIRTIO_IRQ + slot };
 	virtio_blk_init(&p->vblk[slot], d, &mem, &irq);
 	virtio_mmio_init(&p->virtio[slot], &p->vblk[slot].dev);
 	p->nvirtio++;
@@ -349,13 +362,13 @@ static int platform_attach(struct platform *p, struct disk *d, enum disk_if ifac
 int platform_add_net(struct platform *p, struct netswitch *sw, const uint8_t mac[6],
 		     const char *name)
 {
-	int slot = p->nvirtio;
-	if (slot == BOARD_VIRTIO_SLOTS || p->vnet_slot >= 0) {
+	struct virtio_mem mem;
+	struct irq_line irq;
+	int slot = platform_virtio_slot(p, &mem, &irq);
+	if (slot < 0 || p->vnet_slot >= 0) {
 		fprintf(stderr, "trapvisor: --net: no free virtio slot\n");
 		return -1;
 	}
-	const struct virtio_mem mem = { platform_dma_read, platform_dma_write, p };
-	struct irq_line irq = { plic_set_irq, &p->plic, BOARD_VIRTIO_IRQ + slot };
 	if (virtio_net_init(&p->vnet, mac, sw, name, &mem, &irq))
 		return -1;
 	virtio_mmio_init(&p->virtio[slot], &p->vnet.dev);
@@ -366,13 +379,13 @@ int platform_add_net(struct platform *p, struct netswitch *sw, const uint8_t mac
 
 int platform_add_balloon(struct platform *p, const struct virtio_balloon_host *host)
 {
-	int slot = p->nvirtio;
-	if (slot == BOARD_VIRTIO_SLOTS || p->vballoon_slot >= 0) {
+	struct virtio_mem mem;
+	struct irq_line irq;
+	int slot = platform_virtio_slot(p, &mem, &irq);
+	if (slot < 0 || p->vballoon_slot >= 0) {
 		fprintf(stderr, "trapvisor: --balloon: no free virtio slot\n");
 		return -1;
 	}
-	const struct virtio_mem mem = { platform_dma_read, platform_dma_write, p };
-	struct irq_line irq = { plic_set_irq, &p->plic, BOARD_VIRTIO_IRQ + slot };
 	virtio_balloon_init(&p->vballoon, host, &mem, &irq);
 	virtio_mmio_init(&p->virtio[slot], &p->vballoon.dev);
 	p->vballoon_slot = slot;

@@ -192,36 +192,74 @@ static void viz_runs_add(struct viz_runs *s, uint32_t va, uint32_t len, uint64_t
 	s->have = true;
 }
 
-int viz_map_runs(const struct viz_target *t, uint32_t satp,
-		 void (*fn)(void *ctx, const struct viz_run *r), void *ctx)
-{
-	struct viz_runs s = { .fn = fn, .ctx = ctx };
-	uint64_t root = (uint64_t)(satp & SATP_PPN_MASK) << 12;
-	const uint32_t leafbits = PTE_R | PTE_W | PTE_X;
+/* Every valid mapping of the two-level table at `satp`, in address order
+ * -- its tables in guest memory, or in machine memory (`machine`: a
+ * shadow or a second stage): entry(ctx, i, pte, table) for each valid
+ * root entry (table: the level-0 table it points to, 0 for a 4 MiB leaf),
+ * then leaf(ctx, va, len, pa, flags) for each mapping under it (flags: V
+ * R W X U G).  A level-0 table outside RAM ends that entry.  0; 1 if a
+ * root entry could not be read (what came before was given); -1 if a
+ * callback failed. */
+struct viz_table_visit {
+	int (*entry)(void *ctx, unsigned i, uint32_t pte, uint64_t table);
+	int (*leaf)(void *ctx, uint32_t va, uint32_t len, uint64_t pa, uint32_t flags);
+	void *ctx;
+};
 
+static int viz_table_word(const struct viz_target *t, bool machine, uint64_t pa, uint32_t *w)
+{
+	return machine ? viz_read_machine(t, pa, w, 4) : viz_read_phys(t, pa, w, 4);
+}
+
+static int viz_table_walk(const struct viz_target *t, uint32_t satp, bool machine,
+			  const struct viz_table_visit *v)
+{
+	const uint32_t leafbits = PTE_R | PTE_W | PTE_X;
+	uint64_t root = (uint64_t)(satp & SATP_PPN_MASK) << 12;
 	if (!(satp & SATP_MODE_SV32))
 		return 0;
-	for (uint32_t i = 0; i < 1024; i++) {
+	for (unsigned i = 0; i < 1024; i++) {
 		uint32_t pte;
-		if (viz_read_phys(t, root + i * 4, &pte, 4))
-			return -1;
+		if (viz_table_word(t, machine, root + i * 4, &pte))
+			return 1;
 		if (!(pte & PTE_V))
 			continue;
 		uint64_t ppn = pte >> PTE_PPN_SHIFT;
 		if (pte & leafbits) { /* a 4 MiB megapage */
-			viz_runs_add(&s, i << 22, 1u << 22, (ppn >> 10) << 22, pte & VIZ_RUN_FLAGS);
+			if ((v->entry && v->entry(v->ctx, i, pte, 0)) ||
+			    v->leaf(v->ctx, i << 22, 1u << 22, (ppn >> 10) << 22,
+				    pte & VIZ_RUN_FLAGS))
+				return -1;
 			continue;
 		}
-		for (uint32_t j = 0; j < 1024; j++) {
+		if (v->entry && v->entry(v->ctx, i, pte, ppn << 12))
+			return -1;
+		for (unsigned j = 0; j < 1024; j++) {
 			uint32_t leaf;
-			if (viz_read_phys(t, (ppn << 12) + j * 4, &leaf, 4))
+			if (viz_table_word(t, machine, (ppn << 12) + j * 4, &leaf))
 				break; /* a table outside RAM: nothing more here */
-			if ((leaf & PTE_V) && (leaf & leafbits))
-				viz_runs_add(&s, (i << 22) | (j << 12), 4096,
-					     (uint64_t)(leaf >> PTE_PPN_SHIFT) << 12,
-					     leaf & VIZ_RUN_FLAGS);
+			if ((leaf & PTE_V) && (leaf & leafbits) &&
+			    v->leaf(v->ctx, (i << 22) | (j << 12), 4096,
+				    (uint64_t)(leaf >> PTE_PPN_SHIFT) << 12, leaf & VIZ_RUN_FLAGS))
+				return -1;
 		}
 	}
+	return 0;
+}
+
+static int viz_runs_leaf(void *ctx, uint32_t va, uint32_t len, uint64_t pa, uint32_t flags)
+{
+	viz_runs_add(ctx, va, len, pa, flags);
+	return 0;
+}
+
+int viz_map_runs(const struct viz_target *t, uint32_t satp,
+		 void (*fn)(void *ctx, const struct viz_run *r), void *ctx)
+{
+	struct viz_runs s = { .fn = fn, .ctx = ctx };
+	const struct viz_table_visit v = { NULL, viz_runs_leaf, &s };
+	if (viz_table_walk(t, satp, false, &v))
+		return -1;
 	if (s.have) {
 		fn(ctx, &s.cur);
 		s.count++;
@@ -308,16 +346,27 @@ const char *viz_miss_text(enum viz_miss m)
 
 /* --- a table as a tree (walk --all) --- */
 
-static int viz_tree_read_word(const struct viz_target *t, bool machine, uint64_t pa, uint32_t *w)
+struct viz_tree_ctx {
+	const struct viz_target *t;
+	struct viz_tree *tr;
+};
+
+/* A valid root entry: the next level-1 node. */
+static int viz_tree_entry(void *ctx, unsigned i, uint32_t pte, uint64_t table)
 {
-	return machine ? viz_read_machine(t, pa, w, 4) : viz_read_phys(t, pa, w, 4);
+	struct viz_tree *tr = ((struct viz_tree_ctx *)ctx)->tr;
+	tr->l1[tr->n1++] =
+	    (struct viz_tree_l1){ .idx = i, .pte = pte, .table = table, .first = tr->nrun };
+	return 0;
 }
 
 /* One leaf: extend the last run of the current level-1 entry, or start a
  * new one. */
-static int viz_tree_leaf(const struct viz_target *t, struct viz_tree *tr, struct viz_tree_l1 *e,
-			 uint32_t va, uint32_t len, uint64_t pa, uint32_t flags)
+static int viz_tree_leaf(void *ctx, uint32_t va, uint32_t len, uint64_t pa, uint32_t flags)
 {
+	const struct viz_target *t = ((struct viz_tree_ctx *)ctx)->t;
+	struct viz_tree *tr = ((struct viz_tree_ctx *)ctx)->tr;
+	struct viz_tree_l1 *e = &tr->l1[tr->n1 - 1];
 	struct viz_tree_run *r = e->nruns ? &tr->run[tr->nrun - 1] : NULL;
 	e->mapped += len >> 12;
 	if (r && r->va + r->len == va && r->flags == flags) {
@@ -344,41 +393,14 @@ static int viz_tree_leaf(const struct viz_target *t, struct viz_tree *tr, struct
 
 int viz_tree_read(const struct viz_target *t, uint32_t satp, bool machine, struct viz_tree *tr)
 {
-	const uint32_t leafbits = PTE_R | PTE_W | PTE_X;
-	uint64_t root = (uint64_t)(satp & SATP_PPN_MASK) << 12;
+	struct viz_tree_ctx c = { t, tr };
+	const struct viz_table_visit v = { viz_tree_entry, viz_tree_leaf, &c };
 	memset(tr, 0, sizeof(*tr));
 	tr->satp = satp;
 	tr->machine = machine;
-	if (!(satp & SATP_MODE_SV32))
-		return 0;
-	for (unsigned i = 0; i < 1024; i++) {
-		uint32_t pte;
-		if (viz_tree_read_word(t, machine, root + i * 4, &pte))
-			return 0;
-		if (!(pte & PTE_V))
-			continue;
-		struct viz_tree_l1 *e = &tr->l1[tr->n1++];
-		uint64_t ppn = pte >> PTE_PPN_SHIFT;
-		*e = (struct viz_tree_l1){ .idx = i, .pte = pte, .first = tr->nrun };
-		if (pte & leafbits) {
-			if (viz_tree_leaf(t, tr, e, i << 22, 1u << 22, (ppn >> 10) << 22,
-					  pte & VIZ_RUN_FLAGS))
-				return -1;
-			continue;
-		}
-		e->table = ppn << 12;
-		for (unsigned j = 0; j < 1024; j++) {
-			uint32_t leaf;
-			if (viz_tree_read_word(t, machine, e->table + j * 4, &leaf))
-				break;
-			if ((leaf & PTE_V) && (leaf & leafbits) &&
-			    viz_tree_leaf(t, tr, e, (i << 22) | (j << 12), 4096,
-					  (uint64_t)(leaf >> PTE_PPN_SHIFT) << 12,
-					  leaf & VIZ_RUN_FLAGS))
-				return -1;
-		}
-	}
-	return 0;
+	/* A root entry that cannot be read ends the tree: what came before
+	 * stays. */
+	return viz_table_walk(t, satp, machine, &v) < 0 ? -1 : 0;
 }
 
 void viz_tree_free(struct viz_tree *tr)

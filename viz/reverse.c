@@ -66,6 +66,18 @@ uint64_t dbg_position(const struct dbg *d)
 	return d->t.ops->progress(&d->t);
 }
 
+/* Put `fresh` in the place of the target, and keep inspecting the same
+ * VM (vm0 if it has no such VM). */
+static void dbg_take_target(struct dbg *d, const struct viz_target *fresh)
+{
+	int vm = d->t.vm;
+	if (d->t.ops)
+		viz_close(&d->t);
+	d->t = *fresh;
+	if (vm && d->t.ops->select_vm(&d->t, vm))
+		d->t.ops->select_vm(&d->t, 0);
+}
+
 int dbg_reopen(struct dbg *d)
 {
 	struct viz_target fresh = { .console = dbg_console_tap, .console_ctx = d };
@@ -75,12 +87,7 @@ int dbg_reopen(struct dbg *d)
 		d->con_seen = seen;
 		return -1;
 	}
-	int vm = d->t.vm;
-	if (d->t.ops)
-		viz_close(&d->t);
-	d->t = fresh;
-	if (vm && d->t.ops->select_vm(&d->t, vm))
-		d->t.ops->select_vm(&d->t, 0);
+	dbg_take_target(d, &fresh);
 	return 0;
 }
 
@@ -115,10 +122,12 @@ static bool dbg_checkpointable(const struct dbg *d)
 
 void dbg_checkpoint_tick(struct dbg *d)
 {
+	if (d->ckpt_off || d->t.end != VIZ_RUNNING)
+		return; /* before the position: this runs after every step */
 	uint64_t every = d->ckpt_every ? d->ckpt_every : DBG_CKPT_EVERY;
 	uint64_t now = dbg_position(d);
 	uint64_t last = d->nckpt ? d->ckpt[d->nckpt - 1].pos : 0;
-	if (d->ckpt_off || now < last + every || d->t.end != VIZ_RUNNING)
+	if (now < last + every)
 		return;
 	if (!dbg_checkpointable(d)) {
 		d->ckpt_off = true;
@@ -171,12 +180,8 @@ static int dbg_reopen_at(struct dbg *d, int k)
 		d->ckpt_off = true;
 		return dbg_reopen(d) ? -1 : 1;
 	}
-	int vm = d->t.vm;
-	viz_close(&d->t);
-	d->t = fresh;
+	dbg_take_target(d, &fresh);
 	d->con_seen = d->ckpt[k].con_seen;
-	if (vm && d->t.ops->select_vm(&d->t, vm))
-		d->t.ops->select_vm(&d->t, 0);
 	return 0;
 }
 

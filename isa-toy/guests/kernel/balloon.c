@@ -29,15 +29,12 @@
 #include "kernel/plic.h"
 #include "kernel/virtio.h"
 
-#define VIO_ID_BALLOON 5
-#define BAL_INFLATEQ   0
-#define BAL_DEFLATEQ   1
-#define BAL_NUM_PAGES  (VIO_CONFIG + 0) /* the device's target */
-#define BAL_ACTUAL     (VIO_CONFIG + 4) /* what we hold: ours to write */
-#define BAL_BATCH      (PAGE_SIZE / 4)	/* page numbers per message */
-#define BAL_RESERVE    256		/* free pages we always keep (1 MiB) */
-#define BAL_ISR_CONFIG 2u		/* InterruptStatus: the config changed */
-#define BAL_NO_INTR    1u		/* avail flags: no interrupt for used buffers */
+#define BAL_INFLATEQ  0
+#define BAL_DEFLATEQ  1
+#define BAL_NUM_PAGES (VIO_CONFIG + 0) /* the device's target */
+#define BAL_ACTUAL    (VIO_CONFIG + 4) /* what we hold: ours to write */
+#define BAL_BATCH     (PAGE_SIZE / 4)  /* page numbers per message */
+#define BAL_RESERVE   256	       /* free pages we always keep (1 MiB) */
 
 struct bal_index {
 	struct bal_index *next;
@@ -160,8 +157,8 @@ void balloon_init(const struct fdt_info *fdt)
 	if (!bal.msg)
 		panic("balloon: no memory for its message page");
 	/* Buffers come back inside the notify: no interrupt wanted for them. */
-	bal.inflate.avail->flags = BAL_NO_INTR;
-	bal.deflate.avail->flags = BAL_NO_INTR;
+	bal.inflate.avail->flags = VQ_AVAIL_NO_INTR;
+	bal.deflate.avail->flags = VQ_AVAIL_NO_INTR;
 	vio_live(regs, 0);
 	bal.regs = regs;
 	bal.irq = irq;
@@ -178,7 +175,7 @@ bool balloon_intr(uint32_t irq)
 	uint32_t isr = vio_read(bal.regs, VIO_INT_STATUS);
 	vio_write(bal.regs, VIO_INT_ACK, isr);
 	__sync_synchronize();
-	if (isr & BAL_ISR_CONFIG) /* a new target; a used buffer needs nothing */
+	if (isr & VIO_ISR_CONFIG) /* a new target; a used buffer needs nothing */
 		bal_adjust();
 	return true;
 }

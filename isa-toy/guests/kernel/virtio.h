@@ -42,6 +42,7 @@
 #define VIO_MAGIC_VALUE	  0x74726976u
 #define VIO_ID_NET	  1
 #define VIO_ID_BLOCK	  2
+#define VIO_ID_BALLOON	  5
 #define VIO_S_ACK	  1u /* ACKNOWLEDGE */
 #define VIO_S_DRIVER	  2u
 #define VIO_S_DRIVER_OK	  4u
@@ -49,11 +50,13 @@
 #define VIO_S_NEEDS_RESET 64u
 #define VIO_F_VERSION_1	  (1u << 0) /* bit 32: word 1, bit 0 */
 
-#define VQ_NUM	      8
-#define VQ_DESC_NEXT  1u
-#define VQ_DESC_WRITE 2u
-#define VQ_AVAIL_OFF  128
-#define VQ_USED_OFF   512
+#define VQ_NUM		 8
+#define VQ_DESC_NEXT	 1u
+#define VQ_DESC_WRITE	 2u
+#define VQ_AVAIL_NO_INTR 1u /* avail flags: no interrupt when the device uses a buffer */
+#define VIO_ISR_CONFIG	 2u /* InterruptStatus: the configuration changed */
+#define VQ_AVAIL_OFF	 128
+#define VQ_USED_OFF	 512
 
 struct vq_desc {
 	uint64_t addr;
