@@ -8,6 +8,8 @@
  */
 #include "isa-toy/cpu.h"
 
+#include "isa-toy/jit.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -31,11 +33,23 @@ int cpu_init(struct cpu *cpu, uint8_t *ram, uint32_t ram_base, uint32_t ram_size
 		cpu->code = NULL;
 		return -1;
 	}
+	/* The engine: if the translation cache cannot be had, interpret. */
+	if (cpu_engine_default() == CPU_ENGINE_JIT)
+		(void)jit_create(cpu);
 	return 0;
+}
+
+void cpu_exec_block(struct cpu *cpu, uint64_t budget)
+{
+	if (cpu->jit)
+		jit_exec_block(cpu, budget);
+	else
+		cpu_interp_block(cpu, budget);
 }
 
 void cpu_destroy(struct cpu *cpu)
 {
+	jit_destroy(cpu);
 	if (!cpu->code)
 		return;
 	for (uint32_t i = 0; i < (cpu->ram_size + 4095) / 4096; i++)

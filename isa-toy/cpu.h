@@ -101,6 +101,7 @@ struct cpu_trap {
 };
 
 struct cpu;
+struct jit;
 struct tvt_vmcs;
 
 /* Firmware: answers an ecall from S-mode (the SBI).  Returns 0 to go on
@@ -140,6 +141,12 @@ struct cpu {
 	bool wfi;	   /* stopped in wfi */
 	bool exit_request; /* leave the run loop soon (device I/O) */
 	bool trap_stop;	   /* host_traps: a trap is in cpu->trap */
+
+	/* The translating engine (isa-toy/jit.h), or NULL: interpret.
+	 * jit_end is the instret at which the current budget runs out
+	 * (translated code compares against it at each block's entry). */
+	struct jit *jit;
+	uint64_t jit_end;
 
 	/* TVT (isa-toy/tvt.h): the VMCS of the guest running in non-root
 	 * operation, or NULL in root operation. */
@@ -181,9 +188,12 @@ void cpu_exception(struct cpu *cpu, uint32_t cause, uint32_t tval);
 /* Deliver a pending enabled interrupt, if any.  Returns true if taken. */
 bool cpu_check_interrupts(struct cpu *cpu);
 
-/* Run predecoded code for at most `budget` instructions; returns early
- * after any system instruction, trap, or device access (cpu_exec.c). */
+/* Run at most `budget` instructions; returns early after any system
+ * instruction, trap, or device access.  The hart's engine does it: the
+ * translator (jit.c) or the interpreter (cpu_interp_block, cpu_exec.c);
+ * both stop at exactly the same instructions. */
 void cpu_exec_block(struct cpu *cpu, uint64_t budget);
+void cpu_interp_block(struct cpu *cpu, uint64_t budget);
 
 /* The slow paths the interpreter calls for loads, stores and atomics:
  * they perform instruction `op` (at cpu->pc, with the address `va`),
@@ -240,6 +250,19 @@ void mmu_tlb_logged(struct tlb *t, uint32_t va);
 struct cpu_code_page *cpu_code_page(struct cpu *cpu, uint32_t ppage);
 /* RAM bytes [pa, pa+len) changed: drop decoded code there. */
 void cpu_code_written(struct cpu *cpu, uint64_t pa, uint64_t len);
+/* The decoded page holding `pc`, through the execute TLB `tlb` (filled
+ * on a miss).  If the fetch faults, raises the exception at `pc` with
+ * instret = `instret` and returns NULL. */
+struct cpu_code_page *cpu_code_fetch_miss(struct cpu *cpu, struct tlb *tlb, uint32_t pc,
+					  uint64_t instret);
+static inline struct cpu_code_page *cpu_code_fetch(struct cpu *cpu, struct tlb *tlb, uint32_t pc,
+						   uint64_t instret)
+{
+	struct tlb_code_entry *e = &tlb->exec[(pc >> 12) & (TLB_SIZE - 1)];
+	if (__builtin_expect(e->tag == (pc & ~0xfffu), 1))
+		return e->page;
+	return cpu_code_fetch_miss(cpu, tlb, pc, instret);
+}
 /* Fill in `op` of `page` from instruction word `w`. */
 void cpu_code_decode(struct cpu *cpu, struct cpu_code_page *page, struct cpu_op *op, uint32_t w);
 

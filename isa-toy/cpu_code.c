@@ -12,6 +12,8 @@
  */
 #include "isa-toy/cpu.h"
 
+#include "isa-toy/jit.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -107,6 +109,7 @@ void cpu_code_written(struct cpu *cpu, uint64_t pa, uint64_t len)
 		struct cpu_code_page *page = cpu->code[p];
 		if (!page || !page->live)
 			continue;
+		jit_page_written(cpu, (uint32_t)p); /* its translations go too */
 		if (++page->writes > CODE_DROP_AFTER_WRITES) {
 			/* Written a lot and not executed: it is data now. */
 			cpu_code_reset_ops(page);
@@ -121,4 +124,25 @@ void cpu_code_written(struct cpu *cpu, uint64_t pa, uint64_t len)
 		for (uint64_t a = lo & ~3ull; a < hi; a += 4)
 			page->ops[(a & 0xfff) >> 2].id = CPU_OP_UNDECODED;
 	}
+}
+
+struct cpu_code_page *cpu_code_fetch_miss(struct cpu *cpu, struct tlb *tlb, uint32_t pc,
+					  uint64_t instret)
+{
+	struct tlb_code_entry *e = &tlb->exec[(pc >> 12) & (TLB_SIZE - 1)];
+	uint64_t pa;
+	int cause = (pc & 3) ? EXC_insn_misaligned : mmu_translate(cpu, pc, ACCESS_EXEC, &pa);
+	if (!cause && !mmu_ram_ptr(cpu, pa, 4))
+		cause = EXC_insn_access; /* no executing from devices */
+	if (cause) {
+		cpu->pc = pc;
+		cpu->csr.instret = instret;
+		cpu_exception(cpu, (uint32_t)cause, pc);
+		return NULL;
+	}
+	e->tag = pc & ~0xfffu;
+	e->page = cpu_code_page(cpu, (uint32_t)((pa - cpu->ram_base) >> 12));
+	mmu_tlb_logged(tlb, pc);
+	cpu->tlb_misses++;
+	return e->page;
 }

@@ -27,26 +27,7 @@
 #define likely(x)   __builtin_expect(!!(x), 1)
 #define unlikely(x) __builtin_expect(!!(x), 0)
 
-/* Division as the M extension defines it: no traps, fixed answers. */
-static inline uint32_t insn_div(uint32_t a, uint32_t b)
-{
-	if (b == 0)
-		return 0xffffffffu; /* x / 0 = -1 */
-	if (a == 0x80000000u && b == 0xffffffffu)
-		return a; /* INT_MIN / -1 overflows: INT_MIN */
-	return (uint32_t)((int32_t)a / (int32_t)b);
-}
-
-static inline uint32_t insn_rem(uint32_t a, uint32_t b)
-{
-	if (b == 0)
-		return a; /* x % 0 = x */
-	if (a == 0x80000000u && b == 0xffffffffu)
-		return 0;
-	return (uint32_t)((int32_t)a % (int32_t)b);
-}
-
-void cpu_exec_block(struct cpu *cpu, uint64_t budget_in)
+void cpu_interp_block(struct cpu *cpu, uint64_t budget_in)
 {
 	static const void *const labels[INSN_COUNT + 2] = {
 		[INSN_ILLEGAL] = &&kind_system,
@@ -166,26 +147,12 @@ void cpu_exec_block(struct cpu *cpu, uint64_t budget_in)
 	pc = cpu->pc;
 fetch : {
 	/* Find the decoded page holding `pc` through the execute TLB. */
-	struct tlb_code_entry *e = &tlb->exec[(pc >> 12) & (TLB_SIZE - 1)];
-	if (unlikely(e->tag != (pc & ~0xfffu))) {
-		uint64_t pa;
-		int cause =
-		    (pc & 3) ? EXC_insn_misaligned : mmu_translate(cpu, pc, ACCESS_EXEC, &pa);
-		if (!cause && !mmu_ram_ptr(cpu, pa, 4))
-			cause = EXC_insn_access; /* no executing from devices */
-		if (cause) {
-			cpu->pc = pc;
-			cpu->csr.instret = base_instret + (uint64_t)((int64_t)budget_in - budget);
-			cpu_exception(cpu, (uint32_t)cause, pc);
-			return;
-		}
-		e->tag = pc & ~0xfffu;
-		e->page = cpu_code_page(cpu, (uint32_t)((pa - cpu->ram_base) >> 12));
-		mmu_tlb_logged(tlb, pc);
-		cpu->tlb_misses++;
-	}
+	struct cpu_code_page *page =
+	    cpu_code_fetch(cpu, tlb, pc, base_instret + (uint64_t)((int64_t)budget_in - budget));
+	if (unlikely(!page))
+		return; /* the fetch faulted */
 	vbase = pc & ~0xfffu;
-	ops0 = e->page->ops;
+	ops0 = page->ops;
 	op = ops0 + ((pc & 0xfffu) >> 2);
 	DISPATCH();
 }

@@ -130,6 +130,25 @@ static inline int32_t insn_imm_j(uint32_t i)
 	    ((i >> 31) << 20) | (i & 0xff000) | ((i >> 9) & 0x800) | ((i >> 20) & 0x7fe), 21);
 }
 
+/* Division as the M extension defines it: no traps, fixed answers. */
+static inline uint32_t insn_div(uint32_t a, uint32_t b)
+{
+	if (b == 0)
+		return 0xffffffffu; /* x / 0 = -1 */
+	if (a == 0x80000000u && b == 0xffffffffu)
+		return a; /* INT_MIN / -1 overflows: INT_MIN */
+	return (uint32_t)((int32_t)a / (int32_t)b);
+}
+
+static inline uint32_t insn_rem(uint32_t a, uint32_t b)
+{
+	if (b == 0)
+		return a; /* x % 0 = x */
+	if (a == 0x80000000u && b == 0xffffffffu)
+		return 0;
+	return (uint32_t)((int32_t)a % (int32_t)b);
+}
+
 /* The id of instruction word `w`, or INSN_ILLEGAL.  (A scan of the table;
  * the interpreter calls it once per instruction address, not per step.) */
 enum insn_id insn_decode(uint32_t w);
