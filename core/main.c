@@ -3,7 +3,10 @@
  * (core/commands.def) and hand it the rest of the command line.
  */
 #include <stdio.h>
+#include <stdbool.h>
 #include <string.h>
+
+#include "isa-toy/jit.h"
 
 #define CMD(name, fn, help) int fn(int argc, char **argv);
 #include "core/commands.def"
@@ -33,8 +36,41 @@ static void main_usage(FILE *f)
 	fprintf(f, "\n`trapvisor COMMAND --help` describes each command.\n");
 }
 
+/* Take --engine=NAME (or --engine NAME) out of argv, wherever it is
+ * before a "--", and apply it.  Returns the new argc, or -1 if bad. */
+static int main_engine_option(int argc, char **argv)
+{
+	int out = 1;
+	bool options = true;
+	for (int i = 1; i < argc; i++) {
+		const char *name = NULL;
+		if (options && !strcmp(argv[i], "--"))
+			options = false;
+		else if (options && !strncmp(argv[i], "--engine=", 9))
+			name = argv[i] + 9;
+		else if (options && !strcmp(argv[i], "--engine")) {
+			if (i + 1 >= argc) {
+				fprintf(stderr, "trapvisor: --engine needs jit or interp\n");
+				return -1;
+			}
+			name = argv[++i];
+		}
+		if (name) {
+			if (cpu_engine_set_default(name))
+				return -1;
+			continue;
+		}
+		argv[out++] = argv[i];
+	}
+	argv[out] = NULL;
+	return out;
+}
+
 int main(int argc, char **argv)
 {
+	argc = main_engine_option(argc, argv);
+	if (argc < 0)
+		return 2;
 	if (argc < 2) {
 		main_usage(stderr);
 		return 2;

@@ -9,6 +9,7 @@
 #include "core/run.h"
 #include "core/vm.h"
 #include "core/state.h"
+#include "isa-toy/jit.h"
 #include "isa-toy/machine.h"
 
 static double run_now(void)
@@ -40,6 +41,17 @@ static void run_print_stats(const struct machine *m, double seconds)
 				(unsigned long long)cpu->irq_count[i]);
 	fprintf(stderr, "tlb fills: %llu\n", (unsigned long long)cpu->tlb_misses);
 	fprintf(stderr, "decoded pages dropped: %llu\n", (unsigned long long)cpu->code_flushes);
+	struct jit_stats js = jit_stats(cpu);
+	fprintf(stderr, "engine: %s\n", cpu_engine_name(cpu));
+	if (cpu->jit)
+		fprintf(stderr,
+			"translated: %llu blocks, %llu guest insns, %llu host bytes; %llu chains, "
+			"%llu pages invalidated, %llu cache flushes, %llu budgets finished by "
+			"the interpreter\n",
+			(unsigned long long)js.blocks, (unsigned long long)js.guest_insns,
+			(unsigned long long)js.code_bytes, (unsigned long long)js.chains,
+			(unsigned long long)js.invalidations, (unsigned long long)js.flushes,
+			(unsigned long long)js.interp_tails);
 	platform_print_stats(&m->plat, stderr);
 }
 

@@ -12,6 +12,7 @@
 #include "core/migrate.h"
 #include "core/state.h"
 #include "core/vt.h"
+#include "isa-toy/jit.h"
 
 static const char *const run_action_text[] = {
 #define ACTION(id, text) [MON_##id] = text,
@@ -44,6 +45,8 @@ static void run_trap_stats(const struct monitor *mon, double seconds)
 		: mon->paging == MON_PAGING_NESTED ? ", paging nested"
 						   : ", paging shadow",
 		mon->legacy ? ", isa legacy" : "");
+	fprintf(stderr, "engine: %s (%llu blocks translated)\n", cpu_engine_name(&mon->hw),
+		(unsigned long long)jit_stats(&mon->hw).blocks);
 	for (int i = 0; i < mon->nvm; i++) {
 		const struct vm *vm = mon->vm[i];
 		const struct vm_stats *s = &vm->stats;

@@ -223,6 +223,13 @@ static void jit_emit_shared(struct jit *j)
 
 int jit_create(struct cpu *cpu)
 {
+	return jit_create_sized(cpu, JIT_CACHE_SIZE);
+}
+
+int jit_create_sized(struct cpu *cpu, size_t bytes)
+{
+	if (bytes < 4 * JIT_BLOCK_MAX_BYTES)
+		bytes = 4 * JIT_BLOCK_MAX_BYTES;
 	struct jit *j = calloc(1, sizeof(*j));
 	if (!j)
 		goto out;
@@ -231,7 +238,7 @@ int jit_create(struct cpu *cpu)
 	j->filled = calloc(j->npages, sizeof(*j->filled));
 	if (!j->pages || !j->filled)
 		goto out_free;
-	j->size = JIT_CACHE_SIZE;
+	j->size = bytes;
 	j->fd = memfd_create("trapvisor-jit", MFD_CLOEXEC);
 	if (j->fd < 0)
 		goto out_free;
@@ -367,6 +374,11 @@ void jit_exec_block(struct cpu *cpu, uint64_t budget)
 int jit_create(struct cpu *cpu)
 {
 	(void)cpu;
+	return -1;
+}
+int jit_create_sized(struct cpu *cpu, size_t bytes)
+{
+	(void)cpu, (void)bytes;
 	return -1;
 }
 void jit_destroy(struct cpu *cpu)

@@ -22,6 +22,7 @@
 #define ISA_TOY_JIT_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 struct cpu;
@@ -48,6 +49,9 @@ bool jit_supported(void);
 /* Give `cpu` a translating engine (its code cache and tables).  Returns
  * 0, or -1 if the host refused the memory (the hart keeps interpreting). */
 int jit_create(struct cpu *cpu);
+/* The same with a translation cache of `bytes` (tests use a small one to
+ * make it fill up and flush). */
+int jit_create_sized(struct cpu *cpu, size_t bytes);
 void jit_destroy(struct cpu *cpu);
 
 /* Run translated code for at most `budget` instructions, with exactly the

@@ -38,3 +38,15 @@ $(eval $(call criterion_test,disk,$(DTEST_SRCS),$(B)/guests/kernel.elf $(B)/gues
 NTEST_SRCS := tests/kernel/net_test.c tests/kernel/krun.c
 $(B)/tests/kernel/net_test.o: CFLAGS += $(KTEST_DEFS)
 $(eval $(call criterion_test,net,$(NTEST_SRCS),$(B)/guests/kernel.elf $(B)/guests/kernel-pv.elf))
+
+# The reference engine.  On x86-64 the translating engine (isa-toy/jit*.c)
+# is the default, so test-kernel, test-cpu and test-diff above run
+# translated code; this runs the same three once more on the interpreter,
+# so the whole kernel suite (transcripts and instruction counts) passes
+# under both engines.  (tests/cpu/jit_test.c compares the two directly.)
+test-interp: $(B)/tests/bin/kernel $(B)/tests/bin/cpu $(B)/tests/bin/diff $(B)/trapvisor
+	$(Q)for t in kernel cpu diff; do \
+		TRAPVISOR_ENGINE=interp $(B)/tests/bin/$$t --jobs=2 --short-filename || exit 1; \
+	done
+	@echo "test-interp: kernel, cpu and diff passed on the interpreter"
+TEST_TARGETS += test-interp
