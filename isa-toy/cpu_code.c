@@ -131,12 +131,15 @@ struct cpu_code_page *cpu_code_fetch_miss(struct cpu *cpu, struct tlb *tlb, uint
 {
 	struct tlb_code_entry *e = &tlb->exec[(pc >> 12) & (TLB_SIZE - 1)];
 	uint64_t pa;
+	/* The state is the fetching instruction's before the walk: a VM
+	 * exit in it (TVT's stage-2 fault) reports this pc, not the pc of
+	 * whatever instruction last synced it. */
+	cpu->pc = pc;
+	cpu->csr.instret = instret;
 	int cause = (pc & 3) ? EXC_insn_misaligned : mmu_translate(cpu, pc, ACCESS_EXEC, &pa);
 	if (!cause && !mmu_ram_ptr(cpu, pa, 4))
 		cause = EXC_insn_access; /* no executing from devices */
 	if (cause) {
-		cpu->pc = pc;
-		cpu->csr.instret = instret;
 		cpu_exception(cpu, (uint32_t)cause, pc);
 		return NULL;
 	}

@@ -15,8 +15,9 @@
 BENCH_B         := $(B)/tests/bench
 BENCH_WORKLOADS := alu sieve sieve-paged chase
 BENCH_RUNS      ?= 3
-# trapvisor modes to time, one row each (MIPS in both): e.g. make bench BENCH_MODES=bare
-BENCH_MODES     ?= bare trap
+# trapvisor modes to time, one row each (MIPS in both): e.g. make bench BENCH_MODES=bare;
+# MODE:interp is the same mode on the interpreter (the default engine is jit)
+BENCH_MODES     ?= bare trap bare:interp trap:interp
 # No memset/memcpy calls conjured from loops: the guests have no libc.
 BENCH_RV_CFLAGS := $(RV_CFLAGS) -I. -fno-tree-loop-distribute-patterns
 

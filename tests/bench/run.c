@@ -25,6 +25,7 @@
  */
 #include <inttypes.h>
 #include <math.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -161,7 +162,7 @@ int main(int argc, char **argv)
 	    modes[0], nmodes > 1 ? ", ..." : "", qemu, runs);
 	if (shim)
 		printf("and against qemu-system-riscv32 (full system: virt, the same ELF)\n\n");
-	printf("%-16s %15s %12s %8s %8s %9s %15s", "workload", "guest insns", "trapvisor s", "MIPS",
+	printf("%-24s %15s %12s %8s %8s %9s %15s", "workload", "guest insns", "trapvisor s", "MIPS",
 	       "(self)", "qemu s", "trapvisor/qemu");
 	if (shim)
 		printf(" %10s %14s", "q-sys s", "trapvisor/sys");
@@ -170,12 +171,21 @@ int main(int argc, char **argv)
 
 	for (int row = 0; row < (argc - optind - 1) * nmodes; row++) {
 		const char *work = argv[optind + 1 + row / nmodes], *mode = modes[row % nmodes];
-		char name[64], mode_opt[64];
+		char name[64], mode_opt[64], engine_opt[64] = "--engine=jit";
+		/* MODE or MODE:ENGINE (bare:interp): the engine defaults to jit,
+		 * and only jit rows count in the geomeans. */
+		const char *colon = strchr(mode, ':');
+		int mlen = colon ? (int)(colon - mode) : (int)strlen(mode);
+		if (colon)
+			snprintf(engine_opt, sizeof(engine_opt), "--engine=%s", colon + 1);
+		bool main_row = !colon || !strcmp(colon + 1, "jit");
 		if (!strcmp(mode, "bare"))
 			snprintf(name, sizeof(name), "%s", work);
+		else if (!strncmp(mode, "bare:", 5))
+			snprintf(name, sizeof(name), "%s/%s", work, mode + 5);
 		else
 			snprintf(name, sizeof(name), "%s/%s", work, mode);
-		snprintf(mode_opt, sizeof(mode_opt), "--mode=%s", mode);
+		snprintf(mode_opt, sizeof(mode_opt), "--mode=%.*s", mlen, mode);
 		char elf[3][512], out[3][512], err[3][512];
 		struct bench_result res[3];
 		memset(res, 0, sizeof(res));
@@ -204,8 +214,8 @@ int main(int argc, char **argv)
 				     "-nographic",
 				     "-no-reboot",
 				     NULL };
-		char *tv_argv[] = { (char *)tv,	   "run",	    mode_opt, "--stats",
-				    "--max-insns", BENCH_MAX_INSNS, elf[0],   NULL };
+		char *tv_argv[] = { (char *)tv,	   "run",	    engine_opt, mode_opt, "--stats",
+				    "--max-insns", BENCH_MAX_INSNS, elf[0],	NULL };
 		char *q_argv[] = { (char *)qemu, elf[1], NULL };
 
 		int bad = 0;
@@ -227,7 +237,7 @@ int main(int argc, char **argv)
 			bad = 1;
 		}
 		if (bad) {
-			printf("%-16s FAILED (see above)\n", name);
+			printf("%-24s FAILED (see above)\n", name);
 			failed = 1;
 			continue;
 		}
@@ -237,7 +247,7 @@ int main(int argc, char **argv)
 		double ratio = res[0].best / res[1].best;
 		if (res[0].self_mips > 0)
 			snprintf(self, sizeof(self), "(%.0f)", res[0].self_mips);
-		printf("%-16s %15s %12.3f %8.0f %8s %9.3f %15.2f", name,
+		printf("%-24s %15s %12.3f %8.0f %8s %9.3f %15.2f", name,
 		       bench_text_grouped(res[0].insns, insns, sizeof(insns)), res[0].best, mips,
 		       self, res[1].best, ratio);
 		if (res[2].ok) {
@@ -248,17 +258,21 @@ int main(int argc, char **argv)
 		}
 		printf("\n");
 		fflush(stdout);
-		log_ratio_sum += log(ratio);
-		nratio++;
+		if (main_row) {
+			log_ratio_sum += log(ratio);
+			nratio++;
+		}
 	}
 	if (nratio > 1) {
-		printf("%-16s %15s %12s %8s %8s %9s %15.2f", "geomean", "", "", "", "", "",
+		printf("%-24s %15s %12s %8s %8s %9s %15.2f", "geomean", "", "", "", "", "",
 		       exp(log_ratio_sum / nratio));
 		if (nsys > 1)
 			printf(" %10s %14.2f", "", exp(log_sys_sum / nsys));
 		printf("\n");
 	}
-	printf("\nMIPS = guest instructions / trapvisor's best wall-clock time; (self) = the\n"
+	printf("\nRows are the translating engine (--engine=jit) unless named :interp; the\n"
+	       "geomeans count jit rows only.\n");
+	printf("MIPS = guest instructions / trapvisor's best wall-clock time; (self) = the\n"
 	       "guest MIPS trapvisor reports itself.  trapvisor/qemu > 1: trapvisor is slower.\n");
 	if (shim)
 		printf("q-sys = qemu-system-riscv32 running the bare-board ELF full-system (bare "

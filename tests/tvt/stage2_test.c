@@ -66,6 +66,26 @@ Test(stage2, unmapped_page_exits_with_the_guest_physical_address, INIT)
 	cr_assert_eq(tv.guest.x[6], 0x5a5a);
 }
 
+/* A fetch from an unmapped guest-physical page exits with the fetching
+ * pc (the jump's target), on either engine -- not with the pc of an
+ * earlier instruction of the same run (both engines once reported that). */
+Test(stage2, unmapped_code_page_exits_at_the_fetching_pc, INIT)
+{
+	uint32_t target = TH_PAGES + 0x1000;
+	tvt_s2_identity();
+	tvt_s2_set(target, 0);
+	th_put32(target, ENC_NOP);
+	TVT_PROG(enc_i(INSN_addi, 8, 0, 1), enc_i(INSN_addi, 8, 8, 1), enc_i(INSN_jalr, 0, 7, 0));
+	tv.guest.x[7] = target;
+	cr_assert_eq(run_budget(10), TVT_EXIT_npf);
+	cr_assert_eq(tv.exit.qual, ACCESS_EXEC);
+	cr_assert_eq(tv.exit.gpa, target);
+	cr_assert_eq(tv.exit.pc, target, "exit pc %#x, not the fetch's", tv.exit.pc);
+	cr_assert_eq(tv.guest.pc, target, "the guest resumes at the fetch");
+	cr_assert_eq(tv.guest.csr.instret, 3, "the two addi and the jalr retired");
+	cr_assert_eq(tv.guest.x[8], 2);
+}
+
 Test(stage2, permissions_of_the_second_stage_apply, INIT)
 {
 	tvt_s2_identity();
