@@ -3,6 +3,7 @@
  * (core/commands.def) and hand it the rest of the command line.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <stdbool.h>
 #include <string.h>
 
@@ -58,6 +59,8 @@ static int main_engine_option(int argc, char **argv)
 		if (name) {
 			if (cpu_engine_set_default(name))
 				return -1;
+			/* trapvisor processes this one starts (bench) inherit it */
+			setenv("TRAPVISOR_ENGINE", name, 1);
 			continue;
 		}
 		argv[out++] = argv[i];
