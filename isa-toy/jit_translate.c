@@ -119,6 +119,11 @@ struct jit_ctx {
 	unsigned first, n; /* first op index; instructions in the block */
 	struct jit_stub stubs[JIT_BLOCK_INSNS];
 	unsigned nstubs;
+	/* The guest register whose value eax holds, or -1.  An instruction
+	 * that reads the register the one before it wrote (a chain of
+	 * dependent instructions, the common case) then skips reloading it:
+	 * the reload would wait for the store before it. */
+	int eax_reg;
 };
 
 /* The page offset of instruction i of the block. */
@@ -130,6 +135,15 @@ static int32_t jit_off(const struct jit_ctx *c, unsigned i)
 static void jit_mov_load(struct jit_ctx *c, int reg, unsigned r)
 {
 	x_rm(&c->b, 0, X_MOV_LOAD, reg, RBX, -1, OFF_X(r));
+}
+
+/* eax = x[r], unless eax holds it already.  The caller is about to change
+ * eax, so afterwards eax holds no register. */
+static void jit_eax_from(struct jit_ctx *c, unsigned r)
+{
+	if (c->eax_reg != (int)r)
+		jit_mov_load(c, RAX, r);
+	c->eax_reg = -1;
 }
 
 static void jit_mov_store(struct jit_ctx *c, int reg, unsigned r)
@@ -223,21 +237,21 @@ static void jit_emit_alu(struct jit_ctx *c, unsigned i, const struct cpu_op *op)
 	struct jit_buf *b = &c->b;
 	switch (a->form) {
 	case F_RR:
-		jit_mov_load(c, RAX, op->rs1);
+		jit_eax_from(c, op->rs1);
 		x_rm(b, 0, a->opc, RAX, RBX, -1, OFF_X(op->rs2));
 		break;
 	case F_RI:
-		jit_mov_load(c, RAX, op->rs1);
+		jit_eax_from(c, op->rs1);
 		x_rr(b, 0, a->opc, a->arg, RAX);
 		x_u32(b, (uint32_t)op->imm);
 		break;
 	case F_SHI:
-		jit_mov_load(c, RAX, op->rs1);
+		jit_eax_from(c, op->rs1);
 		x_rr(b, 0, a->opc, a->arg, RAX);
 		x_u8(b, (uint32_t)op->imm & 31);
 		break;
 	case F_SHR:
-		jit_mov_load(c, RAX, op->rs1);
+		jit_eax_from(c, op->rs1);
 		jit_mov_load(c, RCX, op->rs2);
 		x_rr(b, 0, a->opc, a->arg, RAX); /* x86 masks the count to 5 bits, as RISC-V */
 		break;
@@ -268,11 +282,14 @@ static void jit_emit_alu(struct jit_ctx *c, unsigned i, const struct cpu_op *op)
 	case F_LUI:
 		x_rm(b, 0, X_MOV_IMM32, 0, RBX, -1, OFF_X(op->rd));
 		x_u32(b, (uint32_t)op->imm);
+		if (c->eax_reg == (int)op->rd)
+			c->eax_reg = -1; /* x[rd] changed behind eax's back */
 		return;
 	case F_AUIPC: jit_lea_pc(c, RAX, jit_off(c, i) + op->imm); break;
 	default: return; /* fence, fence.i */
 	}
 	jit_mov_store(c, RAX, op->rd);
+	c->eax_reg = (int)op->rd;
 }
 
 /* A load or store: the TLB lookup inline, as in the interpreter.
@@ -291,7 +308,7 @@ static void jit_emit_mem(struct jit_ctx *c, unsigned i, const struct cpu_op *op)
 	bool load = insn_table[op->id].kind == INSN_KIND_LOAD;
 	int32_t table = load ? 0 : (int32_t)offsetof(struct tlb, write);
 
-	jit_mov_load(c, RAX, op->rs1);
+	jit_eax_from(c, op->rs1); /* eax: the address from here on */
 	if (op->imm)
 		x_rr(b, 0, X_GRP1_IMM32, 0, RAX), x_u32(b, (uint32_t)op->imm);
 	x_rr(b, 0, X_MOV_STORE, RAX, RCX);
@@ -343,7 +360,7 @@ static void jit_emit_end(struct jit_ctx *c, unsigned i, const struct cpu_op *op)
 
 	if (d->kind == INSN_KIND_BRANCH) {
 		int32_t target = off + op->imm;
-		jit_mov_load(c, RAX, op->rs1);
+		jit_eax_from(c, op->rs1);
 		x_rm(b, 0, X_CMP_LOAD, RAX, RBX, -1, OFF_X(op->rs2));
 		uint8_t *taken = x_jcc(b, (enum x_cc)jit_branch_cc[op->id]);
 		jit_exit_to(c, off + 4);
@@ -365,7 +382,7 @@ static void jit_emit_end(struct jit_ctx *c, unsigned i, const struct cpu_op *op)
 		jit_mov_store(c, RAX, op->rd);
 		jit_exit_to(c, target);
 	} else if (op->id == INSN_jalr) {
-		jit_mov_load(c, RAX, op->rs1);
+		jit_eax_from(c, op->rs1);
 		x_rr(b, 0, X_GRP1_IMM32, 0, RAX), x_u32(b, (uint32_t)op->imm);
 		x_rr(b, 0, X_GRP1_IMM32, 4, RAX), x_u32(b, ~1u);
 		x_u8(b, 0xa9), x_u32(b, 3); /* test eax, 3 */
@@ -401,7 +418,7 @@ void *jit_translate(struct cpu *cpu, struct cpu_code_page *page, unsigned first)
 	struct jit *j = cpu->jit;
 	if (j->used + JIT_BLOCK_MAX_BYTES > j->size)
 		return NULL;
-	struct jit_ctx c = { .cpu = cpu, .j = j, .page = page, .first = first };
+	struct jit_ctx c = { .cpu = cpu, .j = j, .page = page, .first = first, .eax_reg = -1 };
 	c.b.p = j->rw + j->used;
 	c.b.end = c.b.p + JIT_BLOCK_MAX_BYTES;
 
