@@ -297,11 +297,11 @@ echo "L1: svg \$(grep -c '<g id=\"node' /tmp/walk.svg) nodes, \$(grep -o 'PML4[^
 echo "L1: reboot begin \$(cut -d' ' -f1 /proc/uptime)"
 # On a pty: a command typed into L2's shell, Ctrl-A s, then exit (init
 # reboots); ptydrive says whether the terminal came back as it was.
-timeout 300 ptydrive 280 'expect:L2-SHELL-READY' 'send:echo typed-\$((6*7))\r' \\
+timeout 500 ptydrive 460 'expect:L2-SHELL-READY' 'send:echo typed-\$((6*7))\r' \\
 	'expect:typed-42' 'send:\x01s' 'expect:kvm in-kernel statistics' 'send:exit\r' -- \\
 	trapvisor x86 --kernel /x86/bzImage --initrd /x86/l2.cpio.gz --mem 256M \\
 	--append "trapvisor_reboot quiet trapvisor_disk=read trapvisor_shell" \\
-	--disk /x86/data.qcow2,ro --timeout 240 </dev/null >/tmp/reboot.out 2>&1
+	--disk /x86/data.qcow2,ro --timeout 420 </dev/null >/tmp/reboot.out 2>&1
 echo "L1: reboot status \$?"
 sed -n 's/^pty| //p' /tmp/reboot.out | grep -E '^x86:|^L2-DISK|^typed|virtio-blk0 .*exits/KiB' |
 	sed 's/^L2-DISK/L2-DISK-2/; s/^/L1: pty: /'
